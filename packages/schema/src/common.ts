@@ -1,0 +1,36 @@
+/** Building blocks shared by the event schemas. */
+import { Type } from '@sinclair/typebox';
+
+/** Names of models, features, services: printable, no control characters. */
+export const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+
+/** Free identifiers (prediction ids, request ids): 1–128 printable characters. */
+export const Identifier = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+});
+
+/** W3C trace-context ids, lower-case hex. */
+export const TraceId = Type.String({ pattern: '^[0-9a-f]{32}$' });
+export const SpanId = Type.String({ pattern: '^[0-9a-f]{16}$' });
+
+/** Milliseconds since the Unix epoch (predictions, labels). */
+export const TimeUnixMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
+
+/** Nanoseconds since the Unix epoch as a decimal string, as in OTLP/JSON (logs, spans, metrics). */
+export const TimeUnixNano = Type.String({ pattern: '^[0-9]{1,20}$' });
+
+/** OpenTelemetry attribute values (flat). */
+export const AttributeValue = Type.Union([
+  Type.String({ maxLength: 8192 }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Array(Type.Union([Type.String({ maxLength: 8192 }), Type.Number(), Type.Boolean()]), {
+    maxItems: 128,
+  }),
+]);
+export const Attributes = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), AttributeValue);
+
+/** Resource attributes (service.name, service.version, deployment.environment.name, …). */
+export const Resource = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 1024 }));

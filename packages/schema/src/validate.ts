@@ -1,0 +1,86 @@
+/** Compiled validators for every signal, with issues that name the field and what was expected. */
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import { SchemaError, SchemaErrorCodes, type ValidationIssue } from './errors.js';
+import { IngestBatch, SIGNALS, type Signal, type SignalItem } from './ingest-batch.js';
+import { LabelEvent } from './label.js';
+import { LogRecord } from './log-record.js';
+import { MetricPoint } from './metric-point.js';
+import { PredictionEvent } from './prediction.js';
+import { SpanRecord } from './span.js';
+
+/** Result of validating one item: the typed value, or every issue found (at most 10). */
+export type ValidationResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+const MAX_ISSUES = 10;
+
+/** JSON Schema of each signal's item (TypeBox schemas are JSON Schema draft-07 objects). */
+export const signalSchemas: { readonly [S in Signal]: TSchema } = {
+  predictions: PredictionEvent,
+  labels: LabelEvent,
+  logs: LogRecord,
+  spans: SpanRecord,
+  metrics: MetricPoint,
+};
+
+const checks = new Map<TSchema, TypeCheck<TSchema>>();
+function compiled(schema: TSchema): TypeCheck<TSchema> {
+  let check = checks.get(schema);
+  if (!check) {
+    check = TypeCompiler.Compile(schema);
+    checks.set(schema, check);
+  }
+  return check;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function check<T>(schema: TSchema, value: unknown): ValidationResult<T> {
+  const typeCheck = compiled(schema);
+  if (typeCheck.Check(value)) return { ok: true, value: value as T };
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of typeCheck.Errors(value)) {
+    // Unions report one issue per branch plus one for the union: keep the first per path.
+    if (seen.has(error.path)) continue;
+    seen.add(error.path);
+    issues.push({ path: error.path, message: `${error.message}; got ${describe(error.value)}` });
+    if (issues.length >= MAX_ISSUES) break;
+  }
+  return { ok: false, issues };
+}
+
+/** Validates one item of a signal, e.g. `validateItem('predictions', body)`. */
+export function validateItem<S extends Signal>(signal: S, item: unknown): ValidationResult<SignalItem[S]> {
+  const schema = signalSchemas[signal];
+  if (!schema) {
+    throw new SchemaError(SchemaErrorCodes.UNKNOWN_SIGNAL, `unknown signal "${String(signal)}"; expected one of ${SIGNALS.join(', ')}`, {
+      signal,
+    });
+  }
+  return check<SignalItem[S]>(schema, item);
+}
+
+/** Validates the envelope only (arrays per signal, size limits); items are checked one by one. */
+export function validateBatchEnvelope(body: unknown): ValidationResult<IngestBatch> {
+  return check<IngestBatch>(IngestBatch, body);
+}
+
+/** Like validateItem, but throws a SchemaError (code DW_SCHEMA_INVALID_EVENT) listing the issues. */
+export function assertItem<S extends Signal>(signal: S, item: unknown): SignalItem[S] {
+  const result = validateItem(signal, item);
+  if (result.ok) return result.value;
+  const first = result.issues[0];
+  throw new SchemaError(
+    SchemaErrorCodes.INVALID_EVENT,
+    `invalid ${signal} item: ${first ? `${first.path || '(item)'}: ${first.message}` : 'does not match the schema'}`,
+    { signal, issues: result.issues },
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * The one small interface every transport (kafka, http, memory) implements. The SDK's export
+ * pipeline owns queueing, batching, retries and drop accounting; a transport only moves one
+ * batch and says whether a failure is worth retrying.
+ */
+import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+
+/** What one export carries: the same envelope as the collector's `POST /v1/ingest`. */
+export interface TelemetryBatch {
+  /** Resource attributes (service.name, service.version, deployment.environment.name, …). */
+  resource: Record<string, string>;
+  predictions: PredictionEvent[];
+  labels: LabelEvent[];
+  logs: LogRecord[];
+  spans: SpanRecord[];
+  metrics: MetricPoint[];
+}
+
+/** Outcome of one send. Never a rejection: transports catch and classify their own errors. */
+export type SendResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      /** true for network errors, 5xx, 429, broker unavailable; false for 4xx and bad data. */
+      readonly retryable: boolean;
+      readonly error: Error;
+      /** Server-requested wait (HTTP Retry-After), when given. */
+      readonly retryAfterMs?: number;
+    };
+
+export interface Transport {
+  /** `kafka`, `http` or `memory`; used as a metric attribute. */
+  readonly name: string;
+  /** Sends one batch; resolves (never rejects) with the outcome. */
+  send(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult>;
+  /** true when the last contact with the destination succeeded (for /readiness). */
+  isReady(): boolean;
+  /** Releases connections; resolves by the deadline even when the destination is down. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
