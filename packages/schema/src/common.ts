@@ -2,7 +2,11 @@
 import { Type } from '@sinclair/typebox';
 
 /** Names of models, features, services: printable, no control characters. */
-export const Name = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+});
 
 /** Free identifiers (prediction ids, request ids): 1–128 printable characters. */
 export const Identifier = Type.String({
@@ -30,7 +34,13 @@ export const AttributeValue = Type.Union([
     maxItems: 128,
   }),
 ]);
-export const Attributes = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), AttributeValue);
+export const Attributes = Type.Record(
+  Type.String({ minLength: 1, maxLength: 256 }),
+  AttributeValue,
+);
 
 /** Resource attributes (service.name, service.version, deployment.environment.name, …). */
-export const Resource = Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ maxLength: 1024 }));
+export const Resource = Type.Record(
+  Type.String({ minLength: 1, maxLength: 256 }),
+  Type.String({ maxLength: 1024 }),
+);

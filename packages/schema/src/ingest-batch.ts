@@ -46,5 +46,9 @@ export interface SignalItem {
 /** The answer of `POST /v1/ingest` (HTTP 202 when at least one item was accepted). */
 export interface IngestResult {
   accepted: Record<Signal, number>;
-  rejected: Array<{ signal: Signal; index: number; issues: Array<{ path: string; message: string }> }>;
+  rejected: Array<{
+    signal: Signal;
+    index: number;
+    issues: Array<{ path: string; message: string }>;
+  }>;
 }

@@ -32,7 +32,11 @@ export const SpanRecord = Type.Object(
     events: Type.Optional(
       Type.Array(
         Type.Object(
-          { name: Type.String({ maxLength: 1024 }), timeUnixNano: TimeUnixNano, attributes: Type.Optional(Attributes) },
+          {
+            name: Type.String({ maxLength: 1024 }),
+            timeUnixNano: TimeUnixNano,
+            attributes: Type.Optional(Attributes),
+          },
           { additionalProperties: false },
         ),
         { maxItems: 128 },

@@ -58,12 +58,19 @@ function check<T>(schema: TSchema, value: unknown): ValidationResult<T> {
 }
 
 /** Validates one item of a signal, e.g. `validateItem('predictions', body)`. */
-export function validateItem<S extends Signal>(signal: S, item: unknown): ValidationResult<SignalItem[S]> {
+export function validateItem<S extends Signal>(
+  signal: S,
+  item: unknown,
+): ValidationResult<SignalItem[S]> {
   const schema = signalSchemas[signal];
   if (!schema) {
-    throw new SchemaError(SchemaErrorCodes.UNKNOWN_SIGNAL, `unknown signal "${String(signal)}"; expected one of ${SIGNALS.join(', ')}`, {
-      signal,
-    });
+    throw new SchemaError(
+      SchemaErrorCodes.UNKNOWN_SIGNAL,
+      `unknown signal "${String(signal)}"; expected one of ${SIGNALS.join(', ')}`,
+      {
+        signal,
+      },
+    );
   }
   return check<SignalItem[S]>(schema, item);
 }

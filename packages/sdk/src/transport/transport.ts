@@ -3,7 +3,13 @@
  * pipeline owns queueing, batching, retries and drop accounting; a transport only moves one
  * batch and says whether a failure is worth retrying.
  */
-import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type {
+  LabelEvent,
+  LogRecord,
+  MetricPoint,
+  PredictionEvent,
+  SpanRecord,
+} from '@driftwatch/schema';
 
 /** What one export carries: the same envelope as the collector's `POST /v1/ingest`. */
 export interface TelemetryBatch {
