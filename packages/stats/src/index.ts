@@ -1,6 +1,9 @@
 export { StatsError, StatsErrorCodes } from './errors.js';
 export type { StatsErrorCode } from './errors.js';
+export type { NumericInput } from './validate-input.js';
 
-// --- tests, distances, column drift, model metrics (owned by the tests/metrics work) ---
+// --- two-sample tests and distribution distances (section A) ---
 
-// --- sketches and change detectors (owned by the sketch/detector work) ---
+// --- model metrics, column drift, dataset drift, corrections (section B) ---
+
+// --- sketches and change detectors (section C) ---

@@ -8,6 +8,7 @@ import type {
   LogRecord,
   MetricPoint,
   PredictionEvent,
+  Signal,
   SpanRecord,
 } from '@driftwatch/schema';
 
@@ -23,8 +24,20 @@ export interface TelemetryBatch {
 }
 
 /** Outcome of one send. Never a rejection: transports catch and classify their own errors. */
+/** An item the destination refused (HTTP 202 with `rejected`): it is never retried. */
+export interface RejectedItem {
+  readonly signal: Signal;
+  /** Index of the item within its signal's array in the batch. */
+  readonly index: number;
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+}
+
 export type SendResult =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** Items the destination refused while accepting the rest (counted as dropped "rejected"). */
+      readonly rejected?: readonly RejectedItem[];
+    }
   | {
       readonly ok: false;
       /** true for network errors, 5xx, 429, broker unavailable; false for 4xx and bad data. */
@@ -32,6 +45,8 @@ export type SendResult =
       readonly error: Error;
       /** Server-requested wait (HTTP Retry-After), when given. */
       readonly retryAfterMs?: number;
+      /** The batch was too large for the destination (HTTP 413): the pipeline splits it. */
+      readonly tooLarge?: boolean;
     };
 
 export interface Transport {

@@ -1,0 +1,140 @@
+/**
+ * One analysis run: reads the reference and current windows from ClickHouse, computes drift
+ * and model quality, records the results (drift_results, performance_results) for dashboards
+ * and returns the report.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Storage } from '../storage/open-storage.js';
+import { analyseDrift, type ColumnDriftResult } from './drift-analysis.js';
+import { readLabelledOutcomes } from './labelled-outcomes.js';
+import { analysePerformance, type PerformanceResult } from './performance-analysis.js';
+import type { TimeWindow } from './time-window.js';
+import { readWindowSamples, type WindowQuery } from './window-samples.js';
+
+export interface ReportRequest {
+  readonly model: string;
+  readonly modelVersion?: string;
+  readonly reference: TimeWindow;
+  readonly current: TimeWindow;
+  /** Share of drifted features above which the dataset counts as drifted. @default 0.5 */
+  readonly driftShare?: number;
+}
+
+export interface ModelReport {
+  readonly runId: string;
+  readonly computedAtMs: number;
+  readonly model: string;
+  readonly modelVersion: string | null;
+  readonly reference: TimeWindow & { readonly count: number };
+  readonly current: TimeWindow & { readonly count: number };
+  readonly features: ColumnDriftResult[];
+  readonly prediction: ColumnDriftResult | null;
+  readonly dataset: { readonly driftedFeatures: number; readonly features: number; readonly share: number; readonly drifted: boolean };
+  readonly performance: { readonly reference: PerformanceResult; readonly current: PerformanceResult };
+}
+
+async function recordResults(storage: Storage, report: ModelReport): Promise<void> {
+  const common = { run_id: report.runId, computed_at: report.computedAtMs, model: report.model, model_version: report.modelVersion ?? '' };
+  const columns = [...report.features, ...(report.prediction ? [report.prediction] : [])];
+  const performanceRows = (['reference', 'current'] as const).flatMap((window) => {
+    const result = report.performance[window];
+    return (['auc', 'precision', 'recall', 'f1'] as const).map((metric) => ({
+      ...common,
+      window_name: window,
+      window_from: report[window].fromMs,
+      window_to: report[window].toMs,
+      metric,
+      value: result[metric],
+      labelled: result.labelled,
+    }));
+  });
+  await Promise.all([
+    storage.client.insert({
+      table: storage.table('drift_results'),
+      format: 'JSONEachRow',
+      values: columns.map((c) => ({
+        ...common,
+        reference_from: report.reference.fromMs,
+        reference_to: report.reference.toMs,
+        current_from: report.current.fromMs,
+        current_to: report.current.toMs,
+        column_name: c.name,
+        column_kind: c.kind,
+        column_type: c.type,
+        method: c.test,
+        score: c.score,
+        threshold: c.threshold,
+        drifted: c.drifted ? 1 : 0,
+        reference_count: c.referenceCount,
+        current_count: c.currentCount,
+      })),
+    }),
+    storage.client.insert({ table: storage.table('performance_results'), format: 'JSONEachRow', values: performanceRows }),
+  ]);
+}
+
+export async function runModelReport(storage: Storage, request: ReportRequest, maxSamples: number): Promise<ModelReport> {
+  const base = { model: request.model, maxSamples, ...(request.modelVersion === undefined ? {} : { modelVersion: request.modelVersion }) };
+  const referenceQuery: WindowQuery = { ...base, window: request.reference };
+  const currentQuery: WindowQuery = { ...base, window: request.current };
+  const [reference, current, referenceOutcomes, currentOutcomes] = await Promise.all([
+    readWindowSamples(storage, referenceQuery),
+    readWindowSamples(storage, currentQuery),
+    readLabelledOutcomes(storage, referenceQuery),
+    readLabelledOutcomes(storage, currentQuery),
+  ]);
+  const columns = analyseDrift(reference, current);
+  const features = columns.filter((c) => c.kind === 'feature');
+  const driftedFeatures = features.filter((c) => c.drifted).length;
+  const share = features.length === 0 ? 0 : driftedFeatures / features.length;
+  const report: ModelReport = {
+    runId: randomUUID(),
+    computedAtMs: Date.now(),
+    model: request.model,
+    modelVersion: request.modelVersion ?? null,
+    reference: { ...request.reference, count: reference.count },
+    current: { ...request.current, count: current.count },
+    features,
+    prediction: columns.find((c) => c.kind === 'prediction') ?? null,
+    dataset: { driftedFeatures, features: features.length, share, drifted: share >= (request.driftShare ?? 0.5) },
+    performance: { reference: analysePerformance(referenceOutcomes), current: analysePerformance(currentOutcomes) },
+  };
+  await recordResults(storage, report);
+  return report;
+}
+
+export interface ModelSummary {
+  readonly model: string;
+  readonly modelVersion: string;
+  readonly predictions: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+}
+
+/** Models with data, per version, with their prediction counts and time range. */
+export async function listModels(storage: Storage): Promise<ModelSummary[]> {
+  const result = await storage.client.query({
+    query: `SELECT model, model_version, count(), toUnixTimestamp64Milli(min(timestamp)), toUnixTimestamp64Milli(max(timestamp))
+            FROM ${storage.table('predictions')} FINAL GROUP BY model, model_version ORDER BY model, model_version`,
+    format: 'JSONCompactEachRow',
+  });
+  const rows = await result.json<[string, string, string, string, string]>();
+  return rows.map(([model, modelVersion, count, first, last]) => ({
+    model,
+    modelVersion,
+    predictions: Number(count),
+    firstMs: Number(first),
+    lastMs: Number(last),
+  }));
+}
+
+/** Labels stored for a model (for waiting on late labels). */
+export async function countLabels(storage: Storage, model: string): Promise<number> {
+  const result = await storage.client.query({
+    query: `SELECT count() FROM ${storage.table('labels')} FINAL WHERE model IN ({model:String}, '')`,
+    query_params: { model },
+    format: 'JSONCompactEachRow',
+  });
+  const rows = await result.json<[string]>();
+  return Number(rows[0]?.[0] ?? 0);
+}

@@ -1,0 +1,85 @@
+/**
+ * Reads one window's feature values, scores and predictions for exact drift tests. ClickHouse
+ * does the grouping per feature and caps each feature at `maxSamples` values with a seeded
+ * uniform sample (groupArraySample), so the collector's memory is bounded whatever the window.
+ */
+import type { Storage } from '../storage/open-storage.js';
+import type { TimeWindow } from './time-window.js';
+
+export interface WindowSamples {
+  /** Predictions in the window (before sampling). */
+  readonly count: number;
+  readonly numeric: ReadonlyMap<string, Float64Array>;
+  readonly categorical: ReadonlyMap<string, string[]>;
+  readonly scores: Float64Array;
+  readonly predictions: string[];
+}
+
+export interface WindowQuery {
+  readonly model: string;
+  readonly modelVersion?: string;
+  readonly window: TimeWindow;
+  readonly maxSamples: number;
+}
+
+const SAMPLE_SEED = 20240601;
+
+/** WHERE clause and parameters selecting one model's predictions in a window. */
+export function windowFilter(query: WindowQuery): { where: string; params: Record<string, unknown> } {
+  const version = query.modelVersion === undefined ? '' : ' AND model_version = {modelVersion:String}';
+  return {
+    where: `model = {model:String}${version}
+      AND timestamp >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
+      AND timestamp < fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')`,
+    params: {
+      model: query.model,
+      ...(query.modelVersion === undefined ? {} : { modelVersion: query.modelVersion }),
+      fromMs: query.window.fromMs,
+      toMs: query.window.toMs,
+      maxSamples: query.maxSamples,
+      seed: SAMPLE_SEED,
+    },
+  };
+}
+
+async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const result = await storage.client.query({ query, query_params: params, format: 'JSONCompactEachRow' });
+  return result.json<T>();
+}
+
+export async function readWindowSamples(storage: Storage, query: WindowQuery): Promise<WindowSamples> {
+  const predictions = storage.table('predictions');
+  const { where, params } = windowFilter(query);
+  const inWindow = `SELECT * FROM ${predictions} FINAL WHERE ${where}`;
+  const [numericRows, categoricalRows, outputRows] = await Promise.all([
+    rows<[string, number[]]>(
+      storage,
+      `SELECT name, groupArraySample({maxSamples:UInt64}, {seed:UInt64})(value)
+       FROM (${inWindow}) ARRAY JOIN mapKeys(num_features) AS name, mapValues(num_features) AS value
+       GROUP BY name`,
+      params,
+    ),
+    rows<[string, string[]]>(
+      storage,
+      `SELECT name, groupArraySample({maxSamples:UInt64}, {seed:UInt64})(value)
+       FROM (${inWindow}) ARRAY JOIN mapKeys(cat_features) AS name, mapValues(cat_features) AS value
+       GROUP BY name`,
+      params,
+    ),
+    rows<[number | string, Array<number | null>, string[]]>(
+      storage,
+      `SELECT count(), groupArraySample({maxSamples:UInt64}, {seed:UInt64})(score),
+              groupArraySample({maxSamples:UInt64}, {seed:UInt64})(prediction)
+       FROM (${inWindow})`,
+      params,
+    ),
+  ]);
+  const output = outputRows[0] ?? [0, [], []];
+  return {
+    count: Number(output[0]),
+    numeric: new Map(numericRows.map(([name, values]) => [name, Float64Array.from(values)])),
+    categorical: new Map(categoricalRows),
+    scores: Float64Array.from(output[1].filter((s): s is number => s !== null)),
+    predictions: output[2],
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The collector as a Fastify app: HTTP ingest → validation → ClickHouse, and the analysis API.
+ * `buildApp` opens storage and applies migrations unless given an open Storage (tests).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerErrorHandler } from './api/error-handler.js';
+import { registerHealthRoutes } from './api/health-routes.js';
+import { registerIngestRoute } from './api/ingest-route.js';
+import { registerReportRoutes } from './api/report-routes.js';
+import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.js';
+import { EventWriter } from './storage/event-writer.js';
+import { migrate, type MigrationReport } from './storage/migrate.js';
+import { openStorage, type Storage } from './storage/open-storage.js';
+
+export interface CollectorApp {
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  readonly options: Readonly<CollectorOptions>;
+  readonly migrations: MigrationReport;
+}
+
+export interface BuildAppInput extends CollectorOptionsInput {
+  /** An already open storage (the app will not close it). */
+  storageInstance?: Storage;
+}
+
+export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp> {
+  const { storageInstance, ...optionsInput } = input;
+  const options = resolveCollectorOptions(optionsInput);
+  const storage = storageInstance ?? (await openStorage(options.storage));
+  const migrations = await migrate(storage);
+  const app = Fastify({ logger: { level: options.logLevel }, bodyLimit: options.maxBodyBytes });
+  registerErrorHandler(app);
+  registerHealthRoutes(app, storage);
+  registerIngestRoute(app, { writer: new EventWriter(storage), ...(options.ingestToken ? { token: options.ingestToken } : {}) });
+  registerReportRoutes(app, storage, options.maxWindowSamples);
+  if (!storageInstance) app.addHook('onClose', async () => storage.close());
+  return { app, storage, options, migrations };
+}
+
+/** Builds the app and listens; resolves with the URL. */
+export async function startCollector(input: BuildAppInput = {}): Promise<CollectorApp & { url: string }> {
+  const collector = await buildApp(input);
+  const url = await collector.app.listen({ host: collector.options.host, port: collector.options.port });
+  return { ...collector, url };
+}

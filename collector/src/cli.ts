@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/** `driftwatch` CLI: run the collector, apply migrations, or print a report. */
+import { Command, Option } from 'commander';
+import { startCollector } from './app.js';
+import { migrate } from './storage/migrate.js';
+import { openStorage } from './storage/open-storage.js';
+import { resolveCollectorOptions, type CollectorOptionsInput } from './options.js';
+
+interface CommonFlags {
+  config?: string;
+  clickhouseUrl?: string;
+  chdbPath?: string;
+  database?: string;
+}
+
+function optionsFrom(flags: CommonFlags & { host?: string; port?: string }): CollectorOptionsInput {
+  return {
+    ...(flags.config ? { configFile: flags.config } : {}),
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
+    storage: {
+      ...(flags.clickhouseUrl ? { url: flags.clickhouseUrl } : {}),
+      ...(flags.chdbPath ? { chdbPath: flags.chdbPath } : {}),
+      ...(flags.database ? { database: flags.database } : {}),
+    },
+  };
+}
+
+const storageFlags = (command: Command) =>
+  command
+    .addOption(new Option('--config <file>', 'JSON config file').env('DRIFTWATCH_CONFIG'))
+    .option('--clickhouse-url <url>', 'ClickHouse server URL (default: embedded chDB)')
+    .option('--chdb-path <dir>', 'embedded ClickHouse data directory')
+    .option('--database <name>', 'ClickHouse database');
+
+const program = new Command('driftwatch').description('Driftwatch collector').showHelpAfterError();
+
+storageFlags(program.command('serve').description('run the collector (HTTP ingest + API)'))
+  .option('--host <host>', 'listen address')
+  .option('--port <port>', 'listen port (0 = any free port)')
+  .action(async (flags: CommonFlags & { host?: string; port?: string }) => {
+    const collector = await startCollector(optionsFrom(flags));
+    const { storage } = collector;
+    // One machine-readable line for scripts that start the collector (the demo reads it).
+    process.stdout.write(`${JSON.stringify({ event: 'listening', url: collector.url, storage: storage.kind, migrationsApplied: collector.migrations.applied })}\n`);
+    const stop = () => {
+      collector.app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+
+storageFlags(program.command('migrate').description('apply pending migrations and exit')).action(async (flags: CommonFlags) => {
+  const options = resolveCollectorOptions(optionsFrom(flags));
+  const storage = await openStorage(options.storage);
+  try {
+    const report = await migrate(storage);
+    process.stdout.write(`applied: [${report.applied.join(', ')}] already applied: [${report.skipped.join(', ')}]\n`);
+  } finally {
+    await storage.close();
+  }
+});
+
+program.parseAsync().catch((error: unknown) => {
+  const err = error as Error & { code?: string };
+  process.stderr.write(`driftwatch: ${err.code ? `${err.code}: ` : ''}${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+/**
+ * Collector configuration. One rule for every field: code > environment (`DRIFTWATCH_*`) >
+ * config file (JSON, `--config` or `DRIFTWATCH_CONFIG`) > default. Validated at start-up; the
+ * resolved object is frozen.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CollectorError, CollectorErrorCodes } from './errors.js';
+
+export interface StorageOptions {
+  /**
+   * ClickHouse server URL (production), e.g. `http://clickhouse:8123`. When unset, the
+   * collector uses embedded ClickHouse (chDB) under `chdbPath`.
+   * Env `DRIFTWATCH_CLICKHOUSE_URL`. @default undefined
+   */
+  url?: string;
+  /** Data directory of embedded ClickHouse. Env `DRIFTWATCH_CHDB_PATH`. @default ".driftwatch/data" */
+  chdbPath: string;
+  /** Database holding Driftwatch's tables. Env `DRIFTWATCH_CLICKHOUSE_DATABASE`. @default "driftwatch" */
+  database: string;
+  /** Server user. Env `DRIFTWATCH_CLICKHOUSE_USER`. @default "default" */
+  username: string;
+  /** Server password. Env `DRIFTWATCH_CLICKHOUSE_PASSWORD`. @default "" */
+  password: string;
+}
+
+export interface CollectorOptions {
+  /** Interface the API listens on. Env `DRIFTWATCH_HOST`. @default "127.0.0.1" */
+  host: string;
+  /** API port; 0 picks a free one. Env `DRIFTWATCH_PORT`. @default 7070 */
+  port: number;
+  /** Bearer token required on `POST /v1/ingest`; unset means open. Env `DRIFTWATCH_INGEST_TOKEN`. @default undefined */
+  ingestToken?: string;
+  /** Largest ingest body accepted, decompressed, in bytes. Env `DRIFTWATCH_MAX_BODY_BYTES`. @default 16777216 */
+  maxBodyBytes: number;
+  /** Most raw values per feature and window read for exact tests. Env `DRIFTWATCH_MAX_WINDOW_SAMPLES`. @default 200000 */
+  maxWindowSamples: number;
+  /** pino level of the collector's own logs. Env `DRIFTWATCH_LOG_LEVEL`. @default "info" */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  storage: StorageOptions;
+}
+
+export type CollectorOptionsInput = Partial<Omit<CollectorOptions, 'storage'>> & {
+  storage?: Partial<StorageOptions>;
+  /** Path of a JSON config file with the same shape. */
+  configFile?: string;
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function invalid(field: string, value: unknown, expected: string): CollectorError {
+  return new CollectorError(
+    CollectorErrorCodes.INVALID_OPTION,
+    `invalid collector option ${field}=${JSON.stringify(value)}: expected ${expected}`,
+    { field, value, expected },
+  );
+}
+
+function integer(field: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw invalid(field, value, `an integer in [${min}, ${max}]`);
+  }
+  return n;
+}
+
+function text(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalid(field, value, 'a non-empty string');
+  return value;
+}
+
+function readConfigFile(path: string): CollectorOptionsInput {
+  try {
+    return JSON.parse(readFileSync(resolve(path), 'utf8')) as CollectorOptionsInput;
+  } catch (cause) {
+    throw new CollectorError(
+      CollectorErrorCodes.INVALID_OPTION,
+      `cannot read config file ${path}: ${(cause as Error).message}`,
+      { field: 'configFile', value: path },
+      { cause },
+    );
+  }
+}
+
+/** Resolves code > env > file > defaults into a frozen, validated CollectorOptions. */
+export function resolveCollectorOptions(
+  input: CollectorOptionsInput = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<CollectorOptions> {
+  const configFile = input.configFile ?? env.DRIFTWATCH_CONFIG;
+  const file = configFile ? readConfigFile(configFile) : {};
+  const pick = <T>(code: T | undefined, envValue: string | undefined, fileValue: T | undefined, fallback: T) =>
+    code ?? envValue ?? fileValue ?? fallback;
+
+  const logLevel = pick<string>(input.logLevel, env.DRIFTWATCH_LOG_LEVEL, file.logLevel, 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw invalid('logLevel', logLevel, `one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const url = pick<string | undefined>(input.storage?.url, env.DRIFTWATCH_CLICKHOUSE_URL, file.storage?.url, undefined);
+  if (url !== undefined) {
+    try {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
+    } catch {
+      throw invalid('storage.url', url, 'an http(s) URL of a ClickHouse server');
+    }
+  }
+  const database = text(
+    'storage.database',
+    pick(input.storage?.database, env.DRIFTWATCH_CLICKHOUSE_DATABASE, file.storage?.database, 'driftwatch'),
+  );
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
+    throw invalid('storage.database', database, 'an identifier of letters, digits and _');
+  }
+  const ingestToken = pick<string | undefined>(input.ingestToken, env.DRIFTWATCH_INGEST_TOKEN, file.ingestToken, undefined);
+
+  const options: CollectorOptions = {
+    host: text('host', pick(input.host, env.DRIFTWATCH_HOST, file.host, '127.0.0.1')),
+    port: integer('port', pick<unknown>(input.port, env.DRIFTWATCH_PORT, file.port, 7070), 0, 65535),
+    ...(ingestToken ? { ingestToken } : {}),
+    maxBodyBytes: integer(
+      'maxBodyBytes',
+      pick<unknown>(input.maxBodyBytes, env.DRIFTWATCH_MAX_BODY_BYTES, file.maxBodyBytes, 16 * 1024 * 1024),
+      1024,
+      1024 * 1024 * 1024,
+    ),
+    maxWindowSamples: integer(
+      'maxWindowSamples',
+      pick<unknown>(input.maxWindowSamples, env.DRIFTWATCH_MAX_WINDOW_SAMPLES, file.maxWindowSamples, 200_000),
+      100,
+      100_000_000,
+    ),
+    logLevel: logLevel as CollectorOptions['logLevel'],
+    storage: Object.freeze({
+      ...(url ? { url } : {}),
+      chdbPath: text(
+        'storage.chdbPath',
+        pick(input.storage?.chdbPath, env.DRIFTWATCH_CHDB_PATH, file.storage?.chdbPath, '.driftwatch/data'),
+      ),
+      database,
+      username: pick(input.storage?.username, env.DRIFTWATCH_CLICKHOUSE_USER, file.storage?.username, 'default'),
+      password: pick(input.storage?.password, env.DRIFTWATCH_CLICKHOUSE_PASSWORD, file.storage?.password, ''),
+    }),
+  };
+  return Object.freeze(options);
+}

@@ -1,0 +1,2 @@
+export { driftwatch, driftwatch as default, healthRoutes, metricsRoute } from './middleware.js';
+export type { DriftwatchRequestContext } from './middleware.js';

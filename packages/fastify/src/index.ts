@@ -1,0 +1,2 @@
+export { driftwatch, driftwatch as default, fastifyOptions } from './plugin.js';
+export type { DriftwatchFastifyOptions } from './plugin.js';

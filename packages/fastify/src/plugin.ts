@@ -1,0 +1,126 @@
+/**
+ * The Fastify plugin: per request a request id (echoed as `x-request-id`), a SERVER span, the
+ * request context that puts request_id/trace_id/span_id on every log line (handler and async
+ * callbacks included), the HTTP duration histogram and one completion log line; plus
+ * `/health`, `/readiness` and optionally the Prometheus route on the host's own server.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
+import type { Monitor, RequestHandle } from '@driftwatch/sdk';
+import { requestIdFrom } from '@driftwatch/sdk';
+import type { FastifyPluginCallback, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface DriftwatchFastifyOptions {
+  readonly monitor: Monitor;
+  /** Liveness route; false to leave it out. @default '/health' */
+  readonly healthRoute?: string | false;
+  /** Readiness route (503 while a registered check fails); false to leave it out. @default '/readiness' */
+  readonly readinessRoute?: string | false;
+  /** Serve Prometheus metrics on this route of the host's server (with `metrics.serve: false`). @default false */
+  readonly metricsRoute?: string | false;
+}
+
+const kHandle = Symbol('driftwatch.handle');
+const kResource = Symbol('driftwatch.resource');
+const kError = Symbol('driftwatch.error');
+const kRequestId = Symbol.for('driftwatch.requestId');
+
+interface Instrumented {
+  [kHandle]?: RequestHandle;
+  [kResource]?: AsyncResource;
+  [kError]?: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Driftwatch monitor: `fastify.driftwatch.logPrediction(...)`. */
+    readonly driftwatch: Monitor;
+  }
+}
+
+/**
+ * Fastify options that make Fastify's request id the Driftwatch request id and its logger the
+ * SDK's pino logger, with the plugin's single completion line instead of Fastify's two.
+ *
+ * @example const app = Fastify(fastifyOptions(monitor));
+ */
+export function fastifyOptions(monitor: Monitor): Pick<FastifyServerOptions, 'genReqId' | 'disableRequestLogging' | 'requestIdHeader'> & {
+  loggerInstance: Monitor['logger'];
+} {
+  return {
+    loggerInstance: monitor.logger,
+    disableRequestLogging: true,
+    requestIdHeader: false,
+    genReqId: (raw: IncomingMessage) => {
+      const id = requestIdFrom(raw.headers['x-request-id']);
+      (raw as IncomingMessage & { [kRequestId]?: string })[kRequestId] = id;
+      return id;
+    },
+  };
+}
+
+const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
+  const { monitor } = options;
+  const storage = monitor.contextStorage;
+  fastify.decorate('driftwatch', monitor);
+
+  fastify.addHook('onRequest', (request, reply, next) => {
+    const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
+    const url = request.url;
+    const query = url.indexOf('?');
+    const handle = monitor.http.start({
+      method: request.method,
+      path: query === -1 ? url : url.slice(0, query),
+      headers: request.headers,
+      requestId: raw[kRequestId] ?? requestIdFrom(request.headers['x-request-id']),
+      scheme: request.protocol,
+    });
+    const state = request as unknown as Instrumented;
+    state[kHandle] = handle;
+    reply.header('x-request-id', handle.requestId);
+    storage.run(handle.store, () => {
+      // Body parsing leaves the async context; preValidation re-enters it through this resource.
+      state[kResource] = new AsyncResource('driftwatch.request');
+      next();
+    });
+  });
+
+  fastify.addHook('preValidation', (request, _reply, next) => {
+    const resource = (request as unknown as Instrumented)[kResource];
+    if (resource) resource.runInAsyncScope(next, request.raw);
+    else next();
+  });
+
+  fastify.addHook('onError', (request, _reply, error, next) => {
+    (request as unknown as Instrumented)[kError] = error;
+    next();
+  });
+
+  fastify.addHook('onResponse', (request, reply, next) => {
+    const state = request as unknown as Instrumented;
+    state[kHandle]?.end({ statusCode: reply.statusCode, route: request.routeOptions.url, error: state[kError] });
+    state[kResource]?.emitDestroy();
+    next();
+  });
+
+  const healthRoute = options.healthRoute ?? '/health';
+  if (healthRoute) fastify.get(healthRoute, async () => ({ status: 'ok' }));
+  const readinessRoute = options.readinessRoute ?? '/readiness';
+  if (readinessRoute) {
+    fastify.get(readinessRoute, async (_request, reply) => {
+      const report = await monitor.readiness();
+      return reply.code(report.ready ? 200 : 503).send(report);
+    });
+  }
+  if (options.metricsRoute) {
+    fastify.get(options.metricsRoute, (request, reply) => {
+      reply.hijack();
+      monitor.metricsHandler(request.raw, reply.raw);
+    });
+  }
+  done();
+};
+
+/** Register with `app.register(driftwatch, { monitor })`. */
+export const driftwatch = fp(plugin, { fastify: '5.x', name: '@driftwatch/fastify' });

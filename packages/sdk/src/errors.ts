@@ -1,0 +1,41 @@
+/** Stable error codes of @driftwatch/sdk. Callers branch on `code`, never on messages. */
+export const SdkErrorCodes = {
+  /** An option (code or `DRIFTWATCH_*` environment variable) is invalid; thrown by `init()`. */
+  INVALID_OPTION: 'DW_SDK_INVALID_OPTION',
+  /** The configured transport could not be created (e.g. the Kafka module failed to load). */
+  TRANSPORT_UNAVAILABLE: 'DW_SDK_TRANSPORT_UNAVAILABLE',
+  /** The monitor was used after `shutdown()`. */
+  SHUT_DOWN: 'DW_SDK_SHUT_DOWN',
+  /** An HTTP send failed; `details.status` holds the HTTP status when there was one. */
+  HTTP_SEND_FAILED: 'DW_SDK_HTTP_SEND_FAILED',
+} as const;
+
+export type SdkErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes];
+
+/** Base error of the SDK: a stable `code`, enumerable `details` and an optional `cause`. */
+export class SdkError extends Error {
+  override readonly name = 'SdkError';
+  readonly code: SdkErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: SdkErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+  }
+}
+
+/** Shorthand for the error every option check throws. */
+export function invalidOption(option: string, value: unknown, expected: string): SdkError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return new SdkError(
+    SdkErrorCodes.INVALID_OPTION,
+    `invalid option ${option}: got ${shown}, expected ${expected}`,
+    { option, value, expected },
+  );
+}

@@ -1,0 +1,31 @@
+export { init } from './init.js';
+export type { Monitor } from './monitor.js';
+export { resolveOptions, DEFAULT_REDACT_PATHS } from './options.js';
+export type {
+  DriftwatchOptions,
+  DropPolicy,
+  Env,
+  HttpTransportOptions,
+  KafkaTransportInput,
+  MemoryTransportOptions,
+  ResolvedOptions,
+  TransportOption,
+} from './options.js';
+export { SdkError, SdkErrorCodes } from './errors.js';
+export type { SdkErrorCode } from './errors.js';
+export type { LabelInput, LabelValue, PredictionInput } from './predictions/prediction-recorder.js';
+export type { ActiveContext, RequestStore } from './context/request-context.js';
+export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './context/request-id.js';
+export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
+export type { HttpInstrumentation, IncomingRequestInfo, RequestEnd, RequestHandle } from './http/request-instrumentation.js';
+export type { ReadinessCheck, ReadinessReport } from './readiness.js';
+export type { PipelineStats, DropReason } from './pipeline/drop-reasons.js';
+export { DROP_REASONS } from './pipeline/drop-reasons.js';
+export type { RejectedItem, SendResult, TelemetryBatch, Transport } from './transport/transport.js';
+export { createHttpTransport } from './transport/http-transport.js';
+export type { HttpTransportConfig } from './transport/http-transport.js';
+export { createMemoryTransport } from './transport/memory-transport.js';
+export type { MemoryTransport } from './transport/memory-transport.js';
+export { resolveKafkaOptions } from './transport/kafka-options.js';
+export type { KafkaTransportOptions, ResolvedKafkaOptions, KafkaSignal } from './transport/kafka-options.js';
+export type { Logger } from 'pino';

@@ -1,0 +1,125 @@
+/**
+ * `init()`: resolves options (code > DRIFTWATCH_* env > defaults, validated, throws
+ * DW_SDK_INVALID_OPTION at start-up), then wires pipeline → transport, logger, tracer, metrics
+ * (Prometheus endpoint + push through the transport, runtime, GPU, SDK health) and predictions.
+ */
+import { createNoopMeter } from '@opentelemetry/api';
+import { createContextStorage } from './context/request-context.js';
+import { createHttpInstrumentation } from './http/request-instrumentation.js';
+import { createDiagnostics } from './logs/diagnostics.js';
+import { convertLogLine } from './logs/log-record.js';
+import { createLogger } from './logs/logger.js';
+import { GpuMonitor } from './metrics/gpu-monitor.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
+import { startRuntimeMetrics } from './metrics/runtime-metrics.js';
+import { createSdkMeters, registerGpuMetrics, registerHealthMetrics } from './metrics/sdk-meters.js';
+import { createMonitor, type Monitor } from './monitor.js';
+import type { Env } from './options-parse.js';
+import { resolveOptions, type DriftwatchOptions } from './options.js';
+import { ExportPipeline } from './pipeline/export-pipeline.js';
+import { PredictionRecorder } from './predictions/prediction-recorder.js';
+import { Readiness } from './readiness.js';
+import { convertSpan } from './traces/span-record.js';
+import { createTracing } from './traces/tracing.js';
+import { createTransport } from './transport/create-transport.js';
+
+/**
+ * Starts the SDK.
+ *
+ * @example
+ * const monitor = init({ serviceName: 'credit-risk', transport: { type: 'kafka', brokers: ['kafka:9092'] } });
+ * monitor.logPrediction({ model: 'risk', modelVersion: '3', features, prediction: 1, score: 0.83 });
+ */
+export function init(input: DriftwatchOptions = {}, env: Env = process.env): Monitor {
+  const options = resolveOptions(input, env);
+  const diagnostics = createDiagnostics(options.diagnostics.level, options.diagnostics.destination);
+  const resource = {
+    'service.name': options.serviceName,
+    'service.version': options.serviceVersion,
+    'deployment.environment.name': options.environment,
+    'telemetry.sdk.name': '@driftwatch/sdk',
+  };
+  const pipeline = new ExportPipeline({
+    queue: options.queue,
+    batch: options.batch,
+    retry: options.retry,
+    resource,
+    diagnostics,
+    converters: { logs: convertLogLine, spans: convertSpan },
+  });
+  pipeline.setTransport(createTransport(options.transport, env));
+
+  const storage = createContextStorage();
+  const logger = createLogger({
+    level: options.logs.level,
+    redact: options.logs.redact,
+    base: { 'service.name': options.serviceName, 'service.version': options.serviceVersion, environment: options.environment },
+    destination: options.logs.destination,
+    storage,
+    onLine: options.logs.export ? (line) => pipeline.enqueue('logs', line, line.length + 64) : undefined,
+  });
+  const tracing = createTracing({ ...options.traces, resource, pipeline });
+
+  const meters = options.metrics.enabled
+    ? createSdkMeters({ resource, exportIntervalMs: options.metrics.exportIntervalMs, pipeline, exportThroughTransport: true })
+    : undefined;
+  const meter = meters?.meter ?? createNoopMeter();
+  const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter) : undefined;
+  let gpu: GpuMonitor | undefined;
+  if (meters && options.metrics.gpu.enabled) {
+    gpu = new GpuMonitor({ command: options.metrics.gpu.command, intervalMs: options.metrics.gpu.intervalMs, diagnostics });
+    registerGpuMetrics(meter, gpu);
+    gpu.start();
+  }
+  if (meters) registerHealthMetrics(meter, pipeline);
+  const metricsHandler: Monitor['metricsHandler'] = meters
+    ? (request, response) => meters.prometheus.getMetricsRequestHandler(request, response)
+    : (_request, response) => {
+        response.statusCode = 404;
+        response.end('metrics disabled\n');
+      };
+  let server: MetricsServer | undefined;
+  if (meters && options.metrics.serve) {
+    server = startMetricsServer({ ...options.metrics, handler: metricsHandler, diagnostics });
+  }
+
+  const readiness = new Readiness();
+  readiness.add('transport', () => pipeline.currentTransport?.isReady() ?? false);
+
+  const onSignal = (): void => {
+    void monitor.shutdown().finally(() => process.exit(0));
+  };
+  const monitor = createMonitor({
+    options,
+    logger,
+    tracer: tracing.tracer,
+    storage,
+    pipeline,
+    recorder: new PredictionRecorder(options, pipeline, storage, meter),
+    http: createHttpInstrumentation({ tracing, meter, logger, logRequests: true }),
+    readiness,
+    metricsAddress: server?.address ?? Promise.resolve(undefined),
+    metricsHandler,
+    flushMetrics: () => meters?.forceFlush() ?? Promise.resolve(),
+    async stop(timeoutMs) {
+      if (options.handleSignals) {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+      gpu?.stop();
+      stopRuntime?.();
+      // Last metric points and spans go into the queues before the final flush.
+      await meters?.forceFlush().catch(() => undefined);
+      await tracing.shutdown().catch(() => undefined);
+      await pipeline.shutdown(timeoutMs);
+      await meters?.shutdown().catch(() => undefined);
+      await server?.close();
+      logger.flush();
+    },
+  });
+  if (options.handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  return monitor;
+}

@@ -1,0 +1,51 @@
+/** The Prometheus endpoint's own HTTP server (unref'd: it never keeps the process alive). */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Diagnostics } from '../logs/diagnostics.js';
+
+export interface MetricsServer {
+  /** Resolves with the bound address once listening, or undefined when it could not listen. */
+  readonly address: Promise<{ host: string; port: number } | undefined>;
+  close(): Promise<void>;
+}
+
+export function startMetricsServer(config: {
+  readonly host: string;
+  readonly port: number;
+  readonly route: string;
+  readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
+  readonly diagnostics: Diagnostics;
+}): MetricsServer {
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === config.route && (request.method === 'GET' || request.method === 'HEAD')) {
+      config.handler(request, response);
+      return;
+    }
+    response.statusCode = 404;
+    response.end('not found\n');
+  });
+  const address = new Promise<{ host: string; port: number } | undefined>((resolve) => {
+    server.once('error', (error) => {
+      config.diagnostics.error(
+        { err: error },
+        `driftwatch: metrics endpoint could not listen on ${config.host}:${config.port}: ${error.message}`,
+      );
+      resolve(undefined);
+    });
+    server.listen(config.port, config.host, () => {
+      const bound = server.address() as AddressInfo;
+      resolve({ host: bound.address, port: bound.port });
+    });
+  });
+  server.unref();
+  return {
+    address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

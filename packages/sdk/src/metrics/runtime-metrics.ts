@@ -1,0 +1,124 @@
+/** Process CPU and memory, event-loop delay and utilization, and GC durations as OTel metrics. */
+import type { BatchObservableResult, Meter } from '@opentelemetry/api';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+
+/** Windowed values are recomputed at most this often, so two readers do not steal windows. */
+const MIN_WINDOW_MS = 5000;
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+interface Window {
+  cpuUtilization: number;
+  eventLoopUtilization: number;
+  delay: { min: number; max: number; mean: number; p50: number; p90: number; p99: number };
+}
+
+/** Starts the runtime metrics; returns a function that stops them. */
+export function startRuntimeMetrics(meter: Meter): () => void {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let lastElu = performance.eventLoopUtilization();
+  let lastCpu = process.cpuUsage();
+  let lastAt = performance.now();
+  let window: Window | undefined;
+
+  function currentWindow(): Window {
+    const now = performance.now();
+    if (window && now - lastAt < MIN_WINDOW_MS) return window;
+    const cpu = process.cpuUsage(lastCpu);
+    const elapsedUs = Math.max(1, (now - lastAt) * 1000);
+    const elu = performance.eventLoopUtilization(lastElu);
+    const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+    window = {
+      cpuUtilization: (cpu.user + cpu.system) / elapsedUs,
+      eventLoopUtilization: elu.utilization,
+      delay: {
+        min: seconds(delay.count > 0 ? delay.min : 0),
+        max: seconds(delay.count > 0 ? delay.max : 0),
+        mean: seconds(delay.count > 0 ? delay.mean : 0),
+        p50: seconds(delay.percentile(50)),
+        p90: seconds(delay.percentile(90)),
+        p99: seconds(delay.percentile(99)),
+      },
+    };
+    delay.reset();
+    lastElu = performance.eventLoopUtilization();
+    lastCpu = process.cpuUsage();
+    lastAt = now;
+    return window;
+  }
+
+  const cpuTime = meter.createObservableCounter('process.cpu.time', {
+    unit: 's',
+    description: 'CPU time used by the process, by cpu.mode',
+  });
+  const cpuUtilization = meter.createObservableGauge('process.cpu.utilization', {
+    unit: '1',
+    description: 'CPU time per wall-clock time over the last window (1 = one core)',
+  });
+  const memory = meter.createObservableGauge('process.memory.usage', {
+    unit: 'By',
+    description: 'Resident set size of the process',
+  });
+  const heapUsed = meter.createObservableGauge('v8js.memory.heap.used', {
+    unit: 'By',
+    description: 'V8 heap in use',
+  });
+  const elu = meter.createObservableGauge('nodejs.eventloop.utilization', {
+    unit: '1',
+    description: 'Event-loop utilization over the last window',
+  });
+  const delays = {
+    min: meter.createObservableGauge('nodejs.eventloop.delay.min', { unit: 's', description: 'Event-loop delay, minimum' }),
+    max: meter.createObservableGauge('nodejs.eventloop.delay.max', { unit: 's', description: 'Event-loop delay, maximum' }),
+    mean: meter.createObservableGauge('nodejs.eventloop.delay.mean', { unit: 's', description: 'Event-loop delay, mean' }),
+    p50: meter.createObservableGauge('nodejs.eventloop.delay.p50', { unit: 's', description: 'Event-loop delay, median' }),
+    p90: meter.createObservableGauge('nodejs.eventloop.delay.p90', { unit: 's', description: 'Event-loop delay, 90th percentile' }),
+    p99: meter.createObservableGauge('nodejs.eventloop.delay.p99', { unit: 's', description: 'Event-loop delay, 99th percentile' }),
+  };
+  const observables = [cpuTime, cpuUtilization, memory, heapUsed, elu, ...Object.values(delays)];
+  const callback = (result: BatchObservableResult): void => {
+    const usage = process.cpuUsage();
+    result.observe(cpuTime, usage.user / 1e6, { 'cpu.mode': 'user' });
+    result.observe(cpuTime, usage.system / 1e6, { 'cpu.mode': 'system' });
+    result.observe(memory, process.memoryUsage.rss());
+    result.observe(heapUsed, process.memoryUsage().heapUsed);
+    const current = currentWindow();
+    result.observe(cpuUtilization, current.cpuUtilization);
+    result.observe(elu, current.eventLoopUtilization);
+    for (const key of Object.keys(delays) as Array<keyof typeof delays>) {
+      result.observe(delays[key], current.delay[key]);
+    }
+  };
+  meter.addBatchObservableCallback(callback, observables);
+
+  const gcDuration = meter.createHistogram('v8js.gc.duration', {
+    unit: 's',
+    description: 'Garbage collection pauses, by v8js.gc.type',
+    advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] },
+  });
+  const gcAttributes = new Map<number, { 'v8js.gc.type': string }>();
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? 0;
+      let attributes = gcAttributes.get(kind);
+      if (!attributes) {
+        attributes = { 'v8js.gc.type': GC_KINDS[kind] ?? 'other' };
+        gcAttributes.set(kind, attributes);
+      }
+      gcDuration.record(entry.duration / 1000, attributes);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+
+  return () => {
+    observer.disconnect();
+    delay.disable();
+    meter.removeBatchObservableCallback(callback, observables);
+  };
+}

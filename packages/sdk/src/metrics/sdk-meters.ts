@@ -1,0 +1,97 @@
+/**
+ * The SDK's MeterProvider: one Prometheus exporter (scraped on /metrics) and one periodic reader
+ * that pushes the same metrics through the transport. Also registers the SDK's own health
+ * metrics and the GPU gauges fed by the nvidia-smi monitor.
+ */
+import type { Meter } from '@opentelemetry/api';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { DROP_REASONS } from '../pipeline/drop-reasons.js';
+import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { SIGNALS } from '@driftwatch/schema';
+import type { GpuMonitor } from './gpu-monitor.js';
+import { PipelineMetricExporter } from './metric-points.js';
+
+export interface SdkMeters {
+  readonly meter: Meter;
+  readonly prometheus: PrometheusExporter;
+  /** Collects and pushes one round of metric points into the pipeline. */
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export function createSdkMeters(config: {
+  readonly resource: Readonly<Record<string, string>>;
+  readonly exportIntervalMs: number;
+  readonly pipeline: ExportPipeline;
+  readonly exportThroughTransport: boolean;
+}): SdkMeters {
+  const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const readers = [prometheus] as Array<PrometheusExporter | PeriodicExportingMetricReader>;
+  if (config.exportThroughTransport) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new PipelineMetricExporter(config.pipeline),
+        exportIntervalMillis: config.exportIntervalMs,
+        exportTimeoutMillis: Math.min(config.exportIntervalMs, 30_000),
+      }),
+    );
+  }
+  const provider = new MeterProvider({ resource: resourceFromAttributes({ ...config.resource }), readers });
+  return {
+    meter: provider.getMeter('@driftwatch/sdk'),
+    prometheus,
+    forceFlush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** `driftwatch_sdk_queue_items{signal}`, `driftwatch_sdk_dropped_total{reason}`, `driftwatch_sdk_export_errors_total`, sent items. */
+export function registerHealthMetrics(meter: Meter, pipeline: ExportPipeline): void {
+  const queueItems = meter.createObservableGauge('driftwatch_sdk_queue_items', {
+    description: 'Items waiting in the SDK export queues, by signal',
+  });
+  const dropped = meter.createObservableCounter('driftwatch_sdk_dropped', {
+    description: 'Telemetry items the SDK dropped, by reason',
+  });
+  const exportErrors = meter.createObservableCounter('driftwatch_sdk_export_errors', {
+    description: 'Failed sends to the transport (each retry counts)',
+  });
+  const sent = meter.createObservableCounter('driftwatch_sdk_sent_items', {
+    description: 'Telemetry items delivered to the transport',
+  });
+  const signalAttributes = SIGNALS.map((signal) => ({ signal }));
+  const reasonAttributes = DROP_REASONS.map((reason) => ({ reason }));
+  meter.addBatchObservableCallback(
+    (result) => {
+      for (const attributes of signalAttributes) result.observe(queueItems, pipeline.queued(attributes.signal), attributes);
+      for (const attributes of reasonAttributes) result.observe(dropped, pipeline.stats.dropped[attributes.reason], attributes);
+      result.observe(exportErrors, pipeline.stats.exportErrors);
+      result.observe(sent, pipeline.stats.sentItems);
+    },
+    [queueItems, dropped, exportErrors, sent],
+  );
+}
+
+/** Per-device GPU gauges (`hw.gpu.*`, `hw.gpu.temperature`, `hw.gpu.power`); no devices, no series. */
+export function registerGpuMetrics(meter: Meter, gpu: GpuMonitor): void {
+  const utilization = meter.createObservableGauge('hw.gpu.utilization', { unit: '1', description: 'GPU utilization (0–1)' });
+  const memoryUsage = meter.createObservableGauge('hw.gpu.memory.usage', { unit: 'By', description: 'GPU memory used' });
+  const memoryLimit = meter.createObservableGauge('hw.gpu.memory.limit', { unit: 'By', description: 'GPU memory total' });
+  const temperature = meter.createObservableGauge('hw.gpu.temperature', { unit: 'Cel', description: 'GPU temperature' });
+  const power = meter.createObservableGauge('hw.gpu.power', { unit: 'W', description: 'GPU power draw' });
+  meter.addBatchObservableCallback(
+    (result) => {
+      for (const device of gpu.devices()) {
+        const attributes = { 'hw.id': device.uuid, 'hw.name': device.name, 'gpu.index': device.index };
+        if (device.utilization !== undefined) result.observe(utilization, device.utilization, attributes);
+        if (device.memoryUsedBytes !== undefined) result.observe(memoryUsage, device.memoryUsedBytes, attributes);
+        if (device.memoryTotalBytes !== undefined) result.observe(memoryLimit, device.memoryTotalBytes, attributes);
+        if (device.temperatureCelsius !== undefined) result.observe(temperature, device.temperatureCelsius, attributes);
+        if (device.powerWatts !== undefined) result.observe(power, device.powerWatts, attributes);
+      }
+    },
+    [utilization, memoryUsage, memoryLimit, temperature, power],
+  );
+}

@@ -1,0 +1,130 @@
+/** The object `init()` returns: the host's logger, spans, prediction samples, health and shutdown. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
+import type { HttpInstrumentation } from './http/request-instrumentation.js';
+import type { ResolvedOptions } from './options.js';
+import type { PipelineStats } from './pipeline/drop-reasons.js';
+import type { ExportPipeline } from './pipeline/export-pipeline.js';
+import type { LabelInput, LabelValue, PredictionInput, PredictionRecorder } from './predictions/prediction-recorder.js';
+import type { Readiness, ReadinessCheck, ReadinessReport } from './readiness.js';
+import type { Transport } from './transport/transport.js';
+
+export interface Monitor {
+  /** pino logger: JSON lines with service fields and, inside a request, request_id/trace_id/span_id. */
+  readonly logger: Logger;
+  readonly tracer: Tracer;
+  readonly options: ResolvedOptions;
+  /** Delivery counters (sent, dropped by reason, export errors). */
+  readonly stats: Readonly<PipelineStats>;
+  /** The transport once created (the memory transport exposes what it received). */
+  readonly transport: Transport | undefined;
+  /** Per-request instrumentation used by @driftwatch/fastify and @driftwatch/express. */
+  readonly http: HttpInstrumentation;
+  /** Runs `fn` inside the request context of `store` (integrations). */
+  readonly contextStorage: ContextStorage;
+  /** Where the own metrics endpoint listens (undefined: not serving). */
+  readonly metricsAddress: Promise<{ host: string; port: number } | undefined>;
+  /** Runs `fn` in a child span of the current one; ends it when `fn` returns or settles. */
+  span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T;
+  /** Records a prediction sample; returns its id. Never throws. */
+  logPrediction(input: PredictionInput): string;
+  /** Records the ground truth for an earlier prediction. Never throws. */
+  logLabel(predictionId: string, label: LabelValue, options?: LabelInput): void;
+  /** request id, trace id and span id of the current request, if any. */
+  activeContext(): ActiveContext | undefined;
+  /** Node request handler serving the Prometheus text format (mount it on your own server). */
+  metricsHandler(request: IncomingMessage, response: ServerResponse): void;
+  addReadinessCheck(name: string, check: ReadinessCheck): void;
+  readiness(): Promise<ReadinessReport>;
+  /** Sends everything queued now (metrics included). */
+  flush(): Promise<void>;
+  /** Flushes within the deadline, then stops every timer, child process and server. */
+  shutdown(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+export interface MonitorParts {
+  readonly options: ResolvedOptions;
+  readonly logger: Logger;
+  readonly tracer: Tracer;
+  readonly storage: ContextStorage;
+  readonly pipeline: ExportPipeline;
+  readonly recorder: PredictionRecorder;
+  readonly http: HttpInstrumentation;
+  readonly readiness: Readiness;
+  readonly metricsAddress: Promise<{ host: string; port: number } | undefined>;
+  readonly metricsHandler: (request: IncomingMessage, response: ServerResponse) => void;
+  readonly flushMetrics: () => Promise<void>;
+  readonly stop: (timeoutMs: number) => Promise<void>;
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
+}
+
+export function createMonitor(parts: MonitorParts): Monitor {
+  const { storage, tracer, pipeline, recorder } = parts;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    logger: parts.logger,
+    tracer,
+    options: parts.options,
+    stats: pipeline.stats,
+    get transport() {
+      return pipeline.currentTransport;
+    },
+    http: parts.http,
+    contextStorage: storage,
+    metricsAddress: parts.metricsAddress,
+    span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
+      const parent = storage.getStore();
+      const context = parent ? trace.setSpan(ROOT_CONTEXT, parent.span) : ROOT_CONTEXT;
+      const span = tracer.startSpan(name, attributes ? { attributes } : {}, context);
+      const fail = (error: unknown): void => {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        if (error instanceof Error) span.recordException(error);
+        span.end();
+      };
+      let result: T;
+      try {
+        result = storage.run(createStore(parent?.requestId, span), fn, span);
+      } catch (error) {
+        fail(error);
+        throw error;
+      }
+      if (!isPromise(result)) {
+        span.end();
+        return result;
+      }
+      return result.then(
+        (value) => {
+          span.end();
+          return value;
+        },
+        (error: unknown) => {
+          fail(error);
+          throw error;
+        },
+      ) as T;
+    },
+    logPrediction: (input) => recorder.logPrediction(input),
+    logLabel: (predictionId, label, options) => recorder.logLabel(predictionId, label, options),
+    activeContext() {
+      const store = storage.getStore();
+      return store && { requestId: store.requestId, traceId: store.traceId, spanId: store.spanId };
+    },
+    metricsHandler: parts.metricsHandler,
+    addReadinessCheck: (name, check) => parts.readiness.add(name, check),
+    readiness: () => parts.readiness.report(),
+    async flush() {
+      await parts.flushMetrics().catch(() => undefined);
+      await pipeline.flush();
+    },
+    shutdown(options) {
+      stopping ??= parts.stop(options?.timeoutMs ?? parts.options.shutdownTimeoutMs);
+      return stopping;
+    },
+  };
+}

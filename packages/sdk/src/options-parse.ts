@@ -1,0 +1,119 @@
+/** Small parsers shared by the option resolvers: each names the option, the value and the expectation. */
+import { invalidOption } from './errors.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A value from code when given, else from the environment variable (trimmed, empty = unset). */
+export function fromEnv(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Label used in messages: `traces.sampleRatio (env DRIFTWATCH_TRACES_SAMPLE_RATIO)`. */
+function label(option: string, envName: string | undefined): string {
+  return envName ? `${option} (env ${envName})` : option;
+}
+
+export interface Source<T> {
+  value: T | string | undefined;
+  envName?: string;
+}
+
+/** code > env: returns the code value, else the env string with its variable name. */
+export function pick<T>(code: T | undefined, env: Env, envName: string): Source<T> {
+  if (code !== undefined) return { value: code };
+  const value = fromEnv(env, envName);
+  return value === undefined ? { value: undefined } : { value, envName };
+}
+
+export function toBool(option: string, src: Source<boolean>, fallback: boolean): boolean {
+  const { value } = src;
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw invalidOption(label(option, src.envName), value, 'true or false');
+}
+
+export function toNumber(
+  option: string,
+  src: Source<number>,
+  fallback: number,
+  range: { min: number; max: number; integer?: boolean },
+): number {
+  const { value } = src;
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' ? Number(value) : value;
+  const ok =
+    typeof n === 'number' &&
+    Number.isFinite(n) &&
+    n >= range.min &&
+    n <= range.max &&
+    (!range.integer || Number.isInteger(n));
+  if (!ok) {
+    const kind = range.integer ? 'an integer' : 'a number';
+    throw invalidOption(
+      label(option, src.envName),
+      value,
+      `${kind} from ${range.min} to ${range.max}`,
+    );
+  }
+  return n;
+}
+
+export function toChoice<C extends string>(
+  option: string,
+  src: Source<C>,
+  fallback: C,
+  choices: readonly C[],
+): C {
+  const { value } = src;
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as C;
+  throw invalidOption(label(option, src.envName), value, `one of ${choices.join(', ')}`);
+}
+
+export function toText(
+  option: string,
+  src: Source<string>,
+  fallback: string,
+  check: { maxLength: number; pattern?: RegExp; expected?: string },
+): string {
+  const { value } = src;
+  if (value === undefined) return fallback;
+  const ok =
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= check.maxLength &&
+    (!check.pattern || check.pattern.test(value));
+  if (!ok) {
+    throw invalidOption(
+      label(option, src.envName),
+      value,
+      check.expected ?? `a string of 1 to ${check.maxLength} characters`,
+    );
+  }
+  return value;
+}
+
+/** A list from code (array) or env (comma-separated). */
+export function toList(option: string, src: Source<readonly string[]>): string[] | undefined {
+  const { value } = src;
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw invalidOption(label(option, src.envName), value, 'a list of non-empty strings');
+  }
+  return [...list];
+}
+
+/** An object from code must be a plain object when given. */
+export function objectOrEmpty<T extends object>(option: string, value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidOption(option, value, 'an object');
+  }
+  return value;
+}

@@ -1,0 +1,83 @@
+/** A FIFO bounded by items and bytes: O(1) push and shift, with a drop-oldest or drop-newest policy. */
+import type { DropPolicy } from '../options.js';
+
+export interface QueueLimits {
+  readonly maxItems: number;
+  readonly maxBytes: number;
+  readonly dropPolicy: DropPolicy;
+}
+
+export class BoundedQueue<T> {
+  private items: Array<T | undefined> = [];
+  private sizes: number[] = [];
+  private head = 0;
+  private bytesQueued = 0;
+
+  constructor(private readonly limits: QueueLimits) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  get bytes(): number {
+    return this.bytesQueued;
+  }
+
+  /**
+   * Adds an item of `bytes` estimated bytes; returns how many items were dropped to respect
+   * the limits (the new one itself under drop-newest, the oldest ones under drop-oldest).
+   */
+  push(item: T, bytes: number): number {
+    const { maxItems, maxBytes } = this.limits;
+    if (this.limits.dropPolicy === 'drop-newest') {
+      if (this.length >= maxItems || this.bytesQueued + bytes > maxBytes) return 1;
+      this.append(item, bytes);
+      return 0;
+    }
+    if (bytes > maxBytes) return 1;
+    let dropped = 0;
+    while (this.length > 0 && (this.length >= maxItems || this.bytesQueued + bytes > maxBytes)) {
+      this.shift();
+      dropped += 1;
+    }
+    this.append(item, bytes);
+    return dropped;
+  }
+
+  /** Removes and returns the oldest item with its size, or undefined when empty. */
+  shift(): { item: T; bytes: number } | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head] as T;
+    const bytes = this.sizes[this.head] as number;
+    this.items[this.head] = undefined;
+    this.head += 1;
+    this.bytesQueued -= bytes;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
+    return { item, bytes };
+  }
+
+  /** Size of the oldest item, or undefined when empty. */
+  peekBytes(): number | undefined {
+    return this.head < this.sizes.length ? this.sizes[this.head] : undefined;
+  }
+
+  /** Empties the queue and returns how many items it held. */
+  clear(): number {
+    const count = this.length;
+    this.items = [];
+    this.sizes = [];
+    this.head = 0;
+    this.bytesQueued = 0;
+    return count;
+  }
+
+  private append(item: T, bytes: number): void {
+    this.items.push(item);
+    this.sizes.push(bytes);
+    this.bytesQueued += bytes;
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * The export pipeline: one bounded queue per signal, batches by count/bytes/linger, one send in
+ * flight with retries (backoff + full jitter, Retry-After) inside a deadline, drops counted by
+ * reason. Nothing here blocks the event loop or rejects into the host.
+ */
+import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
+import type { ResolvedOptions } from '../options.js';
+import type { RejectedItem, SendResult, TelemetryBatch, Transport } from '../transport/transport.js';
+import { fullJitterBackoffMs, sleep } from './backoff.js';
+import { BoundedQueue } from './bounded-queue.js';
+import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
+import type { Diagnostics } from '../logs/diagnostics.js';
+
+/** Turns a queued entry into a wire item, or names the field at fault. */
+export type Converter = (entry: unknown) => { ok: true; item: unknown } | { ok: false; issue: string };
+
+export interface PipelineConfig {
+  readonly queue: ResolvedOptions['queue'];
+  readonly batch: ResolvedOptions['batch'];
+  readonly retry: ResolvedOptions['retry'];
+  readonly resource: Readonly<Record<string, string>>;
+  readonly diagnostics: Diagnostics;
+  /** Per-signal conversion of lazily built entries (logs lines, finished spans). */
+  readonly converters?: Partial<Record<Signal, Converter>>;
+}
+
+type Pair = { signal: Signal; item: unknown };
+
+export class ExportPipeline {
+  readonly stats: PipelineStats = emptyStats();
+  private readonly queues: Record<Signal, BoundedQueue<unknown>>;
+  /** Items that left each queue (sent, dropped or taken into a batch), for flush targets. */
+  private readonly removed: Record<Signal, number>;
+  private transport: Transport | undefined;
+  private transportPending: Promise<Transport | undefined> | undefined;
+  private pumping: Promise<void> | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  private drainAll = false;
+  private pumpScheduled = false;
+  private flushWaiters = 0;
+  private stopped = false;
+  private failing = false;
+  private readonly abort = new AbortController();
+  private readonly lastInvalidLog = new Map<Signal, number>();
+
+  constructor(private readonly config: PipelineConfig) {
+    this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
+    this.removed = {} as Record<Signal, number>;
+    for (const signal of SIGNALS) {
+      this.queues[signal] = new BoundedQueue(config.queue);
+      this.removed[signal] = 0;
+    }
+  }
+
+  /** The transport, or a promise of it (Kafka loads lazily); items queue meanwhile. */
+  setTransport(transport: Transport | Promise<Transport | undefined>): void {
+    if ('send' in transport) {
+      this.transport = transport;
+      return;
+    }
+    this.transportPending = transport.then(
+      (loaded) => {
+        this.transport = loaded;
+        this.transportPending = undefined;
+        this.schedulePump();
+        return loaded;
+      },
+      (error: unknown) => {
+        this.config.diagnostics.error({ err: error }, 'driftwatch: transport failed to start');
+        this.transportPending = undefined;
+        return undefined;
+      },
+    );
+  }
+
+  get currentTransport(): Transport | undefined {
+    return this.transport;
+  }
+
+  queued(signal: Signal): number {
+    return this.queues[signal].length;
+  }
+
+  /** Queues one entry of `bytes` estimated bytes. Cheap, synchronous, never throws. */
+  enqueue(signal: Signal, entry: unknown, bytes: number): void {
+    if (this.stopped) {
+      this.drop('shutdown', 1);
+      return;
+    }
+    const queue = this.queues[signal];
+    const dropped = queue.push(entry, bytes);
+    if (dropped > 0) {
+      this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
+      this.drop('queue_full', dropped);
+    }
+    if (queue.length >= this.config.batch.maxItems || queue.bytes >= this.config.batch.maxBytes) {
+      this.schedulePump();
+    } else if (this.lingerTimer === undefined) {
+      this.lingerTimer = setTimeout(() => {
+        this.lingerTimer = undefined;
+        this.drainAll = true;
+        void this.pump();
+      }, this.config.batch.lingerMs);
+      this.lingerTimer.unref();
+    }
+  }
+
+  /** Sends everything queued at the time of the call (with retries inside the retry deadline). */
+  async flush(): Promise<void> {
+    const target = {} as Record<Signal, number>;
+    for (const signal of SIGNALS) target[signal] = this.removed[signal] + this.queues[signal].length;
+    this.flushWaiters += 1;
+    try {
+      while (!this.stopped || this.pumping) {
+        if (this.transportPending) await this.transportPending;
+        const reached = SIGNALS.every((signal) => this.removed[signal] >= target[signal]);
+        if (reached && !this.pumping) return;
+        if (!this.transport) return;
+        await this.pump();
+        if (reached) return;
+      }
+    } finally {
+      this.flushWaiters -= 1;
+    }
+  }
+
+  /** Flushes within `timeoutMs`, then stops: what is left is dropped with reason "shutdown". */
+  async shutdown(timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([this.flush(), deadline]);
+    clearTimeout(timer);
+    this.stopped = true;
+    this.abort.abort();
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    await this.pumping;
+    for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
+    const left = Math.max(0, timeoutMs - (Date.now() - started));
+    await this.transport?.shutdown(left).catch(() => undefined);
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      void this.pump();
+    });
+  }
+
+  private totalQueued(): { items: number; bytes: number } {
+    let items = 0;
+    let bytes = 0;
+    for (const signal of SIGNALS) {
+      items += this.queues[signal].length;
+      bytes += this.queues[signal].bytes;
+    }
+    return { items, bytes };
+  }
+
+  private readyToSend(): boolean {
+    const { items, bytes } = this.totalQueued();
+    if (items === 0) return false;
+    return (
+      this.drainAll ||
+      this.flushWaiters > 0 ||
+      items >= this.config.batch.maxItems ||
+      bytes >= this.config.batch.maxBytes
+    );
+  }
+
+  private pump(): Promise<void> {
+    if (this.pumping) return this.pumping;
+    if (!this.transport) return Promise.resolve();
+    const transport = this.transport;
+    this.pumping = (async () => {
+      while (!this.stopped && this.readyToSend()) {
+        const pairs = this.takeBatch();
+        if (pairs.length > 0) await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
+      }
+      if (this.totalQueued().items === 0) this.drainAll = false;
+    })()
+      .catch((error: unknown) => {
+        this.config.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
+      })
+      .finally(() => {
+        this.pumping = undefined;
+      });
+    return this.pumping;
+  }
+
+  /** Takes up to one batch of items across signals, converting lazy entries. */
+  private takeBatch(): Pair[] {
+    const { maxItems, maxBytes } = this.config.batch;
+    const pairs: Pair[] = [];
+    let bytes = 0;
+    for (const signal of SIGNALS) {
+      const queue = this.queues[signal];
+      const convert = this.config.converters?.[signal];
+      while (pairs.length < maxItems) {
+        const size = queue.peekBytes();
+        if (size === undefined || (pairs.length > 0 && bytes + size > maxBytes)) break;
+        const next = queue.shift();
+        if (!next) break;
+        this.removed[signal] += 1;
+        bytes += next.bytes;
+        if (!convert) {
+          pairs.push({ signal, item: next.item });
+          continue;
+        }
+        const converted = convert(next.item);
+        if (converted.ok) pairs.push({ signal, item: converted.item });
+        else this.invalid(signal, converted.issue);
+      }
+    }
+    return pairs;
+  }
+
+  /** Counts an item refused before queueing (reason "invalid"), with a rate-limited diagnostic. */
+  invalid(signal: Signal, issue: string): void {
+    this.drop('invalid', 1);
+    const now = Date.now();
+    if (now - (this.lastInvalidLog.get(signal) ?? 0) < 60_000) return;
+    this.lastInvalidLog.set(signal, now);
+    this.config.diagnostics.warn({ signal, issue }, `driftwatch: dropped an invalid ${signal} item: ${issue}`);
+  }
+
+  private toBatch(pairs: readonly Pair[]): TelemetryBatch {
+    const batch: TelemetryBatch = {
+      resource: { ...this.config.resource },
+      predictions: [],
+      labels: [],
+      logs: [],
+      spans: [],
+      metrics: [],
+    };
+    for (const { signal, item } of pairs) (batch[signal] as Array<SignalItem[Signal]>).push(item as SignalItem[Signal]);
+    return batch;
+  }
+
+  private async deliver(transport: Transport, pairs: Pair[], deadline: number): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.abort.signal.aborted) {
+        this.drop('shutdown', pairs.length);
+        return;
+      }
+      let result: SendResult;
+      try {
+        result = await transport.send(this.toBatch(pairs), this.abort.signal);
+      } catch (error) {
+        result = { ok: false, retryable: true, error: error instanceof Error ? error : new Error(String(error)) };
+      }
+      if (result.ok) {
+        this.delivered(pairs.length, result.rejected?.length ?? 0, result.rejected);
+        return;
+      }
+      this.stats.exportErrors += 1;
+      this.reportFailure(result.error, result.retryable);
+      if (this.abort.signal.aborted) {
+        this.drop('shutdown', pairs.length);
+        return;
+      }
+      if (result.tooLarge) {
+        if (pairs.length === 1) {
+          this.drop('too_large', 1);
+          return;
+        }
+        const half = Math.ceil(pairs.length / 2);
+        await this.deliver(transport, pairs.slice(0, half), deadline);
+        await this.deliver(transport, pairs.slice(half), deadline);
+        return;
+      }
+      if (!result.retryable) {
+        this.drop('send_failed', pairs.length);
+        return;
+      }
+      const { initialBackoffMs, maxBackoffMs } = this.config.retry;
+      const waitMs = result.retryAfterMs ?? fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
+      if (Date.now() + waitMs > deadline) {
+        this.drop('retry_exhausted', pairs.length);
+        return;
+      }
+      await sleep(waitMs, this.abort.signal, this.flushWaiters > 0);
+    }
+  }
+
+  private delivered(count: number, rejectedCount: number, rejected: readonly RejectedItem[] | undefined): void {
+    this.stats.sentBatches += 1;
+    this.stats.sentItems += count - rejectedCount;
+    if (this.failing) {
+      this.failing = false;
+      this.config.diagnostics.info('driftwatch: export recovered');
+    }
+    if (rejected && rejectedCount > 0) {
+      this.drop('rejected', rejectedCount);
+      const first = rejected[0];
+      const issue = first?.issues[0];
+      this.config.diagnostics.warn(
+        { rejected: rejectedCount, first: first ? { signal: first.signal, index: first.index, issue } : undefined },
+        `driftwatch: destination rejected ${rejectedCount} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}`,
+      );
+    }
+  }
+
+  private reportFailure(error: Error, retryable: boolean): void {
+    if (!retryable) {
+      this.config.diagnostics.error({ err: error }, `driftwatch: export failed, batch dropped: ${error.message}`);
+      return;
+    }
+    if (this.failing) return;
+    this.failing = true;
+    this.config.diagnostics.warn({ err: error }, `driftwatch: export failing, retrying: ${error.message}`);
+  }
+
+  private drop(reason: DropReason, count: number): void {
+    if (count > 0) this.stats.dropped[reason] += count;
+  }
+}

@@ -1,0 +1,37 @@
+/** Readiness checks (`/readiness`): named functions answering true when the service may take traffic. */
+export type ReadinessCheck = () => boolean | Promise<boolean>;
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, boolean>>;
+}
+
+export class Readiness {
+  private readonly checks = new Map<string, ReadinessCheck>();
+
+  add(name: string, check: ReadinessCheck): void {
+    this.checks.set(name, check);
+  }
+
+  /** Runs every check; a check that throws or takes longer than `timeoutMs` counts as not ready. */
+  async report(timeoutMs = 2000): Promise<ReadinessReport> {
+    const entries = await Promise.all(
+      [...this.checks].map(async ([name, check]): Promise<[string, boolean]> => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        });
+        try {
+          const ok = await Promise.race([Promise.resolve().then(check), timeout]);
+          return [name, ok === true];
+        } catch {
+          return [name, false];
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    return { ready: entries.every(([, ok]) => ok), checks };
+  }
+}

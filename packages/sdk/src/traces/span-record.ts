@@ -1,0 +1,85 @@
+/** Converts a finished OTel span into a SpanRecord (the `spans` signal), validated by the schema. */
+import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { validateItem, type SpanRecord } from '@driftwatch/schema';
+import type { Converter } from '../pipeline/export-pipeline.js';
+
+const KINDS: Record<SpanKind, SpanRecord['kind']> = {
+  [SpanKind.INTERNAL]: 'INTERNAL',
+  [SpanKind.SERVER]: 'SERVER',
+  [SpanKind.CLIENT]: 'CLIENT',
+  [SpanKind.PRODUCER]: 'PRODUCER',
+  [SpanKind.CONSUMER]: 'CONSUMER',
+};
+const STATUS: Record<SpanStatusCode, 'UNSET' | 'OK' | 'ERROR'> = {
+  [SpanStatusCode.UNSET]: 'UNSET',
+  [SpanStatusCode.OK]: 'OK',
+  [SpanStatusCode.ERROR]: 'ERROR',
+};
+
+/** [seconds, nanoseconds] → decimal nanoseconds since the epoch, without BigInt. */
+export function hrTimeToNanoString([seconds, nanos]: HrTime): string {
+  return seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;
+}
+
+type Flat = string | number | boolean | Array<string | number | boolean>;
+
+function attributesOf(input: Attributes): Record<string, Flat> | undefined {
+  let out: Record<string, Flat> | undefined;
+  for (const key in input) {
+    const value = input[key];
+    if (value === undefined || value === null) continue;
+    const flat = Array.isArray(value)
+      ? (value.filter((v) => v !== null && v !== undefined) as Array<string | number | boolean>)
+      : (value as Flat);
+    (out ??= {})[key] = flat;
+  }
+  return out;
+}
+
+/** Estimated JSON size of a span, for the queue's byte bound. */
+export function estimateSpanBytes(span: ReadableSpan): number {
+  let bytes = 300 + span.name.length;
+  for (const key in span.attributes) bytes += key.length + 24;
+  return bytes + span.events.length * 80;
+}
+
+export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
+  const context = span.spanContext();
+  const record: SpanRecord = {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    name: span.name,
+    kind: KINDS[span.kind] ?? 'INTERNAL',
+    startTimeUnixNano: hrTimeToNanoString(span.startTime),
+    endTimeUnixNano: hrTimeToNanoString(span.endTime),
+  };
+  const parent = span.parentSpanContext?.spanId;
+  if (parent) record.parentSpanId = parent;
+  const attributes = attributesOf(span.attributes);
+  if (attributes) record.attributes = attributes;
+  if (span.status.code !== SpanStatusCode.UNSET || span.status.message) {
+    record.status = { code: STATUS[span.status.code] ?? 'UNSET' };
+    if (span.status.message) record.status.message = span.status.message.slice(0, 8192);
+  }
+  if (span.events.length > 0) {
+    record.events = span.events.slice(0, 128).map((event) => {
+      const out: NonNullable<SpanRecord['events']>[number] = {
+        name: event.name.slice(0, 1024),
+        timeUnixNano: hrTimeToNanoString(event.time),
+      };
+      const eventAttributes = event.attributes ? attributesOf(event.attributes) : undefined;
+      if (eventAttributes) out.attributes = eventAttributes;
+      return out;
+    });
+  }
+  return record;
+}
+
+/** The pipeline converter of the `spans` signal. */
+export const convertSpan: Converter = (entry) => {
+  const result = validateItem('spans', spanRecordFromReadable(entry as ReadableSpan));
+  if (result.ok) return { ok: true, item: result.value };
+  const issue = result.issues[0];
+  return { ok: false, issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema' };
+};

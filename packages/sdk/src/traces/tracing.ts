@@ -1,0 +1,75 @@
+/**
+ * The tracer: an OTel NodeTracerProvider with parent-based ratio sampling whose only processor
+ * queues finished, sampled spans into the export pipeline (batched there, converted lazily).
+ * Auto-instrumentations stay off; the framework integrations make the request spans.
+ */
+import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  NodeTracerProvider,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type ReadableSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
+import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { estimateSpanBytes } from './span-record.js';
+
+export interface Tracing {
+  readonly tracer: Tracer;
+  /** Extracts a W3C `traceparent`/`tracestate` parent from incoming headers. */
+  extract(headers: Readonly<Record<string, string | string[] | undefined>>): Context;
+  /** Writes `traceparent`/`tracestate` for an outgoing call made under `context`. */
+  inject(context: Context, headers: Record<string, string>): void;
+  shutdown(): Promise<void>;
+}
+
+class PipelineSpanProcessor implements SpanProcessor {
+  constructor(private readonly pipeline: ExportPipeline) {}
+  onStart(): void {}
+  onEnd(span: ReadableSpan): void {
+    this.pipeline.enqueue('spans', span, estimateSpanBytes(span));
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const getter = {
+  keys: (carrier: Readonly<Record<string, unknown>>) => Object.keys(carrier),
+  get: (carrier: Readonly<Record<string, unknown>>, key: string) =>
+    carrier[key] as string | string[] | undefined,
+};
+const setter = {
+  set: (carrier: Record<string, string>, key: string, value: string) => {
+    carrier[key] = value;
+  },
+};
+
+export function createTracing(config: {
+  readonly sampleRatio: number;
+  readonly enabled: boolean;
+  readonly registerGlobal: boolean;
+  readonly resource: Readonly<Record<string, string>>;
+  readonly pipeline: ExportPipeline;
+}): Tracing {
+  const ratio = config.enabled ? config.sampleRatio : 0;
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ ...config.resource }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+    spanProcessors: config.enabled ? [new PipelineSpanProcessor(config.pipeline)] : [],
+  });
+  if (config.registerGlobal) provider.register();
+  const propagator = new W3CTraceContextPropagator();
+  return {
+    tracer: provider.getTracer('@driftwatch/sdk'),
+    extract: (headers) =>
+      headers.traceparent === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, getter),
+    inject: (context, headers) => propagator.inject(context, headers, setter),
+    shutdown: () => provider.shutdown(),
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * Kafka transport: one `producer.sendBatch` per TelemetryBatch (split when large), one topic per
+ * signal. kafkajs retries are kept short so a dead broker fails a send within `sendTimeoutMs`;
+ * the SDK pipeline owns queueing, backoff and drop accounting. Never rejects.
+ */
+import { diag, type DiagLogger } from '@opentelemetry/api';
+import kafkajs from 'kafkajs';
+import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
+import { encodeBatch, splitRequests } from './kafka-messages.js';
+import type { ResolvedKafkaOptions } from './kafka-options.js';
+import type { SendResult, TelemetryBatch, Transport } from './transport.js';
+
+// kafkajs is CommonJS and spreads its error classes into module.exports, which Node's ESM
+// named-export detection cannot see: take everything from the default export.
+const {
+  CompressionTypes,
+  Kafka,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSSASLAuthenticationError,
+  Partitioners,
+  logLevel,
+} = kafkajs;
+
+export interface KafkaTransportDeps {
+  /** Where kafkajs and transport diagnostics go. @default OTel `diag`, namespace driftwatch/kafka */
+  logger?: DiagLogger;
+}
+
+/** Producer-state errors that a fresh producer (new producer id, new connections) clears. */
+const RESET_TYPES = new Set([
+  'UNKNOWN_PRODUCER_ID',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+class KafkaSendTimeoutError extends Error {
+  override readonly name = 'KafkaSendTimeoutError';
+}
+
+/** true when sending the same batch later may succeed (broker down, leader moved, timeout). */
+export function isRetryableKafkaError(error: unknown): boolean {
+  if (error instanceof KafkaSendTimeoutError) return true;
+  if (error instanceof KafkaJSSASLAuthenticationError) return false;
+  if (error instanceof KafkaJSNumberOfRetriesExceeded)
+    return isRetryableKafkaError(error.cause ?? error);
+  if (error instanceof KafkaJSProtocolError) return error.retriable || RESET_TYPES.has(error.type);
+  if (error instanceof KafkaJSNonRetriableError) {
+    return (
+      error.cause instanceof Error && error.cause !== error && isRetryableKafkaError(error.cause)
+    );
+  }
+  if (error instanceof KafkaJSError) return error.retriable;
+  return false;
+}
+
+/** Routes kafkajs logs to the diagnostic logger; kafkajs INFO is chatty, so it becomes debug. */
+function logCreator(logger: DiagLogger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;
+      const text = `kafkajs ${namespace}: ${String(message)}`;
+      if (level === logLevel.ERROR) logger.warn(text, extra);
+      else if (level === logLevel.WARN && !String(message).startsWith('Limiting retries'))
+        logger.warn(text, extra);
+      else logger.debug(text, extra);
+    };
+}
+
+function kafkaConfig(options: ResolvedKafkaOptions, logger: DiagLogger): KafkaConfig {
+  const backoffMs = Math.max(50, Math.min(300, options.sendTimeoutMs / 20));
+  return {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    enforceRequestTimeout: true,
+    ...(options.tls !== false ? { ssl: options.tls === true ? true : { ...options.tls } } : {}),
+    ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
+    retry: {
+      retries: options.retries,
+      initialRetryTime: backoffMs,
+      maxRetryTime: Math.max(backoffMs, Math.floor(options.sendTimeoutMs / 4)),
+    },
+    logLevel: logLevel.WARN,
+    logCreator: logCreator(logger),
+  };
+}
+
+/**
+ * Creates the Kafka transport; connects in the background right away so `isReady()` turns
+ * true without waiting for the first batch.
+ *
+ * @example createKafkaTransport(resolveKafkaOptions({ brokers: ['127.0.0.1:9092'] }))
+ */
+export function createKafkaTransport(
+  options: ResolvedKafkaOptions,
+  deps: KafkaTransportDeps = {},
+): Transport {
+  const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
+  const kafka = new Kafka(kafkaConfig(options, logger));
+  const compression =
+    options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  let ready = false;
+  let closed = false;
+
+  function discard(stale: Producer): void {
+    if (producer === stale) producer = undefined;
+    ready = false;
+    stale.disconnect().catch((error: unknown) => logger.debug('kafka: disconnect failed', error));
+  }
+
+  function connect(): Promise<Producer> {
+    if (producer) return Promise.resolve(producer);
+    connecting ??= (async () => {
+      const fresh = kafka.producer({
+        idempotent: options.idempotent,
+        maxInFlightRequests: options.idempotent ? 1 : undefined,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: kafkaConfig(options, logger).retry,
+      });
+      fresh.on(fresh.events.DISCONNECT, () => {
+        if (producer === fresh) {
+          producer = undefined;
+          ready = false;
+        }
+      });
+      try {
+        await fresh.connect();
+      } catch (error) {
+        discard(fresh);
+        throw error;
+      }
+      if (closed) {
+        discard(fresh);
+        throw new KafkaJSError('kafka transport is shut down', { retriable: false });
+      }
+      producer = fresh;
+      ready = true;
+      return fresh;
+    })().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  async function deliver(batch: TelemetryBatch): Promise<void> {
+    const encoded = encodeBatch(batch, options.topics, options.maxMessageBytes);
+    if (encoded.oversized > 0) {
+      logger.warn(
+        `kafka: dropped ${encoded.oversized} item(s) over ${options.maxMessageBytes} bytes`,
+      );
+    }
+    if (encoded.topics.size === 0) return;
+    const current = await connect();
+    try {
+      for (const topicMessages of splitRequests(encoded, options.maxRequestBytes)) {
+        const request: ProducerBatch = {
+          topicMessages,
+          acks: options.acks,
+          timeout: options.requestTimeoutMs,
+          compression,
+        };
+        await current.sendBatch(request);
+      }
+      ready = true;
+    } catch (error) {
+      // A fresh producer gets new connections and a new producer id (a restarted broker
+      // forgets idempotent producer state).
+      if (isRetryableKafkaError(error)) discard(current);
+      throw error;
+    }
+  }
+
+  function withDeadline(work: Promise<void>, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new KafkaSendTimeoutError(`kafka send exceeded ${options.sendTimeoutMs} ms`)),
+        options.sendTimeoutMs,
+      );
+      const onAbort = () => reject(new KafkaSendTimeoutError('kafka send aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  connect().catch((error: unknown) => {
+    logger.debug('kafka: initial connect failed; retrying on the next send', error);
+  });
+
+  return {
+    name: 'kafka',
+    async send(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
+      if (closed) {
+        return { ok: false, retryable: false, error: new Error('kafka transport is shut down') };
+      }
+      if (signal?.aborted) {
+        return {
+          ok: false,
+          retryable: true,
+          error: new KafkaSendTimeoutError('kafka send aborted'),
+        };
+      }
+      try {
+        await withDeadline(deliver(batch), signal);
+        return { ok: true };
+      } catch (caught) {
+        const error = caught instanceof Error ? caught : new Error(String(caught));
+        const retryable = isRetryableKafkaError(error);
+        if (retryable) {
+          ready = false;
+          if (error instanceof KafkaSendTimeoutError && producer) discard(producer);
+        } else {
+          logger.warn(`kafka: batch rejected: ${error.message}`);
+        }
+        return { ok: false, retryable, error };
+      }
+    },
+    isReady: () => ready && !closed,
+    async shutdown(timeoutMs: number): Promise<void> {
+      closed = true;
+      ready = false;
+      const pending = connecting;
+      const current = producer;
+      producer = undefined;
+      const work = (async () => {
+        const late = pending ? await pending.catch(() => undefined) : undefined;
+        await Promise.allSettled([current?.disconnect(), late?.disconnect()]);
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, timeoutMs));
+      });
+      await Promise.race([work, deadline]);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Test helper: runs a real Kafka-protocol broker (Mokapi's Go binary) from a generated AsyncAPI 3
+ * file, one channel per topic whose messages must match the @driftwatch/schema item schema.
+ * Free loopback ports, no dashboard/MCP listener on :8080, waits until the broker answers,
+ * and can be stopped and started again on the same port (Mokapi keeps no data across restarts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { signalSchemas } from '@driftwatch/schema';
+
+export interface MokapiTopic {
+  name: string;
+  /** Which item schema messages must match; untyped JSON objects when absent. */
+  signal?: keyof typeof signalSchemas;
+}
+
+export interface MokapiOptions {
+  topics: readonly MokapiTopic[];
+  /** @default 3 */
+  partitions?: number;
+}
+
+export interface Mokapi {
+  /** `127.0.0.1:<port>` */
+  readonly brokers: string[];
+  readonly port: number;
+  /** Where the broker's output goes (kept until stop()). */
+  readonly logFile: string;
+  /** Kills the broker process (SIGKILL), as if the host died. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports with the same topics (empty). */
+  start(): Promise<void>;
+  /** Stops the broker and removes its files. */
+  stop(): Promise<void>;
+}
+
+/** Path of the Go binary itself: the `mokapi` npm bin is a wrapper that orphans it when killed. */
+export function mokapiBinary(): string {
+  const require = createRequire(import.meta.url);
+  const wrapper = require.resolve('go-mokapi/package.json');
+  const platform = `@go-mokapi/${process.platform}-${process.arch}/package.json`;
+  const pkg = createRequire(wrapper).resolve(platform);
+  return join(dirname(pkg), 'bin', process.platform === 'win32' ? 'mokapi.exe' : 'mokapi');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function asyncApi(port: number, options: MokapiOptions): string {
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  options.topics.forEach((topic, index) => {
+    const payload = topic.signal ? stripIds(signalSchemas[topic.signal]) : { type: 'object' };
+    channels[`c${index}`] = {
+      address: topic.name,
+      messages: { item: { contentType: 'application/json', payload } },
+      bindings: { kafka: { partitions: options.partitions ?? 3 } },
+    };
+    operations[`send${index}`] = { action: 'send', channel: { $ref: `#/channels/c${index}` } };
+  });
+  return JSON.stringify({
+    asyncapi: '3.0.0',
+    info: { title: 'driftwatch-test', version: '1.0.0' },
+    servers: { broker: { host: `127.0.0.1:${port}`, protocol: 'kafka' } },
+    channels,
+    operations,
+  });
+}
+
+/** TypeBox adds `$id` and symbol keys; AsyncAPI wants plain JSON Schema. */
+function stripIds(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
+    key === '$id' ? undefined : value,
+  );
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts Mokapi with the given topics; `await mokapi.stop()` in afterAll. */
+export async function startMokapi(options: MokapiOptions): Promise<Mokapi> {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-mokapi-'));
+  const [port, apiPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const specFile = join(dir, 'kafka.json');
+  const logFile = join(dir, 'mokapi.log');
+  writeFileSync(specFile, asyncApi(port, options));
+  let child: ChildProcess | undefined;
+
+  async function start(): Promise<void> {
+    const out = openSync(logFile, 'a');
+    child = spawn(
+      mokapiBinary(),
+      [
+        '--providers-file-filename',
+        specFile,
+        '--api-port',
+        String(apiPort),
+        '--health-port',
+        String(healthPort),
+        '--mcp-server-enabled=false',
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    const started = child;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (started.exitCode !== null) throw new Error(`mokapi exited early; see ${logFile}`);
+      if ((await healthy(healthPort)) && (await canConnect(port))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`mokapi did not become ready in 20 s; see ${logFile}`);
+  }
+
+  async function kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill(signal);
+    await exited;
+  }
+
+  await start();
+  return {
+    brokers: [`127.0.0.1:${port}`],
+    port,
+    logFile,
+    kill: () => kill('SIGKILL'),
+    start,
+    async stop() {
+      await kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The default embedded path for real: the SDK's HTTP transport posts to a listening collector,
+ * which validates and stores in embedded ClickHouse; rows are read back field by field.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCollector, type CollectorApp } from '@driftwatch/collector';
+import { init, type Monitor } from '@driftwatch/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+async function rows<T>(collector: CollectorApp, query: string): Promise<T[]> {
+  const result = await collector.storage.client.query({ query, format: 'JSONEachRow' });
+  return result.json<T>();
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'driftwatch-e2e-'));
+  let collector: CollectorApp & { url: string };
+  let monitor: Monitor;
+
+  beforeAll(async () => {
+    collector = await startCollector({ port: 0, logLevel: 'silent', ingestToken: 'e2e-token', storage: { chdbPath: join(dir, 'data'), database: 'dw_e2e' } });
+    monitor = init({
+      serviceName: 'e2e-service',
+      serviceVersion: '2.0.0',
+      environment: 'test',
+      transport: { type: 'http', url: collector.url, token: 'e2e-token' },
+      metrics: { enabled: false },
+    });
+  });
+
+  afterAll(async () => {
+    await monitor.shutdown({ timeoutMs: 5000 });
+    await collector.app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores predictions and late labels with every field', async () => {
+    const predictionId = monitor.logPrediction({
+      model: 'churn',
+      modelVersion: '3.1.0',
+      features: { tenure_months: 14, plan: 'pro', autopay: false, last_login_days: null },
+      prediction: 1,
+      score: 0.73,
+      segment: 'eu',
+    });
+    expect(typeof predictionId).toBe('string');
+    await monitor.flush();
+    monitor.logLabel(predictionId, 0, { model: 'churn' });
+    await monitor.flush();
+
+    const predictions = await eventually(
+      () => rows<Record<string, unknown>>(collector, `SELECT * FROM dw_e2e.predictions WHERE prediction_id = '${predictionId}'`),
+      (r) => r.length > 0,
+    );
+    expect(predictions).toHaveLength(1);
+    expect(predictions[0]).toMatchObject({
+      model: 'churn',
+      model_version: '3.1.0',
+      num_features: { tenure_months: 14 },
+      cat_features: { plan: 'pro', autopay: 'false' },
+      missing_features: ['last_login_days'],
+      prediction: '1',
+      prediction_num: 1,
+      score: 0.73,
+      segment: 'eu',
+      service_name: 'e2e-service',
+    });
+    const labels = await eventually(
+      () => rows<Record<string, unknown>>(collector, `SELECT * FROM dw_e2e.labels WHERE prediction_id = '${predictionId}'`),
+      (r) => r.length > 0,
+    );
+    expect(labels[0]).toMatchObject({ model: 'churn', label: '0', label_num: 0 });
+  });
+
+  it('stores log records with the service resource and trace context of a span', async () => {
+    await monitor.span('e2e-work', async () => {
+      monitor.logger.info({ order: 42 }, 'inside a span');
+    });
+    await monitor.flush();
+    const logs = await eventually(
+      () => rows<Record<string, string>>(collector, `SELECT Body, ServiceName, TraceId, SpanId FROM dw_e2e.otel_logs WHERE Body = 'inside a span'`),
+      (r) => r.length > 0,
+    );
+    expect(logs[0]!.ServiceName).toBe('e2e-service');
+    expect(logs[0]!.TraceId).toMatch(/^[0-9a-f]{32}$/);
+    const spans = await eventually(
+      () => rows<Record<string, string>>(collector, `SELECT SpanName, TraceId FROM dw_e2e.otel_traces WHERE SpanName = 'e2e-work'`),
+      (r) => r.length > 0,
+    );
+    expect(spans[0]!.TraceId).toBe(logs[0]!.TraceId);
+  });
+});
