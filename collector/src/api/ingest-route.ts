@@ -37,7 +37,11 @@ export function registerIngestRoute(app: FastifyInstance, options: IngestRouteOp
         if (encoding !== 'gzip') {
           throw new CollectorError(CollectorErrorCodes.BAD_BATCH, `unsupported content-encoding "${encoding}"; expected gzip or identity`);
         }
-        const gunzip = createGunzip();
+        // Fastify checks content-length against `receivedEncodedLength` of a replaced stream.
+        const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+        payload.on('data', (chunk: Buffer) => {
+          gunzip.receivedEncodedLength += chunk.length;
+        });
         payload.pipe(gunzip);
         return gunzip;
       },

@@ -8,7 +8,7 @@ import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import { requestIdFrom } from '@driftwatch/sdk';
-import type { FastifyPluginCallback, FastifyServerOptions } from 'fastify';
+import fastify, { type FastifyPluginCallback, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface DriftwatchFastifyOptions {
@@ -41,16 +41,24 @@ declare module 'fastify' {
 
 /**
  * Fastify options that make Fastify's request id the Driftwatch request id and its logger the
- * SDK's pino logger, with the plugin's single completion line instead of Fastify's two.
+ * SDK's pino logger, with the plugin's single completion line instead of Fastify's two (through a
+ * `logController`: the top-level `disableRequestLogging` is deprecated since Fastify 5.12).
  *
  * @example const app = Fastify(fastifyOptions(monitor));
  */
-export function fastifyOptions(monitor: Monitor): Pick<FastifyServerOptions, 'genReqId' | 'disableRequestLogging' | 'requestIdHeader'> & {
+export function fastifyOptions(monitor: Monitor): Pick<
+  FastifyServerOptions,
+  'genReqId' | 'requestIdHeader' | 'logController' | 'disableRequestLogging'
+> & {
   loggerInstance: Monitor['logger'];
 } {
+  // Fastify before 5.12 has no LogController: fall back to the option it still understands.
+  const LogController = (fastify as { LogController?: typeof fastify.LogController }).LogController;
   return {
     loggerInstance: monitor.logger,
-    disableRequestLogging: true,
+    ...(LogController
+      ? { logController: new LogController({ disableRequestLogging: true }) }
+      : { disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (raw: IncomingMessage) => {
       const id = requestIdFrom(raw.headers['x-request-id']);
@@ -99,7 +107,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
 
   fastify.addHook('onResponse', (request, reply, next) => {
     const state = request as unknown as Instrumented;
-    state[kHandle]?.end({ statusCode: reply.statusCode, route: request.routeOptions.url, error: state[kError] });
+    state[kHandle]?.end({
+      statusCode: reply.statusCode,
+      route: request.routeOptions.url,
+      error: state[kError],
+    });
     state[kResource]?.emitDestroy();
     next();
   });

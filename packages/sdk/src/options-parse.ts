@@ -32,8 +32,9 @@ export function toBool(option: string, src: Source<boolean>, fallback: boolean):
   const { value } = src;
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
+  // Text is parsed only from the environment; code must pass a real boolean.
+  if (src.envName !== undefined && (value === 'true' || value === '1')) return true;
+  if (src.envName !== undefined && (value === 'false' || value === '0')) return false;
   throw invalidOption(label(option, src.envName), value, 'true or false');
 }
 
@@ -45,7 +46,8 @@ export function toNumber(
 ): number {
   const { value } = src;
   if (value === undefined) return fallback;
-  const n = typeof value === 'string' ? Number(value) : value;
+  // Text is parsed only from the environment; code must pass a real number.
+  const n = typeof value === 'string' && src.envName !== undefined ? Number(value) : value;
   const ok =
     typeof n === 'number' &&
     Number.isFinite(n) &&
@@ -71,7 +73,8 @@ export function toChoice<C extends string>(
 ): C {
   const { value } = src;
   if (value === undefined) return fallback;
-  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as C;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value))
+    return value as C;
   throw invalidOption(label(option, src.envName), value, `one of ${choices.join(', ')}`);
 }
 

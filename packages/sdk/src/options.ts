@@ -41,10 +41,7 @@ export interface KafkaTransportInput {
   [option: string]: unknown;
 }
 export type TransportOption =
-  | HttpTransportOptions
-  | MemoryTransportOptions
-  | KafkaTransportInput
-  | Transport;
+  HttpTransportOptions | MemoryTransportOptions | KafkaTransportInput | Transport;
 
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
 
@@ -153,10 +150,17 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
 ]);
 
 const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 
 export type ResolvedTransport =
-  | { readonly type: 'http'; readonly url: string; readonly token: string | undefined; readonly timeoutMs: number; readonly gzipMinBytes: number }
+  | {
+      readonly type: 'http';
+      readonly url: string;
+      readonly token: string | undefined;
+      readonly timeoutMs: number;
+      readonly gzipMinBytes: number;
+    }
   | { readonly type: 'memory' }
   | { readonly type: 'kafka'; readonly input: Readonly<Record<string, unknown>> }
   | { readonly type: 'custom'; readonly transport: Transport };
@@ -166,11 +170,32 @@ export interface ResolvedOptions {
   readonly serviceVersion: string;
   readonly environment: string;
   readonly transport: ResolvedTransport;
-  readonly queue: { readonly maxItems: number; readonly maxBytes: number; readonly dropPolicy: DropPolicy };
-  readonly batch: { readonly maxItems: number; readonly maxBytes: number; readonly lingerMs: number };
-  readonly retry: { readonly initialBackoffMs: number; readonly maxBackoffMs: number; readonly deadlineMs: number };
-  readonly traces: { readonly enabled: boolean; readonly sampleRatio: number; readonly registerGlobal: boolean };
-  readonly logs: { readonly level: Level; readonly export: boolean; readonly redact: readonly string[]; readonly destination: DestinationStream | undefined };
+  readonly queue: {
+    readonly maxItems: number;
+    readonly maxBytes: number;
+    readonly dropPolicy: DropPolicy;
+  };
+  readonly batch: {
+    readonly maxItems: number;
+    readonly maxBytes: number;
+    readonly lingerMs: number;
+  };
+  readonly retry: {
+    readonly initialBackoffMs: number;
+    readonly maxBackoffMs: number;
+    readonly deadlineMs: number;
+  };
+  readonly traces: {
+    readonly enabled: boolean;
+    readonly sampleRatio: number;
+    readonly registerGlobal: boolean;
+  };
+  readonly logs: {
+    readonly level: Level;
+    readonly export: boolean;
+    readonly redact: readonly string[];
+    readonly destination: DestinationStream | undefined;
+  };
   readonly metrics: {
     readonly enabled: boolean;
     readonly port: number;
@@ -179,10 +204,21 @@ export interface ResolvedOptions {
     readonly serve: boolean;
     readonly exportIntervalMs: number;
     readonly runtime: boolean;
-    readonly gpu: { readonly enabled: boolean; readonly intervalMs: number; readonly command: string };
+    readonly gpu: {
+      readonly enabled: boolean;
+      readonly intervalMs: number;
+      readonly command: string;
+    };
   };
-  readonly predictions: { readonly sampleRatio: number; readonly modelSampleRatios: Readonly<Record<string, number>>; readonly scoreBuckets: readonly number[] };
-  readonly diagnostics: { readonly level: Level; readonly destination: DestinationStream | undefined };
+  readonly predictions: {
+    readonly sampleRatio: number;
+    readonly modelSampleRatios: Readonly<Record<string, number>>;
+    readonly scoreBuckets: readonly number[];
+  };
+  readonly diagnostics: {
+    readonly level: Level;
+    readonly destination: DestinationStream | undefined;
+  };
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMs: number;
 }
@@ -191,38 +227,71 @@ const MS = { min: 0, max: 86_400_000, integer: true };
 const RATIO = { min: 0, max: 1 };
 
 function isTransport(value: unknown): value is Transport {
-  return typeof value === 'object' && value !== null && typeof (value as Transport).send === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as Transport).send === 'function'
+  );
 }
 
 function resolveTransport(input: TransportOption | undefined, env: Env): ResolvedTransport {
   if (isTransport(input)) return Object.freeze({ type: 'custom', transport: input });
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
-    throw invalidOption('transport', input, 'an object with type http, kafka or memory, or a Transport');
+    throw invalidOption(
+      'transport',
+      input,
+      'an object with type http, kafka or memory, or a Transport',
+    );
   }
-  const type = toChoice('transport.type', pick(input?.type, env, 'DRIFTWATCH_TRANSPORT'), 'http', ['http', 'kafka', 'memory'] as const);
+  const type = toChoice('transport.type', pick(input?.type, env, 'DRIFTWATCH_TRANSPORT'), 'http', [
+    'http',
+    'kafka',
+    'memory',
+  ] as const);
   if (type === 'memory') return Object.freeze({ type });
   if (type === 'kafka') {
     const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
     return Object.freeze({ type, input: Object.freeze(rest) });
   }
   const http = (input?.type === 'http' ? input : {}) as Partial<HttpTransportOptions>;
-  const url = toText('transport.url', pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL'), 'http://127.0.0.1:7070', {
-    maxLength: 2048,
-    pattern: /^https?:\/\/[^\s]+$/,
-    expected: 'an http:// or https:// URL',
-  });
+  const url = toText(
+    'transport.url',
+    pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL'),
+    'http://127.0.0.1:7070',
+    {
+      maxLength: 2048,
+      pattern: /^https?:\/\/[^\s]+$/,
+      expected: 'an http:// or https:// URL',
+    },
+  );
   const tokenSrc = pick(http.token, env, 'DRIFTWATCH_COLLECTOR_TOKEN');
-  const token = tokenSrc.value === undefined ? undefined : toText('transport.token', tokenSrc, '', { maxLength: 4096, pattern: PRINTABLE, expected: 'printable characters' });
+  const token =
+    tokenSrc.value === undefined
+      ? undefined
+      : toText('transport.token', tokenSrc, '', {
+          maxLength: 4096,
+          pattern: PRINTABLE,
+          expected: 'printable characters',
+        });
   return Object.freeze({
     type,
     url: url.replace(/\/+$/, ''),
     token,
-    timeoutMs: toNumber('transport.timeoutMs', pick(http.timeoutMs, env, 'DRIFTWATCH_COLLECTOR_TIMEOUT_MS'), 10_000, { ...MS, min: 1 }),
-    gzipMinBytes: toNumber('transport.gzipMinBytes', { value: http.gzipMinBytes }, 1024, { min: 0, max: 2 ** 31, integer: true }),
+    timeoutMs: toNumber(
+      'transport.timeoutMs',
+      pick(http.timeoutMs, env, 'DRIFTWATCH_COLLECTOR_TIMEOUT_MS'),
+      10_000,
+      { ...MS, min: 1 },
+    ),
+    gzipMinBytes: toNumber('transport.gzipMinBytes', { value: http.gzipMinBytes }, 1024, {
+      min: 0,
+      max: 2 ** 31,
+      integer: true,
+    }),
   });
 }
 
-function resolveSampleRatios(input: Readonly<Record<string, number>> | undefined): Readonly<Record<string, number>> {
+function resolveSampleRatios(
+  input: Readonly<Record<string, number>> | undefined,
+): Readonly<Record<string, number>> {
   const ratios = objectOrEmpty('predictions.modelSampleRatios', input);
   const out: Record<string, number> = {};
   for (const [model, ratio] of Object.entries(ratios)) {
@@ -232,9 +301,17 @@ function resolveSampleRatios(input: Readonly<Record<string, number>> | undefined
 }
 
 function resolveBuckets(input: readonly number[] | undefined): readonly number[] {
-  if (input === undefined) return Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
-  const ok = Array.isArray(input) && input.every((b, i) => Number.isFinite(b) && (i === 0 || b > (input[i - 1] as number)));
-  if (!ok) throw invalidOption('predictions.scoreBuckets', JSON.stringify(input), 'finite numbers in increasing order');
+  if (input === undefined)
+    return Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  const ok =
+    Array.isArray(input) &&
+    input.every((b, i) => Number.isFinite(b) && (i === 0 || b > (input[i - 1] as number)));
+  if (!ok)
+    throw invalidOption(
+      'predictions.scoreBuckets',
+      JSON.stringify(input),
+      'finite numbers in increasing order',
+    );
   return Object.freeze([...input]);
 }
 
@@ -243,8 +320,12 @@ function resolveBuckets(input: readonly number[] | undefined): readonly number[]
  *
  * @example resolveOptions({ serviceName: 'credit-risk' }, { DRIFTWATCH_TRACES_SAMPLE_RATIO: '0.1' })
  */
-export function resolveOptions(input: DriftwatchOptions = {}, env: Env = process.env): ResolvedOptions {
-  if (typeof input !== 'object' || input === null) throw invalidOption('options', input, 'an object');
+export function resolveOptions(
+  input: DriftwatchOptions = {},
+  env: Env = process.env,
+): ResolvedOptions {
+  if (typeof input !== 'object' || input === null)
+    throw invalidOption('options', input, 'an object');
   const queue = objectOrEmpty('queue', input.queue);
   const batch = objectOrEmpty('batch', input.batch);
   const retry = objectOrEmpty('retry', input.retry);
@@ -256,31 +337,101 @@ export function resolveOptions(input: DriftwatchOptions = {}, env: Env = process
   const diagnostics = objectOrEmpty('diagnostics', input.diagnostics);
   const name = { maxLength: 128, pattern: PRINTABLE, expected: '1-128 printable characters' };
 
-  const envRedact = toList('logs.redact', pick<readonly string[]>(undefined, env, 'DRIFTWATCH_LOG_REDACT')) ?? [];
+  const envRedact =
+    toList('logs.redact', pick<readonly string[]>(undefined, env, 'DRIFTWATCH_LOG_REDACT')) ?? [];
   const codeRedact = toList('logs.redact', { value: logs.redact });
   const resolved: ResolvedOptions = {
-    serviceName: toText('serviceName', pick(input.serviceName, env, 'DRIFTWATCH_SERVICE_NAME'), 'unknown_service:node', name),
-    serviceVersion: toText('serviceVersion', pick(input.serviceVersion, env, 'DRIFTWATCH_SERVICE_VERSION'), '0.0.0', { ...name, maxLength: 64 }),
-    environment: toText('environment', pick(input.environment, env, 'DRIFTWATCH_ENVIRONMENT'), 'development', name),
+    serviceName: toText(
+      'serviceName',
+      pick(input.serviceName, env, 'DRIFTWATCH_SERVICE_NAME'),
+      'unknown_service:node',
+      name,
+    ),
+    serviceVersion: toText(
+      'serviceVersion',
+      pick(input.serviceVersion, env, 'DRIFTWATCH_SERVICE_VERSION'),
+      '0.0.0',
+      { ...name, maxLength: 64 },
+    ),
+    environment: toText(
+      'environment',
+      pick(input.environment, env, 'DRIFTWATCH_ENVIRONMENT'),
+      'development',
+      name,
+    ),
     transport: resolveTransport(input.transport, env),
     queue: Object.freeze({
-      maxItems: toNumber('queue.maxItems', pick(queue.maxItems, env, 'DRIFTWATCH_QUEUE_MAX_ITEMS'), 10_000, { min: 1, max: 10_000_000, integer: true }),
-      maxBytes: toNumber('queue.maxBytes', pick(queue.maxBytes, env, 'DRIFTWATCH_QUEUE_MAX_BYTES'), 8 * 1024 * 1024, { min: 1024, max: 2 ** 32, integer: true }),
-      dropPolicy: toChoice('queue.dropPolicy', pick(queue.dropPolicy, env, 'DRIFTWATCH_QUEUE_DROP_POLICY'), 'drop-oldest', ['drop-oldest', 'drop-newest'] as const),
+      maxItems: toNumber(
+        'queue.maxItems',
+        pick(queue.maxItems, env, 'DRIFTWATCH_QUEUE_MAX_ITEMS'),
+        10_000,
+        { min: 1, max: 10_000_000, integer: true },
+      ),
+      maxBytes: toNumber(
+        'queue.maxBytes',
+        pick(queue.maxBytes, env, 'DRIFTWATCH_QUEUE_MAX_BYTES'),
+        8 * 1024 * 1024,
+        { min: 1024, max: 2 ** 32, integer: true },
+      ),
+      dropPolicy: toChoice(
+        'queue.dropPolicy',
+        pick(queue.dropPolicy, env, 'DRIFTWATCH_QUEUE_DROP_POLICY'),
+        'drop-oldest',
+        ['drop-oldest', 'drop-newest'] as const,
+      ),
     }),
     batch: Object.freeze({
-      maxItems: toNumber('batch.maxItems', pick(batch.maxItems, env, 'DRIFTWATCH_BATCH_MAX_ITEMS'), 512, { min: 1, max: 10_000, integer: true }),
-      maxBytes: toNumber('batch.maxBytes', pick(batch.maxBytes, env, 'DRIFTWATCH_BATCH_MAX_BYTES'), 1024 * 1024, { min: 1024, max: 2 ** 30, integer: true }),
-      lingerMs: toNumber('batch.lingerMs', pick(batch.lingerMs, env, 'DRIFTWATCH_BATCH_LINGER_MS'), 1000, MS),
+      maxItems: toNumber(
+        'batch.maxItems',
+        pick(batch.maxItems, env, 'DRIFTWATCH_BATCH_MAX_ITEMS'),
+        512,
+        { min: 1, max: 10_000, integer: true },
+      ),
+      maxBytes: toNumber(
+        'batch.maxBytes',
+        pick(batch.maxBytes, env, 'DRIFTWATCH_BATCH_MAX_BYTES'),
+        1024 * 1024,
+        { min: 1024, max: 2 ** 30, integer: true },
+      ),
+      lingerMs: toNumber(
+        'batch.lingerMs',
+        pick(batch.lingerMs, env, 'DRIFTWATCH_BATCH_LINGER_MS'),
+        1000,
+        MS,
+      ),
     }),
     retry: Object.freeze({
-      initialBackoffMs: toNumber('retry.initialBackoffMs', pick(retry.initialBackoffMs, env, 'DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS'), 200, { ...MS, min: 1 }),
-      maxBackoffMs: toNumber('retry.maxBackoffMs', pick(retry.maxBackoffMs, env, 'DRIFTWATCH_RETRY_MAX_BACKOFF_MS'), 5000, { ...MS, min: 1 }),
-      deadlineMs: toNumber('retry.deadlineMs', pick(retry.deadlineMs, env, 'DRIFTWATCH_RETRY_DEADLINE_MS'), 30_000, MS),
+      initialBackoffMs: toNumber(
+        'retry.initialBackoffMs',
+        pick(retry.initialBackoffMs, env, 'DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS'),
+        200,
+        { ...MS, min: 1 },
+      ),
+      maxBackoffMs: toNumber(
+        'retry.maxBackoffMs',
+        pick(retry.maxBackoffMs, env, 'DRIFTWATCH_RETRY_MAX_BACKOFF_MS'),
+        5000,
+        { ...MS, min: 1 },
+      ),
+      deadlineMs: toNumber(
+        'retry.deadlineMs',
+        pick(retry.deadlineMs, env, 'DRIFTWATCH_RETRY_DEADLINE_MS'),
+        30_000,
+        MS,
+      ),
     }),
     traces: Object.freeze({
-      enabled: toBool('traces.enabled', pick(traces.enabled, env, 'DRIFTWATCH_TRACES_ENABLED'), true),
-      sampleRatio: toNumber('traces.sampleRatio', pick(traces.sampleRatio, env, 'DRIFTWATCH_TRACES_SAMPLE_RATIO'), 1, RATIO),
+      enabled: toBool(
+        'traces.enabled',
+        pick(traces.enabled, env, 'DRIFTWATCH_TRACES_ENABLED'),
+        true,
+      ),
+      sampleRatio: toNumber(
+        'traces.sampleRatio',
+        pick(traces.sampleRatio, env, 'DRIFTWATCH_TRACES_SAMPLE_RATIO'),
+        1,
+        RATIO,
+      ),
       registerGlobal: toBool('traces.registerGlobal', { value: traces.registerGlobal }, false),
     }),
     logs: Object.freeze({
@@ -290,30 +441,89 @@ export function resolveOptions(input: DriftwatchOptions = {}, env: Env = process
       destination: logs.destination,
     }),
     metrics: Object.freeze({
-      enabled: toBool('metrics.enabled', pick(metrics.enabled, env, 'DRIFTWATCH_METRICS_ENABLED'), true),
-      port: toNumber('metrics.port', pick(metrics.port, env, 'DRIFTWATCH_METRICS_PORT'), 9464, { min: 0, max: 65535, integer: true }),
-      host: toText('metrics.host', pick(metrics.host, env, 'DRIFTWATCH_METRICS_HOST'), '0.0.0.0', { maxLength: 255, pattern: /^[^\s/]+$/, expected: 'a host name or IP address' }),
-      route: toText('metrics.route', pick(metrics.route, env, 'DRIFTWATCH_METRICS_ROUTE'), '/metrics', { maxLength: 256, pattern: /^\/[^\s?#]*$/, expected: 'a path starting with /' }),
+      enabled: toBool(
+        'metrics.enabled',
+        pick(metrics.enabled, env, 'DRIFTWATCH_METRICS_ENABLED'),
+        true,
+      ),
+      port: toNumber('metrics.port', pick(metrics.port, env, 'DRIFTWATCH_METRICS_PORT'), 9464, {
+        min: 0,
+        max: 65535,
+        integer: true,
+      }),
+      host: toText('metrics.host', pick(metrics.host, env, 'DRIFTWATCH_METRICS_HOST'), '0.0.0.0', {
+        maxLength: 255,
+        pattern: /^[^\s/]+$/,
+        expected: 'a host name or IP address',
+      }),
+      route: toText(
+        'metrics.route',
+        pick(metrics.route, env, 'DRIFTWATCH_METRICS_ROUTE'),
+        '/metrics',
+        { maxLength: 256, pattern: /^\/[^\s?#]*$/, expected: 'a path starting with /' },
+      ),
       serve: toBool('metrics.serve', pick(metrics.serve, env, 'DRIFTWATCH_METRICS_SERVE'), true),
-      exportIntervalMs: toNumber('metrics.exportIntervalMs', pick(metrics.exportIntervalMs, env, 'DRIFTWATCH_METRICS_EXPORT_INTERVAL_MS'), 30_000, { ...MS, min: 100 }),
-      runtime: toBool('metrics.runtime', pick(metrics.runtime, env, 'DRIFTWATCH_RUNTIME_METRICS'), true),
+      exportIntervalMs: toNumber(
+        'metrics.exportIntervalMs',
+        pick(metrics.exportIntervalMs, env, 'DRIFTWATCH_METRICS_EXPORT_INTERVAL_MS'),
+        30_000,
+        { ...MS, min: 100 },
+      ),
+      runtime: toBool(
+        'metrics.runtime',
+        pick(metrics.runtime, env, 'DRIFTWATCH_RUNTIME_METRICS'),
+        true,
+      ),
       gpu: Object.freeze({
-        enabled: toBool('metrics.gpu.enabled', pick(gpu.enabled, env, 'DRIFTWATCH_GPU_ENABLED'), true),
-        intervalMs: toNumber('metrics.gpu.intervalMs', pick(gpu.intervalMs, env, 'DRIFTWATCH_GPU_INTERVAL_MS'), 5000, { ...MS, min: 50 }),
-        command: toText('metrics.gpu.command', pick(gpu.command, env, 'DRIFTWATCH_NVIDIA_SMI'), 'nvidia-smi', { maxLength: 4096, pattern: PRINTABLE }),
+        enabled: toBool(
+          'metrics.gpu.enabled',
+          pick(gpu.enabled, env, 'DRIFTWATCH_GPU_ENABLED'),
+          true,
+        ),
+        intervalMs: toNumber(
+          'metrics.gpu.intervalMs',
+          pick(gpu.intervalMs, env, 'DRIFTWATCH_GPU_INTERVAL_MS'),
+          5000,
+          { ...MS, min: 50 },
+        ),
+        command: toText(
+          'metrics.gpu.command',
+          pick(gpu.command, env, 'DRIFTWATCH_NVIDIA_SMI'),
+          'nvidia-smi',
+          { maxLength: 4096, pattern: PRINTABLE },
+        ),
       }),
     }),
     predictions: Object.freeze({
-      sampleRatio: toNumber('predictions.sampleRatio', pick(predictions.sampleRatio, env, 'DRIFTWATCH_PREDICTIONS_SAMPLE_RATIO'), 1, RATIO),
+      sampleRatio: toNumber(
+        'predictions.sampleRatio',
+        pick(predictions.sampleRatio, env, 'DRIFTWATCH_PREDICTIONS_SAMPLE_RATIO'),
+        1,
+        RATIO,
+      ),
       modelSampleRatios: resolveSampleRatios(predictions.modelSampleRatios),
       scoreBuckets: resolveBuckets(predictions.scoreBuckets),
     }),
     diagnostics: Object.freeze({
-      level: toChoice('diagnostics.level', pick(diagnostics.level, env, 'DRIFTWATCH_DIAG_LEVEL'), 'info', LEVELS),
+      level: toChoice(
+        'diagnostics.level',
+        pick(diagnostics.level, env, 'DRIFTWATCH_DIAG_LEVEL'),
+        'info',
+        LEVELS,
+      ),
       destination: diagnostics.destination,
     }),
-    handleSignals: toBool('handleSignals', pick(input.handleSignals, env, 'DRIFTWATCH_HANDLE_SIGNALS'), false),
-    shutdownTimeoutMs: toNumber('shutdownTimeoutMs', pick(input.shutdownTimeoutMs, env, 'DRIFTWATCH_SHUTDOWN_TIMEOUT_MS'), 5000, MS),
+    handleSignals: toBool(
+      'handleSignals',
+      pick(input.handleSignals, env, 'DRIFTWATCH_HANDLE_SIGNALS'),
+      false,
+    ),
+    shutdownTimeoutMs: toNumber(
+      'shutdownTimeoutMs',
+      pick(input.shutdownTimeoutMs, env, 'DRIFTWATCH_SHUTDOWN_TIMEOUT_MS'),
+      5000,
+      MS,
+    ),
   };
   return Object.freeze(resolved);
 }

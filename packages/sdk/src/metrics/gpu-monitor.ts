@@ -1,7 +1,7 @@
 /**
  * One long-lived `nvidia-smi -lms N` child: each sweep of device rows replaces the previous one
- * (a device missing from the output disappears). Restarted with backoff when it dies; when
- * nvidia-smi is absent, one info log and no GPU series.
+ * (a device missing from the output disappears). Restarted with backoff when it dies after
+ * reporting; when nvidia-smi is absent or reports no GPU, one info log and no GPU series.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,7 @@ export class GpuMonitor {
   private restartDelayMs = 1000;
   private stopped = false;
   private loggedAbsent = false;
+  private everSawData = false;
 
   constructor(private readonly config: GpuMonitorConfig) {}
 
@@ -50,6 +51,7 @@ export class GpuMonitor {
     }
     this.child = child;
     let sawData = false;
+    let otherOutput: string | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'EACCES') this.absent(error);
       else this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
@@ -58,20 +60,37 @@ export class GpuMonitor {
       const lines = createInterface({ input: child.stdout });
       lines.on('line', (line) => {
         const sample = parseGpuLine(line);
-        if (!sample) return;
+        if (!sample) {
+          if (otherOutput === undefined && line.trim() !== '')
+            otherOutput = line.trim().slice(0, 300);
+          return;
+        }
         sawData = true;
+        this.everSawData = true;
         this.take(sample);
       });
       (child.stdout as { unref?: () => void }).unref?.();
     }
     child.unref();
-    child.once('exit', () => {
+    child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
       this.publish();
       this.published = [];
       if (this.stopped || this.loggedAbsent) return;
       if (sawData) this.restartDelayMs = 1000;
-      this.config.diagnostics.debug(`driftwatch: nvidia-smi exited; restarting in ${this.restartDelayMs} ms`);
+      else if (!this.everSawData) {
+        // nvidia-smi is installed but reports no GPU (no driver, no device): say so once, at info.
+        // Not restarted: a missing driver does not come back while the process runs.
+        this.absent(
+          new Error(
+            `exited with ${signal ?? `code ${code}`} before reporting a GPU${otherOutput ? `: ${otherOutput}` : ''}`,
+          ),
+        );
+        return;
+      }
+      this.config.diagnostics.debug(
+        `driftwatch: nvidia-smi exited; restarting in ${this.restartDelayMs} ms`,
+      );
       this.restartTimer = setTimeout(() => this.start(), this.restartDelayMs);
       this.restartTimer.unref();
       this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);

@@ -45,9 +45,18 @@ export function metricPointsOf(metric: MetricData): MetricPoint[] {
     if (metric.dataPointType === DataPointType.GAUGE) {
       points.push({ ...withAttributes, type: 'gauge', value: point.value as number });
     } else if (metric.dataPointType === DataPointType.SUM) {
-      points.push({ ...withAttributes, type: 'sum', value: point.value as number, monotonic: metric.isMonotonic });
+      points.push({
+        ...withAttributes,
+        type: 'sum',
+        value: point.value as number,
+        monotonic: metric.isMonotonic,
+      });
     } else if (metric.dataPointType === DataPointType.HISTOGRAM) {
-      const value = point.value as { buckets: { boundaries: number[]; counts: number[] }; sum?: number; count: number };
+      const value = point.value as {
+        buckets: { boundaries: number[]; counts: number[] };
+        sum?: number;
+        count: number;
+      };
       points.push({
         ...withAttributes,
         type: 'histogram',
@@ -72,10 +81,17 @@ export class PipelineMetricExporter implements PushMetricExporter {
           for (const point of metricPointsOf(metric)) {
             const result = validateItem('metrics', point);
             if (result.ok) {
-              this.pipeline.enqueue('metrics', point, 200 + JSON.stringify(point.attributes ?? {}).length);
+              this.pipeline.enqueue(
+                'metrics',
+                point,
+                200 + JSON.stringify(point.attributes ?? {}).length,
+              );
             } else {
               const issue = result.issues[0];
-              this.pipeline.invalid('metrics', `${point.name}${issue?.path ?? ''}: ${issue?.message ?? 'invalid'}`);
+              this.pipeline.invalid(
+                'metrics',
+                `${point.name}${issue?.path ?? ''}: ${issue?.message ?? 'invalid'}`,
+              );
             }
           }
         }

@@ -1,6 +1,11 @@
 /** Process CPU and memory, event-loop delay and utilization, and GC durations as OTel metrics. */
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
-import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+} from 'node:perf_hooks';
 
 /** Windowed values are recomputed at most this often, so two readers do not steal windows. */
 const MIN_WINDOW_MS = 5000;
@@ -74,12 +79,30 @@ export function startRuntimeMetrics(meter: Meter): () => void {
     description: 'Event-loop utilization over the last window',
   });
   const delays = {
-    min: meter.createObservableGauge('nodejs.eventloop.delay.min', { unit: 's', description: 'Event-loop delay, minimum' }),
-    max: meter.createObservableGauge('nodejs.eventloop.delay.max', { unit: 's', description: 'Event-loop delay, maximum' }),
-    mean: meter.createObservableGauge('nodejs.eventloop.delay.mean', { unit: 's', description: 'Event-loop delay, mean' }),
-    p50: meter.createObservableGauge('nodejs.eventloop.delay.p50', { unit: 's', description: 'Event-loop delay, median' }),
-    p90: meter.createObservableGauge('nodejs.eventloop.delay.p90', { unit: 's', description: 'Event-loop delay, 90th percentile' }),
-    p99: meter.createObservableGauge('nodejs.eventloop.delay.p99', { unit: 's', description: 'Event-loop delay, 99th percentile' }),
+    min: meter.createObservableGauge('nodejs.eventloop.delay.min', {
+      unit: 's',
+      description: 'Event-loop delay, minimum',
+    }),
+    max: meter.createObservableGauge('nodejs.eventloop.delay.max', {
+      unit: 's',
+      description: 'Event-loop delay, maximum',
+    }),
+    mean: meter.createObservableGauge('nodejs.eventloop.delay.mean', {
+      unit: 's',
+      description: 'Event-loop delay, mean',
+    }),
+    p50: meter.createObservableGauge('nodejs.eventloop.delay.p50', {
+      unit: 's',
+      description: 'Event-loop delay, median',
+    }),
+    p90: meter.createObservableGauge('nodejs.eventloop.delay.p90', {
+      unit: 's',
+      description: 'Event-loop delay, 90th percentile',
+    }),
+    p99: meter.createObservableGauge('nodejs.eventloop.delay.p99', {
+      unit: 's',
+      description: 'Event-loop delay, 99th percentile',
+    }),
   };
   const observables = [cpuTime, cpuUtilization, memory, heapUsed, elu, ...Object.values(delays)];
   const callback = (result: BatchObservableResult): void => {
@@ -105,7 +128,8 @@ export function startRuntimeMetrics(meter: Meter): () => void {
   const gcAttributes = new Map<number, { 'v8js.gc.type': string }>();
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? 0;
+      const kind =
+        ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? 0;
       let attributes = gcAttributes.get(kind);
       if (!attributes) {
         attributes = { 'v8js.gc.type': GC_KINDS[kind] ?? 'other' };

@@ -6,7 +6,12 @@
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InstrumentType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
 import { DROP_REASONS } from '../pipeline/drop-reasons.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { SIGNALS } from '@driftwatch/schema';
@@ -21,13 +26,31 @@ export interface SdkMeters {
   shutdown(): Promise<void>;
 }
 
+/**
+ * The Prometheus exporter reads cumulatively, and the SDK's cumulative storage keeps every attribute
+ * set it ever saw: a GPU that disappeared would stay on /metrics with its last value forever.
+ * Gauges have no running total to keep, so they are read as delta: each scrape holds only the
+ * series observed since the previous one.
+ */
+class PrometheusGaugeDeltaExporter extends PrometheusExporter {
+  override selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return instrumentType === InstrumentType.OBSERVABLE_GAUGE ||
+      instrumentType === InstrumentType.GAUGE
+      ? AggregationTemporality.DELTA
+      : super.selectAggregationTemporality(instrumentType);
+  }
+}
+
 export function createSdkMeters(config: {
   readonly resource: Readonly<Record<string, string>>;
   readonly exportIntervalMs: number;
   readonly pipeline: ExportPipeline;
   readonly exportThroughTransport: boolean;
 }): SdkMeters {
-  const prometheus = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true });
+  const prometheus: PrometheusExporter = new PrometheusGaugeDeltaExporter({
+    preventServerStart: true,
+    withoutScopeInfo: true,
+  });
   const readers = [prometheus] as Array<PrometheusExporter | PeriodicExportingMetricReader>;
   if (config.exportThroughTransport) {
     readers.push(
@@ -38,7 +61,10 @@ export function createSdkMeters(config: {
       }),
     );
   }
-  const provider = new MeterProvider({ resource: resourceFromAttributes({ ...config.resource }), readers });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ ...config.resource }),
+    readers,
+  });
   return {
     meter: provider.getMeter('@driftwatch/sdk'),
     prometheus,
@@ -65,8 +91,10 @@ export function registerHealthMetrics(meter: Meter, pipeline: ExportPipeline): v
   const reasonAttributes = DROP_REASONS.map((reason) => ({ reason }));
   meter.addBatchObservableCallback(
     (result) => {
-      for (const attributes of signalAttributes) result.observe(queueItems, pipeline.queued(attributes.signal), attributes);
-      for (const attributes of reasonAttributes) result.observe(dropped, pipeline.stats.dropped[attributes.reason], attributes);
+      for (const attributes of signalAttributes)
+        result.observe(queueItems, pipeline.queued(attributes.signal), attributes);
+      for (const attributes of reasonAttributes)
+        result.observe(dropped, pipeline.stats.dropped[attributes.reason], attributes);
       result.observe(exportErrors, pipeline.stats.exportErrors);
       result.observe(sent, pipeline.stats.sentItems);
     },
@@ -76,19 +104,42 @@ export function registerHealthMetrics(meter: Meter, pipeline: ExportPipeline): v
 
 /** Per-device GPU gauges (`hw.gpu.*`, `hw.gpu.temperature`, `hw.gpu.power`); no devices, no series. */
 export function registerGpuMetrics(meter: Meter, gpu: GpuMonitor): void {
-  const utilization = meter.createObservableGauge('hw.gpu.utilization', { unit: '1', description: 'GPU utilization (0–1)' });
-  const memoryUsage = meter.createObservableGauge('hw.gpu.memory.usage', { unit: 'By', description: 'GPU memory used' });
-  const memoryLimit = meter.createObservableGauge('hw.gpu.memory.limit', { unit: 'By', description: 'GPU memory total' });
-  const temperature = meter.createObservableGauge('hw.gpu.temperature', { unit: 'Cel', description: 'GPU temperature' });
-  const power = meter.createObservableGauge('hw.gpu.power', { unit: 'W', description: 'GPU power draw' });
+  const utilization = meter.createObservableGauge('hw.gpu.utilization', {
+    unit: '1',
+    description: 'GPU utilization (0–1)',
+  });
+  const memoryUsage = meter.createObservableGauge('hw.gpu.memory.usage', {
+    unit: 'By',
+    description: 'GPU memory used',
+  });
+  const memoryLimit = meter.createObservableGauge('hw.gpu.memory.limit', {
+    unit: 'By',
+    description: 'GPU memory total',
+  });
+  const temperature = meter.createObservableGauge('hw.gpu.temperature', {
+    unit: 'Cel',
+    description: 'GPU temperature',
+  });
+  const power = meter.createObservableGauge('hw.gpu.power', {
+    unit: 'W',
+    description: 'GPU power draw',
+  });
   meter.addBatchObservableCallback(
     (result) => {
       for (const device of gpu.devices()) {
-        const attributes = { 'hw.id': device.uuid, 'hw.name': device.name, 'gpu.index': device.index };
-        if (device.utilization !== undefined) result.observe(utilization, device.utilization, attributes);
-        if (device.memoryUsedBytes !== undefined) result.observe(memoryUsage, device.memoryUsedBytes, attributes);
-        if (device.memoryTotalBytes !== undefined) result.observe(memoryLimit, device.memoryTotalBytes, attributes);
-        if (device.temperatureCelsius !== undefined) result.observe(temperature, device.temperatureCelsius, attributes);
+        const attributes = {
+          'hw.id': device.uuid,
+          'hw.name': device.name,
+          'gpu.index': device.index,
+        };
+        if (device.utilization !== undefined)
+          result.observe(utilization, device.utilization, attributes);
+        if (device.memoryUsedBytes !== undefined)
+          result.observe(memoryUsage, device.memoryUsedBytes, attributes);
+        if (device.memoryTotalBytes !== undefined)
+          result.observe(memoryLimit, device.memoryTotalBytes, attributes);
+        if (device.temperatureCelsius !== undefined)
+          result.observe(temperature, device.temperatureCelsius, attributes);
         if (device.powerWatts !== undefined) result.observe(power, device.powerWatts, attributes);
       }
     },

@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
-import { validateItem, type FeatureValue, type LabelEvent, type PredictionEvent, type PredictionValue } from '@driftwatch/schema';
+import {
+  validateItem,
+  type FeatureValue,
+  type LabelEvent,
+  type PredictionEvent,
+  type PredictionValue,
+} from '@driftwatch/schema';
 import type { ContextStorage } from '../context/request-context.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
@@ -37,6 +43,14 @@ export interface LabelInput {
   readonly timeUnixMs?: number;
 }
 
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}
+
 export class PredictionRecorder {
   private readonly predictionsCounter: Counter;
   private readonly scoreHistogram: Histogram;
@@ -57,16 +71,37 @@ export class PredictionRecorder {
     });
   }
 
-  /** Records one prediction; returns its id (also when it was sampled out or invalid). */
+  /** Records one prediction; returns its id (also when it was sampled out or invalid). Never throws. */
   logPrediction(input: PredictionInput): string {
-    const predictionId = typeof input?.predictionId === 'string' ? input.predictionId : randomUUID();
+    try {
+      return this.recordPrediction(input);
+    } catch (error) {
+      // Hostile input (a throwing getter, a Proxy): counted, never thrown into the host.
+      this.pipeline.invalid('predictions', `logPrediction failed: ${describe(error)}`);
+      return randomUUID();
+    }
+  }
+
+  /** Records the ground truth of an earlier prediction. Never throws. */
+  logLabel(predictionId: string, label: LabelValue, options: LabelInput = {}): void {
+    try {
+      this.recordLabel(predictionId, label, options);
+    } catch (error) {
+      this.pipeline.invalid('labels', `logLabel failed: ${describe(error)}`);
+    }
+  }
+
+  private recordPrediction(input: PredictionInput): string {
+    const predictionId =
+      typeof input?.predictionId === 'string' ? input.predictionId : randomUUID();
     if (typeof input !== 'object' || input === null) {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
     }
     const attributes = this.attributesOf(input.model, input.modelVersion);
     this.predictionsCounter.add(1, attributes);
-    if (typeof input.score === 'number' && Number.isFinite(input.score)) this.scoreHistogram.record(input.score, attributes);
+    if (typeof input.score === 'number' && Number.isFinite(input.score))
+      this.scoreHistogram.record(input.score, attributes);
     if (!this.sampled(input.model)) return predictionId;
 
     const store = this.storage.getStore();
@@ -90,28 +125,38 @@ export class PredictionRecorder {
     const result = validateItem('predictions', event);
     if (!result.ok) {
       const issue = result.issues[0];
-      this.pipeline.invalid('predictions', issue ? `${issue.path}: ${issue.message}` : 'does not match the schema');
+      this.pipeline.invalid(
+        'predictions',
+        issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
+      );
       return predictionId;
     }
     this.pipeline.enqueue('predictions', event, 200 + 48 * Object.keys(event.features).length);
     return predictionId;
   }
 
-  /** Records the ground truth of an earlier prediction. */
-  logLabel(predictionId: string, label: LabelValue, options: LabelInput = {}): void {
-    const event: LabelEvent = { predictionId, label, timeUnixMs: options?.timeUnixMs ?? Date.now() };
+  private recordLabel(predictionId: string, label: LabelValue, options: LabelInput): void {
+    const event: LabelEvent = {
+      predictionId,
+      label,
+      timeUnixMs: options?.timeUnixMs ?? Date.now(),
+    };
     if (options?.model !== undefined) event.model = options.model;
     const result = validateItem('labels', event);
     if (!result.ok) {
       const issue = result.issues[0];
-      this.pipeline.invalid('labels', issue ? `${issue.path}: ${issue.message}` : 'does not match the schema');
+      this.pipeline.invalid(
+        'labels',
+        issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
+      );
       return;
     }
     this.pipeline.enqueue('labels', event, 120 + predictionId.length);
   }
 
   private sampled(model: string): boolean {
-    const ratio = this.options.predictions.modelSampleRatios[model] ?? this.options.predictions.sampleRatio;
+    const ratio =
+      this.options.predictions.modelSampleRatios[model] ?? this.options.predictions.sampleRatio;
     return ratio >= 1 || (ratio > 0 && Math.random() < ratio);
   }
 
@@ -120,7 +165,10 @@ export class PredictionRecorder {
     const key = `${String(model)}\u0000${String(version)}`;
     let attributes = this.attributeCache.get(key);
     if (!attributes) {
-      attributes = Object.freeze({ model: String(model).slice(0, 128), model_version: String(version).slice(0, 64) });
+      attributes = Object.freeze({
+        model: String(model).slice(0, 128),
+        model_version: String(version).slice(0, 64),
+      });
       // Bounded: a host that invents model names per call must not grow this without limit.
       if (this.attributeCache.size < 1000) this.attributeCache.set(key, attributes);
     }

@@ -27,8 +27,30 @@ export interface EncodedBatch {
   readonly topics: Map<string, KafkaMessage[]>;
   /** Items dropped because their JSON exceeded maxMessageBytes. */
   readonly oversized: number;
-  /** Total bytes of keys and values (for request splitting). */
+  /** Total UTF-8 bytes of keys, values and headers (for request splitting). */
   readonly bytes: number;
+}
+
+/** UTF-8 bytes of one message's key, value and headers: what counts against maxRequestBytes. */
+export function messageBytes(message: KafkaMessage): number {
+  return (
+    Buffer.byteLength(message.value) +
+    (message.key === null ? 0 : Buffer.byteLength(message.key)) +
+    headerBytesOf(message.headers)
+  );
+}
+
+const HEADER_BYTES = new WeakMap<Record<string, string>, number>();
+function headerBytesOf(headers: Record<string, string>): number {
+  let bytes = HEADER_BYTES.get(headers);
+  if (bytes === undefined) {
+    bytes = 0;
+    for (const [name, value] of Object.entries(headers)) {
+      bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    }
+    HEADER_BYTES.set(headers, bytes);
+  }
+  return bytes;
 }
 
 type Item = Record<string, unknown>;
@@ -101,14 +123,14 @@ export function encodeBatch(
     const messages: KafkaMessage[] = [];
     for (const item of items) {
       const value = encode(signal, item, resourceJson, service);
-      // UTF-16 length is a lower bound of the UTF-8 size; measure exactly only when close.
-      const size = value.length * 3 > maxMessageBytes ? Buffer.byteLength(value) : value.length;
+      // Exact UTF-8 sizes: a UTF-16 length undercounts non-ASCII text up to three times.
+      const size = Buffer.byteLength(value);
       if (size > maxMessageBytes) {
         oversized += 1;
         continue;
       }
       const key = keyOf(signal, item);
-      bytes += size + (key?.length ?? 0);
+      bytes += size + (key === null ? 0 : Buffer.byteLength(key)) + headerBytesOf(headers);
       messages.push({ key, value, headers });
     }
     if (messages.length > 0) {
@@ -138,7 +160,7 @@ export function splitRequests(
   for (const [topic, messages] of encoded.topics) {
     let chunk: KafkaMessage[] = [];
     for (const message of messages) {
-      const size = message.value.length + (message.key?.length ?? 0);
+      const size = messageBytes(message);
       if (currentBytes + size > maxRequestBytes && (currentBytes > 0 || chunk.length > 0)) {
         if (chunk.length > 0) current.push({ topic, messages: chunk });
         requests.push(current);

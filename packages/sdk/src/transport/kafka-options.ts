@@ -99,11 +99,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 function fail(field: string, value: unknown, expected: string, source?: string): never {
   const from = source ? ` (from ${source})` : '';
-  const shown = field.endsWith('password') ? '"***"' : (JSON.stringify(value) ?? String(value));
+  const secret = field.endsWith('password');
+  const shown = secret ? '"***"' : (JSON.stringify(value) ?? String(value));
   throw new SdkError(
     SdkErrorCodes.INVALID_OPTION,
     `invalid option kafka.${field}${from}: ${shown}; expected ${expected}`,
-    { option: `kafka.${field}`, source: source ?? 'code', expected },
+    { option: `kafka.${field}`, value: secret ? '***' : value, source: source ?? 'code', expected },
   );
 }
 

@@ -27,6 +27,8 @@ const {
 export interface KafkaTransportDeps {
   /** Where kafkajs and transport diagnostics go. @default OTel `diag`, namespace driftwatch/kafka */
   logger?: DiagLogger;
+  /** Builds the kafkajs client (tests pass a fake). @default `new Kafka(config)` */
+  createClient?: (config: KafkaConfig) => Pick<InstanceType<typeof Kafka>, 'producer'>;
 }
 
 /** Producer-state errors that a fresh producer (new producer id, new connections) clears. */
@@ -100,7 +102,8 @@ export function createKafkaTransport(
   deps: KafkaTransportDeps = {},
 ): Transport {
   const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
-  const kafka = new Kafka(kafkaConfig(options, logger));
+  const config = kafkaConfig(options, logger);
+  const kafka = deps.createClient ? deps.createClient(config) : new Kafka(config);
   const compression =
     options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let producer: Producer | undefined;
@@ -122,7 +125,7 @@ export function createKafkaTransport(
         maxInFlightRequests: options.idempotent ? 1 : undefined,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
-        retry: kafkaConfig(options, logger).retry,
+        retry: config.retry,
       });
       fresh.on(fresh.events.DISCONNECT, () => {
         if (producer === fresh) {

@@ -16,7 +16,9 @@ interface BucketRow {
  * tests every cut W0 | W1 of the window (oldest to newest): if the means differ by more than
  * ε = √(2·m·σ²·δ') + (2/3)·δ'·m, with m = 1/(n0 − L + 1) + 1/(n1 − L + 1), δ' = ln(2·ln|W| / δ) and
  * L = minWindowLength, the oldest bucket is dropped and drift is signalled. As in river, the
- * detector restarts empty on the update after a drift.
+ * detector restarts empty on the update after a drift. Every bucket boundary is a candidate cut
+ * (river's Cython loop skips the newest bucket of each row); river's documented example gives
+ * the same detection index (test/detectors/river-examples.test.ts).
  */
 export class ADWIN implements ChangeDetector {
   readonly options: Readonly<Required<AdwinOptions>>;
@@ -110,7 +112,8 @@ export class ADWIN implements ChangeDetector {
     this.#width -= n;
     this.#total -= u;
     const muWindow = this.#total / this.#width;
-    this.#variance -= (row.variances[0] as number) + (n * this.#width * (mu - muWindow) ** 2) / (n + this.#width);
+    this.#variance -=
+      (row.variances[0] as number) + (n * this.#width * (mu - muWindow) ** 2) / (n + this.#width);
     row.totals.copyWithin(0, 1, row.count);
     row.variances.copyWithin(0, 1, row.count);
     row.count--;
@@ -140,7 +143,11 @@ export class ADWIN implements ChangeDetector {
           u0 += u;
           u1 -= u;
           if (idx === 0 && k === row.count - 1) break scan;
-          if (n1 >= minWindowLength && n0 >= minWindowLength && this.#cut(n0, n1, u0 / n0 - u1 / n1)) {
+          if (
+            n1 >= minWindowLength &&
+            n0 >= minWindowLength &&
+            this.#cut(n0, n1, u0 / n0 - u1 / n1)
+          ) {
             changed = true;
             again = this.#width > 0;
             if (again) this.#deleteOldest();
@@ -157,7 +164,8 @@ export class ADWIN implements ChangeDetector {
     const deltaPrime = Math.log((2 * Math.log(this.#width)) / delta);
     const mRecip = 1 / (n0 - minWindowLength + 1) + 1 / (n1 - minWindowLength + 1);
     const epsilon =
-      Math.sqrt(2 * mRecip * Math.max(0, this.#variance / this.#width) * deltaPrime) + (2 / 3) * deltaPrime * mRecip;
+      Math.sqrt(2 * mRecip * Math.max(0, this.#variance / this.#width) * deltaPrime) +
+      (2 / 3) * deltaPrime * mRecip;
     return Math.abs(deltaMean) > epsilon;
   }
 }

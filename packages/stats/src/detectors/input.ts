@@ -5,12 +5,19 @@ import { StatsError, StatsErrorCodes } from '../errors.js';
 export function finiteInput(detector: string, x: unknown): number {
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (typeof x !== 'number') {
-    throw new StatsError(StatsErrorCodes.INVALID_ARGUMENT, `${detector}.update expects a number, got ${typeof x}`, {
-      detector,
-    });
+    throw new StatsError(
+      StatsErrorCodes.INVALID_ARGUMENT,
+      `${detector}.update expects a number, got ${typeof x}`,
+      {
+        detector,
+      },
+    );
   }
   if (!Number.isFinite(x)) {
-    throw new StatsError(StatsErrorCodes.NON_FINITE, `${detector}.update got ${x}`, { detector, value: x });
+    throw new StatsError(StatsErrorCodes.NON_FINITE, `${detector}.update got ${x}`, {
+      detector,
+      value: x,
+    });
   }
   return x;
 }

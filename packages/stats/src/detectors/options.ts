@@ -94,8 +94,12 @@ export function resolveAdwinOptions(o: AdwinOptions = {}): Resolved<AdwinOptions
 export function resolveDdmOptions(o: DdmOptions = {}): Resolved<DdmOptions> {
   const n = 'DDM';
   checkKnownKeys(n, o, ['warmStart', 'warningThreshold', 'driftThreshold']);
-  const warningThreshold = checkNumber(n, 'warningThreshold', o.warningThreshold ?? 2, 0, 1e6, { min: true });
-  const driftThreshold = checkNumber(n, 'driftThreshold', o.driftThreshold ?? 3, 0, 1e6, { min: true });
+  const warningThreshold = checkNumber(n, 'warningThreshold', o.warningThreshold ?? 2, 0, 1e6, {
+    min: true,
+  });
+  const driftThreshold = checkNumber(n, 'driftThreshold', o.driftThreshold ?? 3, 0, 1e6, {
+    min: true,
+  });
   if (driftThreshold < warningThreshold) {
     invalidOption(n, 'driftThreshold', driftThreshold, `≥ warningThreshold (${warningThreshold})`);
   }
@@ -112,7 +116,11 @@ export function resolveEddmOptions(o: EddmOptions = {}): Resolved<EddmOptions> {
   const alpha = checkNumber(n, 'alpha', o.alpha ?? 0.95, 0, 1, { min: true });
   const beta = checkNumber(n, 'beta', o.beta ?? 0.9, 0, 1, { min: true });
   if (beta > alpha) invalidOption(n, 'beta', beta, `≤ alpha (${alpha})`);
-  return Object.freeze({ warmStart: checkInteger(n, 'warmStart', o.warmStart ?? 30, 0), alpha, beta });
+  return Object.freeze({
+    warmStart: checkInteger(n, 'warmStart', o.warmStart ?? 30, 0),
+    alpha,
+    beta,
+  });
 }
 
 export function resolveHddmAOptions(o: HddmAOptions = {}): Resolved<HddmAOptions> {
@@ -121,12 +129,21 @@ export function resolveHddmAOptions(o: HddmAOptions = {}): Resolved<HddmAOptions
   const open = { min: true, max: true };
   return Object.freeze({
     driftConfidence: checkNumber(n, 'driftConfidence', o.driftConfidence ?? 0.001, 0, 1, open),
-    warningConfidence: checkNumber(n, 'warningConfidence', o.warningConfidence ?? 0.005, 0, 1, open),
+    warningConfidence: checkNumber(
+      n,
+      'warningConfidence',
+      o.warningConfidence ?? 0.005,
+      0,
+      1,
+      open,
+    ),
     twoSidedTest: checkBoolean(n, 'twoSidedTest', o.twoSidedTest ?? false),
   });
 }
 
-export function resolvePageHinkleyOptions(o: PageHinkleyOptions = {}): Resolved<PageHinkleyOptions> {
+export function resolvePageHinkleyOptions(
+  o: PageHinkleyOptions = {},
+): Resolved<PageHinkleyOptions> {
   const n = 'PageHinkley';
   checkKnownKeys(n, o, ['minInstances', 'delta', 'threshold', 'alpha', 'mode']);
   return Object.freeze({
@@ -144,7 +161,12 @@ export function resolveKswinOptions(o: KswinOptions = {}): Resolved<KswinOptions
   const windowSize = checkInteger(n, 'windowSize', o.windowSize ?? 100, 2, 1 << 20);
   const statSize = checkInteger(n, 'statSize', o.statSize ?? 30, 1);
   if (2 * statSize > windowSize) {
-    invalidOption(n, 'statSize', statSize, `at most windowSize / 2 (${windowSize / 2}) so the older part can be sampled`);
+    invalidOption(
+      n,
+      'statSize',
+      statSize,
+      `at most windowSize / 2 (${windowSize / 2}) so the older part can be sampled`,
+    );
   }
   const window = o.window ?? [];
   if (!Array.isArray(window) || !window.every((x) => typeof x === 'number' && Number.isFinite(x))) {

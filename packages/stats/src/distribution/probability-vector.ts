@@ -1,6 +1,11 @@
 /** Validation and normalization of discrete distributions given as weights or counts. */
 import { StatsError, StatsErrorCodes } from '../errors.js';
-import { assertFinite, assertMinLength, assertSameLength, invalidArgument } from '../validate-input.js';
+import {
+  assertFinite,
+  assertMinLength,
+  assertSameLength,
+  invalidArgument,
+} from '../validate-input.js';
 import type { NumericInput } from '../validate-input.js';
 
 /** Checks two weight vectors of equal length with non-negative entries and positive sums. */

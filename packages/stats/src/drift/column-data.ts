@@ -1,6 +1,7 @@
 /** One column of a drift comparison, with its sorted values and category counts computed once. */
 import { StatsError, StatsErrorCodes } from '../errors.js';
 import { NeumaierSum } from '../special/neumaier-sum.js';
+import { sortFloat64 } from '../sort-float64.js';
 import { assertFinite, assertMinLength } from '../validate-input.js';
 
 export type ColumnType = 'numeric' | 'categorical';
@@ -28,7 +29,10 @@ export class ColumnData {
   /** Ascending numeric values (numeric columns only). */
   sorted(): Float64Array {
     if (!this.sortedCache) {
-      this.sortedCache = Float64Array.from(this.values as ArrayLike<number>).sort();
+      const v = this.values;
+      this.sortedCache = sortFloat64(
+        v instanceof Float64Array ? v.slice() : Float64Array.from(v as ArrayLike<number>),
+      );
     }
     return this.sortedCache;
   }
@@ -39,7 +43,7 @@ export class ColumnData {
       const counts = new Map<CategoryValue, number>();
       if (this.type === 'numeric') {
         const s = this.sorted();
-        for (let i = 0; i < s.length; ) {
+        for (let i = 0; i < s.length;) {
           const v = s[i] as number;
           let j = i + 1;
           while (j < s.length && s[j] === v) j++;
@@ -103,8 +107,11 @@ function checkCategories(values: ColumnValues, name: string): void {
   }
 }
 
-/** Distinct values of the union of two columns (numeric: merge of the sorted arrays). */
-export function unionUnique(a: ColumnData, b: ColumnData): number {
+/**
+ * Distinct values of the union of two columns (numeric: merge of the sorted arrays), counted up
+ * to `limit`: past it the count stops and `limit + 1` is returned.
+ */
+export function unionUnique(a: ColumnData, b: ColumnData, limit = Infinity): number {
   if (a.type === 'numeric' && b.type === 'numeric') {
     const x = a.sorted();
     const y = b.sorted();
@@ -112,16 +119,17 @@ export function unionUnique(a: ColumnData, b: ColumnData): number {
     let j = 0;
     let u = 0;
     while (i < x.length || j < y.length) {
-      const v = i < x.length && (j >= y.length || (x[i] as number) <= (y[j] as number)) ? x[i] : y[j];
+      const v =
+        i < x.length && (j >= y.length || (x[i] as number) <= (y[j] as number)) ? x[i] : y[j];
       while (i < x.length && x[i] === v) i++;
       while (j < y.length && y[j] === v) j++;
-      u++;
+      if (++u > limit) return u;
     }
     return u;
   }
   const keys = new Set<CategoryValue>(a.counts().keys());
   for (const k of b.counts().keys()) keys.add(k);
-  return keys.size;
+  return Math.min(keys.size, limit + 1);
 }
 
 /** Keys of both columns (reference first-seen order, then new current keys). */

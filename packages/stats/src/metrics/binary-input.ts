@@ -1,6 +1,11 @@
 /** Validation shared by the binary-classification metrics: paired labels and scores/predictions. */
 import { StatsError, StatsErrorCodes } from '../errors.js';
-import { assertFinite, assertSameLength, binaryLabels, invalidArgument } from '../validate-input.js';
+import {
+  assertFinite,
+  assertSameLength,
+  binaryLabels,
+  invalidArgument,
+} from '../validate-input.js';
 import type { NumericInput } from '../validate-input.js';
 
 /** Binary labels: 0/1 numbers or booleans. */
@@ -29,7 +34,10 @@ export function labelsAndProbabilities(labels: BinaryLabels, probs: NumericInput
 }
 
 /** Checks two paired label vectors (true and predicted, both 0/1). */
-export function labelPairs(labels: BinaryLabels, predicted: BinaryLabels): [Uint8Array, Uint8Array] {
+export function labelPairs(
+  labels: BinaryLabels,
+  predicted: BinaryLabels,
+): [Uint8Array, Uint8Array] {
   const y = binaryLabels(labels, 'labels');
   assertSameLength(labels, predicted, 'labels', 'predicted');
   return [y, binaryLabels(predicted, 'predicted')];

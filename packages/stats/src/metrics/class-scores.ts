@@ -1,4 +1,5 @@
 /** Scores split by true class and sorted ascending: the one sort that ranking metrics share. */
+import { sortFloat64 } from '../sort-float64.js';
 import type { NumericInput } from '../validate-input.js';
 
 export interface ClassScores {
@@ -9,7 +10,7 @@ export interface ClassScores {
 }
 
 /**
- * Two native typed-array sorts (one per class) instead of one comparator sort of index pairs:
+ * Two typed-array radix sorts (one per class) instead of one comparator sort of index pairs:
  * this is what keeps rocAuc on 1M scores well under scikit-learn's time.
  */
 export function classScores(labels: Uint8Array, scores: NumericInput): ClassScores {
@@ -24,5 +25,5 @@ export function classScores(labels: Uint8Array, scores: NumericInput): ClassScor
     if (labels[i] === 1) positive[p++] = (scores[i] as number) + 0;
     else negative[n++] = (scores[i] as number) + 0;
   }
-  return { positive: positive.sort(), negative: negative.sort() };
+  return { positive: sortFloat64(positive), negative: sortFloat64(negative) };
 }

@@ -29,7 +29,10 @@ export function confusionMatrix(labels: BinaryLabels, predicted: BinaryLabels): 
     fp,
     fn,
     tp,
-    matrix: Object.freeze([Object.freeze([tn, fp] as const), Object.freeze([fn, tp] as const)] as const),
+    matrix: Object.freeze([
+      Object.freeze([tn, fp] as const),
+      Object.freeze([fn, tp] as const),
+    ] as const),
   });
 }
 

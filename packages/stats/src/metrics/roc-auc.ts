@@ -18,7 +18,7 @@ export function rocAuc(labels: BinaryLabels, scores: NumericInput): number {
   let twiceU = 0;
   let below = 0;
   const m = negative.length;
-  for (let i = 0; i < positive.length; ) {
+  for (let i = 0; i < positive.length;) {
     const v = positive[i] as number;
     let j = i + 1;
     while (j < positive.length && positive[j] === v) j++;

@@ -138,7 +138,8 @@ export class ByteReader {
 
   /** Fails unless every byte before the checksum was consumed. */
   end(): void {
-    if (this.#offset !== this.#end) this.fail(`${this.#end - this.#offset} unexpected trailing bytes`);
+    if (this.#offset !== this.#end)
+      this.fail(`${this.#end - this.#offset} unexpected trailing bytes`);
   }
 }
 

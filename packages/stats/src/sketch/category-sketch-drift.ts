@@ -37,7 +37,10 @@ export function categorySketchShares(
   return { categories, reference: shares(reference), current: shares(current) };
 }
 
-export function sketchCategoryPsi(reference: FrequentItemsSketch, current: FrequentItemsSketch): number {
+export function sketchCategoryPsi(
+  reference: FrequentItemsSketch,
+  current: FrequentItemsSketch,
+): number {
   const s = categorySketchShares(reference, current);
   return psiOfShares(s.reference, s.current);
 }

@@ -105,7 +105,11 @@ export class KllSketch {
     if (this.#retained >= this.#totalCapacity) this.#compress();
   }
 
-  /** Adds `other`'s values to this sketch (other is left unchanged; `k` stays this sketch's). */
+  /**
+   * Adds `other`'s values to this sketch (other is left unchanged; `k` stays this sketch's). The
+   * rank-error bound adds the compaction histories, which assumes independent coin flips: give
+   * shards different seeds (the default seed is random).
+   */
   merge(other: KllSketch): this {
     if (!(other instanceof KllSketch)) {
       throw new StatsError(StatsErrorCodes.INVALID_ARGUMENT, 'KllSketch.merge expects a KllSketch');
@@ -161,9 +165,13 @@ export class KllSketch {
    */
   quantile(q: number): number {
     if (typeof q !== 'number' || !(q >= 0 && q <= 1)) {
-      throw new StatsError(StatsErrorCodes.INVALID_ARGUMENT, `quantile q must be in [0, 1], got ${q}`, {
-        q,
-      });
+      throw new StatsError(
+        StatsErrorCodes.INVALID_ARGUMENT,
+        `quantile q must be in [0, 1], got ${q}`,
+        {
+          q,
+        },
+      );
     }
     if (this.#n === 0) {
       throw new StatsError(StatsErrorCodes.EMPTY_SAMPLE, 'KllSketch.quantile on an empty sketch');
@@ -193,7 +201,10 @@ export class KllSketch {
    */
   rankErrorBound(delta = 0.01, allQueries = true): number {
     if (!(delta > 0 && delta < 1)) {
-      throw new StatsError(StatsErrorCodes.INVALID_ARGUMENT, `delta must be in (0, 1), got ${delta}`);
+      throw new StatsError(
+        StatsErrorCodes.INVALID_ARGUMENT,
+        `delta must be in (0, 1), got ${delta}`,
+      );
     }
     return kllRankErrorBound(this.#compactions, this.#n, delta, allQueries);
   }
@@ -289,7 +300,8 @@ export class KllSketch {
     const targetSize = this.#sizes[h + 1] as number;
     const target = this.#grow(h + 1, targetSize + promoted);
     let o = targetSize;
-    for (let i = start + (this.#random.nextUint32() & 1); i < size; i += 2) target[o++] = level[i] as number;
+    for (let i = start + (this.#random.nextUint32() & 1); i < size; i += 2)
+      target[o++] = level[i] as number;
     this.#sizes[h + 1] = o;
     this.#sizes[h] = start;
     this.#retained -= promoted;

@@ -87,6 +87,11 @@ export function checkKnownKeys(owner: string, options: object, known: readonly s
   }
 }
 
-export function invalidOption(owner: string, field: string, value: unknown, expected: string): never {
+export function invalidOption(
+  owner: string,
+  field: string,
+  value: unknown,
+  expected: string,
+): never {
   invalid(owner, field, value, expected);
 }

@@ -105,7 +105,11 @@ export function sketchBinnedShares(
 }
 
 /** PSI on Sturges bins (or `bins`), with Evidently's zero filling. */
-export function sketchPsi(reference: KllSketch, current: KllSketch, options: SketchBinningOptions = {}): number {
+export function sketchPsi(
+  reference: KllSketch,
+  current: KllSketch,
+  options: SketchBinningOptions = {},
+): number {
   const s = sketchBinnedShares(reference, current, options);
   return psiOfShares(s.reference, s.current);
 }

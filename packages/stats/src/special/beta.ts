@@ -41,8 +41,7 @@ function continuedFraction(a: number, b: number, x: number): number {
 export function betaInc(a: number, b: number, x: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logBt =
-    logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
+  const logBt = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(logBt) * continuedFraction(a, b, x)) / a;
   return 1 - (Math.exp(logBt) * continuedFraction(b, a, 1 - x)) / b;
 }

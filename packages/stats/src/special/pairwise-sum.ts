@@ -6,7 +6,11 @@ const BLOCK = 128;
  * Σ values[start .. start + n) in exactly the order numpy's float64 `add.reduce` uses for a
  * contiguous array (8 interleaved accumulators in blocks of 128, halves split on multiples of 8).
  */
-export function pairwiseSum(values: ArrayLike<number>, start = 0, n = values.length - start): number {
+export function pairwiseSum(
+  values: ArrayLike<number>,
+  start = 0,
+  n = values.length - start,
+): number {
   if (n < 8) {
     let res = 0;
     for (let i = start; i < start + n; i++) res += values[i] as number;

@@ -1,39 +1,47 @@
 /** Two-sample Kolmogorov–Smirnov test, two-sided, scipy.stats.ks_2samp method 'auto'. */
 import { kolmogorovSf } from '../special/kolmogorov.js';
-import { sortedSample } from '../validate-input.js';
+import { sortedFinite } from './sorted-input.js';
 import type { NumericInput } from '../validate-input.js';
 
-export interface TestResult {
-  readonly statistic: number;
-  readonly pValue: number;
-}
+import type { TestResult } from './test-result.js';
+
+export type { TestResult } from './test-result.js';
 
 /** scipy switches from the exact distribution to the asymptotic one above this sample size. */
 const MAX_EXACT_N = 10_000;
+
+/** numpy's `round`: halves go to the even neighbour. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
 }
 
-/** Largest |F1 − F2| over the pooled sample, both arrays sorted (ties handled as scipy does). */
+/** Largest |F1 − F2| over the pooled sample, both arrays sorted, ties handled as scipy does. */
 export function sortedKsStatistic(a: Float64Array, b: Float64Array): number {
   const n1 = a.length;
   const n2 = b.length;
   let i = 0;
   let j = 0;
-  let maxPos = -Infinity;
-  let maxNeg = -Infinity;
+  let ai = a[0] as number;
+  let bj = b[0] as number;
+  let maxPos = 0;
+  let maxNeg = 0;
   while (i < n1 || j < n2) {
-    const x = i < n1 && (j >= n2 || (a[i] as number) <= (b[j] as number)) ? a[i] : b[j];
-    while (i < n1 && a[i] === x) i++;
-    while (j < n2 && b[j] === x) j++;
+    const current = ai <= bj ? ai : bj;
+    if (ai <= bj) ai = ++i < n1 ? (a[i] as number) : Infinity;
+    else bj = ++j < n2 ? (b[j] as number) : Infinity;
+    // The CDFs are compared only once every value equal to `current` is consumed.
+    if (ai === current || bj === current) continue;
     const diff = i / n1 - j / n2;
     if (diff > maxPos) maxPos = diff;
-    if (-diff > maxNeg) maxNeg = -diff;
+    else if (-diff > maxNeg) maxNeg = -diff;
   }
-  const minS = Math.min(Math.max(maxNeg, 0), 1);
-  return minS > maxPos ? minS : maxPos;
+  return maxNeg > maxPos ? Math.min(maxNeg, 1) : maxPos;
 }
 
 /** Pr(D ≥ h/n) for two samples of equal size n. */
@@ -78,7 +86,7 @@ function outerProbInside(m0: number, n0: number, g: number, h: number): number {
 }
 
 /** p-value for sorted samples with statistic d (scipy's exact-then-asymptotic logic). */
-export function ksPValue(n1: number, n2: number, d: number): { statistic: number; pValue: number } {
+export function ksPValue(n1: number, n2: number, d: number): TestResult {
   if (Math.max(n1, n2) <= MAX_EXACT_N) {
     const g = gcd(n1, n2);
     const lcm = (n1 / g) * n2;
@@ -92,7 +100,7 @@ export function ksPValue(n1: number, n2: number, d: number): { statistic: number
   const m = Math.max(n1, n2);
   const n = Math.min(n1, n2);
   const en = (m * n) / (m + n);
-  const p = kolmogorovSf(Math.round(en), d);
+  const p = kolmogorovSf(roundHalfEven(en), d);
   return { statistic: d, pValue: Math.min(Math.max(p, 0), 1) };
 }
 
@@ -102,7 +110,7 @@ export function ksPValue(n1: number, n2: number, d: number): { statistic: number
  * @example ks2samp([1, 2, 3], [4, 5, 6]) // { statistic: 1, pValue: 0.1 }
  */
 export function ks2samp(reference: NumericInput, current: NumericInput): TestResult {
-  const a = sortedSample(reference, 'reference');
-  const b = sortedSample(current, 'current');
+  const a = sortedFinite(reference, 'reference');
+  const b = sortedFinite(current, 'current');
   return ksPValue(a.length, b.length, sortedKsStatistic(a, b));
 }

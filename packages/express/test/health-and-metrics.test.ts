@@ -1,0 +1,88 @@
+/** Express: /health, /readiness (503 while a check fails) and /metrics mounted on the host's server. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { init, type Monitor } from '@driftwatch/sdk';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../sdk/test/support/log-capture.js';
+import { promtoolCheckMetrics } from '../../sdk/test/support/prometheus.js';
+import { driftwatch, healthRoutes, metricsRoute } from '../src/index.js';
+
+let monitor: Monitor;
+let server: Server;
+let baseUrl: string;
+let queueConnected = false;
+
+beforeAll(async () => {
+  monitor = init(
+    {
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  monitor.addReadinessCheck('queue', () => queueConnected);
+  const app = express();
+  app.use(driftwatch(monitor));
+  app.use(healthRoutes(monitor));
+  app.get('/metrics', metricsRoute(monitor));
+  app.get('/items/:id', (_request, response) => {
+    response.json({ ok: true });
+  });
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => {
+    server?.close(() => resolve());
+    server?.closeAllConnections();
+  });
+  await monitor?.shutdown({ timeoutMs: 1000 });
+});
+
+describe('health routes (Express)', () => {
+  it('/health answers 200', async () => {
+    const response = await fetch(`${baseUrl}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readiness answers 503 while a registered check fails, 200 once all pass', async () => {
+    queueConnected = false;
+    const notReady = await fetch(`${baseUrl}/readiness`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({
+      ready: false,
+      checks: { transport: true, queue: false },
+    });
+    queueConnected = true;
+    const ready = await fetch(`${baseUrl}/readiness`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { transport: true, queue: true } });
+  });
+
+  it('passes other requests on', async () => {
+    expect((await fetch(`${baseUrl}/items/1`)).status).toBe(200);
+    expect((await fetch(`${baseUrl}/nope`)).status).toBe(404);
+  });
+});
+
+describe('metrics on the host app (metrics.serve false)', () => {
+  it('serves the Prometheus text and it passes promtool', async () => {
+    expect(await monitor.metricsAddress).toBeUndefined();
+    await fetch(`${baseUrl}/items/9`);
+    const response = await fetch(`${baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(
+      /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="200",http_route="\/items\/:id"\} [1-9]\d*$/m,
+    );
+    expect(text).toMatch(/^driftwatch_sdk_export_errors_total 0$/m);
+    expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The local collector stand-in: a node:http server that really receives what the servers
+ * export. `POST /v1/ingest` (Driftwatch's HTTP transport) is gunzipped, parsed and counted per
+ * signal; OTLP posts (`/v1/traces`, `/v1/metrics`, `/v1/logs`, the conventional stack) are
+ * counted by requests and bytes. Runs as a child process of the bench driver.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { serveRequests } from './ipc.js';
+
+export interface SinkCounts {
+  /** Items received per signal through `/v1/ingest`. */
+  readonly items: Record<string, number>;
+  ingestBatches: number;
+  ingestWireBytes: number;
+  /** Requests and bytes received per OTLP path. */
+  readonly otlp: Record<string, { requests: number; bytes: number }>;
+  badRequests: number;
+}
+
+const counts: SinkCounts = { items: {}, ingestBatches: 0, ingestWireBytes: 0, otlp: {}, badRequests: 0 };
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function countIngest(wire: Buffer, encoding: string | undefined): void {
+  const json = encoding === 'gzip' ? gunzipSync(wire) : wire;
+  const batch = JSON.parse(json.toString('utf8')) as Record<string, unknown>;
+  counts.ingestBatches += 1;
+  counts.ingestWireBytes += wire.length;
+  for (const [signal, items] of Object.entries(batch)) {
+    if (Array.isArray(items)) counts.items[signal] = (counts.items[signal] ?? 0) + items.length;
+  }
+}
+
+const server = createServer((request, response) => {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  readBody(request)
+    .then((body) => {
+      if (request.method === 'POST' && path === '/v1/ingest') {
+        countIngest(body, request.headers['content-encoding']);
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        return;
+      }
+      if (request.method === 'POST' && path.startsWith('/v1/')) {
+        const entry = (counts.otlp[path] ??= { requests: 0, bytes: 0 });
+        entry.requests += 1;
+        entry.bytes += body.length;
+        response.writeHead(200, { 'content-type': String(request.headers['content-type'] ?? 'application/json') }).end();
+        return;
+      }
+      response.writeHead(404).end();
+    })
+    .catch(() => {
+      counts.badRequests += 1;
+      response.writeHead(400).end();
+    });
+});
+
+server.listen(0, '127.0.0.1', () => {
+  serveRequests((server.address() as AddressInfo).port, { counts: () => counts });
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,98 @@
+/** Aggregates the runs of one scenario per variant and prints them as a table and a summary. */
+import type { LoadResult } from './load.js';
+import { VARIANT_LABELS, VARIANTS, type Scenario, type Variant } from './variants.js';
+
+export interface RunRecord {
+  readonly variant: Variant;
+  readonly load: LoadResult;
+  /** Server process CPU time during the run (user + system, all threads), microseconds. */
+  readonly cpuUs: number;
+  /** Prediction requests the server answered during the run. */
+  readonly served: number;
+}
+
+export interface VariantFigures {
+  readonly runs: readonly RunRecord[];
+  readonly reqPerS: number;
+  readonly p99Ms: number;
+  readonly cpuUsPerRequest: number;
+}
+
+export interface ScenarioSummary {
+  readonly figures: Readonly<Record<Variant, VariantFigures>>;
+  /** b/a requests per second. */
+  readonly ratio: number;
+  /** c/a requests per second. */
+  readonly conventional: number;
+  /** Time Driftwatch adds per request as a share of what the conventional stack adds (from req/s). */
+  readonly costShare: number;
+  /** The same share measured from server CPU time per request. */
+  readonly cpuShare: number;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+}
+
+function figuresOf(runs: readonly RunRecord[]): VariantFigures {
+  const served = runs.reduce((sum, run) => sum + run.served, 0);
+  const cpuUs = runs.reduce((sum, run) => sum + run.cpuUs, 0);
+  return {
+    runs,
+    reqPerS: mean(runs.map((run) => run.load.reqPerS)),
+    p99Ms: mean(runs.map((run) => run.load.p99Ms)),
+    cpuUsPerRequest: served > 0 ? cpuUs / served : Number.NaN,
+  };
+}
+
+export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
+  const figures = {} as Record<Variant, VariantFigures>;
+  for (const variant of VARIANTS) figures[variant] = figuresOf(runs.filter((run) => run.variant === variant));
+  const a = figures.bare;
+  const b = figures.driftwatch;
+  const c = figures.conventional;
+  return {
+    figures,
+    ratio: b.reqPerS / a.reqPerS,
+    conventional: c.reqPerS / a.reqPerS,
+    costShare: (1 / b.reqPerS - 1 / a.reqPerS) / (1 / c.reqPerS - 1 / a.reqPerS),
+    cpuShare: (b.cpuUsPerRequest - a.cpuUsPerRequest) / (c.cpuUsPerRequest - a.cpuUsPerRequest),
+  };
+}
+
+const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const signed = (value: number, digits: number): string => (value >= 0 ? '+' : '') + fixed(value, digits);
+
+/** The scenario's table, one row per variant, then the added cost per request. */
+export function formatScenario(scenario: Scenario, summary: ScenarioSummary): string {
+  const a = summary.figures.bare;
+  const rows = [
+    ['variant', 'req/s per run', 'req/s', 'vs (a)', 'p99 ms', 'CPU µs/req', 'added CPU µs/req', 'added µs/req (1/rps)'],
+  ];
+  for (const variant of VARIANTS) {
+    const f = summary.figures[variant];
+    rows.push([
+      VARIANT_LABELS[variant],
+      f.runs.map((run) => fixed(run.load.reqPerS, 0)).join(' '),
+      fixed(f.reqPerS, 0),
+      fixed(f.reqPerS / a.reqPerS, 3),
+      fixed(f.p99Ms, 1),
+      fixed(f.cpuUsPerRequest, 1),
+      variant === 'bare' ? '-' : signed(f.cpuUsPerRequest - a.cpuUsPerRequest, 1),
+      variant === 'bare' ? '-' : signed(1e6 / f.reqPerS - 1e6 / a.reqPerS, 1),
+    ]);
+  }
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+  lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
+  return [
+    `scenario ${scenario.name}: POST ${scenario.route} (${scenario.description})`,
+    ...lines,
+    `${scenario.name}: ratio=${fixed(summary.ratio, 3)} conventional=${fixed(summary.conventional, 3)} cost_share=${fixed(summary.costShare, 3)} cpu_share=${fixed(summary.cpuShare, 3)}`,
+  ].join('\n');
+}
+
+/** The benchmark's last line (light route). */
+export function finalLine(summary: ScenarioSummary): string {
+  return `sdk-bench: ratio=${fixed(summary.ratio, 3)} conventional=${fixed(summary.conventional, 3)} cost_share=${fixed(summary.costShare, 3)}`;
+}

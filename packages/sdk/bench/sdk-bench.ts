@@ -1,0 +1,162 @@
+/**
+ * `pnpm bench:sdk`: the cost of Driftwatch per request, against bare Fastify and the
+ * conventional OpenTelemetry stack. Builds the SDK and the Fastify plugin (the servers run the
+ * built packages), starts an ingest sink and one server process per variant, then drives each
+ * with autocannon, interleaved (a, b, c, a, b, c …), on a light and a heavy prediction route.
+ * Prints req/s, p99 and the server CPU time per request; checks that every prediction sample and
+ * span of (b) reached the sink with nothing dropped. Last line:
+ * `sdk-bench: ratio=<b/a> conventional=<c/a> cost_share=<(1/b−1/a)/(1/c−1/a)>` (light route).
+ *
+ * Tunables (env): BENCH_DURATION_S (6), BENCH_WARMUP_S (1), BENCH_ROUNDS (2),
+ * BENCH_CONNECTIONS (10), BENCH_SKIP_BUILD=1, BENCH_LOG_FILE (/dev/null).
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChildService } from './ipc.js';
+import type { SinkCounts } from './ingest-sink.js';
+import { runLoad } from './load.js';
+import { calibrateEnsembleMembers, SAMPLE_FEATURES } from './model.js';
+import { finalLine, formatScenario, summarize, type RunRecord, type ScenarioSummary } from './report.js';
+import type { CpuSample } from './server-process.js';
+import { SCENARIOS, VARIANTS, type Scenario, type Variant } from './variants.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const durationS = envNumber('BENCH_DURATION_S', 6);
+const warmupS = envNumber('BENCH_WARMUP_S', 1);
+const rounds = Math.round(envNumber('BENCH_ROUNDS', 2));
+const connections = Math.round(envNumber('BENCH_CONNECTIONS', 10));
+const body = JSON.stringify({ features: SAMPLE_FEATURES });
+
+function build(): void {
+  if (process.env.BENCH_SKIP_BUILD === '1') return;
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const args = [tsc, '-b', 'packages/sdk/tsconfig.build.json', 'packages/fastify/tsconfig.build.json'];
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('building @driftwatch/sdk and @driftwatch/fastify failed');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 9464));
+    });
+  });
+}
+
+/** The inherited environment without DRIFTWATCH_* / OTEL_* settings of the calling shell. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('DRIFTWATCH_') && !key.startsWith('OTEL_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+async function startServers(sinkUrl: string, ensembleMembers: number): Promise<Record<Variant, ChildService>> {
+  const tsx = import.meta.resolve('tsx');
+  const env = cleanEnv({
+    BENCH_SINK_URL: sinkUrl,
+    BENCH_ENSEMBLE_MEMBERS: String(ensembleMembers),
+    BENCH_PROMETHEUS_PORT: String(await freePort()),
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    OTEL_LOGS_EXPORTER: 'none',
+  });
+  const servers = {} as Record<Variant, ChildService>;
+  for (const variant of VARIANTS) {
+    const preload = variant === 'conventional' ? ['--import', join(here, 'otel-register.ts')] : [];
+    servers[variant] = await ChildService.start(variant, join(here, 'server-process.ts'), {
+      args: [variant],
+      execArgv: ['--import', tsx, ...preload],
+      env,
+    });
+  }
+  return servers;
+}
+
+async function measure(server: ChildService, scenario: Scenario, variant: Variant): Promise<RunRecord> {
+  const url = `http://127.0.0.1:${server.port}${scenario.route}`;
+  await runLoad({ url, body, connections, durationS: warmupS });
+  const before = await server.request<CpuSample>('cpu');
+  const load = await runLoad({ url, body, connections, durationS });
+  const after = await server.request<CpuSample>('cpu');
+  if (load.failures > 0) throw new Error(`${variant} ${scenario.name}: ${load.failures} failed requests`);
+  return { variant, load, cpuUs: after.cpuUs - before.cpuUs, served: after.served - before.served };
+}
+
+/** Flushes (b) and (c), then compares what the sink received with what (b) served. */
+async function deliveryReport(servers: Record<Variant, ChildService>, sink: ChildService): Promise<boolean> {
+  const { served } = await servers.driftwatch.request<CpuSample>('cpu');
+  const { stats } = await servers.driftwatch.request<{ stats: { dropped: Record<string, number>; sentItems: number; exportErrors: number } }>('finish');
+  await servers.conventional.request('finish');
+  const counts = await sink.request<SinkCounts>('counts');
+  const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + count, 0);
+  const predictions = counts.items.predictions ?? 0;
+  const spans = counts.items.spans ?? 0;
+  const logs = counts.items.logs ?? 0;
+  const ok = dropped === 0 && predictions === served && spans === served && logs >= served;
+  const otlp = Object.entries(counts.otlp)
+    .map(([path, entry]) => `${path} ${entry.requests} posts / ${(entry.bytes / 1e6).toFixed(1)} MB`)
+    .join(', ');
+  console.log(
+    [
+      `delivery (b): ${served} predictions served; sink received predictions=${predictions} spans=${spans} logs=${logs} ` +
+        `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB gzip)`,
+      `delivery (b): monitor.stats sentItems=${stats.sentItems} dropped=${JSON.stringify(stats.dropped)} exportErrors=${stats.exportErrors}`,
+      `delivery (c): OTLP ${otlp || 'nothing'}`,
+      ok ? 'delivery check: OK (no drops, one prediction sample and one span per request at the sink)' : 'delivery check: FAILED',
+    ].join('\n'),
+  );
+  return ok;
+}
+
+async function main(): Promise<void> {
+  build();
+  const ensembleMembers = calibrateEnsembleMembers(1);
+  const tsx = import.meta.resolve('tsx');
+  const sink = await ChildService.start('sink', join(here, 'ingest-sink.ts'), { execArgv: ['--import', tsx] });
+  const sinkUrl = `http://127.0.0.1:${sink.port}`;
+  const servers = await startServers(sinkUrl, ensembleMembers);
+  try {
+    console.log(
+      `sdk-bench: Node ${process.version}, ${connections} connections, ${rounds} rounds × ${durationS} s per variant ` +
+        `(+${warmupS} s warm-up each), heavy route = ${ensembleMembers} ensemble members (~1 ms CPU)`,
+    );
+    for (const variant of VARIANTS) {
+      for (const scenario of SCENARIOS) {
+        await runLoad({ url: `http://127.0.0.1:${servers[variant].port}${scenario.route}`, body, connections, durationS: 2 });
+      }
+    }
+    const summaries = new Map<Scenario['name'], ScenarioSummary>();
+    for (const scenario of SCENARIOS) {
+      const runs: RunRecord[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        for (const variant of VARIANTS) runs.push(await measure(servers[variant], scenario, variant));
+      }
+      const summary = summarize(runs);
+      summaries.set(scenario.name, summary);
+      console.log(`\n${formatScenario(scenario, summary)}\n`);
+    }
+    const delivered = await deliveryReport(servers, sink);
+    if (!delivered) process.exitCode = 1;
+    const light = summaries.get('light');
+    if (light) console.log(finalLine(light));
+  } finally {
+    await Promise.all([...VARIANTS.map((variant) => servers[variant].stop()), sink.stop()]);
+  }
+}
+
+await main();

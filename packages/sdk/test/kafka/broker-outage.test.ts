@@ -1,0 +1,206 @@
+/**
+ * The Kafka broker (Mokapi) dies for 30 s under steady load on an instrumented Fastify app: every
+ * request still succeeds at sane latency, the queues stay within their bounds and the heap does
+ * not grow, drops are counted (monitor.stats and `driftwatch_sdk_dropped_total` on /metrics),
+ * nothing rejects unhandled, and once the broker is back on the same port data flows again.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { PredictionEvent } from '@driftwatch/schema';
+import { init, type Monitor } from '@driftwatch/sdk';
+import { buildFastifyApp, kafkaMonitorOptions, lineSink, TOPIC_SIGNALS, uniqueTopics, type PredictAnswer } from './apps.js';
+import { readTopics, type TopicReader } from './consume.js';
+import { startMokapi, type Mokapi } from './mokapi.js';
+
+const OUTAGE_MS = 30_000;
+const QUEUE_MAX_ITEMS = 300;
+const topics = uniqueTopics('outage');
+
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
+function heapAfterGc(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+type Phase = 'before' | 'outage' | 'restarting' | 'recovered';
+interface Sample {
+  readonly phase: Phase;
+  readonly latencyMs: number;
+  readonly status: number;
+  readonly predictionId?: string;
+}
+
+let mokapi: Mokapi | undefined;
+let monitor: Monitor | undefined;
+let app: FastifyInstance | undefined;
+let reader: TopicReader | undefined;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+const diagnostics: string[] = [];
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  mokapi = await startMokapi({ topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })) });
+  const base = kafkaMonitorOptions('outage-svc', mokapi.brokers, topics);
+  monitor = init(
+    {
+      ...base,
+      transport: {
+        ...(base.transport as Record<string, unknown>),
+        type: 'kafka',
+        connectionTimeoutMs: 1000,
+        requestTimeoutMs: 2000,
+        sendTimeoutMs: 3000,
+      },
+      queue: { maxItems: QUEUE_MAX_ITEMS },
+      retry: { initialBackoffMs: 100, maxBackoffMs: 1000, deadlineMs: 5000 },
+      metrics: { serve: true, host: '127.0.0.1', port: 0, exportIntervalMs: 1000, gpu: { enabled: false } },
+      logs: { destination: { write: () => undefined } },
+      diagnostics: { destination: lineSink(diagnostics) },
+    },
+    {},
+  );
+  app = await buildFastifyApp(monitor);
+}, 60_000);
+
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await app?.close().catch(() => undefined);
+  await monitor?.shutdown({ timeoutMs: 2000 }).catch(() => undefined);
+  await reader?.close().catch(() => undefined);
+  await mokapi?.stop();
+}, 30_000);
+
+async function scrape(): Promise<string> {
+  const address = await monitor?.metricsAddress;
+  if (!address) throw new Error('metrics endpoint not listening');
+  const response = await fetch(`http://${address.host}:${address.port}/metrics`);
+  return response.text();
+}
+
+/** Values of one Prometheus series family by a label, e.g. `series(text, 'driftwatch_sdk_dropped_total', 'reason')`. */
+function series(text: string, name: string, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const pattern = new RegExp(`^${name}\\{[^}]*${label}="([^"]+)"[^}]*\\} ([0-9.e+-]+)`, 'gm');
+  for (const match of text.matchAll(pattern)) out.set(match[1] as string, Number(match[2]));
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+it(
+  'keeps serving through a 30 s broker outage, bounded and counted, and delivers again after restart',
+  async () => {
+    if (!mokapi || !monitor || !app) throw new Error('setup failed');
+    const broker = mokapi;
+    const service = app;
+    const samples: Sample[] = [];
+    let phase: Phase = 'before';
+    let running = true;
+    let seq = 0;
+
+    // Steady load: one request every ~20 ms, each logging a line, two spans and a prediction.
+    const load = (async () => {
+      while (running) {
+        const current = phase;
+        const started = performance.now();
+        try {
+          const response = await service.inject({
+            method: 'POST',
+            url: '/predict/risk',
+            payload: { features: { income: 50_000, seq: seq++, phase: current } },
+          });
+          const latencyMs = performance.now() - started;
+          const body = response.statusCode === 200 ? (response.json() as PredictAnswer) : undefined;
+          samples.push({ phase: current, latencyMs, status: response.statusCode, predictionId: body?.predictionId });
+        } catch {
+          samples.push({ phase: current, latencyMs: performance.now() - started, status: 0 });
+        }
+        await sleep(20);
+      }
+    })();
+
+    await sleep(4000);
+    expect(monitor.stats.sentItems).toBeGreaterThan(0);
+    expect((await monitor.readiness()).ready).toBe(true);
+
+    // Outage: the broker process dies; queues, heap and drop counters are watched meanwhile.
+    await broker.kill();
+    phase = 'outage';
+    const outageStarted = Date.now();
+    await sleep(5000);
+    const heapEarly = heapAfterGc();
+    let maxQueued = 0;
+    while (Date.now() - outageStarted < OUTAGE_MS) {
+      const queued = series(await scrape(), 'driftwatch_sdk_queue_items', 'signal');
+      expect(queued.size).toBe(TOPIC_SIGNALS.length);
+      maxQueued = Math.max(maxQueued, ...queued.values());
+      await sleep(1000);
+    }
+    const heapLate = heapAfterGc();
+    expect((await monitor.readiness()).ready).toBe(false);
+    const droppedDuringOutage = { ...monitor.stats.dropped };
+    const droppedTotal = series(await scrape(), 'driftwatch_sdk_dropped_total', 'reason');
+
+    // The broker comes back (empty) on the same port; wait until the transport reconnects.
+    phase = 'restarting';
+    await broker.start();
+    const restartDeadline = Date.now() + 20_000;
+    while (!(await monitor.readiness()).ready) {
+      if (Date.now() > restartDeadline) throw new Error('transport did not become ready after restart');
+      await sleep(200);
+    }
+    phase = 'recovered';
+    await sleep(5000);
+    running = false;
+    await load;
+    await monitor.flush();
+
+    // Every request succeeded, at sane latency, in every phase.
+    const failed = samples.filter((s) => s.status !== 200);
+    expect(failed).toEqual([]);
+    const during = samples.filter((s) => s.phase === 'outage').map((s) => s.latencyMs);
+    const before = samples.filter((s) => s.phase === 'before').map((s) => s.latencyMs);
+    expect(during.length).toBeGreaterThan(200);
+    const p99 = percentile(during, 99);
+    console.info(
+      `outage: ${samples.length} requests; p50/p99 before ${percentile(before, 50).toFixed(2)}/${percentile(before, 99).toFixed(2)} ms, ` +
+        `during ${percentile(during, 50).toFixed(2)}/${p99.toFixed(2)} ms; heap ${(heapEarly / 1e6).toFixed(1)} → ${(heapLate / 1e6).toFixed(1)} MB; ` +
+        `max queued ${maxQueued}; dropped ${JSON.stringify(droppedDuringOutage)}`,
+    );
+    expect(p99).toBeLessThan(500);
+
+    // Memory stayed bounded: queues at their limit at most, no heap growth while items were dropped.
+    expect(maxQueued).toBeLessThanOrEqual(QUEUE_MAX_ITEMS);
+    expect(heapLate - heapEarly).toBeLessThan(32 * 1024 * 1024);
+
+    // Drops were counted, in the stats and on the metrics endpoint.
+    const droppedCount = droppedDuringOutage.queue_full + droppedDuringOutage.retry_exhausted;
+    expect(droppedCount).toBeGreaterThan(0);
+    expect(droppedTotal.get('queue_full')).toBeGreaterThan(0);
+    expect(droppedTotal.get('queue_full')).toBeLessThanOrEqual(monitor.stats.dropped.queue_full);
+    expect(droppedDuringOutage.send_failed + droppedDuringOutage.invalid).toBe(0);
+    expect(monitor.stats.exportErrors).toBeGreaterThan(0);
+
+    // New data flows again: every prediction made after the transport reconnected is on the topic.
+    const recovered = samples.filter((s) => s.phase === 'recovered').map((s) => s.predictionId as string);
+    expect(recovered.length).toBeGreaterThan(50);
+    reader = await readTopics(broker.brokers, [topics.predictions, topics.metrics]);
+    const consumedIds = () => new Set(reader?.of<PredictionEvent>(topics.predictions).map((r) => r.value.predictionId));
+    await reader.until(() => recovered.every((id) => consumedIds().has(id)), 30_000, () => monitor?.flush() ?? Promise.resolve());
+    expect(reader.of(topics.metrics).length).toBeGreaterThan(0);
+
+    expect(unhandled).toEqual([]);
+  },
+  120_000,
+);

@@ -1,0 +1,221 @@
+/** Kafka transport options: code > DRIFTWATCH_KAFKA_* > defaults, validation errors, SASL/TLS shapes. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SdkError, SdkErrorCodes } from '../../src/errors.js';
+import { init } from '../../src/init.js';
+import { resolveKafkaOptions, type KafkaTransportOptions } from '../../src/transport/kafka-options.js';
+
+function invalid(input: unknown, env: Record<string, string> = {}): SdkError {
+  try {
+    resolveKafkaOptions(input as KafkaTransportOptions, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SdkError);
+    expect((error as SdkError).code).toBe(SdkErrorCodes.INVALID_OPTION);
+    return error as SdkError;
+  }
+  throw new Error(`accepted ${JSON.stringify(input)} with env ${JSON.stringify(env)}`);
+}
+
+const brokers = ['kafka-1:9092'];
+
+describe('resolveKafkaOptions defaults', () => {
+  it('fills every field and freezes the result', () => {
+    const options = resolveKafkaOptions({ brokers }, {});
+    expect(options).toEqual({
+      brokers,
+      clientId: 'driftwatch-sdk',
+      topics: {
+        predictions: 'driftwatch.predictions',
+        labels: 'driftwatch.labels',
+        logs: 'driftwatch.logs',
+        spans: 'driftwatch.spans',
+        metrics: 'driftwatch.metrics',
+      },
+      sasl: undefined,
+      tls: false,
+      compression: 'gzip',
+      idempotent: true,
+      acks: -1,
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 5000,
+      sendTimeoutMs: 10_000,
+      retries: 2,
+      maxMessageBytes: 1_000_000,
+      maxRequestBytes: 1_000_000,
+    });
+    expect(Object.isFrozen(options)).toBe(true);
+    expect(Object.isFrozen(options.topics)).toBe(true);
+    expect(Object.isFrozen(options.brokers)).toBe(true);
+  });
+
+  it('accepts brokers as a comma-separated string, host names, IPv4 and bracketed IPv6', () => {
+    expect(resolveKafkaOptions({ brokers: 'a:1, b.example.com:9093,10.0.0.1:9092,[::1]:9094' }, {}).brokers).toEqual([
+      'a:1',
+      'b.example.com:9093',
+      '10.0.0.1:9092',
+      '[::1]:9094',
+    ]);
+  });
+});
+
+describe('invalid options name the option and the value', () => {
+  it.each([
+    ['brokers missing', {}, 'kafka.brokers', undefined],
+    ['broker without port', { brokers: ['kafka-1'] }, 'kafka.brokers', 'kafka-1'],
+    ['port out of range', { brokers: ['kafka-1:70000'] }, 'kafka.brokers', 'kafka-1:70000'],
+    ['empty broker list', { brokers: [] }, 'kafka.brokers', []],
+    ['broker not a string', { brokers: [9092] }, 'kafka.brokers', 9092],
+    ['bad topic name', { brokers, topics: { logs: 'my logs' } }, 'kafka.topics.logs', 'my logs'],
+    ['topic name too long', { brokers, topics: { spans: 'x'.repeat(250) } }, 'kafka.topics.spans', 'x'.repeat(250)],
+    ['topic "."', { brokers, topics: { metrics: '.' } }, 'kafka.topics.metrics', '.'],
+    ['unknown signal', { brokers, topics: { traces: 't' } }, 'kafka.topics.traces', 't'],
+    ['compression', { brokers, compression: 'snappy' }, 'kafka.compression', 'snappy'],
+    ['acks out of range', { brokers, acks: 2 }, 'kafka.acks', 2],
+    ['acks 1 with the idempotent producer', { brokers, acks: 1 }, 'kafka.acks', 1],
+    ['clientId', { brokers, clientId: 'has space' }, 'kafka.clientId', 'has space'],
+    ['timeout zero', { brokers, sendTimeoutMs: 0 }, 'kafka.sendTimeoutMs', 0],
+    ['timeout fraction', { brokers, requestTimeoutMs: 1.5 }, 'kafka.requestTimeoutMs', 1.5],
+    ['negative retries', { brokers, retries: -1 }, 'kafka.retries', -1],
+    ['tiny maxMessageBytes', { brokers, maxMessageBytes: 10 }, 'kafka.maxMessageBytes', 10],
+    ['idempotent not boolean', { brokers, idempotent: 'yes' }, 'kafka.idempotent', 'yes'],
+  ])('%s', (_name, input, option, value) => {
+    const error = invalid(input);
+    expect(error.details.option).toBe(option);
+    expect(error.details.value).toEqual(value);
+    expect(error.message).toContain(option);
+    if (value !== undefined) expect(error.message).toContain(JSON.stringify(value).slice(0, 40));
+    expect(error.message).toMatch(/expected /);
+  });
+
+  it('says which environment variable held the bad value', () => {
+    const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' });
+    expect(error.message).toContain('kafka.acks (from DRIFTWATCH_KAFKA_ACKS): "all"');
+    expect(error.details.source).toBe('DRIFTWATCH_KAFKA_ACKS');
+    expect(invalid({}, { DRIFTWATCH_KAFKA_BROKERS: 'kafka-1' }).details.source).toBe('DRIFTWATCH_KAFKA_BROKERS');
+    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: 'soon' }).details).toMatchObject({
+      option: 'kafka.sendTimeoutMs',
+      value: 'soon',
+    });
+    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TOPIC_LOGS: 'a/b' }).details).toMatchObject({
+      option: 'kafka.topics.logs',
+      value: 'a/b',
+      source: 'DRIFTWATCH_KAFKA_TOPIC_LOGS',
+    });
+  });
+
+  it('init() fails at start-up with the same error', () => {
+    expect(() => init({ transport: { type: 'kafka', brokers: ['nope'] }, metrics: { enabled: false } }, {})).toThrowError(
+      expect.objectContaining({ code: 'DW_SDK_INVALID_OPTION', message: expect.stringContaining('"nope"') }),
+    );
+  });
+});
+
+describe('DRIFTWATCH_KAFKA_* environment', () => {
+  it('reads every documented variable, trimmed; code wins over env', () => {
+    const options = resolveKafkaOptions(
+      { clientId: 'from-code' },
+      {
+        DRIFTWATCH_KAFKA_BROKERS: ' k1:9092,k2:9092 ',
+        DRIFTWATCH_KAFKA_CLIENT_ID: 'from-env',
+        DRIFTWATCH_KAFKA_TOPIC_PREDICTIONS: 'acme.preds',
+        DRIFTWATCH_KAFKA_TOPIC_LOGS: 'acme.logs',
+        DRIFTWATCH_KAFKA_COMPRESSION: 'none',
+        DRIFTWATCH_KAFKA_IDEMPOTENT: 'false',
+        DRIFTWATCH_KAFKA_ACKS: '1',
+        DRIFTWATCH_KAFKA_CONNECTION_TIMEOUT_MS: '1500',
+        DRIFTWATCH_KAFKA_REQUEST_TIMEOUT_MS: '2500',
+        DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: '7000',
+      },
+    );
+    expect(options).toMatchObject({
+      brokers: ['k1:9092', 'k2:9092'],
+      clientId: 'from-code',
+      compression: 'none',
+      idempotent: false,
+      acks: 1,
+      connectionTimeoutMs: 1500,
+      requestTimeoutMs: 2500,
+      sendTimeoutMs: 7000,
+    });
+    expect(options.topics).toMatchObject({ predictions: 'acme.preds', logs: 'acme.logs', spans: 'driftwatch.spans' });
+  });
+
+  it('treats empty variables as unset', () => {
+    const options = resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_COMPRESSION: '  ', DRIFTWATCH_KAFKA_SASL_MECHANISM: '' });
+    expect(options.compression).toBe('gzip');
+    expect(options.sasl).toBeUndefined();
+  });
+});
+
+describe('SASL', () => {
+  it('takes mechanism, username and password from code (mechanism case-insensitive)', () => {
+    const options = resolveKafkaOptions({ brokers, sasl: { mechanism: 'SCRAM-SHA-512' as 'scram-sha-512', username: 'svc', password: 's3cret' } }, {});
+    expect(options.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc', password: 's3cret' });
+    expect(Object.isFrozen(options.sasl)).toBe(true);
+  });
+
+  it('takes them from the environment', () => {
+    const options = resolveKafkaOptions(
+      { brokers },
+      { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u', DRIFTWATCH_KAFKA_SASL_PASSWORD: 'p' },
+    );
+    expect(options.sasl).toEqual({ mechanism: 'plain', username: 'u', password: 'p' });
+  });
+
+  it('rejects unknown mechanisms, missing credentials, and never shows the password', () => {
+    expect(invalid({ brokers, sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } }).details.option).toBe('kafka.sasl.mechanism');
+    expect(invalid({ brokers, sasl: null }).details.option).toBe('kafka.sasl');
+    expect(invalid({ brokers, sasl: { mechanism: 'plain', password: 'p' } }).details.option).toBe('kafka.sasl.username');
+    const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u' });
+    expect(error.details).toMatchObject({ option: 'kafka.sasl.password', source: 'DRIFTWATCH_KAFKA_SASL_PASSWORD' });
+    const secret = invalid({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 42 } });
+    expect(secret.message).not.toContain('42');
+    expect(secret.details.value).toBe('***');
+  });
+});
+
+describe('TLS', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-kafka-tls-'));
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts true, false and PEM material from code', () => {
+    expect(resolveKafkaOptions({ brokers, tls: true }, {}).tls).toBe(true);
+    expect(resolveKafkaOptions({ brokers, tls: false }, {}).tls).toBe(false);
+    expect(resolveKafkaOptions({ brokers, tls: { ca: 'CA', cert: 'CERT', key: 'KEY' } }, {}).tls).toEqual({
+      ca: 'CA',
+      cert: 'CERT',
+      key: 'KEY',
+      rejectUnauthorized: true,
+    });
+    expect(resolveKafkaOptions({ brokers, tls: { rejectUnauthorized: false } }, {}).tls).toEqual({ rejectUnauthorized: false });
+  });
+
+  it('reads DRIFTWATCH_KAFKA_TLS, _TLS_CA_FILE and _TLS_REJECT_UNAUTHORIZED', () => {
+    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'true' }).tls).toBe(true);
+    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: '1', DRIFTWATCH_KAFKA_TLS_REJECT_UNAUTHORIZED: 'false' }).tls).toEqual({
+      rejectUnauthorized: false,
+    });
+    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile }).tls).toEqual({
+      ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      rejectUnauthorized: true,
+    });
+    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'false', DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile }).tls).toBe(false);
+  });
+
+  it('rejects bad shapes without echoing key material', () => {
+    expect(invalid({ brokers, tls: 'yes' }).details.option).toBe('kafka.tls');
+    const error = invalid({ brokers, tls: { key: Buffer.from('PRIVATE') } });
+    expect(error.details.option).toBe('kafka.tls.key');
+    expect(error.message).not.toContain('PRIVATE');
+    expect(invalid({ brokers, tls: { rejectUnauthorized: 'no' } }).details.option).toBe('kafka.tls.rejectUnauthorized');
+    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'maybe' }).details.option).toBe('kafka.tls');
+    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem') }).details).toMatchObject({
+      option: 'kafka.tls.ca',
+      source: 'DRIFTWATCH_KAFKA_TLS_CA_FILE',
+    });
+  });
+});

@@ -1,0 +1,145 @@
+/** /metrics scraped by a real Prometheus, and the exposition checked by promtool. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { init, type Monitor } from '../../src/index.js';
+import { captureLogs } from '../support/log-capture.js';
+import { waitFor } from '../support/net.js';
+import {
+  promtoolCheckMetrics,
+  startPrometheus,
+  type PrometheusServer,
+} from '../support/prometheus.js';
+
+describe('Prometheus endpoint', () => {
+  let monitor: Monitor;
+  let prometheus: PrometheusServer;
+  let metricsUrl: string;
+
+  beforeAll(async () => {
+    monitor = init(
+      {
+        serviceName: 'scrape-test',
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { port: 0, host: '127.0.0.1', gpu: { enabled: false } },
+      },
+      {},
+    );
+    const request = monitor.http.start({ method: 'POST', path: '/predict', headers: {} });
+    request.end({ statusCode: 200, route: '/predict' });
+    monitor.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: 41 },
+      prediction: 1,
+      score: 0.8,
+    });
+    monitor.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: 17 },
+      prediction: 0,
+      score: 0.2,
+    });
+    // An object is not a feature value: counted as dropped{reason="invalid"}.
+    monitor.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: {} as never },
+      prediction: 0,
+    });
+    const address = await monitor.metricsAddress;
+    if (!address) throw new Error('metrics endpoint did not listen');
+    metricsUrl = `http://127.0.0.1:${address.port}${monitor.options.metrics.route}`;
+    prometheus = await startPrometheus({
+      host: '127.0.0.1',
+      port: address.port,
+      route: monitor.options.metrics.route,
+    });
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await monitor?.shutdown({ timeoutMs: 1000 });
+  });
+
+  it('listens on the port it picked (metrics.port 0)', async () => {
+    const address = await monitor.metricsAddress;
+    expect(address?.port).toBeGreaterThan(0);
+    const response = await fetch(metricsUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect((await fetch(metricsUrl.replace(/metrics$/, 'nope'))).status).toBe(404);
+  });
+
+  it('is scraped by Prometheus: HTTP, runtime, model and SDK health series', async () => {
+    await prometheus.waitUntilUp();
+    const expected = [
+      'http_server_request_duration_bucket',
+      'http_server_request_duration_count',
+      'http_server_request_duration_sum',
+      'process_cpu_time_total',
+      'process_cpu_utilization',
+      'process_memory_usage',
+      'v8js_memory_heap_used',
+      'nodejs_eventloop_utilization',
+      'nodejs_eventloop_delay_p99',
+      'driftwatch_model_predictions_total',
+      'driftwatch_model_score_bucket',
+      'driftwatch_sdk_queue_items',
+      'driftwatch_sdk_dropped_total',
+      'driftwatch_sdk_export_errors_total',
+    ];
+    const names = await waitFor('all series scraped', async () => {
+      const held = await prometheus.names();
+      return expected.every((name) => held.includes(name)) ? held : undefined;
+    });
+    expect(names).toEqual(expect.arrayContaining(expected));
+
+    const [duration] = await prometheus.query(
+      'http_server_request_duration_count{http_route="/predict"}',
+    );
+    expect(duration?.metric).toMatchObject({
+      job: 'sdk',
+      http_request_method: 'POST',
+      http_response_status_code: '200',
+      http_route: '/predict',
+    });
+    expect(duration?.value[1]).toBe('1');
+    const buckets = await prometheus.query(
+      'http_server_request_duration_bucket{http_route="/predict"}',
+    );
+    expect(buckets.map((sample) => sample.metric.le)).toEqual(
+      expect.arrayContaining(['0.005', '0.1', '1', '10', '+Inf']),
+    );
+
+    const [predictions] = await prometheus.query(
+      'driftwatch_model_predictions_total{model="risk"}',
+    );
+    expect(predictions?.metric.model_version).toBe('3');
+    expect(predictions?.value[1]).toBe('3');
+    const [invalid] = await prometheus.query('driftwatch_sdk_dropped_total{reason="invalid"}');
+    expect(invalid?.value[1]).toBe('1');
+    const [errors] = await prometheus.query('driftwatch_sdk_export_errors_total');
+    expect(errors?.value[1]).toBe('0');
+    const queues = await prometheus.query('driftwatch_sdk_queue_items');
+    expect(queues.map((sample) => sample.metric.signal).sort()).toEqual([
+      'labels',
+      'logs',
+      'metrics',
+      'predictions',
+      'spans',
+    ]);
+    const cpu = await prometheus.query('process_cpu_time_total');
+    expect(cpu.map((sample) => sample.metric.cpu_mode).sort()).toEqual(['system', 'user']);
+    const [info] = await prometheus.query('target_info');
+    expect(info?.metric).toMatchObject({ service_name: 'scrape-test' });
+  });
+
+  it('passes promtool check metrics', async () => {
+    const text = await (await fetch(metricsUrl)).text();
+    const result = promtoolCheckMetrics(text);
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
+  });
+});

@@ -1,0 +1,219 @@
+/** Options: every invalid value (code and DRIFTWATCH_* env) fails naming option and value; code > env > default. */
+import { describe, expect, it } from 'vitest';
+import {
+  init,
+  resolveOptions,
+  SdkError,
+  SdkErrorCodes,
+  type DriftwatchOptions,
+} from '../../src/index.js';
+
+function failure(run: () => unknown): SdkError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SdkError) return error;
+    throw error;
+  }
+  throw new Error('expected an SdkError');
+}
+
+const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
+  ['serviceName', { serviceName: '' }, ''],
+  ['serviceName', { serviceName: 'a'.repeat(129) }, 'a'.repeat(129)],
+  ['serviceName', { serviceName: 'bad\nname' }, 'bad\nname'],
+  ['serviceVersion', { serviceVersion: 3 as never }, 3],
+  ['environment', { environment: 'prod\u0007' }, 'prod\u0007'],
+  ['transport', { transport: 'kafka' as never }, 'kafka'],
+  ['transport.type', { transport: { type: 'carrier-pigeon' } as never }, 'carrier-pigeon'],
+  ['transport.url', { transport: { type: 'http', url: 'ftp://collector' } }, 'ftp://collector'],
+  ['transport.token', { transport: { type: 'http', token: 'abc\ndef' } }, 'abc\ndef'],
+  ['transport.timeoutMs', { transport: { type: 'http', timeoutMs: 0 } }, 0],
+  ['transport.gzipMinBytes', { transport: { type: 'http', gzipMinBytes: -1 } }, -1],
+  ['queue', { queue: [] as never }, []],
+  ['queue.maxItems', { queue: { maxItems: 0 } }, 0],
+  ['queue.maxItems', { queue: { maxItems: 1.5 } }, 1.5],
+  ['queue.maxBytes', { queue: { maxBytes: 10 } }, 10],
+  ['queue.dropPolicy', { queue: { dropPolicy: 'drop-random' as never } }, 'drop-random'],
+  ['batch.maxItems', { batch: { maxItems: 10_001 } }, 10_001],
+  ['batch.maxBytes', { batch: { maxBytes: Number.NaN } }, Number.NaN],
+  ['batch.lingerMs', { batch: { lingerMs: -5 } }, -5],
+  ['retry.initialBackoffMs', { retry: { initialBackoffMs: 0 } }, 0],
+  ['retry.maxBackoffMs', { retry: { maxBackoffMs: '100' as never } }, '100'],
+  ['retry.deadlineMs', { retry: { deadlineMs: Infinity } }, Infinity],
+  ['traces.enabled', { traces: { enabled: 'yes' as never } }, 'yes'],
+  ['traces.sampleRatio', { traces: { sampleRatio: 1.5 } }, 1.5],
+  ['traces.registerGlobal', { traces: { registerGlobal: 1 as never } }, 1],
+  ['logs.level', { logs: { level: 'verbose' as never } }, 'verbose'],
+  ['logs.export', { logs: { export: null as never } }, null],
+  ['logs.redact', { logs: { redact: ['ok', ''] } }, ['ok', '']],
+  ['metrics.enabled', { metrics: { enabled: 'no' as never } }, 'no'],
+  ['metrics.port', { metrics: { port: 70_000 } }, 70_000],
+  ['metrics.host', { metrics: { host: 'a b' } }, 'a b'],
+  ['metrics.route', { metrics: { route: 'metrics' } }, 'metrics'],
+  ['metrics.serve', { metrics: { serve: 'false' as never } }, 'false'],
+  ['metrics.exportIntervalMs', { metrics: { exportIntervalMs: 10 } }, 10],
+  ['metrics.runtime', { metrics: { runtime: 0 as never } }, 0],
+  ['metrics.gpu', { metrics: { gpu: true as never } }, true],
+  ['metrics.gpu.enabled', { metrics: { gpu: { enabled: 'on' as never } } }, 'on'],
+  ['metrics.gpu.intervalMs', { metrics: { gpu: { intervalMs: 1 } } }, 1],
+  ['metrics.gpu.command', { metrics: { gpu: { command: '' } } }, ''],
+  ['predictions.sampleRatio', { predictions: { sampleRatio: -0.1 } }, -0.1],
+  ['predictions.modelSampleRatios.risk', { predictions: { modelSampleRatios: { risk: 2 } } }, 2],
+  ['predictions.scoreBuckets', { predictions: { scoreBuckets: [0.5, 0.1] } }, '[0.5,0.1]'],
+  ['diagnostics.level', { diagnostics: { level: 'loud' as never } }, 'loud'],
+  ['handleSignals', { handleSignals: 'true' as never }, 'true'],
+  ['shutdownTimeoutMs', { shutdownTimeoutMs: -1 }, -1],
+];
+
+const invalidEnv: Array<[string, string, string]> = [
+  ['DRIFTWATCH_SERVICE_NAME', 'x'.repeat(200), 'serviceName'],
+  ['DRIFTWATCH_SERVICE_VERSION', 'v'.repeat(65), 'serviceVersion'],
+  ['DRIFTWATCH_ENVIRONMENT', 'prod\u0001', 'environment'],
+  ['DRIFTWATCH_TRANSPORT', 'smtp', 'transport.type'],
+  ['DRIFTWATCH_COLLECTOR_URL', 'collector:7070', 'transport.url'],
+  ['DRIFTWATCH_COLLECTOR_TOKEN', 'to\u0000ken', 'transport.token'],
+  ['DRIFTWATCH_COLLECTOR_TIMEOUT_MS', 'soon', 'transport.timeoutMs'],
+  ['DRIFTWATCH_QUEUE_MAX_ITEMS', '-1', 'queue.maxItems'],
+  ['DRIFTWATCH_QUEUE_MAX_BYTES', '1e20', 'queue.maxBytes'],
+  ['DRIFTWATCH_QUEUE_DROP_POLICY', 'oldest', 'queue.dropPolicy'],
+  ['DRIFTWATCH_BATCH_MAX_ITEMS', '0x', 'batch.maxItems'],
+  ['DRIFTWATCH_BATCH_MAX_BYTES', '12', 'batch.maxBytes'],
+  ['DRIFTWATCH_BATCH_LINGER_MS', '1.5', 'batch.lingerMs'],
+  ['DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS', '0', 'retry.initialBackoffMs'],
+  ['DRIFTWATCH_RETRY_MAX_BACKOFF_MS', 'ten', 'retry.maxBackoffMs'],
+  ['DRIFTWATCH_RETRY_DEADLINE_MS', '-10', 'retry.deadlineMs'],
+  ['DRIFTWATCH_TRACES_ENABLED', 'yes', 'traces.enabled'],
+  ['DRIFTWATCH_TRACES_SAMPLE_RATIO', '2', 'traces.sampleRatio'],
+  ['DRIFTWATCH_LOG_LEVEL', 'loud', 'logs.level'],
+  ['DRIFTWATCH_LOGS_EXPORT', 'maybe', 'logs.export'],
+  ['DRIFTWATCH_LOG_REDACT', 'a,,b', 'logs.redact'],
+  ['DRIFTWATCH_METRICS_ENABLED', 'nope', 'metrics.enabled'],
+  ['DRIFTWATCH_METRICS_PORT', '65536', 'metrics.port'],
+  ['DRIFTWATCH_METRICS_HOST', 'host/name', 'metrics.host'],
+  ['DRIFTWATCH_METRICS_ROUTE', '/metrics?x', 'metrics.route'],
+  ['DRIFTWATCH_METRICS_SERVE', 'off', 'metrics.serve'],
+  ['DRIFTWATCH_METRICS_EXPORT_INTERVAL_MS', '99', 'metrics.exportIntervalMs'],
+  ['DRIFTWATCH_RUNTIME_METRICS', 'y', 'metrics.runtime'],
+  ['DRIFTWATCH_GPU_ENABLED', '2', 'metrics.gpu.enabled'],
+  ['DRIFTWATCH_GPU_INTERVAL_MS', '49', 'metrics.gpu.intervalMs'],
+  ['DRIFTWATCH_NVIDIA_SMI', 'nvidia\u0007smi', 'metrics.gpu.command'],
+  ['DRIFTWATCH_PREDICTIONS_SAMPLE_RATIO', '1.01', 'predictions.sampleRatio'],
+  ['DRIFTWATCH_DIAG_LEVEL', 'chatty', 'diagnostics.level'],
+  ['DRIFTWATCH_HANDLE_SIGNALS', 'TRUE!', 'handleSignals'],
+  ['DRIFTWATCH_SHUTDOWN_TIMEOUT_MS', '1h', 'shutdownTimeoutMs'],
+];
+
+describe('invalid options', () => {
+  it.each(invalidCode)('%s from code', (option, input, value) => {
+    const error = failure(() => resolveOptions(input, {}));
+    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+    expect(error.details.option).toBe(option);
+    expect(error.details.value).toEqual(value);
+    expect(error.message).toContain(`invalid option ${option}:`);
+    expect(typeof error.details.expected).toBe('string');
+  });
+
+  it.each(invalidEnv)('%s=%j', (name, raw, option) => {
+    const error = failure(() => resolveOptions({}, { [name]: raw }));
+    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+    expect(error.details.option).toBe(`${option} (env ${name})`);
+    expect(error.details.value).toBe(raw.trim());
+    expect(error.message).toContain(option);
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(JSON.stringify(raw.trim()));
+  });
+
+  it('init() fails at start-up with the same error', () => {
+    const error = failure(() => init({ queue: { maxItems: 0 } }, {}));
+    expect(error.code).toBe('DW_SDK_INVALID_OPTION');
+    expect(error.message).toBe(
+      'invalid option queue.maxItems: got 0, expected an integer from 1 to 10000000',
+    );
+  });
+
+  it('rejects an options argument that is not an object', () => {
+    expect(failure(() => resolveOptions('fast' as never, {})).details.option).toBe('options');
+  });
+});
+
+describe('precedence', () => {
+  const env = {
+    DRIFTWATCH_SERVICE_NAME: 'from-env',
+    DRIFTWATCH_ENVIRONMENT: 'staging',
+    DRIFTWATCH_QUEUE_MAX_ITEMS: '500',
+    DRIFTWATCH_TRACES_SAMPLE_RATIO: '0.25',
+    DRIFTWATCH_METRICS_SERVE: 'false',
+    DRIFTWATCH_LOG_REDACT: 'apiKey, body.secret',
+    DRIFTWATCH_COLLECTOR_URL: 'https://collector.example:7070/',
+    DRIFTWATCH_COLLECTOR_TOKEN: 'env-token',
+  };
+
+  it('code beats env, env beats default', () => {
+    const resolved = resolveOptions(
+      { serviceName: 'from-code', queue: { maxItems: 42 }, traces: { enabled: false } },
+      env,
+    );
+    expect(resolved.serviceName).toBe('from-code');
+    expect(resolved.queue.maxItems).toBe(42);
+    expect(resolved.environment).toBe('staging');
+    expect(resolved.traces).toEqual({ enabled: false, sampleRatio: 0.25, registerGlobal: false });
+    expect(resolved.metrics.serve).toBe(false);
+    expect(resolved.metrics.port).toBe(9464);
+    expect(resolved.serviceVersion).toBe('0.0.0');
+    expect(resolved.transport).toEqual({
+      type: 'http',
+      url: 'https://collector.example:7070',
+      token: 'env-token',
+      timeoutMs: 10_000,
+      gzipMinBytes: 1024,
+    });
+    expect(resolved.logs.redact).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'cookie',
+        'password',
+        'token',
+        'apiKey',
+        'body.secret',
+      ]),
+    );
+  });
+
+  it('code transport options beat env ones', () => {
+    const resolved = resolveOptions(
+      { transport: { type: 'http', url: 'http://127.0.0.1:1', token: 'code-token' } },
+      env,
+    );
+    expect(resolved.transport).toMatchObject({ url: 'http://127.0.0.1:1', token: 'code-token' });
+  });
+
+  it('defaults without code or env, frozen', () => {
+    const resolved = resolveOptions({}, {});
+    expect(resolved).toMatchObject({
+      serviceName: 'unknown_service:node',
+      environment: 'development',
+      queue: { maxItems: 10_000, maxBytes: 8 * 1024 * 1024, dropPolicy: 'drop-oldest' },
+      batch: { maxItems: 512, lingerMs: 1000 },
+      metrics: {
+        port: 9464,
+        host: '0.0.0.0',
+        route: '/metrics',
+        serve: true,
+        gpu: { enabled: true, command: 'nvidia-smi' },
+      },
+      handleSignals: false,
+      shutdownTimeoutMs: 5000,
+    });
+    expect(Object.isFrozen(resolved)).toBe(true);
+    expect(Object.isFrozen(resolved.queue)).toBe(true);
+    expect(Object.isFrozen(resolved.metrics.gpu)).toBe(true);
+  });
+
+  it('empty env values count as unset', () => {
+    expect(
+      resolveOptions({}, { DRIFTWATCH_SERVICE_NAME: '  ', DRIFTWATCH_QUEUE_MAX_ITEMS: '' }).queue
+        .maxItems,
+    ).toBe(10_000);
+  });
+});

@@ -1,0 +1,358 @@
+/** The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { init, type DriftwatchOptions, type Monitor } from '../../src/index.js';
+import {
+  startIngestReceiver,
+  receivedItems,
+  type IngestReceiver,
+} from '../support/ingest-receiver.js';
+import { captureLogs, type LogCapture } from '../support/log-capture.js';
+import { freePort } from '../support/net.js';
+
+let receiver: IngestReceiver;
+let monitor: Monitor | undefined;
+let diagnostics: LogCapture;
+
+beforeEach(async () => {
+  receiver = await startIngestReceiver();
+  diagnostics = captureLogs();
+});
+afterEach(async () => {
+  await monitor?.shutdown({ timeoutMs: 1000 });
+  monitor = undefined;
+  await receiver.close();
+});
+
+function start(options: DriftwatchOptions = {}, url = receiver.url): Monitor {
+  monitor = init(
+    {
+      serviceName: 'http-test',
+      transport: { type: 'http', url, token: 's3cret-token', gzipMinBytes: 0 },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: diagnostics.destination },
+      metrics: { enabled: false },
+      traces: { enabled: false },
+      batch: { lingerMs: 60_000 },
+      retry: { initialBackoffMs: 5, maxBackoffMs: 20, deadlineMs: 10_000 },
+      ...options,
+    },
+    {},
+  );
+  return monitor;
+}
+
+function predict(
+  target: Monitor,
+  count: number,
+  features: Record<string, number> = { x: 1 },
+): string[] {
+  return Array.from({ length: count }, (_, i) =>
+    target.logPrediction({
+      model: 'm',
+      modelVersion: '1',
+      features,
+      prediction: i,
+      predictionId: `p-${i}`,
+    }),
+  );
+}
+
+describe('HTTP transport', () => {
+  it('POSTs gzip JSON batches to /v1/ingest with the bearer token', async () => {
+    const target = start();
+    predict(target, 3);
+    target.logLabel('p-0', 1);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(1);
+    const [request] = receiver.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.url).toBe('/v1/ingest');
+    expect(request?.headers['content-encoding']).toBe('gzip');
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.headers.authorization).toBe('Bearer s3cret-token');
+    expect(request?.batch.resource['service.name']).toBe('http-test');
+    expect(request?.batch.predictions.map((p) => p.predictionId)).toEqual(['p-0', 'p-1', 'p-2']);
+    expect(request?.batch.labels).toEqual([
+      { predictionId: 'p-0', label: 1, timeUnixMs: expect.any(Number) },
+    ]);
+    expect(target.stats).toMatchObject({ sentItems: 4, sentBatches: 1, exportErrors: 0 });
+  });
+
+  it('sends small bodies uncompressed below gzipMinBytes', async () => {
+    const target = start({
+      transport: { type: 'http', url: receiver.url, gzipMinBytes: 1_000_000 },
+    });
+    predict(target, 1);
+    await target.flush();
+    expect(receiver.requests[0]?.headers['content-encoding']).toBeUndefined();
+    expect(receiver.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('honours 429 Retry-After', async () => {
+    receiver.respondWith((_request, index) =>
+      index === 0
+        ? { status: 429, headers: { 'retry-after': '1' }, body: '{"error":"slow down"}' }
+        : { status: 200 },
+    );
+    const target = start({ retry: { initialBackoffMs: 1, maxBackoffMs: 1, deadlineMs: 10_000 } });
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(2);
+    const [first, second] = receiver.requests;
+    // Backoff alone would wait at most 1 ms; the server asked for 1 s.
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(second?.batch.predictions).toHaveLength(2);
+    expect(target.stats).toMatchObject({ sentItems: 2, exportErrors: 1 });
+  });
+
+  it('drops at once when Retry-After is past the retry deadline', async () => {
+    receiver.respondWith(() => ({ status: 429, headers: { 'retry-after': '3600' } }));
+    const target = start({ retry: { initialBackoffMs: 1, maxBackoffMs: 1, deadlineMs: 1000 } });
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(target.stats.dropped.retry_exhausted).toBe(2);
+  });
+
+  it('retries 5xx with backoff until delivered', async () => {
+    receiver.respondWith((_request, index) =>
+      index < 2 ? { status: index === 0 ? 503 : 500 } : { status: 200 },
+    );
+    const target = start();
+    predict(target, 3);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(3);
+    expect(receiver.requests.map((request) => request.batch.predictions.length)).toEqual([3, 3, 3]);
+    expect(target.stats).toMatchObject({ sentItems: 3, exportErrors: 2 });
+    expect(target.stats.dropped.send_failed).toBe(0);
+  });
+
+  it('gives up on 5xx at the retry deadline and counts retry_exhausted', async () => {
+    receiver.respondWith(() => ({ status: 502 }));
+    const target = start({ retry: { initialBackoffMs: 10, maxBackoffMs: 40, deadlineMs: 300 } });
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests.length).toBeGreaterThan(1);
+    expect(target.stats.dropped.retry_exhausted).toBe(2);
+    expect(target.stats.exportErrors).toBe(receiver.requests.length);
+  });
+
+  it('does not retry 400', async () => {
+    receiver.respondWith(() => ({ status: 400, body: '{"error":"bad batch"}' }));
+    const target = start();
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(target.stats.dropped.send_failed).toBe(2);
+    expect(target.stats.exportErrors).toBe(1);
+    const error = diagnostics.lines.find((line) => line.level === 50);
+    expect(String(error?.msg)).toContain('HTTP 400');
+  });
+
+  it('splits a batch answered with 413 until it fits', async () => {
+    receiver.respondWith((request) =>
+      request.batch.predictions.length > 2 ? { status: 413 } : { status: 200 },
+    );
+    const target = start();
+    predict(target, 5);
+    await target.flush();
+    const delivered = receiver.requests.filter((request) => request.batch.predictions.length <= 2);
+    expect(
+      delivered.flatMap((request) => request.batch.predictions.map((p) => p.predictionId)).sort(),
+    ).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4']);
+    expect(target.stats.sentItems).toBe(5);
+    expect(target.stats.dropped.too_large).toBe(0);
+  });
+
+  it('drops a single item that is still too large', async () => {
+    receiver.respondWith(() => ({ status: 413 }));
+    const target = start();
+    predict(target, 2);
+    await target.flush();
+    expect(target.stats.dropped.too_large).toBe(2);
+    expect(target.stats.sentItems).toBe(0);
+  });
+
+  it('counts items the collector rejected (202) without retrying them', async () => {
+    receiver.respondWith(() => ({
+      status: 202,
+      body: JSON.stringify({
+        accepted: 2,
+        rejected: [
+          {
+            signal: 'predictions',
+            index: 1,
+            issues: [{ path: '/features/x', message: 'too big' }],
+          },
+        ],
+      }),
+    }));
+    const target = start();
+    predict(target, 3);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(target.stats.sentItems).toBe(2);
+    expect(target.stats.dropped.rejected).toBe(1);
+    expect(
+      diagnostics.lines.some((line) =>
+        String(line.msg).includes('predictions[1] /features/x: too big'),
+      ),
+    ).toBe(true);
+  });
+
+  describe('bounded queue', () => {
+    it('drops the oldest items when full by count', async () => {
+      const target = start({ queue: { maxItems: 3, dropPolicy: 'drop-oldest' } });
+      predict(target, 5);
+      expect(target.stats.dropped.queue_full).toBe(2);
+      await target.flush();
+      expect(receivedItems(receiver, 'predictions').map((p) => p.predictionId)).toEqual([
+        'p-2',
+        'p-3',
+        'p-4',
+      ]);
+    });
+
+    it('drops the newest items when full by count', async () => {
+      const target = start({ queue: { maxItems: 3, dropPolicy: 'drop-newest' } });
+      predict(target, 5);
+      expect(target.stats.dropped.queue_full).toBe(2);
+      await target.flush();
+      expect(receivedItems(receiver, 'predictions').map((p) => p.predictionId)).toEqual([
+        'p-0',
+        'p-1',
+        'p-2',
+      ]);
+    });
+
+    it('is bounded by bytes too', async () => {
+      // 10 features ≈ 680 estimated bytes each: one fits in 1024 bytes, two do not.
+      const features = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, i]));
+      const oldest = start({ queue: { maxBytes: 1024, dropPolicy: 'drop-oldest' } });
+      predict(oldest, 3, features);
+      expect(oldest.stats.dropped.queue_full).toBe(2);
+      await oldest.flush();
+      expect(receivedItems(receiver, 'predictions').map((p) => p.predictionId)).toEqual(['p-2']);
+      await oldest.shutdown({ timeoutMs: 1000 });
+
+      receiver.requests.length = 0;
+      const newest = start({ queue: { maxBytes: 1024, dropPolicy: 'drop-newest' } });
+      predict(newest, 3, features);
+      expect(newest.stats.dropped.queue_full).toBe(2);
+      await newest.flush();
+      expect(receivedItems(receiver, 'predictions').map((p) => p.predictionId)).toEqual(['p-0']);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('flushes what is queued', async () => {
+      const target = start();
+      predict(target, 4);
+      await target.shutdown({ timeoutMs: 5000 });
+      expect(receivedItems(receiver, 'predictions')).toHaveLength(4);
+      expect(target.stats.dropped.shutdown).toBe(0);
+    });
+
+    it('returns by its deadline when the destination hangs, dropping with reason shutdown', async () => {
+      receiver.respondWith(() => ({ status: 200, hang: true }));
+      const target = start();
+      predict(target, 4);
+      const startedAt = Date.now();
+      await target.shutdown({ timeoutMs: 300 });
+      // Generous bound: the point is that it returns instead of waiting for the 10 s HTTP timeout.
+      expect(Date.now() - startedAt).toBeLessThan(5000);
+      expect(receiver.requests).toHaveLength(1);
+      expect(target.stats.dropped.shutdown).toBe(4);
+      expect(target.stats.sentItems).toBe(0);
+      // After shutdown nothing is queued any more: counted, never thrown.
+      expect(() => predict(target, 1)).not.toThrow();
+      expect(target.stats.dropped.shutdown).toBe(5);
+    });
+  });
+
+  it('never rejects when the destination is down, and counts what it lost', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => {
+      rejections.push(reason);
+    };
+    process.on('unhandledRejection', onRejection);
+    try {
+      const target = start(
+        {
+          retry: { initialBackoffMs: 5, maxBackoffMs: 10, deadlineMs: 200 },
+          batch: { maxItems: 2, lingerMs: 10 },
+        },
+        `http://127.0.0.1:${await freePort()}`,
+      );
+      predict(target, 10);
+      target.logLabel('p-1', 0);
+      await target.flush();
+      await target.shutdown({ timeoutMs: 500 });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(rejections).toEqual([]);
+      expect(target.stats.exportErrors).toBeGreaterThan(0);
+      expect(target.stats.sentItems).toBe(0);
+      const { retry_exhausted: exhausted, shutdown } = target.stats.dropped;
+      expect(exhausted + shutdown).toBe(11);
+      expect(await target.readiness()).toMatchObject({ ready: false });
+      const warnings = diagnostics.lines.filter((line) => line.level === 40);
+      expect(warnings.length).toBe(1);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('logPrediction with invalid input never throws and counts invalid', async () => {
+    const target = start();
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+      },
+    );
+    const calls: Array<() => unknown> = [
+      () =>
+        target.logPrediction({
+          model: 'm',
+          modelVersion: '1',
+          features: { nested: { a: 1 } as never },
+          prediction: 1,
+        }),
+      () =>
+        target.logPrediction({
+          model: 'm',
+          modelVersion: '1',
+          features: null as never,
+          prediction: 1,
+        }),
+      () =>
+        target.logPrediction({
+          model: 'm',
+          modelVersion: '1',
+          features: { x: Number.NaN },
+          prediction: 1,
+        }),
+      () => target.logPrediction({ model: '', modelVersion: '1', features: {}, prediction: 1 }),
+      () =>
+        target.logPrediction({
+          model: 'm',
+          modelVersion: '1',
+          features: { x: 1 },
+          prediction: { class: 1 } as never,
+        }),
+      () => target.logPrediction(undefined as never),
+      () => target.logPrediction(hostile as never),
+      () => target.logLabel('p-1', { wrong: true } as never),
+    ];
+    for (const call of calls) expect(call).not.toThrow();
+    expect(typeof target.logPrediction(undefined as never)).toBe('string');
+    expect(target.stats.dropped.invalid).toBe(calls.length + 1);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(0);
+    const warnings = diagnostics.lines.filter((line) => line.level === 40);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(String(warnings[0]?.msg)).toContain('dropped an invalid predictions item');
+  });
+});
