@@ -7,7 +7,11 @@ import { registerErrorHandler } from './api/error-handler.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerIngestRoute } from './api/ingest-route.js';
 import { registerReportRoutes } from './api/report-routes.js';
-import { resolveCollectorOptions, type CollectorOptions, type CollectorOptionsInput } from './options.js';
+import {
+  resolveCollectorOptions,
+  type CollectorOptions,
+  type CollectorOptionsInput,
+} from './options.js';
 import { EventWriter } from './storage/event-writer.js';
 import { migrate, type MigrationReport } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
@@ -32,15 +36,23 @@ export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp>
   const app = Fastify({ logger: { level: options.logLevel }, bodyLimit: options.maxBodyBytes });
   registerErrorHandler(app);
   registerHealthRoutes(app, storage);
-  registerIngestRoute(app, { writer: new EventWriter(storage), ...(options.ingestToken ? { token: options.ingestToken } : {}) });
+  registerIngestRoute(app, {
+    writer: new EventWriter(storage),
+    ...(options.ingestToken ? { token: options.ingestToken } : {}),
+  });
   registerReportRoutes(app, storage, options.maxWindowSamples);
   if (!storageInstance) app.addHook('onClose', async () => storage.close());
   return { app, storage, options, migrations };
 }
 
 /** Builds the app and listens; resolves with the URL. */
-export async function startCollector(input: BuildAppInput = {}): Promise<CollectorApp & { url: string }> {
+export async function startCollector(
+  input: BuildAppInput = {},
+): Promise<CollectorApp & { url: string }> {
   const collector = await buildApp(input);
-  const url = await collector.app.listen({ host: collector.options.host, port: collector.options.port });
+  const url = await collector.app.listen({
+    host: collector.options.host,
+    port: collector.options.port,
+  });
   return { ...collector, url };
 }

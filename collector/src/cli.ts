@@ -42,7 +42,9 @@ storageFlags(program.command('serve').description('run the collector (HTTP inges
     const collector = await startCollector(optionsFrom(flags));
     const { storage } = collector;
     // One machine-readable line for scripts that start the collector (the demo reads it).
-    process.stdout.write(`${JSON.stringify({ event: 'listening', url: collector.url, storage: storage.kind, migrationsApplied: collector.migrations.applied })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ event: 'listening', url: collector.url, storage: storage.kind, migrationsApplied: collector.migrations.applied })}\n`,
+    );
     const stop = () => {
       collector.app.close().then(
         () => process.exit(0),
@@ -53,16 +55,20 @@ storageFlags(program.command('serve').description('run the collector (HTTP inges
     process.once('SIGINT', stop);
   });
 
-storageFlags(program.command('migrate').description('apply pending migrations and exit')).action(async (flags: CommonFlags) => {
-  const options = resolveCollectorOptions(optionsFrom(flags));
-  const storage = await openStorage(options.storage);
-  try {
-    const report = await migrate(storage);
-    process.stdout.write(`applied: [${report.applied.join(', ')}] already applied: [${report.skipped.join(', ')}]\n`);
-  } finally {
-    await storage.close();
-  }
-});
+storageFlags(program.command('migrate').description('apply pending migrations and exit')).action(
+  async (flags: CommonFlags) => {
+    const options = resolveCollectorOptions(optionsFrom(flags));
+    const storage = await openStorage(options.storage);
+    try {
+      const report = await migrate(storage);
+      process.stdout.write(
+        `applied: [${report.applied.join(', ')}] already applied: [${report.skipped.join(', ')}]\n`,
+      );
+    } finally {
+      await storage.close();
+    }
+  },
+);
 
 program.parseAsync().catch((error: unknown) => {
   const err = error as Error & { code?: string };

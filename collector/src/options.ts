@@ -65,7 +65,8 @@ function integer(field: string, value: unknown, min: number, max: number): numbe
 }
 
 function text(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(field, value, 'a non-empty string');
+  if (typeof value !== 'string' || value.length === 0)
+    throw invalid(field, value, 'a non-empty string');
   return value;
 }
 
@@ -89,14 +90,23 @@ export function resolveCollectorOptions(
 ): Readonly<CollectorOptions> {
   const configFile = input.configFile ?? env.DRIFTWATCH_CONFIG;
   const file = configFile ? readConfigFile(configFile) : {};
-  const pick = <T>(code: T | undefined, envValue: string | undefined, fileValue: T | undefined, fallback: T) =>
-    code ?? envValue ?? fileValue ?? fallback;
+  const pick = <T>(
+    code: T | undefined,
+    envValue: string | undefined,
+    fileValue: T | undefined,
+    fallback: T,
+  ) => code ?? envValue ?? fileValue ?? fallback;
 
   const logLevel = pick<string>(input.logLevel, env.DRIFTWATCH_LOG_LEVEL, file.logLevel, 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw invalid('logLevel', logLevel, `one of ${LOG_LEVELS.join(', ')}`);
   }
-  const url = pick<string | undefined>(input.storage?.url, env.DRIFTWATCH_CLICKHOUSE_URL, file.storage?.url, undefined);
+  const url = pick<string | undefined>(
+    input.storage?.url,
+    env.DRIFTWATCH_CLICKHOUSE_URL,
+    file.storage?.url,
+    undefined,
+  );
   if (url !== undefined) {
     try {
       const parsed = new URL(url);
@@ -107,26 +117,51 @@ export function resolveCollectorOptions(
   }
   const database = text(
     'storage.database',
-    pick(input.storage?.database, env.DRIFTWATCH_CLICKHOUSE_DATABASE, file.storage?.database, 'driftwatch'),
+    pick(
+      input.storage?.database,
+      env.DRIFTWATCH_CLICKHOUSE_DATABASE,
+      file.storage?.database,
+      'driftwatch',
+    ),
   );
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
     throw invalid('storage.database', database, 'an identifier of letters, digits and _');
   }
-  const ingestToken = pick<string | undefined>(input.ingestToken, env.DRIFTWATCH_INGEST_TOKEN, file.ingestToken, undefined);
+  const ingestToken = pick<string | undefined>(
+    input.ingestToken,
+    env.DRIFTWATCH_INGEST_TOKEN,
+    file.ingestToken,
+    undefined,
+  );
 
   const options: CollectorOptions = {
     host: text('host', pick(input.host, env.DRIFTWATCH_HOST, file.host, '127.0.0.1')),
-    port: integer('port', pick<unknown>(input.port, env.DRIFTWATCH_PORT, file.port, 7070), 0, 65535),
+    port: integer(
+      'port',
+      pick<unknown>(input.port, env.DRIFTWATCH_PORT, file.port, 7070),
+      0,
+      65535,
+    ),
     ...(ingestToken ? { ingestToken } : {}),
     maxBodyBytes: integer(
       'maxBodyBytes',
-      pick<unknown>(input.maxBodyBytes, env.DRIFTWATCH_MAX_BODY_BYTES, file.maxBodyBytes, 16 * 1024 * 1024),
+      pick<unknown>(
+        input.maxBodyBytes,
+        env.DRIFTWATCH_MAX_BODY_BYTES,
+        file.maxBodyBytes,
+        16 * 1024 * 1024,
+      ),
       1024,
       1024 * 1024 * 1024,
     ),
     maxWindowSamples: integer(
       'maxWindowSamples',
-      pick<unknown>(input.maxWindowSamples, env.DRIFTWATCH_MAX_WINDOW_SAMPLES, file.maxWindowSamples, 200_000),
+      pick<unknown>(
+        input.maxWindowSamples,
+        env.DRIFTWATCH_MAX_WINDOW_SAMPLES,
+        file.maxWindowSamples,
+        200_000,
+      ),
       100,
       100_000_000,
     ),
@@ -135,11 +170,26 @@ export function resolveCollectorOptions(
       ...(url ? { url } : {}),
       chdbPath: text(
         'storage.chdbPath',
-        pick(input.storage?.chdbPath, env.DRIFTWATCH_CHDB_PATH, file.storage?.chdbPath, '.driftwatch/data'),
+        pick(
+          input.storage?.chdbPath,
+          env.DRIFTWATCH_CHDB_PATH,
+          file.storage?.chdbPath,
+          '.driftwatch/data',
+        ),
       ),
       database,
-      username: pick(input.storage?.username, env.DRIFTWATCH_CLICKHOUSE_USER, file.storage?.username, 'default'),
-      password: pick(input.storage?.password, env.DRIFTWATCH_CLICKHOUSE_PASSWORD, file.storage?.password, ''),
+      username: pick(
+        input.storage?.username,
+        env.DRIFTWATCH_CLICKHOUSE_USER,
+        file.storage?.username,
+        'default',
+      ),
+      password: pick(
+        input.storage?.password,
+        env.DRIFTWATCH_CLICKHOUSE_PASSWORD,
+        file.storage?.password,
+        '',
+      ),
     }),
   };
   return Object.freeze(options);

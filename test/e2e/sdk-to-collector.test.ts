@@ -14,7 +14,11 @@ async function rows<T>(collector: CollectorApp, query: string): Promise<T[]> {
   return result.json<T>();
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -29,7 +33,12 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
   let monitor: Monitor;
 
   beforeAll(async () => {
-    collector = await startCollector({ port: 0, logLevel: 'silent', ingestToken: 'e2e-token', storage: { chdbPath: join(dir, 'data'), database: 'dw_e2e' } });
+    collector = await startCollector({
+      port: 0,
+      logLevel: 'silent',
+      ingestToken: 'e2e-token',
+      storage: { chdbPath: join(dir, 'data'), database: 'dw_e2e' },
+    });
     monitor = init({
       serviceName: 'e2e-service',
       serviceVersion: '2.0.0',
@@ -60,7 +69,11 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
     await monitor.flush();
 
     const predictions = await eventually(
-      () => rows<Record<string, unknown>>(collector, `SELECT * FROM dw_e2e.predictions WHERE prediction_id = '${predictionId}'`),
+      () =>
+        rows<Record<string, unknown>>(
+          collector,
+          `SELECT * FROM dw_e2e.predictions WHERE prediction_id = '${predictionId}'`,
+        ),
       (r) => r.length > 0,
     );
     expect(predictions).toHaveLength(1);
@@ -77,7 +90,11 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
       service_name: 'e2e-service',
     });
     const labels = await eventually(
-      () => rows<Record<string, unknown>>(collector, `SELECT * FROM dw_e2e.labels WHERE prediction_id = '${predictionId}'`),
+      () =>
+        rows<Record<string, unknown>>(
+          collector,
+          `SELECT * FROM dw_e2e.labels WHERE prediction_id = '${predictionId}'`,
+        ),
       (r) => r.length > 0,
     );
     expect(labels[0]).toMatchObject({ model: 'churn', label: '0', label_num: 0 });
@@ -89,13 +106,21 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
     });
     await monitor.flush();
     const logs = await eventually(
-      () => rows<Record<string, string>>(collector, `SELECT Body, ServiceName, TraceId, SpanId FROM dw_e2e.otel_logs WHERE Body = 'inside a span'`),
+      () =>
+        rows<Record<string, string>>(
+          collector,
+          `SELECT Body, ServiceName, TraceId, SpanId FROM dw_e2e.otel_logs WHERE Body = 'inside a span'`,
+        ),
       (r) => r.length > 0,
     );
     expect(logs[0]!.ServiceName).toBe('e2e-service');
     expect(logs[0]!.TraceId).toMatch(/^[0-9a-f]{32}$/);
     const spans = await eventually(
-      () => rows<Record<string, string>>(collector, `SELECT SpanName, TraceId FROM dw_e2e.otel_traces WHERE SpanName = 'e2e-work'`),
+      () =>
+        rows<Record<string, string>>(
+          collector,
+          `SELECT SpanName, TraceId FROM dw_e2e.otel_traces WHERE SpanName = 'e2e-work'`,
+        ),
       (r) => r.length > 0,
     );
     expect(spans[0]!.TraceId).toBe(logs[0]!.TraceId);

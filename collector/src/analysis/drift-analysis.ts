@@ -42,20 +42,41 @@ function compare(
 }
 
 /** One result per feature seen in both windows (sorted by name), then the prediction. */
-export function analyseDrift(reference: WindowSamples, current: WindowSamples): ColumnDriftResult[] {
+export function analyseDrift(
+  reference: WindowSamples,
+  current: WindowSamples,
+): ColumnDriftResult[] {
   const results: ColumnDriftResult[] = [];
   for (const name of [...reference.numeric.keys()].sort()) {
-    const result = compare(name, 'feature', 'numeric', reference.numeric.get(name)!, current.numeric.get(name) ?? new Float64Array());
+    const result = compare(
+      name,
+      'feature',
+      'numeric',
+      reference.numeric.get(name)!,
+      current.numeric.get(name) ?? new Float64Array(),
+    );
     if (result) results.push(result);
   }
   for (const name of [...reference.categorical.keys()].sort()) {
-    const result = compare(name, 'feature', 'categorical', reference.categorical.get(name)!, current.categorical.get(name) ?? []);
+    const result = compare(
+      name,
+      'feature',
+      'categorical',
+      reference.categorical.get(name)!,
+      current.categorical.get(name) ?? [],
+    );
     if (result) results.push(result);
   }
   const prediction =
     reference.scores.length > 0
       ? compare('score', 'prediction', 'numeric', reference.scores, current.scores)
-      : compare('prediction', 'prediction', 'categorical', reference.predictions, current.predictions);
+      : compare(
+          'prediction',
+          'prediction',
+          'categorical',
+          reference.predictions,
+          current.predictions,
+        );
   if (prediction) results.push(prediction);
   return results;
 }

@@ -14,7 +14,10 @@ export interface LabelledOutcomes {
   readonly predicted: Uint8Array;
 }
 
-export async function readLabelledOutcomes(storage: Storage, query: WindowQuery): Promise<LabelledOutcomes> {
+export async function readLabelledOutcomes(
+  storage: Storage,
+  query: WindowQuery,
+): Promise<LabelledOutcomes> {
   const { where, params } = windowFilter(query);
   const result = await storage.client.query({
     query: `
@@ -38,7 +41,8 @@ export async function readLabelledOutcomes(storage: Storage, query: WindowQuery)
   rows.forEach(([label, score, prediction], i) => {
     labels[i] = label;
     scores[i] = score ?? NaN;
-    predicted[i] = prediction === 0 || prediction === 1 ? prediction : score !== null && score >= 0.5 ? 1 : 0;
+    predicted[i] =
+      prediction === 0 || prediction === 1 ? prediction : score !== null && score >= 0.5 ? 1 : 0;
   });
   return { labels, scores, predicted };
 }

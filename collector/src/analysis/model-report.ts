@@ -29,12 +29,25 @@ export interface ModelReport {
   readonly current: TimeWindow & { readonly count: number };
   readonly features: ColumnDriftResult[];
   readonly prediction: ColumnDriftResult | null;
-  readonly dataset: { readonly driftedFeatures: number; readonly features: number; readonly share: number; readonly drifted: boolean };
-  readonly performance: { readonly reference: PerformanceResult; readonly current: PerformanceResult };
+  readonly dataset: {
+    readonly driftedFeatures: number;
+    readonly features: number;
+    readonly share: number;
+    readonly drifted: boolean;
+  };
+  readonly performance: {
+    readonly reference: PerformanceResult;
+    readonly current: PerformanceResult;
+  };
 }
 
 async function recordResults(storage: Storage, report: ModelReport): Promise<void> {
-  const common = { run_id: report.runId, computed_at: report.computedAtMs, model: report.model, model_version: report.modelVersion ?? '' };
+  const common = {
+    run_id: report.runId,
+    computed_at: report.computedAtMs,
+    model: report.model,
+    model_version: report.modelVersion ?? '',
+  };
   const columns = [...report.features, ...(report.prediction ? [report.prediction] : [])];
   const performanceRows = (['reference', 'current'] as const).flatMap((window) => {
     const result = report.performance[window];
@@ -69,12 +82,24 @@ async function recordResults(storage: Storage, report: ModelReport): Promise<voi
         current_count: c.currentCount,
       })),
     }),
-    storage.client.insert({ table: storage.table('performance_results'), format: 'JSONEachRow', values: performanceRows }),
+    storage.client.insert({
+      table: storage.table('performance_results'),
+      format: 'JSONEachRow',
+      values: performanceRows,
+    }),
   ]);
 }
 
-export async function runModelReport(storage: Storage, request: ReportRequest, maxSamples: number): Promise<ModelReport> {
-  const base = { model: request.model, maxSamples, ...(request.modelVersion === undefined ? {} : { modelVersion: request.modelVersion }) };
+export async function runModelReport(
+  storage: Storage,
+  request: ReportRequest,
+  maxSamples: number,
+): Promise<ModelReport> {
+  const base = {
+    model: request.model,
+    maxSamples,
+    ...(request.modelVersion === undefined ? {} : { modelVersion: request.modelVersion }),
+  };
   const referenceQuery: WindowQuery = { ...base, window: request.reference };
   const currentQuery: WindowQuery = { ...base, window: request.current };
   const [reference, current, referenceOutcomes, currentOutcomes] = await Promise.all([
@@ -96,8 +121,16 @@ export async function runModelReport(storage: Storage, request: ReportRequest, m
     current: { ...request.current, count: current.count },
     features,
     prediction: columns.find((c) => c.kind === 'prediction') ?? null,
-    dataset: { driftedFeatures, features: features.length, share, drifted: share >= (request.driftShare ?? 0.5) },
-    performance: { reference: analysePerformance(referenceOutcomes), current: analysePerformance(currentOutcomes) },
+    dataset: {
+      driftedFeatures,
+      features: features.length,
+      share,
+      drifted: share >= (request.driftShare ?? 0.5),
+    },
+    performance: {
+      reference: analysePerformance(referenceOutcomes),
+      current: analysePerformance(currentOutcomes),
+    },
   };
   await recordResults(storage, report);
   return report;

@@ -18,7 +18,10 @@ export function analysePerformance(outcomes: LabelledOutcomes): PerformanceResul
   const labels = Array.from(outcomes.labels);
   const positives = labels.reduce((sum, label) => sum + label, 0);
   const scored = outcomes.scores.every((score) => Number.isFinite(score));
-  const auc = scored && positives > 0 && positives < labelled ? rocAuc(labels, Array.from(outcomes.scores)) : null;
+  const auc =
+    scored && positives > 0 && positives < labelled
+      ? rocAuc(labels, Array.from(outcomes.scores))
+      : null;
   const { precision, recall, f1 } = precisionRecallF1(labels, Array.from(outcomes.predicted));
   return { auc, precision, recall, f1, labelled };
 }

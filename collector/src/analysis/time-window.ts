@@ -26,7 +26,10 @@ export function parseInstant(field: string, value: unknown): number {
   return Math.trunc(ms);
 }
 
-export function parseWindow(field: string, value: { from?: unknown; to?: unknown } | undefined): TimeWindow {
+export function parseWindow(
+  field: string,
+  value: { from?: unknown; to?: unknown } | undefined,
+): TimeWindow {
   const fromMs = parseInstant(`${field}.from`, value?.from);
   const toMs = parseInstant(`${field}.to`, value?.to);
   if (toMs <= fromMs) {

@@ -25,8 +25,12 @@ export interface WindowQuery {
 const SAMPLE_SEED = 20240601;
 
 /** WHERE clause and parameters selecting one model's predictions in a window. */
-export function windowFilter(query: WindowQuery): { where: string; params: Record<string, unknown> } {
-  const version = query.modelVersion === undefined ? '' : ' AND model_version = {modelVersion:String}';
+export function windowFilter(query: WindowQuery): {
+  where: string;
+  params: Record<string, unknown>;
+} {
+  const version =
+    query.modelVersion === undefined ? '' : ' AND model_version = {modelVersion:String}';
   return {
     where: `model = {model:String}${version}
       AND timestamp >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
@@ -42,12 +46,23 @@ export function windowFilter(query: WindowQuery): { where: string; params: Recor
   };
 }
 
-async function rows<T>(storage: Storage, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const result = await storage.client.query({ query, query_params: params, format: 'JSONCompactEachRow' });
+async function rows<T>(
+  storage: Storage,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<T[]> {
+  const result = await storage.client.query({
+    query,
+    query_params: params,
+    format: 'JSONCompactEachRow',
+  });
   return result.json<T>();
 }
 
-export async function readWindowSamples(storage: Storage, query: WindowQuery): Promise<WindowSamples> {
+export async function readWindowSamples(
+  storage: Storage,
+  query: WindowQuery,
+): Promise<WindowSamples> {
   const predictions = storage.table('predictions');
   const { where, params } = windowFilter(query);
   const inWindow = `SELECT * FROM ${predictions} FINAL WHERE ${where}`;

@@ -15,10 +15,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (error instanceof CollectorError) {
       const status = STATUS[error.code] ?? 500;
       if (status >= 500) request.log.error({ err: error }, 'request failed');
-      return reply.code(status).send({ code: error.code, message: error.message, ...error.details });
+      return reply
+        .code(status)
+        .send({ code: error.code, message: error.message, ...error.details });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(status).send({ code: error.code ?? 'DW_COLLECTOR_INTERNAL', message: error.message });
+    return reply
+      .code(status)
+      .send({ code: error.code ?? 'DW_COLLECTOR_INTERNAL', message: error.message });
   });
 }

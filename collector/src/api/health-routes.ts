@@ -7,6 +7,8 @@ export function registerHealthRoutes(app: FastifyInstance, storage: Storage): vo
   app.get('/readiness', async (_request, reply) => {
     const ping = await storage.client.ping();
     if (ping.success) return { status: 'ready', storage: storage.kind };
-    return reply.code(503).send({ status: 'not ready', storage: storage.kind, reason: String(ping.error) });
+    return reply
+      .code(503)
+      .send({ status: 'not ready', storage: storage.kind, reason: String(ping.error) });
   });
 }

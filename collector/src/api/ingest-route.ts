@@ -35,7 +35,10 @@ export function registerIngestRoute(app: FastifyInstance, options: IngestRouteOp
         const encoding = request.headers['content-encoding'];
         if (encoding === undefined || encoding === 'identity') return payload;
         if (encoding !== 'gzip') {
-          throw new CollectorError(CollectorErrorCodes.BAD_BATCH, `unsupported content-encoding "${encoding}"; expected gzip or identity`);
+          throw new CollectorError(
+            CollectorErrorCodes.BAD_BATCH,
+            `unsupported content-encoding "${encoding}"; expected gzip or identity`,
+          );
         }
         // Fastify checks content-length against `receivedEncodedLength` of a replaced stream.
         const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
@@ -47,7 +50,10 @@ export function registerIngestRoute(app: FastifyInstance, options: IngestRouteOp
       },
       onRequest: async (request) => {
         if (options.token !== undefined && !authorized(request, options.token)) {
-          throw new CollectorError(CollectorErrorCodes.UNAUTHORIZED, 'missing or wrong bearer token for /v1/ingest');
+          throw new CollectorError(
+            CollectorErrorCodes.UNAUTHORIZED,
+            'missing or wrong bearer token for /v1/ingest',
+          );
         }
       },
     },
@@ -62,7 +68,10 @@ export function registerIngestRoute(app: FastifyInstance, options: IngestRouteOp
         });
       }
       const { batch } = split;
-      const accepted = Object.fromEntries(SIGNALS.map((s) => [s, batch.valid[s].length])) as Record<Signal, number>;
+      const accepted = Object.fromEntries(SIGNALS.map((s) => [s, batch.valid[s].length])) as Record<
+        Signal,
+        number
+      >;
       const acceptedTotal = batch.total - batch.rejected.length;
       if (acceptedTotal === 0 && batch.total > 0) {
         const first = batch.rejected[0]!;

@@ -13,7 +13,11 @@ interface ReportBody {
   driftShare?: unknown;
 }
 
-export function registerReportRoutes(app: FastifyInstance, storage: Storage, maxWindowSamples: number): void {
+export function registerReportRoutes(
+  app: FastifyInstance,
+  storage: Storage,
+  maxWindowSamples: number,
+): void {
   app.get('/v1/models', async () => ({ models: await listModels(storage) }));
 
   app.get<{ Params: { model: string } }>('/v1/models/:model/labels/count', async (request) => ({
@@ -24,18 +28,30 @@ export function registerReportRoutes(app: FastifyInstance, storage: Storage, max
   app.post<{ Body: ReportBody }>('/v1/reports', async (request) => {
     const body = request.body ?? {};
     if (typeof body.model !== 'string' || body.model.length === 0) {
-      throw new CollectorError(CollectorErrorCodes.BAD_ANALYSIS_REQUEST, `model must be a non-empty string, got ${JSON.stringify(body.model)}`, {
-        field: 'model',
-      });
+      throw new CollectorError(
+        CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
+        `model must be a non-empty string, got ${JSON.stringify(body.model)}`,
+        {
+          field: 'model',
+        },
+      );
     }
     if (body.modelVersion !== undefined && typeof body.modelVersion !== 'string') {
-      throw new CollectorError(CollectorErrorCodes.BAD_ANALYSIS_REQUEST, 'modelVersion must be a string', { field: 'modelVersion' });
+      throw new CollectorError(
+        CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
+        'modelVersion must be a string',
+        { field: 'modelVersion' },
+      );
     }
     const driftShare = body.driftShare === undefined ? undefined : Number(body.driftShare);
     if (driftShare !== undefined && !(driftShare > 0 && driftShare <= 1)) {
-      throw new CollectorError(CollectorErrorCodes.BAD_ANALYSIS_REQUEST, `driftShare must be in (0, 1], got ${JSON.stringify(body.driftShare)}`, {
-        field: 'driftShare',
-      });
+      throw new CollectorError(
+        CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
+        `driftShare must be in (0, 1], got ${JSON.stringify(body.driftShare)}`,
+        {
+          field: 'driftShare',
+        },
+      );
     }
     return runModelReport(
       storage,

@@ -2,7 +2,13 @@
  * Validates an ingest body item by item: valid items go on, each invalid one is reported with
  * its signal, index and the fields at fault. A bad item never sinks the valid ones beside it.
  */
-import { SIGNALS, validateBatchEnvelope, validateItem, type IngestResult, type ValidationIssue } from '@driftwatch/schema';
+import {
+  SIGNALS,
+  validateBatchEnvelope,
+  validateItem,
+  type IngestResult,
+  type ValidationIssue,
+} from '@driftwatch/schema';
 import type { ValidEvents } from '../storage/event-writer.js';
 
 export interface SplitBatch {
@@ -13,7 +19,8 @@ export interface SplitBatch {
   readonly total: number;
 }
 
-export type SplitResult = { ok: true; batch: SplitBatch } | { ok: false; issues: readonly ValidationIssue[] };
+export type SplitResult =
+  { ok: true; batch: SplitBatch } | { ok: false; issues: readonly ValidationIssue[] };
 
 export function splitBatch(body: unknown): SplitResult {
   const envelope = validateBatchEnvelope(body);

@@ -55,7 +55,10 @@ function statements(sql: string, database: string): string[] {
     .map((statement) => statement.replaceAll('{database}', database));
 }
 
-export async function migrate(storage: Storage, migrations: Migration[] = loadMigrations()): Promise<MigrationReport> {
+export async function migrate(
+  storage: Storage,
+  migrations: Migration[] = loadMigrations(),
+): Promise<MigrationReport> {
   const { client } = storage;
   const ledger = storage.table('schema_migrations');
   await client.command({
@@ -63,8 +66,16 @@ export async function migrate(storage: Storage, migrations: Migration[] = loadMi
       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
       ENGINE = MergeTree ORDER BY version`,
   });
-  const result = await client.query({ query: `SELECT version, checksum FROM ${ledger}`, format: 'JSONEachRow' });
-  const recorded = new Map((await result.json<{ version: number; checksum: string }>()).map((r) => [Number(r.version), r.checksum]));
+  const result = await client.query({
+    query: `SELECT version, checksum FROM ${ledger}`,
+    format: 'JSONEachRow',
+  });
+  const recorded = new Map(
+    (await result.json<{ version: number; checksum: string }>()).map((r) => [
+      Number(r.version),
+      r.checksum,
+    ]),
+  );
 
   const applied: number[] = [];
   const skipped: number[] = [];

@@ -4,7 +4,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import {
+  createClient,
+  type ClickHouseClient,
+  type ClickHouseClientConfigOptions,
+} from '@clickhouse/client';
 import { CollectorError, CollectorErrorCodes } from '../errors.js';
 import type { StorageOptions } from '../options.js';
 
@@ -28,7 +32,9 @@ async function embeddedClient(path: string): Promise<ClickHouseClient> {
   mkdirSync(path, { recursive: true });
   // chdb types its connection against @clickhouse/client-common 1.23.0 while the client
   // bundles its own copy of the same interface; they are the same at run time.
-  const connection = createChdbConnection({ path: resolve(path) }) as unknown as ClickHouseClientConfigOptions['connection'];
+  const connection = createChdbConnection({
+    path: resolve(path),
+  }) as unknown as ClickHouseClientConfigOptions['connection'];
   return createClient({ connection });
 }
 
@@ -41,7 +47,8 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
   const kind = options.url ? 'server' : 'embedded';
   const table = (name: string) => `\`${options.database}\`.\`${name}\``;
   try {
-    const client = kind === 'embedded' ? await embeddedClient(options.chdbPath) : serverClient(options);
+    const client =
+      kind === 'embedded' ? await embeddedClient(options.chdbPath) : serverClient(options);
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS \`${options.database}\`` });
     return {
       client,

@@ -1,5 +1,11 @@
 /** Maps validated events to ClickHouse rows (snake_case / OTel exporter column names). */
-import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type {
+  LabelEvent,
+  LogRecord,
+  MetricPoint,
+  PredictionEvent,
+  SpanRecord,
+} from '@driftwatch/schema';
 
 type Resource = Readonly<Record<string, string>>;
 type AttributeMap = Record<string, string>;

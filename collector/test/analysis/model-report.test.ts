@@ -45,7 +45,12 @@ function generate(n: number, shifted: boolean, startMs: number, seed: number) {
       prediction: score >= 0.5 ? 1 : 0,
       score,
     });
-    labels.push({ predictionId, model: 'credit-risk', label: truth, timeUnixMs: startMs + i * 1000 + HOUR });
+    labels.push({
+      predictionId,
+      model: 'credit-risk',
+      label: truth,
+      timeUnixMs: startMs + i * 1000 + HOUR,
+    });
   }
   return { predictions, labels };
 }
@@ -60,8 +65,20 @@ describe('drift and model-quality report over two windows', () => {
     const reference = generate(3000, false, T0, 1);
     const current = generate(3000, true, T0 + 2 * HOUR, 2);
     for (const part of [reference, current]) {
-      await writer.write({ predictions: part.predictions, labels: [], logs: [], spans: [], metrics: [] });
-      await writer.write({ predictions: [], labels: part.labels, logs: [], spans: [], metrics: [] });
+      await writer.write({
+        predictions: part.predictions,
+        labels: [],
+        logs: [],
+        spans: [],
+        metrics: [],
+      });
+      await writer.write({
+        predictions: [],
+        labels: part.labels,
+        logs: [],
+        spans: [],
+        metrics: [],
+      });
     }
   });
   afterAll(async () => dispose());
@@ -104,7 +121,13 @@ describe('drift and model-quality report over two windows', () => {
 
   it('lists models with their counts', async () => {
     expect(await listModels(storage)).toEqual([
-      { model: 'credit-risk', modelVersion: '1.0.0', predictions: 6000, firstMs: T0, lastMs: T0 + 2 * HOUR + 2999 * 1000 },
+      {
+        model: 'credit-risk',
+        modelVersion: '1.0.0',
+        predictions: 6000,
+        firstMs: T0,
+        lastMs: T0 + 2 * HOUR + 2999 * 1000,
+      },
     ]);
   });
 });

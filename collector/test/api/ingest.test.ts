@@ -10,7 +10,11 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
   beforeAll(async () => {
     const temp = await openTempStorage('dw_ingest');
     dispose = temp.dispose;
-    collector = await buildApp({ storageInstance: temp.storage, logLevel: 'silent', ingestToken: 'secret-token' });
+    collector = await buildApp({
+      storageInstance: temp.storage,
+      logLevel: 'silent',
+      ingestToken: 'secret-token',
+    });
   });
   afterAll(async () => {
     await collector.app.close();
@@ -21,7 +25,11 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     collector.app.inject({
       method: 'POST',
       url: '/v1/ingest',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer secret-token', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer secret-token',
+        ...headers,
+      },
       payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
     });
 
@@ -36,7 +44,10 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
       metrics: [metricPoint],
     });
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ accepted: { predictions: 1, labels: 1, logs: 1, spans: 1, metrics: 1 }, rejected: [] });
+    expect(response.json()).toEqual({
+      accepted: { predictions: 1, labels: 1, logs: 1, spans: 1, metrics: 1 },
+      rejected: [],
+    });
     const { storage } = collector;
     const rows = await storage.client.query({
       query: `SELECT num_features, cat_features, missing_features, score, prediction_num, service_name FROM ${storage.table('predictions')} WHERE prediction_id = 'valid-1'`,
@@ -53,30 +64,44 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
       },
     ]);
     expect(await count(storage, 'labels', "prediction_id = 'valid-1' AND label_num = 1")).toBe(1);
-    expect(await count(storage, 'otel_logs', "TraceId = '0af7651916cd43dd8448eb211c80319c' AND ServiceName = 'credit-risk-api'")).toBe(1);
+    expect(
+      await count(
+        storage,
+        'otel_logs',
+        "TraceId = '0af7651916cd43dd8448eb211c80319c' AND ServiceName = 'credit-risk-api'",
+      ),
+    ).toBe(1);
     expect(await count(storage, 'otel_traces', 'Duration = 2500000')).toBe(1);
     expect(await count(storage, 'otel_metrics', "MetricType = 'histogram' AND Count = 3")).toBe(1);
   });
 
   it('accepts the valid items of a mixed batch and names the field of each rejected one', async () => {
     const good = prediction({ predictionId: 'mixed-good' });
-    const badFeature = { ...prediction({ predictionId: 'mixed-bad-1' }), features: { age: { nested: true } } };
-    const missingModel: Record<string, unknown> = { ...prediction({ predictionId: 'mixed-bad-2' }) };
+    const badFeature = {
+      ...prediction({ predictionId: 'mixed-bad-1' }),
+      features: { age: { nested: true } },
+    };
+    const missingModel: Record<string, unknown> = {
+      ...prediction({ predictionId: 'mixed-bad-2' }),
+    };
     delete missingModel.model;
-    const response = await post({ predictions: [good, badFeature, missingModel], labels: [{ predictionId: 'x', label: 1 }] });
+    const response = await post({
+      predictions: [good, badFeature, missingModel],
+      labels: [{ predictionId: 'x', label: 1 }],
+    });
     expect(response.statusCode).toBe(202);
     const body = response.json();
     expect(body.accepted.predictions).toBe(1);
-    expect(body.rejected.map((r: { signal: string; index: number }) => `${r.signal}[${r.index}]`)).toEqual([
-      'predictions[1]',
-      'predictions[2]',
-      'labels[0]',
-    ]);
+    expect(
+      body.rejected.map((r: { signal: string; index: number }) => `${r.signal}[${r.index}]`),
+    ).toEqual(['predictions[1]', 'predictions[2]', 'labels[0]']);
     expect(body.rejected[0].issues[0].path).toBe('/features/age');
     expect(body.rejected[1].issues.map((i: { path: string }) => i.path)).toContain('/model');
     expect(body.rejected[2].issues.map((i: { path: string }) => i.path)).toContain('/timeUnixMs');
     expect(await count(collector.storage, 'predictions', "prediction_id = 'mixed-good'")).toBe(1);
-    expect(await count(collector.storage, 'predictions', "prediction_id LIKE 'mixed-bad%'")).toBe(0);
+    expect(await count(collector.storage, 'predictions', "prediction_id LIKE 'mixed-bad%'")).toBe(
+      0,
+    );
   });
 
   it('answers 400 naming the field when nothing in the batch is valid', async () => {
@@ -95,7 +120,9 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
   });
 
   it('accepts gzip bodies', async () => {
-    const body = gzipSync(JSON.stringify({ predictions: [prediction({ predictionId: 'gzipped' })] }));
+    const body = gzipSync(
+      JSON.stringify({ predictions: [prediction({ predictionId: 'gzipped' })] }),
+    );
     const response = await post(body, { 'content-encoding': 'gzip' });
     expect(response.statusCode).toBe(202);
     expect(await count(collector.storage, 'predictions', "prediction_id = 'gzipped'")).toBe(1);

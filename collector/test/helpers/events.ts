@@ -1,5 +1,11 @@
 /** Valid events for collector tests. */
-import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type {
+  LabelEvent,
+  LogRecord,
+  MetricPoint,
+  PredictionEvent,
+  SpanRecord,
+} from '@driftwatch/schema';
 
 export function prediction(overrides: Partial<PredictionEvent> = {}): PredictionEvent {
   return {
@@ -14,7 +20,11 @@ export function prediction(overrides: Partial<PredictionEvent> = {}): Prediction
   };
 }
 
-export function label(predictionId: string, value: 0 | 1, timeUnixMs = Date.UTC(2026, 10, 26, 11)): LabelEvent {
+export function label(
+  predictionId: string,
+  value: 0 | 1,
+  timeUnixMs = Date.UTC(2026, 10, 26, 11),
+): LabelEvent {
   return { predictionId, model: 'credit-risk', label: value, timeUnixMs };
 }
 

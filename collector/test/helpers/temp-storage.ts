@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../src/storage/open-storage.js';
 
-export async function openTempStorage(database = 'dw_test'): Promise<{ storage: Storage; dir: string; dispose(): Promise<void> }> {
+export async function openTempStorage(
+  database = 'dw_test',
+): Promise<{ storage: Storage; dir: string; dispose(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-chdb-'));
   const storage = await openStorage({ chdbPath: dir, database, username: 'default', password: '' });
   return {
@@ -18,7 +20,10 @@ export async function openTempStorage(database = 'dw_test'): Promise<{ storage: 
 }
 
 export async function count(storage: Storage, table: string, where = '1'): Promise<number> {
-  const result = await storage.client.query({ query: `SELECT count() FROM ${storage.table(table)} WHERE ${where}`, format: 'JSONCompactEachRow' });
+  const result = await storage.client.query({
+    query: `SELECT count() FROM ${storage.table(table)} WHERE ${where}`,
+    format: 'JSONCompactEachRow',
+  });
   const rows = await result.json<[string]>();
   return Number(rows[0]?.[0]);
 }

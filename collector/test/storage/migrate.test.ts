@@ -22,7 +22,15 @@ describe('migrations on embedded ClickHouse (chDB)', () => {
     expect(first.applied).toEqual(shipped);
     expect(first.skipped).toEqual([]);
     expect(await count(storage, 'schema_migrations')).toBe(shipped.length);
-    for (const table of ['predictions', 'labels', 'otel_logs', 'otel_traces', 'otel_metrics', 'drift_results', 'performance_results']) {
+    for (const table of [
+      'predictions',
+      'labels',
+      'otel_logs',
+      'otel_traces',
+      'otel_metrics',
+      'drift_results',
+      'performance_results',
+    ]) {
       expect(await count(storage, table)).toBe(0);
     }
   });
@@ -39,8 +47,13 @@ describe('migrations on embedded ClickHouse (chDB)', () => {
     try {
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
       const [first] = loadMigrations(dir);
-      writeFileSync(join(dir, `${String(first!.version).padStart(4, '0')}_${first!.name}.sql`), `${first!.sql}\n-- edited\n`);
-      await expect(migrate(storage, loadMigrations(dir))).rejects.toMatchObject({ code: CollectorErrorCodes.MIGRATION_FAILED });
+      writeFileSync(
+        join(dir, `${String(first!.version).padStart(4, '0')}_${first!.name}.sql`),
+        `${first!.sql}\n-- edited\n`,
+      );
+      await expect(migrate(storage, loadMigrations(dir))).rejects.toMatchObject({
+        code: CollectorErrorCodes.MIGRATION_FAILED,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -50,7 +63,10 @@ describe('migrations on embedded ClickHouse (chDB)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-migrations-'));
     try {
       cpSync(MIGRATIONS_DIR, dir, { recursive: true });
-      writeFileSync(join(dir, '0999_extra_table.sql'), 'CREATE TABLE IF NOT EXISTS `{database}`.extra (a UInt8) ENGINE = MergeTree ORDER BY a;\n');
+      writeFileSync(
+        join(dir, '0999_extra_table.sql'),
+        'CREATE TABLE IF NOT EXISTS `{database}`.extra (a UInt8) ENGINE = MergeTree ORDER BY a;\n',
+      );
       const report = await migrate(storage, loadMigrations(dir));
       expect(report.applied).toEqual([999]);
       expect(await count(storage, 'extra')).toBe(0);

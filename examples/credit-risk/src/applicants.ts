@@ -34,7 +34,10 @@ export function createRandom(seed: number) {
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 const EMPLOYMENT = ['salaried', 'self_employed', 'contractor', 'unemployed'] as const;
 
-export function generateApplicant(random: ReturnType<typeof createRandom>, period: Period): Applicant {
+export function generateApplicant(
+  random: ReturnType<typeof createRandom>,
+  period: Period,
+): Applicant {
   const shifted = period === 'shifted';
   return {
     age: clamp(42 + 11 * random.normal(), 18, 90),
@@ -46,7 +49,10 @@ export function generateApplicant(random: ReturnType<typeof createRandom>, perio
     loan_amount: clamp(20 + 9 * random.normal(), 1, 200),
     utilization: clamp(0.4 + 0.15 * random.normal() + (shifted ? 0.15 : 0), 0, 1),
     region: random.pick(['north', 'south', 'east', 'west'], [0.3, 0.3, 0.2, 0.2]),
-    employment_type: random.pick(EMPLOYMENT, shifted ? [0.3, 0.2, 0.2, 0.3] : [0.6, 0.2, 0.15, 0.05]),
+    employment_type: random.pick(
+      EMPLOYMENT,
+      shifted ? [0.3, 0.2, 0.2, 0.3] : [0.6, 0.2, 0.15, 0.05],
+    ),
     loan_purpose: random.pick(['car', 'home', 'education', 'business'], [0.35, 0.3, 0.15, 0.2]),
   };
 }
@@ -55,10 +61,17 @@ export function generateApplicant(random: ReturnType<typeof createRandom>, perio
  * The true outcome (1 = defaulted). In the reference period it follows the model's own
  * log-odds; in the shifted period the drivers change, so the model's ranking degrades.
  */
-export function trueOutcome(random: ReturnType<typeof createRandom>, applicant: Applicant, period: Period): 0 | 1 {
+export function trueOutcome(
+  random: ReturnType<typeof createRandom>,
+  applicant: Applicant,
+  period: Period,
+): 0 | 1 {
   const z =
     period === 'reference'
       ? 1.6 * logit(applicant)
-      : -0.4 + 0.9 * (applicant.open_accounts - 5) - 1.5 * (applicant.late_payments - 1) + 0.5 * random.normal();
+      : -0.4 +
+        0.9 * (applicant.open_accounts - 5) -
+        1.5 * (applicant.late_payments - 1) +
+        0.5 * random.normal();
   return random.uniform() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
 }

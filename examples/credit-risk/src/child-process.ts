@@ -10,11 +10,23 @@ export interface RunningChild {
   stop(graceMs?: number): Promise<number | null>;
 }
 
-export function startChild(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, timeoutMs = 90_000): Promise<RunningChild> {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChild(
+  name: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  timeoutMs = 90_000,
+): Promise<RunningChild> {
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr.pipe(log, { end: false });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const stop = async (graceMs = 20_000) => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

@@ -17,10 +17,17 @@ import { runPhase, type PhaseResult } from './traffic.js';
 
 const PER_PHASE = Number(process.env.DRIFTWATCH_DEMO_REQUESTS ?? 2000);
 const demoDir = resolve(process.env.DRIFTWATCH_DEMO_DIR ?? '.driftwatch');
-const collectorCli = join(dirname(createRequire(import.meta.url).resolve('@driftwatch/collector/package.json')), 'dist/cli.js');
+const collectorCli = join(
+  dirname(createRequire(import.meta.url).resolve('@driftwatch/collector/package.json')),
+  'dist/cli.js',
+);
 const serviceScript = join(dirname(fileURLToPath(import.meta.url)), 'service.js');
 
-async function report(collectorUrl: string, reference: PhaseResult, current: PhaseResult): Promise<ModelReport> {
+async function report(
+  collectorUrl: string,
+  reference: PhaseResult,
+  current: PhaseResult,
+): Promise<ModelReport> {
   const response = await fetch(`${collectorUrl}/v1/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -35,7 +42,11 @@ async function report(collectorUrl: string, reference: PhaseResult, current: Pha
 }
 
 /** Waits until every prediction and label the traffic sent is stored (the SDK batches). */
-async function settledReport(collectorUrl: string, reference: PhaseResult, current: PhaseResult): Promise<ModelReport> {
+async function settledReport(
+  collectorUrl: string,
+  reference: PhaseResult,
+  current: PhaseResult,
+): Promise<ModelReport> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const result = await report(collectorUrl, reference, current);
@@ -67,13 +78,21 @@ async function main(): Promise<void> {
       'credit-risk service',
       serviceScript,
       [],
-      { PORT: '0', DRIFTWATCH_TRANSPORT: 'http', DRIFTWATCH_COLLECTOR_URL: collector.url, DRIFTWATCH_METRICS_PORT: '0', DRIFTWATCH_ENVIRONMENT: 'demo' },
+      {
+        PORT: '0',
+        DRIFTWATCH_TRANSPORT: 'http',
+        DRIFTWATCH_COLLECTOR_URL: collector.url,
+        DRIFTWATCH_METRICS_PORT: '0',
+        DRIFTWATCH_ENVIRONMENT: 'demo',
+      },
       join(demoDir, 'service.log'),
     );
     started.push(service);
     console.log(`service     ${service.url}  (logs: ${join(demoDir, 'service.log')})`);
 
-    console.log(`sending ${PER_PHASE} reference requests, then ${PER_PHASE} with ${SHIFTED_FEATURES.join(', ')} shifted…`);
+    console.log(
+      `sending ${PER_PHASE} reference requests, then ${PER_PHASE} with ${SHIFTED_FEATURES.join(', ')} shifted…`,
+    );
     const reference = await runPhase(service.url, 'reference', PER_PHASE, 1);
     await new Promise((r) => setTimeout(r, 50));
     const current = await runPhase(service.url, 'shifted', PER_PHASE, 2);
@@ -88,9 +107,15 @@ async function main(): Promise<void> {
     console.log(`\n${formatSummary(summary)}\n`);
     console.log('Look at:');
     console.log(`  summary JSON   ${summaryPath}`);
-    console.log(`  service logs   ${join(demoDir, 'service.log')}  (JSON, request_id + trace_id on every line)`);
-    console.log(`  collector API  POST ${collector.url}/v1/reports  ·  GET ${collector.url}/v1/models  (run: pnpm collector)`);
-    console.log(`  dashboards     dashboards/ (Grafana, ClickHouse datasource) — docker compose up`);
+    console.log(
+      `  service logs   ${join(demoDir, 'service.log')}  (JSON, request_id + trace_id on every line)`,
+    );
+    console.log(
+      `  collector API  POST ${collector.url}/v1/reports  ·  GET ${collector.url}/v1/models  (run: pnpm collector)`,
+    );
+    console.log(
+      `  dashboards     dashboards/ (Grafana, ClickHouse datasource) — docker compose up`,
+    );
     console.log(`demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
     for (const child of started.reverse()) await child.stop();

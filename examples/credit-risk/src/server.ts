@@ -9,7 +9,16 @@ import type { Logger, Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
 import { MODEL_NAME, MODEL_VERSION, scoreApplicant, type Applicant } from './model.js';
 
-const NUMERIC = ['age', 'income', 'debt_ratio', 'credit_history_years', 'open_accounts', 'late_payments', 'loan_amount', 'utilization'] as const;
+const NUMERIC = [
+  'age',
+  'income',
+  'debt_ratio',
+  'credit_history_years',
+  'open_accounts',
+  'late_payments',
+  'loan_amount',
+  'utilization',
+] as const;
 const CATEGORICAL = ['region', 'employment_type', 'loan_purpose'] as const;
 
 const applicantSchema = {
@@ -29,7 +38,10 @@ const labelsSchema = {
     type: 'object',
     required: ['predictionId', 'label'],
     additionalProperties: false,
-    properties: { predictionId: { type: 'string', minLength: 1, maxLength: 128 }, label: { enum: [0, 1] } },
+    properties: {
+      predictionId: { type: 'string', minLength: 1, maxLength: 128 },
+      label: { enum: [0, 1] },
+    },
   },
 } as const;
 
@@ -40,24 +52,35 @@ export async function buildService(
   const app = Fastify(fastifyOptions(monitor));
   await app.register(driftwatch, { monitor });
 
-  app.post<{ Body: Applicant }>('/predict', { schema: { body: applicantSchema } }, async (request) => {
-    const applicant = request.body;
-    const { score, prediction } = await monitor.span('predict', async () => scoreApplicant(applicant));
-    const predictionId = monitor.logPrediction({
-      model: MODEL_NAME,
-      modelVersion: MODEL_VERSION,
-      features: { ...applicant },
-      prediction,
-      score,
-    });
-    request.log.info({ predictionId, score }, 'scored applicant');
-    return { predictionId, score, prediction, model: MODEL_NAME, modelVersion: MODEL_VERSION };
-  });
+  app.post<{ Body: Applicant }>(
+    '/predict',
+    { schema: { body: applicantSchema } },
+    async (request) => {
+      const applicant = request.body;
+      const { score, prediction } = await monitor.span('predict', async () =>
+        scoreApplicant(applicant),
+      );
+      const predictionId = monitor.logPrediction({
+        model: MODEL_NAME,
+        modelVersion: MODEL_VERSION,
+        features: { ...applicant },
+        prediction,
+        score,
+      });
+      request.log.info({ predictionId, score }, 'scored applicant');
+      return { predictionId, score, prediction, model: MODEL_NAME, modelVersion: MODEL_VERSION };
+    },
+  );
 
-  app.post<{ Body: Array<{ predictionId: string; label: 0 | 1 }> }>('/labels', { schema: { body: labelsSchema } }, async (request, reply) => {
-    for (const { predictionId, label } of request.body) monitor.logLabel(predictionId, label, { model: MODEL_NAME });
-    return reply.code(202).send({ accepted: request.body.length });
-  });
+  app.post<{ Body: Array<{ predictionId: string; label: 0 | 1 }> }>(
+    '/labels',
+    { schema: { body: labelsSchema } },
+    async (request, reply) => {
+      for (const { predictionId, label } of request.body)
+        monitor.logLabel(predictionId, label, { model: MODEL_NAME });
+      return reply.code(202).send({ accepted: request.body.length });
+    },
+  );
 
   return app;
 }

@@ -8,7 +8,10 @@ import { buildService } from './server.js';
 
 const monitor = init({ serviceName: 'credit-risk-api', serviceVersion: '1.4.0' });
 const app = await buildService(monitor);
-const url = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });
+const url = await app.listen({
+  host: process.env.HOST ?? '127.0.0.1',
+  port: Number(process.env.PORT ?? 8080),
+});
 process.stdout.write(`${JSON.stringify({ event: 'listening', url })}\n`);
 
 let stopping = false;

@@ -6,16 +6,47 @@ export interface DemoSummary {
   modelVersion: string | null;
   reference: { fromMs: number; toMs: number; count: number };
   current: { fromMs: number; toMs: number; count: number };
-  features: Array<{ name: string; type: string; test: string; score: number; threshold: number; drifted: boolean }>;
-  prediction: { name: string; type: string; test: string; score: number; threshold: number; drifted: boolean } | null;
+  features: Array<{
+    name: string;
+    type: string;
+    test: string;
+    score: number;
+    threshold: number;
+    drifted: boolean;
+  }>;
+  prediction: {
+    name: string;
+    type: string;
+    test: string;
+    score: number;
+    threshold: number;
+    drifted: boolean;
+  } | null;
   dataset: ModelReport['dataset'];
   performance: {
-    reference: { auc: number | null; precision: number | null; recall: number | null; labelled: number };
-    current: { auc: number | null; precision: number | null; recall: number | null; labelled: number };
+    reference: {
+      auc: number | null;
+      precision: number | null;
+      recall: number | null;
+      labelled: number;
+    };
+    current: {
+      auc: number | null;
+      precision: number | null;
+      recall: number | null;
+      labelled: number;
+    };
   };
 }
 
-const column = (c: { name: string; type: string; test: string; score: number; threshold: number; drifted: boolean }) => ({
+const column = (c: {
+  name: string;
+  type: string;
+  test: string;
+  score: number;
+  threshold: number;
+  drifted: boolean;
+}) => ({
   name: c.name,
   type: c.type,
   test: c.test,
@@ -24,7 +55,12 @@ const column = (c: { name: string; type: string; test: string; score: number; th
   drifted: c.drifted,
 });
 
-const quality = (p: PerformanceResult) => ({ auc: p.auc, precision: p.precision, recall: p.recall, labelled: p.labelled });
+const quality = (p: PerformanceResult) => ({
+  auc: p.auc,
+  precision: p.precision,
+  recall: p.recall,
+  labelled: p.labelled,
+});
 
 export function toSummary(report: ModelReport): DemoSummary {
   return {
@@ -35,7 +71,10 @@ export function toSummary(report: ModelReport): DemoSummary {
     features: report.features.map(column),
     prediction: report.prediction ? column(report.prediction) : null,
     dataset: report.dataset,
-    performance: { reference: quality(report.performance.reference), current: quality(report.performance.current) },
+    performance: {
+      reference: quality(report.performance.reference),
+      current: quality(report.performance.current),
+    },
   };
 }
 
@@ -48,15 +87,29 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export function formatSummary(summary: DemoSummary): string {
-  const columns = [...summary.features, ...(summary.prediction ? [{ ...summary.prediction, name: `${summary.prediction.name} (prediction)` }] : [])];
+  const columns = [
+    ...summary.features,
+    ...(summary.prediction
+      ? [{ ...summary.prediction, name: `${summary.prediction.name} (prediction)` }]
+      : []),
+  ];
   const drift = table(
     ['feature', 'type', 'test', 'score', 'threshold', 'drifted'],
-    columns.map((c) => [c.name, c.type, c.test, fixed(c.score), String(c.threshold), c.drifted ? 'DRIFT' : 'no']),
+    columns.map((c) => [
+      c.name,
+      c.type,
+      c.test,
+      fixed(c.score),
+      String(c.threshold),
+      c.drifted ? 'DRIFT' : 'no',
+    ]),
   );
   const { reference, current } = summary.performance;
   const performance = table(
     ['metric', 'reference', 'current'],
-    (['auc', 'precision', 'recall'] as const).map((m) => [m, fixed(reference[m]), fixed(current[m])]).concat([['labelled', String(reference.labelled), String(current.labelled)]]),
+    (['auc', 'precision', 'recall'] as const)
+      .map((m) => [m, fixed(reference[m]), fixed(current[m])])
+      .concat([['labelled', String(reference.labelled), String(current.labelled)]]),
   );
   return [
     `Data drift — ${summary.model}: current window (${summary.current.count} predictions) vs reference (${summary.reference.count})`,

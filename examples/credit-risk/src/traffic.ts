@@ -10,8 +10,13 @@ export interface PhaseResult {
 }
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 
@@ -19,7 +24,13 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
  * Sends `count` scoring requests for one period, then (late, after all predictions) the
  * ground truth for each through `POST /labels`. The window covers the predictions' times.
  */
-export async function runPhase(serviceUrl: string, period: Period, count: number, seed: number, concurrency = 16): Promise<PhaseResult> {
+export async function runPhase(
+  serviceUrl: string,
+  period: Period,
+  count: number,
+  seed: number,
+  concurrency = 16,
+): Promise<PhaseResult> {
   const random = createRandom(seed);
   const outcomes: Array<{ predictionId: string; label: 0 | 1 }> = [];
   const fromMs = Date.now();
@@ -29,12 +40,15 @@ export async function runPhase(serviceUrl: string, period: Period, count: number
       next++;
       const applicant = generateApplicant(random, period);
       const label = trueOutcome(random, applicant, period);
-      const answer = (await postJson(`${serviceUrl}/predict`, applicant)) as { predictionId: string };
+      const answer = (await postJson(`${serviceUrl}/predict`, applicant)) as {
+        predictionId: string;
+      };
       outcomes.push({ predictionId: answer.predictionId, label });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const toMs = Date.now() + 1;
-  for (let i = 0; i < outcomes.length; i += 1000) await postJson(`${serviceUrl}/labels`, outcomes.slice(i, i + 1000));
+  for (let i = 0; i < outcomes.length; i += 1000)
+    await postJson(`${serviceUrl}/labels`, outcomes.slice(i, i + 1000));
   return { period, fromMs, toMs, predictions: count, labels: outcomes.length };
 }

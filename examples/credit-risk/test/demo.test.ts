@@ -21,11 +21,19 @@ describe('embedded demo', () => {
 
   it('flags exactly the shifted features and shows the quality drop, twice in a row', async () => {
     for (const attempt of [1, 2]) {
-      const { stdout } = await run(process.execPath, [demoScript], { env: { ...process.env, DRIFTWATCH_DEMO_DIR: dir }, timeout: 170_000 });
+      const { stdout } = await run(process.execPath, [demoScript], {
+        env: { ...process.env, DRIFTWATCH_DEMO_DIR: dir },
+        timeout: 170_000,
+      });
       expect(stdout).toContain('Data drift — credit-risk');
-      const summary = JSON.parse(readFileSync(join(dir, 'demo-summary.json'), 'utf8')) as DemoSummary;
+      const summary = JSON.parse(
+        readFileSync(join(dir, 'demo-summary.json'), 'utf8'),
+      ) as DemoSummary;
       expect(summary.features).toHaveLength(11);
-      const drifted = summary.features.filter((f) => f.drifted).map((f) => f.name).sort();
+      const drifted = summary.features
+        .filter((f) => f.drifted)
+        .map((f) => f.name)
+        .sort();
       expect(drifted, `attempt ${attempt}`).toEqual([...SHIFTED_FEATURES].sort());
       for (const feature of summary.features) {
         expect(['wasserstein', 'jensenshannon']).toContain(feature.test);
@@ -33,7 +41,9 @@ describe('embedded demo', () => {
       }
       expect(summary.performance.reference.labelled).toBe(2000);
       expect(summary.performance.current.labelled).toBe(2000);
-      expect(summary.performance.current.auc!).toBeLessThan(summary.performance.reference.auc! - 0.1);
+      expect(summary.performance.current.auc!).toBeLessThan(
+        summary.performance.reference.auc! - 0.1,
+      );
     }
   }, 360_000);
 });

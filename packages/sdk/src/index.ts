@@ -17,7 +17,12 @@ export type { LabelInput, LabelValue, PredictionInput } from './predictions/pred
 export type { ActiveContext, RequestStore } from './context/request-context.js';
 export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './context/request-id.js';
 export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
-export type { HttpInstrumentation, IncomingRequestInfo, RequestEnd, RequestHandle } from './http/request-instrumentation.js';
+export type {
+  HttpInstrumentation,
+  IncomingRequestInfo,
+  RequestEnd,
+  RequestHandle,
+} from './http/request-instrumentation.js';
 export type { ReadinessCheck, ReadinessReport } from './readiness.js';
 export type { PipelineStats, DropReason } from './pipeline/drop-reasons.js';
 export { DROP_REASONS } from './pipeline/drop-reasons.js';
@@ -27,5 +32,9 @@ export type { HttpTransportConfig } from './transport/http-transport.js';
 export { createMemoryTransport } from './transport/memory-transport.js';
 export type { MemoryTransport } from './transport/memory-transport.js';
 export { resolveKafkaOptions } from './transport/kafka-options.js';
-export type { KafkaTransportOptions, ResolvedKafkaOptions, KafkaSignal } from './transport/kafka-options.js';
+export type {
+  KafkaTransportOptions,
+  ResolvedKafkaOptions,
+  KafkaSignal,
+} from './transport/kafka-options.js';
 export type { Logger } from 'pino';

@@ -12,7 +12,11 @@ import { createLogger } from './logs/logger.js';
 import { GpuMonitor } from './metrics/gpu-monitor.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { startRuntimeMetrics } from './metrics/runtime-metrics.js';
-import { createSdkMeters, registerGpuMetrics, registerHealthMetrics } from './metrics/sdk-meters.js';
+import {
+  createSdkMeters,
+  registerGpuMetrics,
+  registerHealthMetrics,
+} from './metrics/sdk-meters.js';
 import { createMonitor, type Monitor } from './monitor.js';
 import type { Env } from './options-parse.js';
 import { resolveOptions, type DriftwatchOptions } from './options.js';
@@ -53,21 +57,36 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const logger = createLogger({
     level: options.logs.level,
     redact: options.logs.redact,
-    base: { 'service.name': options.serviceName, 'service.version': options.serviceVersion, environment: options.environment },
+    base: {
+      'service.name': options.serviceName,
+      'service.version': options.serviceVersion,
+      environment: options.environment,
+    },
     destination: options.logs.destination,
     storage,
-    onLine: options.logs.export ? (line) => pipeline.enqueue('logs', line, line.length + 64) : undefined,
+    onLine: options.logs.export
+      ? (line) => pipeline.enqueue('logs', line, line.length + 64)
+      : undefined,
   });
   const tracing = createTracing({ ...options.traces, resource, pipeline });
 
   const meters = options.metrics.enabled
-    ? createSdkMeters({ resource, exportIntervalMs: options.metrics.exportIntervalMs, pipeline, exportThroughTransport: true })
+    ? createSdkMeters({
+        resource,
+        exportIntervalMs: options.metrics.exportIntervalMs,
+        pipeline,
+        exportThroughTransport: true,
+      })
     : undefined;
   const meter = meters?.meter ?? createNoopMeter();
   const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter) : undefined;
   let gpu: GpuMonitor | undefined;
   if (meters && options.metrics.gpu.enabled) {
-    gpu = new GpuMonitor({ command: options.metrics.gpu.command, intervalMs: options.metrics.gpu.intervalMs, diagnostics });
+    gpu = new GpuMonitor({
+      command: options.metrics.gpu.command,
+      intervalMs: options.metrics.gpu.intervalMs,
+      diagnostics,
+    });
     registerGpuMetrics(meter, gpu);
     gpu.start();
   }

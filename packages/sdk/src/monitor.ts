@@ -1,13 +1,25 @@
 /** The object `init()` returns: the host's logger, spans, prediction samples, health and shutdown. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
 import type { ResolvedOptions } from './options.js';
 import type { PipelineStats } from './pipeline/drop-reasons.js';
 import type { ExportPipeline } from './pipeline/export-pipeline.js';
-import type { LabelInput, LabelValue, PredictionInput, PredictionRecorder } from './predictions/prediction-recorder.js';
+import type {
+  LabelInput,
+  LabelValue,
+  PredictionInput,
+  PredictionRecorder,
+} from './predictions/prediction-recorder.js';
 import type { Readiness, ReadinessCheck, ReadinessReport } from './readiness.js';
 import type { Transport } from './transport/transport.js';
 
@@ -83,7 +95,10 @@ export function createMonitor(parts: MonitorParts): Monitor {
       const context = parent ? trace.setSpan(ROOT_CONTEXT, parent.span) : ROOT_CONTEXT;
       const span = tracer.startSpan(name, attributes ? { attributes } : {}, context);
       const fail = (error: unknown): void => {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
         if (error instanceof Error) span.recordException(error);
         span.end();
       };

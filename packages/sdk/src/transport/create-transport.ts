@@ -8,7 +8,10 @@ import { createMemoryTransport } from './memory-transport.js';
 import type { Transport } from './transport.js';
 
 /** The transport now, or a promise of it (Kafka). Kafka options are validated synchronously. */
-export function createTransport(resolved: ResolvedTransport, env: Env): Transport | Promise<Transport> {
+export function createTransport(
+  resolved: ResolvedTransport,
+  env: Env,
+): Transport | Promise<Transport> {
   switch (resolved.type) {
     case 'custom':
       return resolved.transport;
@@ -21,7 +24,12 @@ export function createTransport(resolved: ResolvedTransport, env: Env): Transpor
       return import('./kafka-transport.js').then(
         (module) => module.createKafkaTransport(options),
         (error: unknown) => {
-          throw new SdkError(SdkErrorCodes.TRANSPORT_UNAVAILABLE, `kafka transport failed to load: ${String(error)}`, {}, { cause: error });
+          throw new SdkError(
+            SdkErrorCodes.TRANSPORT_UNAVAILABLE,
+            `kafka transport failed to load: ${String(error)}`,
+            {},
+            { cause: error },
+          );
         },
       );
     }

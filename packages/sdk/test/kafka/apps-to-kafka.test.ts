@@ -6,11 +6,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type {
+  LabelEvent,
+  LogRecord,
+  MetricPoint,
+  PredictionEvent,
+  SpanRecord,
+} from '@driftwatch/schema';
 import { init, type Monitor } from '@driftwatch/sdk';
 import {
   buildFastifyApp,
+  type FastifyApp,
   kafkaMonitorOptions,
   lineSink,
   startExpressApp,
@@ -49,11 +55,16 @@ interface AppRun {
 
 let mokapi: Mokapi | undefined;
 let reader: TopicReader | undefined;
-let fastify: FastifyInstance | undefined;
+let fastify: FastifyApp | undefined;
 let expressApp: ExpressApp | undefined;
 const runs = new Map<AppName, AppRun>();
 
-async function post(run: AppRun, path: string, body: unknown, headers: Record<string, string> = {}) {
+async function post(
+  run: AppRun,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${run.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -74,35 +85,73 @@ async function drive(app: AppName, run: AppRun): Promise<void> {
     { model: 'fraud', seq: 1 },
   ];
   for (const [index, { model, seq }] of plan.entries()) {
-    const features: Features = { income: 40_000 + 5_000 * index, seq, region: index % 2 ? 'eu' : 'us', employed: index % 3 !== 0, debt: index === 2 ? null : 100 * index };
+    const features: Features = {
+      income: 40_000 + 5_000 * index,
+      seq,
+      region: index % 2 ? 'eu' : 'us',
+      employed: index % 3 !== 0,
+      debt: index === 2 ? null : 100 * index,
+    };
     const requestId = `${app}-req-${index}`;
-    const { requestId: echoed, body } = await post(run, `/predict/${model}`, { features }, { 'x-request-id': requestId });
+    const { requestId: echoed, body } = await post(
+      run,
+      `/predict/${model}`,
+      { features },
+      { 'x-request-id': requestId },
+    );
     expect(echoed).toBe(requestId);
     run.predictions.push({ requestId, model, seq, features, answer: body as PredictAnswer });
   }
   // An incoming W3C trace and no x-request-id: the SDK continues the trace and makes an id.
-  const traceparent = { traceId: 'aa'.repeat(8) + (app === 'fastify' ? '01' : '02').repeat(8), parentSpanId: 'b1'.repeat(8) };
+  const traceparent = {
+    traceId: 'aa'.repeat(8) + (app === 'fastify' ? '01' : '02').repeat(8),
+    parentSpanId: 'b1'.repeat(8),
+  };
   const features: Features = { income: 90_000, seq: 6, region: 'eu', employed: true, debt: 0 };
-  const { requestId, body } = await post(run, '/predict/risk', { features }, {
-    traceparent: `00-${traceparent.traceId}-${traceparent.parentSpanId}-01`,
-  });
+  const { requestId, body } = await post(
+    run,
+    '/predict/risk',
+    { features },
+    {
+      traceparent: `00-${traceparent.traceId}-${traceparent.parentSpanId}-01`,
+    },
+  );
   expect(requestId).toMatch(/^[\w-]{8,}$/);
-  run.predictions.push({ requestId, model: 'risk', seq: 6, features, answer: body as PredictAnswer, traceparent });
+  run.predictions.push({
+    requestId,
+    model: 'risk',
+    seq: 6,
+    features,
+    answer: body as PredictAnswer,
+    traceparent,
+  });
 
   for (const [index, sent] of run.predictions.slice(0, 3).entries()) {
     const label = index % 2;
-    const { requestId: labelRequestId } = await post(run, '/label', { predictionId: sent.answer.predictionId, model: sent.model, label });
-    run.labels.push({ predictionId: sent.answer.predictionId, model: sent.model, label, requestId: labelRequestId });
+    const { requestId: labelRequestId } = await post(run, '/label', {
+      predictionId: sent.answer.predictionId,
+      model: sent.model,
+      label,
+    });
+    run.labels.push({
+      predictionId: sent.answer.predictionId,
+      model: sent.model,
+      label,
+      requestId: labelRequestId,
+    });
   }
 }
 
-const valueOf = <T>(record: ConsumedRecord) => record.value as unknown as T;
 function resourceService(record: ConsumedRecord): unknown {
   return (record.value.resource as Record<string, string> | undefined)?.['service.name'];
 }
-function recordsOf<T>(signal: (typeof TOPIC_SIGNALS)[number], app: AppName): Array<ConsumedRecord<T>> {
+function recordsOf<T>(
+  signal: (typeof TOPIC_SIGNALS)[number],
+  app: AppName,
+): Array<ConsumedRecord<T>> {
   const all = reader?.of<T>(topics[signal]) ?? [];
-  if (signal === 'predictions') return all.filter((r) => (r.value as { serviceName?: string }).serviceName === serviceOf(app));
+  if (signal === 'predictions')
+    return all.filter((r) => (r.value as { serviceName?: string }).serviceName === serviceOf(app));
   if (signal === 'labels') {
     const ids = new Set(runs.get(app)?.labels.map((l) => l.predictionId));
     return all.filter((r) => ids.has((r.value as { predictionId: string }).predictionId));
@@ -120,12 +169,16 @@ function complete(app: AppName): boolean {
     recordsOf('labels', app).length >= run.labels.length &&
     spans.filter((s) => s.value.kind === 'SERVER').length >= run.requests &&
     logs.filter((l) => l.value.body === 'request completed').length >= run.requests &&
-    recordsOf<MetricPoint>('metrics', app).some((m) => m.value.name === 'http.server.request.duration')
+    recordsOf<MetricPoint>('metrics', app).some(
+      (m) => m.value.name === 'http.server.request.duration',
+    )
   );
 }
 
 beforeAll(async () => {
-  mokapi = await startMokapi({ topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })) });
+  mokapi = await startMokapi({
+    topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })),
+  });
   for (const app of APPS) {
     const logLines: string[] = [];
     const diagnostics: string[] = [];
@@ -144,7 +197,15 @@ beforeAll(async () => {
       expressApp = await startExpressApp(monitor);
       url = expressApp.url;
     }
-    runs.set(app, { monitor, url, logLines, diagnostics, predictions: [], labels: [], requests: 0 });
+    runs.set(app, {
+      monitor,
+      url,
+      logLines,
+      diagnostics,
+      predictions: [],
+      labels: [],
+      requests: 0,
+    });
   }
   for (const app of APPS) await drive(app, runs.get(app) as AppRun);
 
@@ -153,18 +214,29 @@ beforeAll(async () => {
     await Promise.all([...runs.values()].map((run) => run.monitor.flush()));
   };
   await flushAll();
-  await reader.until(() => APPS.every(complete), 45_000, flushAll).catch((error: unknown) => {
-    // What the SDK itself saw helps more than the counts alone.
-    for (const [app, run] of runs) console.error(app, JSON.stringify(run.monitor.stats), run.diagnostics.slice(0, 3).join(''));
-    if (mokapi) console.error(readFileSync(mokapi.logFile, 'utf8').split('\n').filter((l) => l.includes('level=error')).slice(0, 6).join('\n'));
-    throw error;
-  });
+  await reader
+    .until(() => APPS.every(complete), 45_000, flushAll)
+    .catch((error: unknown) => {
+      // What the SDK itself saw helps more than the counts alone.
+      for (const [app, run] of runs)
+        console.error(app, JSON.stringify(run.monitor.stats), run.diagnostics.slice(0, 3).join(''));
+      if (mokapi)
+        console.error(
+          readFileSync(mokapi.logFile, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('level=error'))
+            .slice(0, 6)
+            .join('\n'),
+        );
+      throw error;
+    });
 }, 90_000);
 
 afterAll(async () => {
   await fastify?.close().catch(() => undefined);
   await expressApp?.close().catch(() => undefined);
-  for (const run of runs.values()) await run.monitor.shutdown({ timeoutMs: 2000 }).catch(() => undefined);
+  for (const run of runs.values())
+    await run.monitor.shutdown({ timeoutMs: 2000 }).catch(() => undefined);
   await reader?.close().catch(() => undefined);
   await mokapi?.stop();
 }, 30_000);
@@ -179,7 +251,9 @@ describe.each(APPS)('%s app → Kafka', (app) => {
     'telemetry.sdk.name': '@driftwatch/sdk',
   };
   const completedLog = (requestId: string) =>
-    recordsOf<LogRecord>('logs', app).find((r) => r.value.body === 'request completed' && r.value.attributes?.request_id === requestId);
+    recordsOf<LogRecord>('logs', app).find(
+      (r) => r.value.body === 'request completed' && r.value.attributes?.request_id === requestId,
+    );
 
   it('delivered everything without drops or export errors', () => {
     const { stats } = run().monitor;
@@ -193,7 +267,11 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       const records = recordsOf(signal, app);
       expect(records.length, signal).toBeGreaterThan(0);
       for (const record of records) {
-        expect(record.headers).toEqual({ 'dw-schema-version': '1', 'dw-signal': signal, 'content-type': 'application/json' });
+        expect(record.headers).toEqual({
+          'dw-schema-version': '1',
+          'dw-signal': signal,
+          'content-type': 'application/json',
+        });
       }
     }
   });
@@ -223,7 +301,12 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       const completed = completedLog(sent.requestId);
       expect(completed?.value.traceId).toBe(traceId);
       const predictSpan = spans.find((s) => s.value.spanId === spanId);
-      expect(predictSpan?.value).toMatchObject({ name: 'predict', kind: 'INTERNAL', traceId, parentSpanId: completed?.value.spanId });
+      expect(predictSpan?.value).toMatchObject({
+        name: 'predict',
+        kind: 'INTERNAL',
+        traceId,
+        parentSpanId: completed?.value.spanId,
+      });
       expect(predictSpan?.value.attributes).toEqual({ 'driftwatch.model': sent.model });
       if (sent.traceparent) expect(traceId).toBe(sent.traceparent.traceId);
     }
@@ -231,10 +314,16 @@ describe.each(APPS)('%s app → Kafka', (app) => {
 
   it("keeps each model's predictions on one partition, in the order they were made", () => {
     for (const model of ['risk', 'fraud']) {
-      const records = recordsOf<PredictionEvent>('predictions', app).filter((r) => r.value.model === model);
+      const records = recordsOf<PredictionEvent>('predictions', app).filter(
+        (r) => r.value.model === model,
+      );
       expect(new Set(records.map((r) => r.partition)).size).toBe(1);
-      const bySeq = [...records].sort((a, b) => a.offset - b.offset).map((r) => r.value.features.seq);
-      const expected = run().predictions.filter((p) => p.model === model).map((p) => p.seq);
+      const bySeq = [...records]
+        .sort((a, b) => a.offset - b.offset)
+        .map((r) => r.value.features.seq);
+      const expected = run()
+        .predictions.filter((p) => p.model === model)
+        .map((p) => p.seq);
       expect(bySeq).toEqual(expected);
     }
   });
@@ -247,9 +336,15 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       const record = records.find((r) => r.value.predictionId === sent.predictionId);
       expect(record?.key).toBe(sent.model);
       const { timeUnixMs, ...rest } = record?.value ?? ({} as LabelEvent);
-      expect(rest).toEqual({ predictionId: sent.predictionId, model: sent.model, label: sent.label });
+      expect(rest).toEqual({
+        predictionId: sent.predictionId,
+        model: sent.model,
+        label: sent.label,
+      });
       expect(Math.abs(timeUnixMs - Date.now())).toBeLessThan(120_000);
-      expect(record?.partition).toBe(predictions.find((p) => p.value.model === sent.model)?.partition);
+      expect(record?.partition).toBe(
+        predictions.find((p) => p.value.model === sent.model)?.partition,
+      );
     }
   });
 
@@ -258,7 +353,9 @@ describe.each(APPS)('%s app → Kafka', (app) => {
     for (const span of spans) {
       expect(span.key).toBe(span.value.traceId);
       expect(span.value.resource).toEqual(resource);
-      expect(BigInt(span.value.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(span.value.startTimeUnixNano));
+      expect(BigInt(span.value.endTimeUnixNano)).toBeGreaterThanOrEqual(
+        BigInt(span.value.startTimeUnixNano),
+      );
     }
     const server = spans.filter((s) => s.value.kind === 'SERVER');
     expect(server).toHaveLength(run().requests);
@@ -281,7 +378,9 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       }
     }
     const labelSpans = server.filter((s) => s.value.name === 'POST /label');
-    expect(labelSpans.map((s) => s.value.attributes?.['http.response.status_code'])).toEqual(run().labels.map(() => 204));
+    expect(labelSpans.map((s) => s.value.attributes?.['http.response.status_code'])).toEqual(
+      run().labels.map(() => 204),
+    );
   });
 
   it('logs: every line the app wrote is exported as an OTel log record with request_id and trace_id', () => {
@@ -296,10 +395,17 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       expect(lines.map((r) => r.value.body).sort()).toEqual(['request completed', 'scoring']);
       const completed = completedLog(sent.requestId);
       for (const line of lines) {
-        expect(line.value).toMatchObject({ severityNumber: 9, severityText: 'INFO', traceId: completed?.value.traceId, spanId: completed?.value.spanId });
+        expect(line.value).toMatchObject({
+          severityNumber: 9,
+          severityText: 'INFO',
+          traceId: completed?.value.traceId,
+          spanId: completed?.value.spanId,
+        });
         expect(line.value.timeUnixNano).toMatch(/^\d{19}$/);
       }
-      expect(lines.find((r) => r.value.body === 'scoring')?.value.attributes?.model).toBe(sent.model);
+      expect(lines.find((r) => r.value.body === 'scoring')?.value.attributes?.model).toBe(
+        sent.model,
+      );
       expect(completed?.value.attributes).toMatchObject({
         'req.method': 'POST',
         'req.url': `/predict/${sent.model}`,
@@ -322,28 +428,44 @@ describe.each(APPS)('%s app → Kafka', (app) => {
         .filter((p) => p.name === name && match(p))
         .sort((a, b) => (BigInt(a.timeUnixNano) < BigInt(b.timeUnixNano) ? -1 : 1))
         .at(-1);
-    const predictDuration = latest('http.server.request.duration', (p) => p.attributes?.['http.route'] === '/predict/:model');
+    const predictDuration = latest(
+      'http.server.request.duration',
+      (p) => p.attributes?.['http.route'] === '/predict/:model',
+    );
     expect(predictDuration).toMatchObject({
       type: 'histogram',
       unit: 's',
       count: run().predictions.length,
-      attributes: { 'http.request.method': 'POST', 'http.response.status_code': 200, 'http.route': '/predict/:model' },
+      attributes: {
+        'http.request.method': 'POST',
+        'http.response.status_code': 200,
+        'http.route': '/predict/:model',
+      },
     });
     if (predictDuration?.type === 'histogram') {
-      expect(predictDuration.bucketCounts.reduce((a, b) => a + b, 0)).toBe(run().predictions.length);
+      expect(predictDuration.bucketCounts.reduce((a, b) => a + b, 0)).toBe(
+        run().predictions.length,
+      );
       expect(predictDuration.explicitBounds[0]).toBe(0.005);
     }
     for (const model of ['risk', 'fraud']) {
       const count = run().predictions.filter((p) => p.model === model).length;
-      expect(latest('driftwatch.model.predictions', (p) => p.attributes?.model === model)).toMatchObject({
+      expect(
+        latest('driftwatch.model.predictions', (p) => p.attributes?.model === model),
+      ).toMatchObject({
         type: 'sum',
         monotonic: true,
         value: count,
         attributes: { model, model_version: '7' },
       });
-      expect(latest('driftwatch.model.score', (p) => p.attributes?.model === model)).toMatchObject({ type: 'histogram', count });
+      expect(latest('driftwatch.model.score', (p) => p.attributes?.model === model)).toMatchObject({
+        type: 'histogram',
+        count,
+      });
     }
-    expect(latest('driftwatch_sdk_dropped', (p) => p.attributes?.reason === 'queue_full')).toMatchObject({ type: 'sum', value: 0 });
+    expect(
+      latest('driftwatch_sdk_dropped', (p) => p.attributes?.reason === 'queue_full'),
+    ).toMatchObject({ type: 'sum', value: 0 });
   });
 
   it('/health and /readiness report the Kafka transport as connected', async () => {

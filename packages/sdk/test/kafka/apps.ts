@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { DriftwatchOptions, Monitor } from '@driftwatch/sdk';
 import express from 'express';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import { driftwatch as fastifyDriftwatch, fastifyOptions } from '../../../fastify/dist/index.js';
 import { driftwatch as expressDriftwatch, healthRoutes } from '../../../express/dist/index.js';
 
@@ -35,7 +35,10 @@ export type TopicSignal = (typeof TOPIC_SIGNALS)[number];
 /** One topic per signal with a name unique to this run: `dw-<tag>-<random>.<signal>`. */
 export function uniqueTopics(tag: string): Record<TopicSignal, string> {
   const run = `dw-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  return Object.fromEntries(TOPIC_SIGNALS.map((signal) => [signal, `${run}.${signal}`])) as Record<TopicSignal, string>;
+  return Object.fromEntries(TOPIC_SIGNALS.map((signal) => [signal, `${run}.${signal}`])) as Record<
+    TopicSignal,
+    string
+  >;
 }
 
 /** A pino destination that keeps the lines (so tests can compare them with what Kafka got). */
@@ -94,7 +97,7 @@ function predict(monitor: Monitor, model: string, features: Features): Promise<P
   );
 }
 
-export async function buildFastifyApp(monitor: Monitor): Promise<FastifyInstance> {
+export async function buildFastifyApp(monitor: Monitor) {
   const app = Fastify(fastifyOptions(monitor));
   await app.register(fastifyDriftwatch, { monitor });
   app.post<{ Params: { model: string }; Body: PredictBody }>('/predict/:model', async (request) => {
@@ -102,12 +105,16 @@ export async function buildFastifyApp(monitor: Monitor): Promise<FastifyInstance
     return predict(app.driftwatch, request.params.model, request.body.features);
   });
   app.post<{ Body: LabelBody }>('/label', async (request, reply) => {
-    app.driftwatch.logLabel(request.body.predictionId, request.body.label, { model: request.body.model });
+    app.driftwatch.logLabel(request.body.predictionId, request.body.label, {
+      model: request.body.model,
+    });
     return reply.code(204).send();
   });
   await app.ready();
   return app;
 }
+
+export type FastifyApp = Awaited<ReturnType<typeof buildFastifyApp>>;
 
 export interface ExpressApp {
   readonly url: string;

@@ -7,10 +7,17 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import type { PredictionEvent } from '@driftwatch/schema';
 import { init, type Monitor } from '@driftwatch/sdk';
-import { buildFastifyApp, kafkaMonitorOptions, lineSink, TOPIC_SIGNALS, uniqueTopics, type PredictAnswer } from './apps.js';
+import {
+  buildFastifyApp,
+  type FastifyApp,
+  kafkaMonitorOptions,
+  lineSink,
+  TOPIC_SIGNALS,
+  uniqueTopics,
+  type PredictAnswer,
+} from './apps.js';
 import { readTopics, type TopicReader } from './consume.js';
 import { startMokapi, type Mokapi } from './mokapi.js';
 
@@ -36,7 +43,7 @@ interface Sample {
 
 let mokapi: Mokapi | undefined;
 let monitor: Monitor | undefined;
-let app: FastifyInstance | undefined;
+let app: FastifyApp | undefined;
 let reader: TopicReader | undefined;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
@@ -46,7 +53,9 @@ const diagnostics: string[] = [];
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  mokapi = await startMokapi({ topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })) });
+  mokapi = await startMokapi({
+    topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })),
+  });
   const base = kafkaMonitorOptions('outage-svc', mokapi.brokers, topics);
   monitor = init(
     {
@@ -60,7 +69,13 @@ beforeAll(async () => {
       },
       queue: { maxItems: QUEUE_MAX_ITEMS },
       retry: { initialBackoffMs: 100, maxBackoffMs: 1000, deadlineMs: 5000 },
-      metrics: { serve: true, host: '127.0.0.1', port: 0, exportIntervalMs: 1000, gpu: { enabled: false } },
+      metrics: {
+        serve: true,
+        host: '127.0.0.1',
+        port: 0,
+        exportIntervalMs: 1000,
+        gpu: { enabled: false },
+      },
       logs: { destination: { write: () => undefined } },
       diagnostics: { destination: lineSink(diagnostics) },
     },
@@ -98,109 +113,118 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 };
 
-it(
-  'keeps serving through a 30 s broker outage, bounded and counted, and delivers again after restart',
-  async () => {
-    if (!mokapi || !monitor || !app) throw new Error('setup failed');
-    const broker = mokapi;
-    const service = app;
-    const samples: Sample[] = [];
-    let phase: Phase = 'before';
-    let running = true;
-    let seq = 0;
+it('keeps serving through a 30 s broker outage, bounded and counted, and delivers again after restart', async () => {
+  if (!mokapi || !monitor || !app) throw new Error('setup failed');
+  const broker = mokapi;
+  const service = app;
+  const samples: Sample[] = [];
+  let phase: Phase = 'before';
+  let running = true;
+  let seq = 0;
 
-    // Steady load: one request every ~20 ms, each logging a line, two spans and a prediction.
-    const load = (async () => {
-      while (running) {
-        const current = phase;
-        const started = performance.now();
-        try {
-          const response = await service.inject({
-            method: 'POST',
-            url: '/predict/risk',
-            payload: { features: { income: 50_000, seq: seq++, phase: current } },
-          });
-          const latencyMs = performance.now() - started;
-          const body = response.statusCode === 200 ? (response.json() as PredictAnswer) : undefined;
-          samples.push({ phase: current, latencyMs, status: response.statusCode, predictionId: body?.predictionId });
-        } catch {
-          samples.push({ phase: current, latencyMs: performance.now() - started, status: 0 });
-        }
-        await sleep(20);
+  // Steady load: one request every ~20 ms, each logging a line, two spans and a prediction.
+  const load = (async () => {
+    while (running) {
+      const current = phase;
+      const started = performance.now();
+      try {
+        const response = await service.inject({
+          method: 'POST',
+          url: '/predict/risk',
+          payload: { features: { income: 50_000, seq: seq++, phase: current } },
+        });
+        const latencyMs = performance.now() - started;
+        const body = response.statusCode === 200 ? (response.json() as PredictAnswer) : undefined;
+        samples.push({
+          phase: current,
+          latencyMs,
+          status: response.statusCode,
+          predictionId: body?.predictionId,
+        });
+      } catch {
+        samples.push({ phase: current, latencyMs: performance.now() - started, status: 0 });
       }
-    })();
-
-    await sleep(4000);
-    expect(monitor.stats.sentItems).toBeGreaterThan(0);
-    expect((await monitor.readiness()).ready).toBe(true);
-
-    // Outage: the broker process dies; queues, heap and drop counters are watched meanwhile.
-    await broker.kill();
-    phase = 'outage';
-    const outageStarted = Date.now();
-    await sleep(5000);
-    const heapEarly = heapAfterGc();
-    let maxQueued = 0;
-    while (Date.now() - outageStarted < OUTAGE_MS) {
-      const queued = series(await scrape(), 'driftwatch_sdk_queue_items', 'signal');
-      expect(queued.size).toBe(TOPIC_SIGNALS.length);
-      maxQueued = Math.max(maxQueued, ...queued.values());
-      await sleep(1000);
+      await sleep(20);
     }
-    const heapLate = heapAfterGc();
-    expect((await monitor.readiness()).ready).toBe(false);
-    const droppedDuringOutage = { ...monitor.stats.dropped };
-    const droppedTotal = series(await scrape(), 'driftwatch_sdk_dropped_total', 'reason');
+  })();
 
-    // The broker comes back (empty) on the same port; wait until the transport reconnects.
-    phase = 'restarting';
-    await broker.start();
-    const restartDeadline = Date.now() + 20_000;
-    while (!(await monitor.readiness()).ready) {
-      if (Date.now() > restartDeadline) throw new Error('transport did not become ready after restart');
-      await sleep(200);
-    }
-    phase = 'recovered';
-    await sleep(5000);
-    running = false;
-    await load;
-    await monitor.flush();
+  await sleep(4000);
+  expect(monitor.stats.sentItems).toBeGreaterThan(0);
+  expect((await monitor.readiness()).ready).toBe(true);
 
-    // Every request succeeded, at sane latency, in every phase.
-    const failed = samples.filter((s) => s.status !== 200);
-    expect(failed).toEqual([]);
-    const during = samples.filter((s) => s.phase === 'outage').map((s) => s.latencyMs);
-    const before = samples.filter((s) => s.phase === 'before').map((s) => s.latencyMs);
-    expect(during.length).toBeGreaterThan(200);
-    const p99 = percentile(during, 99);
-    console.info(
-      `outage: ${samples.length} requests; p50/p99 before ${percentile(before, 50).toFixed(2)}/${percentile(before, 99).toFixed(2)} ms, ` +
-        `during ${percentile(during, 50).toFixed(2)}/${p99.toFixed(2)} ms; heap ${(heapEarly / 1e6).toFixed(1)} → ${(heapLate / 1e6).toFixed(1)} MB; ` +
-        `max queued ${maxQueued}; dropped ${JSON.stringify(droppedDuringOutage)}`,
-    );
-    expect(p99).toBeLessThan(500);
+  // Outage: the broker process dies; queues, heap and drop counters are watched meanwhile.
+  await broker.kill();
+  phase = 'outage';
+  const outageStarted = Date.now();
+  await sleep(5000);
+  const heapEarly = heapAfterGc();
+  let maxQueued = 0;
+  while (Date.now() - outageStarted < OUTAGE_MS) {
+    const queued = series(await scrape(), 'driftwatch_sdk_queue_items', 'signal');
+    expect(queued.size).toBe(TOPIC_SIGNALS.length);
+    maxQueued = Math.max(maxQueued, ...queued.values());
+    await sleep(1000);
+  }
+  const heapLate = heapAfterGc();
+  expect((await monitor.readiness()).ready).toBe(false);
+  const droppedDuringOutage = { ...monitor.stats.dropped };
+  const droppedTotal = series(await scrape(), 'driftwatch_sdk_dropped_total', 'reason');
 
-    // Memory stayed bounded: queues at their limit at most, no heap growth while items were dropped.
-    expect(maxQueued).toBeLessThanOrEqual(QUEUE_MAX_ITEMS);
-    expect(heapLate - heapEarly).toBeLessThan(32 * 1024 * 1024);
+  // The broker comes back (empty) on the same port; wait until the transport reconnects.
+  phase = 'restarting';
+  await broker.start();
+  const restartDeadline = Date.now() + 20_000;
+  while (!(await monitor.readiness()).ready) {
+    if (Date.now() > restartDeadline)
+      throw new Error('transport did not become ready after restart');
+    await sleep(200);
+  }
+  phase = 'recovered';
+  await sleep(5000);
+  running = false;
+  await load;
+  await monitor.flush();
 
-    // Drops were counted, in the stats and on the metrics endpoint.
-    const droppedCount = droppedDuringOutage.queue_full + droppedDuringOutage.retry_exhausted;
-    expect(droppedCount).toBeGreaterThan(0);
-    expect(droppedTotal.get('queue_full')).toBeGreaterThan(0);
-    expect(droppedTotal.get('queue_full')).toBeLessThanOrEqual(monitor.stats.dropped.queue_full);
-    expect(droppedDuringOutage.send_failed + droppedDuringOutage.invalid).toBe(0);
-    expect(monitor.stats.exportErrors).toBeGreaterThan(0);
+  // Every request succeeded, at sane latency, in every phase.
+  const failed = samples.filter((s) => s.status !== 200);
+  expect(failed).toEqual([]);
+  const during = samples.filter((s) => s.phase === 'outage').map((s) => s.latencyMs);
+  const before = samples.filter((s) => s.phase === 'before').map((s) => s.latencyMs);
+  expect(during.length).toBeGreaterThan(200);
+  const p99 = percentile(during, 99);
+  console.info(
+    `outage: ${samples.length} requests; p50/p99 before ${percentile(before, 50).toFixed(2)}/${percentile(before, 99).toFixed(2)} ms, ` +
+      `during ${percentile(during, 50).toFixed(2)}/${p99.toFixed(2)} ms; heap ${(heapEarly / 1e6).toFixed(1)} → ${(heapLate / 1e6).toFixed(1)} MB; ` +
+      `max queued ${maxQueued}; dropped ${JSON.stringify(droppedDuringOutage)}`,
+  );
+  expect(p99).toBeLessThan(500);
 
-    // New data flows again: every prediction made after the transport reconnected is on the topic.
-    const recovered = samples.filter((s) => s.phase === 'recovered').map((s) => s.predictionId as string);
-    expect(recovered.length).toBeGreaterThan(50);
-    reader = await readTopics(broker.brokers, [topics.predictions, topics.metrics]);
-    const consumedIds = () => new Set(reader?.of<PredictionEvent>(topics.predictions).map((r) => r.value.predictionId));
-    await reader.until(() => recovered.every((id) => consumedIds().has(id)), 30_000, () => monitor?.flush() ?? Promise.resolve());
-    expect(reader.of(topics.metrics).length).toBeGreaterThan(0);
+  // Memory stayed bounded: queues at their limit at most, no heap growth while items were dropped.
+  expect(maxQueued).toBeLessThanOrEqual(QUEUE_MAX_ITEMS);
+  expect(heapLate - heapEarly).toBeLessThan(32 * 1024 * 1024);
 
-    expect(unhandled).toEqual([]);
-  },
-  120_000,
-);
+  // Drops were counted, in the stats and on the metrics endpoint.
+  const droppedCount = droppedDuringOutage.queue_full + droppedDuringOutage.retry_exhausted;
+  expect(droppedCount).toBeGreaterThan(0);
+  expect(droppedTotal.get('queue_full')).toBeGreaterThan(0);
+  expect(droppedTotal.get('queue_full')).toBeLessThanOrEqual(monitor.stats.dropped.queue_full);
+  expect(droppedDuringOutage.send_failed + droppedDuringOutage.invalid).toBe(0);
+  expect(monitor.stats.exportErrors).toBeGreaterThan(0);
+
+  // New data flows again: every prediction made after the transport reconnected is on the topic.
+  const recovered = samples
+    .filter((s) => s.phase === 'recovered')
+    .map((s) => s.predictionId as string);
+  expect(recovered.length).toBeGreaterThan(50);
+  reader = await readTopics(broker.brokers, [topics.predictions, topics.metrics]);
+  const consumedIds = () =>
+    new Set(reader?.of<PredictionEvent>(topics.predictions).map((r) => r.value.predictionId));
+  await reader.until(
+    () => recovered.every((id) => consumedIds().has(id)),
+    30_000,
+    () => monitor?.flush() ?? Promise.resolve(),
+  );
+  expect(reader.of(topics.metrics).length).toBeGreaterThan(0);
+
+  expect(unhandled).toEqual([]);
+}, 120_000);

@@ -21,12 +21,19 @@ export interface TopicReader {
   /** Records of one topic. */
   of<T = Record<string, unknown>>(topic: string): Array<ConsumedRecord<T>>;
   /** Resolves once `done(records)` holds; rejects after `timeoutMs` naming what was seen. */
-  until(done: (records: readonly ConsumedRecord[]) => boolean, timeoutMs: number, onPoll?: () => Promise<void>): Promise<void>;
+  until(
+    done: (records: readonly ConsumedRecord[]) => boolean,
+    timeoutMs: number,
+    onPoll?: () => Promise<void>,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Subscribes a new consumer group to `topics`; `await reader.close()` in afterAll. */
-export async function readTopics(brokers: readonly string[], topics: readonly string[]): Promise<TopicReader> {
+export async function readTopics(
+  brokers: readonly string[],
+  topics: readonly string[],
+): Promise<TopicReader> {
   const kafka = new kafkajs.Kafka({
     clientId: 'dw-test-reader',
     brokers: [...brokers],
@@ -43,7 +50,8 @@ export async function readTopics(brokers: readonly string[], topics: readonly st
     eachMessage: async ({ topic, partition, message }) => {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(message.headers ?? {})) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+        if (value !== undefined)
+          headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
       }
       records.push({
         topic,
@@ -57,14 +65,18 @@ export async function readTopics(brokers: readonly string[], topics: readonly st
   });
   return {
     records,
-    of: <T>(topic: string) => records.filter((record) => record.topic === topic) as unknown as Array<ConsumedRecord<T>>,
+    of: <T>(topic: string) =>
+      records.filter((record) => record.topic === topic) as unknown as Array<ConsumedRecord<T>>,
     async until(done, timeoutMs, onPoll) {
       const deadline = Date.now() + timeoutMs;
       while (!done(records)) {
         if (Date.now() > deadline) {
           const counts = new Map<string, number>();
-          for (const record of records) counts.set(record.topic, (counts.get(record.topic) ?? 0) + 1);
-          throw new Error(`records not complete after ${timeoutMs} ms; have ${JSON.stringify([...counts])}`);
+          for (const record of records)
+            counts.set(record.topic, (counts.get(record.topic) ?? 0) + 1);
+          throw new Error(
+            `records not complete after ${timeoutMs} ms; have ${JSON.stringify([...counts])}`,
+          );
         }
         await onPoll?.();
         await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,6 +1,12 @@
 /** Kafka messages: topic per signal, partition keys, resource splicing, headers, size limits, request splitting. */
 import { describe, expect, it } from 'vitest';
-import type { LabelEvent, LogRecord, MetricPoint, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type {
+  LabelEvent,
+  LogRecord,
+  MetricPoint,
+  PredictionEvent,
+  SpanRecord,
+} from '@driftwatch/schema';
 import {
   encodeBatch,
   KAFKA_SCHEMA_VERSION,
@@ -16,7 +22,11 @@ const resource = { 'service.name': 'svc', 'service.version': '1.0.0' };
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 const spanId = 'b7ad6b7169203331';
 
-const prediction = (model: string, n: number, extra: Partial<PredictionEvent> = {}): PredictionEvent => ({
+const prediction = (
+  model: string,
+  n: number,
+  extra: Partial<PredictionEvent> = {},
+): PredictionEvent => ({
   predictionId: `p-${model}-${n}`,
   model,
   modelVersion: '1',
@@ -27,22 +37,49 @@ const prediction = (model: string, n: number, extra: Partial<PredictionEvent> = 
 });
 const label: LabelEvent = { predictionId: 'p-risk-0', model: 'risk', label: 1, timeUnixMs: 1 };
 const log: LogRecord = { timeUnixNano: '1', severityNumber: 9, body: 'hello', traceId, spanId };
-const span: SpanRecord = { traceId, spanId, name: 'GET /', kind: 'SERVER', startTimeUnixNano: '1', endTimeUnixNano: '2' };
-const metric: MetricPoint = { name: 'http.server.request.duration', timeUnixNano: '1', type: 'gauge', value: 1 };
+const span: SpanRecord = {
+  traceId,
+  spanId,
+  name: 'GET /',
+  kind: 'SERVER',
+  startTimeUnixNano: '1',
+  endTimeUnixNano: '2',
+};
+const metric: MetricPoint = {
+  name: 'http.server.request.duration',
+  timeUnixNano: '1',
+  type: 'gauge',
+  value: 1,
+};
 
 function batch(parts: Partial<TelemetryBatch>): TelemetryBatch {
   return { resource, predictions: [], labels: [], logs: [], spans: [], metrics: [], ...parts };
 }
 
-const values = (messages: readonly KafkaMessage[] | undefined) => (messages ?? []).map((m) => JSON.parse(m.value) as Record<string, unknown>);
+const values = (messages: readonly KafkaMessage[] | undefined) =>
+  (messages ?? []).map((m) => JSON.parse(m.value) as Record<string, unknown>);
 
 describe('encodeBatch', () => {
   it('puts each signal on its topic with the signal headers', () => {
-    const encoded = encodeBatch(batch({ predictions: [prediction('risk', 0)], labels: [label], logs: [log], spans: [span], metrics: [metric] }), topics, 1e6);
+    const encoded = encodeBatch(
+      batch({
+        predictions: [prediction('risk', 0)],
+        labels: [label],
+        logs: [log],
+        spans: [span],
+        metrics: [metric],
+      }),
+      topics,
+      1e6,
+    );
     expect([...encoded.topics.keys()].sort()).toEqual(Object.values(topics).sort());
     for (const [signal, topic] of Object.entries(topics)) {
       for (const message of encoded.topics.get(topic) ?? []) {
-        expect(message.headers).toEqual({ 'dw-schema-version': KAFKA_SCHEMA_VERSION, 'dw-signal': signal, 'content-type': 'application/json' });
+        expect(message.headers).toEqual({
+          'dw-schema-version': KAFKA_SCHEMA_VERSION,
+          'dw-signal': signal,
+          'content-type': 'application/json',
+        });
       }
     }
     expect(encoded.oversized).toBe(0);
@@ -67,13 +104,19 @@ describe('encodeBatch', () => {
     expect(encoded.topics.get(topics.labels)?.map((m) => m.key)).toEqual(['risk', 'p-9']);
     expect(encoded.topics.get(topics.logs)?.map((m) => m.key)).toEqual([traceId, null]);
     expect(encoded.topics.get(topics.spans)?.map((m) => m.key)).toEqual([traceId]);
-    expect(encoded.topics.get(topics.metrics)?.map((m) => m.key)).toEqual(['http.server.request.duration']);
+    expect(encoded.topics.get(topics.metrics)?.map((m) => m.key)).toEqual([
+      'http.server.request.duration',
+    ]);
   });
 
   it('keeps batch order within a topic', () => {
-    const predictions = Array.from({ length: 20 }, (_, n) => prediction(n % 3 ? 'risk' : 'fraud', n));
+    const predictions = Array.from({ length: 20 }, (_, n) =>
+      prediction(n % 3 ? 'risk' : 'fraud', n),
+    );
     const encoded = encodeBatch(batch({ predictions }), topics, 1e6);
-    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.predictionId)).toEqual(predictions.map((p) => p.predictionId));
+    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.predictionId)).toEqual(
+      predictions.map((p) => p.predictionId),
+    );
   });
 
   it('adds the resource to logs, spans and metrics, the service name to predictions, nothing to labels', () => {
@@ -89,9 +132,15 @@ describe('encodeBatch', () => {
       topics,
       1e6,
     );
-    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.serviceName)).toEqual(['svc', 'explicit']);
+    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.serviceName)).toEqual([
+      'svc',
+      'explicit',
+    ]);
     expect(values(encoded.topics.get(topics.labels))).toEqual([label]);
-    expect(values(encoded.topics.get(topics.logs))).toEqual([{ ...log, resource }, { ...log, resource: own }]);
+    expect(values(encoded.topics.get(topics.logs))).toEqual([
+      { ...log, resource },
+      { ...log, resource: own },
+    ]);
     expect(values(encoded.topics.get(topics.spans))).toEqual([{ ...span, resource }]);
     expect(values(encoded.topics.get(topics.metrics))).toEqual([{ ...metric, resource }]);
     // An empty resource adds nothing.
@@ -102,7 +151,10 @@ describe('encodeBatch', () => {
   it('merges signals that share one topic, in signal order', () => {
     const shared = { ...topics, logs: 'all', spans: 'all' };
     const encoded = encodeBatch(batch({ logs: [log], spans: [span] }), shared, 1e6);
-    expect(encoded.topics.get('all')?.map((m) => m.headers['dw-signal'])).toEqual(['logs', 'spans']);
+    expect(encoded.topics.get('all')?.map((m) => m.headers['dw-signal'])).toEqual([
+      'logs',
+      'spans',
+    ]);
   });
 
   it('drops items whose UTF-8 JSON exceeds maxMessageBytes, counting them', () => {
@@ -112,7 +164,9 @@ describe('encodeBatch', () => {
     const limit = Buffer.byteLength(JSON.stringify({ ...small, serviceName: 'svc' })) + 100;
     const encoded = encodeBatch(batch({ predictions: [small, wide] }), topics, limit);
     expect(encoded.oversized).toBe(1);
-    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.predictionId)).toEqual([small.predictionId]);
+    expect(values(encoded.topics.get(topics.predictions)).map((v) => v.predictionId)).toEqual([
+      small.predictionId,
+    ]);
     expect(JSON.stringify({ ...wide, serviceName: 'svc' }).length).toBeLessThan(limit * 3);
   });
 
@@ -124,20 +178,32 @@ describe('encodeBatch', () => {
 });
 
 describe('splitRequests', () => {
-  const bytesOf = (request: Array<{ messages: KafkaMessage[] }>) => request.reduce((sum, t) => sum + t.messages.reduce((s, m) => s + messageBytes(m), 0), 0);
+  const bytesOf = (request: Array<{ messages: KafkaMessage[] }>) =>
+    request.reduce((sum, t) => sum + t.messages.reduce((s, m) => s + messageBytes(m), 0), 0);
   const flatten = (requests: ReturnType<typeof splitRequests>, topic: string) =>
-    requests.flatMap((request) => request.filter((t) => t.topic === topic).flatMap((t) => t.messages));
+    requests.flatMap((request) =>
+      request.filter((t) => t.topic === topic).flatMap((t) => t.messages),
+    );
 
   it('sends a batch under the limit as one request', () => {
-    const encoded = encodeBatch(batch({ predictions: [prediction('risk', 0)], logs: [log] }), topics, 1e6);
+    const encoded = encodeBatch(
+      batch({ predictions: [prediction('risk', 0)], logs: [log] }),
+      topics,
+      1e6,
+    );
     const requests = splitRequests(encoded, 1e6);
     expect(requests).toHaveLength(1);
     expect(requests[0]?.map((t) => t.topic)).toEqual([topics.predictions, topics.logs]);
   });
 
   it('splits by UTF-8 bytes (keys and headers included) and keeps every topic in order', () => {
-    const predictions = Array.from({ length: 60 }, (_, n) => prediction('risk', n, { segment: '€'.repeat(100) }));
-    const logs = Array.from({ length: 30 }, (_, n) => ({ ...log, body: `line ${n} ${'ü'.repeat(50)}` }));
+    const predictions = Array.from({ length: 60 }, (_, n) =>
+      prediction('risk', n, { segment: '€'.repeat(100) }),
+    );
+    const logs = Array.from({ length: 30 }, (_, n) => ({
+      ...log,
+      body: `line ${n} ${'ü'.repeat(50)}`,
+    }));
     const encoded = encodeBatch(batch({ predictions, logs }), topics, 1e6);
     const maxRequestBytes = 4096;
     const requests = splitRequests(encoded, maxRequestBytes);
@@ -150,7 +216,11 @@ describe('splitRequests', () => {
 
   it('sends a message larger than maxRequestBytes alone', () => {
     const big = prediction('risk', 1, { segment: 'x'.repeat(200) });
-    const encoded = encodeBatch(batch({ predictions: [prediction('risk', 0), big, prediction('risk', 2)] }), topics, 1e6);
+    const encoded = encodeBatch(
+      batch({ predictions: [prediction('risk', 0), big, prediction('risk', 2)] }),
+      topics,
+      1e6,
+    );
     const [first, second, third] = encoded.topics.get(topics.predictions) ?? [];
     const limit = messageBytes(second as KafkaMessage) - 1;
     const requests = splitRequests(encoded, limit);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SdkError, SdkErrorCodes } from '../../src/errors.js';
 import { init } from '../../src/init.js';
-import { resolveKafkaOptions, type KafkaTransportOptions } from '../../src/transport/kafka-options.js';
+import {
+  resolveKafkaOptions,
+  type KafkaTransportOptions,
+} from '../../src/transport/kafka-options.js';
 
 function invalid(input: unknown, env: Record<string, string> = {}): SdkError {
   try {
@@ -51,12 +54,10 @@ describe('resolveKafkaOptions defaults', () => {
   });
 
   it('accepts brokers as a comma-separated string, host names, IPv4 and bracketed IPv6', () => {
-    expect(resolveKafkaOptions({ brokers: 'a:1, b.example.com:9093,10.0.0.1:9092,[::1]:9094' }, {}).brokers).toEqual([
-      'a:1',
-      'b.example.com:9093',
-      '10.0.0.1:9092',
-      '[::1]:9094',
-    ]);
+    expect(
+      resolveKafkaOptions({ brokers: 'a:1, b.example.com:9093,10.0.0.1:9092,[::1]:9094' }, {})
+        .brokers,
+    ).toEqual(['a:1', 'b.example.com:9093', '10.0.0.1:9092', '[::1]:9094']);
   });
 });
 
@@ -68,7 +69,12 @@ describe('invalid options name the option and the value', () => {
     ['empty broker list', { brokers: [] }, 'kafka.brokers', []],
     ['broker not a string', { brokers: [9092] }, 'kafka.brokers', 9092],
     ['bad topic name', { brokers, topics: { logs: 'my logs' } }, 'kafka.topics.logs', 'my logs'],
-    ['topic name too long', { brokers, topics: { spans: 'x'.repeat(250) } }, 'kafka.topics.spans', 'x'.repeat(250)],
+    [
+      'topic name too long',
+      { brokers, topics: { spans: 'x'.repeat(250) } },
+      'kafka.topics.spans',
+      'x'.repeat(250),
+    ],
     ['topic "."', { brokers, topics: { metrics: '.' } }, 'kafka.topics.metrics', '.'],
     ['unknown signal', { brokers, topics: { traces: 't' } }, 'kafka.topics.traces', 't'],
     ['compression', { brokers, compression: 'snappy' }, 'kafka.compression', 'snappy'],
@@ -93,8 +99,12 @@ describe('invalid options name the option and the value', () => {
     const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' });
     expect(error.message).toContain('kafka.acks (from DRIFTWATCH_KAFKA_ACKS): "all"');
     expect(error.details.source).toBe('DRIFTWATCH_KAFKA_ACKS');
-    expect(invalid({}, { DRIFTWATCH_KAFKA_BROKERS: 'kafka-1' }).details.source).toBe('DRIFTWATCH_KAFKA_BROKERS');
-    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: 'soon' }).details).toMatchObject({
+    expect(invalid({}, { DRIFTWATCH_KAFKA_BROKERS: 'kafka-1' }).details.source).toBe(
+      'DRIFTWATCH_KAFKA_BROKERS',
+    );
+    expect(
+      invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: 'soon' }).details,
+    ).toMatchObject({
       option: 'kafka.sendTimeoutMs',
       value: 'soon',
     });
@@ -106,8 +116,13 @@ describe('invalid options name the option and the value', () => {
   });
 
   it('init() fails at start-up with the same error', () => {
-    expect(() => init({ transport: { type: 'kafka', brokers: ['nope'] }, metrics: { enabled: false } }, {})).toThrowError(
-      expect.objectContaining({ code: 'DW_SDK_INVALID_OPTION', message: expect.stringContaining('"nope"') }),
+    expect(() =>
+      init({ transport: { type: 'kafka', brokers: ['nope'] }, metrics: { enabled: false } }, {}),
+    ).toThrowError(
+      expect.objectContaining({
+        code: 'DW_SDK_INVALID_OPTION',
+        message: expect.stringContaining('"nope"'),
+      }),
     );
   });
 });
@@ -139,11 +154,18 @@ describe('DRIFTWATCH_KAFKA_* environment', () => {
       requestTimeoutMs: 2500,
       sendTimeoutMs: 7000,
     });
-    expect(options.topics).toMatchObject({ predictions: 'acme.preds', logs: 'acme.logs', spans: 'driftwatch.spans' });
+    expect(options.topics).toMatchObject({
+      predictions: 'acme.preds',
+      logs: 'acme.logs',
+      spans: 'driftwatch.spans',
+    });
   });
 
   it('treats empty variables as unset', () => {
-    const options = resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_COMPRESSION: '  ', DRIFTWATCH_KAFKA_SASL_MECHANISM: '' });
+    const options = resolveKafkaOptions(
+      { brokers },
+      { DRIFTWATCH_KAFKA_COMPRESSION: '  ', DRIFTWATCH_KAFKA_SASL_MECHANISM: '' },
+    );
     expect(options.compression).toBe('gzip');
     expect(options.sasl).toBeUndefined();
   });
@@ -151,25 +173,54 @@ describe('DRIFTWATCH_KAFKA_* environment', () => {
 
 describe('SASL', () => {
   it('takes mechanism, username and password from code (mechanism case-insensitive)', () => {
-    const options = resolveKafkaOptions({ brokers, sasl: { mechanism: 'SCRAM-SHA-512' as 'scram-sha-512', username: 'svc', password: 's3cret' } }, {});
-    expect(options.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'svc', password: 's3cret' });
+    const options = resolveKafkaOptions(
+      {
+        brokers,
+        sasl: {
+          mechanism: 'SCRAM-SHA-512' as 'scram-sha-512',
+          username: 'svc',
+          password: 's3cret',
+        },
+      },
+      {},
+    );
+    expect(options.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'svc',
+      password: 's3cret',
+    });
     expect(Object.isFrozen(options.sasl)).toBe(true);
   });
 
   it('takes them from the environment', () => {
     const options = resolveKafkaOptions(
       { brokers },
-      { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u', DRIFTWATCH_KAFKA_SASL_PASSWORD: 'p' },
+      {
+        DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain',
+        DRIFTWATCH_KAFKA_SASL_USERNAME: 'u',
+        DRIFTWATCH_KAFKA_SASL_PASSWORD: 'p',
+      },
     );
     expect(options.sasl).toEqual({ mechanism: 'plain', username: 'u', password: 'p' });
   });
 
   it('rejects unknown mechanisms, missing credentials, and never shows the password', () => {
-    expect(invalid({ brokers, sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } }).details.option).toBe('kafka.sasl.mechanism');
+    expect(
+      invalid({ brokers, sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } }).details
+        .option,
+    ).toBe('kafka.sasl.mechanism');
     expect(invalid({ brokers, sasl: null }).details.option).toBe('kafka.sasl');
-    expect(invalid({ brokers, sasl: { mechanism: 'plain', password: 'p' } }).details.option).toBe('kafka.sasl.username');
-    const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u' });
-    expect(error.details).toMatchObject({ option: 'kafka.sasl.password', source: 'DRIFTWATCH_KAFKA_SASL_PASSWORD' });
+    expect(invalid({ brokers, sasl: { mechanism: 'plain', password: 'p' } }).details.option).toBe(
+      'kafka.sasl.username',
+    );
+    const error = invalid(
+      { brokers },
+      { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u' },
+    );
+    expect(error.details).toMatchObject({
+      option: 'kafka.sasl.password',
+      source: 'DRIFTWATCH_KAFKA_SASL_PASSWORD',
+    });
     const secret = invalid({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 42 } });
     expect(secret.message).not.toContain('42');
     expect(secret.details.value).toBe('***');
@@ -185,25 +236,39 @@ describe('TLS', () => {
   it('accepts true, false and PEM material from code', () => {
     expect(resolveKafkaOptions({ brokers, tls: true }, {}).tls).toBe(true);
     expect(resolveKafkaOptions({ brokers, tls: false }, {}).tls).toBe(false);
-    expect(resolveKafkaOptions({ brokers, tls: { ca: 'CA', cert: 'CERT', key: 'KEY' } }, {}).tls).toEqual({
+    expect(
+      resolveKafkaOptions({ brokers, tls: { ca: 'CA', cert: 'CERT', key: 'KEY' } }, {}).tls,
+    ).toEqual({
       ca: 'CA',
       cert: 'CERT',
       key: 'KEY',
       rejectUnauthorized: true,
     });
-    expect(resolveKafkaOptions({ brokers, tls: { rejectUnauthorized: false } }, {}).tls).toEqual({ rejectUnauthorized: false });
+    expect(resolveKafkaOptions({ brokers, tls: { rejectUnauthorized: false } }, {}).tls).toEqual({
+      rejectUnauthorized: false,
+    });
   });
 
   it('reads DRIFTWATCH_KAFKA_TLS, _TLS_CA_FILE and _TLS_REJECT_UNAUTHORIZED', () => {
     expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'true' }).tls).toBe(true);
-    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: '1', DRIFTWATCH_KAFKA_TLS_REJECT_UNAUTHORIZED: 'false' }).tls).toEqual({
+    expect(
+      resolveKafkaOptions(
+        { brokers },
+        { DRIFTWATCH_KAFKA_TLS: '1', DRIFTWATCH_KAFKA_TLS_REJECT_UNAUTHORIZED: 'false' },
+      ).tls,
+    ).toEqual({
       rejectUnauthorized: false,
     });
     expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile }).tls).toEqual({
       ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       rejectUnauthorized: true,
     });
-    expect(resolveKafkaOptions({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'false', DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile }).tls).toBe(false);
+    expect(
+      resolveKafkaOptions(
+        { brokers },
+        { DRIFTWATCH_KAFKA_TLS: 'false', DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile },
+      ).tls,
+    ).toBe(false);
   });
 
   it('rejects bad shapes without echoing key material', () => {
@@ -211,9 +276,15 @@ describe('TLS', () => {
     const error = invalid({ brokers, tls: { key: Buffer.from('PRIVATE') } });
     expect(error.details.option).toBe('kafka.tls.key');
     expect(error.message).not.toContain('PRIVATE');
-    expect(invalid({ brokers, tls: { rejectUnauthorized: 'no' } }).details.option).toBe('kafka.tls.rejectUnauthorized');
-    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'maybe' }).details.option).toBe('kafka.tls');
-    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem') }).details).toMatchObject({
+    expect(invalid({ brokers, tls: { rejectUnauthorized: 'no' } }).details.option).toBe(
+      'kafka.tls.rejectUnauthorized',
+    );
+    expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'maybe' }).details.option).toBe(
+      'kafka.tls',
+    );
+    expect(
+      invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem') }).details,
+    ).toMatchObject({
       option: 'kafka.tls.ca',
       source: 'DRIFTWATCH_KAFKA_TLS_CA_FILE',
     });

@@ -1,0 +1,244 @@
+/**
+ * The Kafka transport without a broker: what it hands kafkajs (codec, acks, split requests), how
+ * it classifies failures and replaces its producer, its send deadline; and the gzip codec path
+ * (Mokapi cannot read gzip batches): our messages in a kafkajs GZIP record batch, decoded back.
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import kafkajs from 'kafkajs';
+import type { Producer, ProducerBatch } from 'kafkajs';
+import type { PredictionEvent } from '@driftwatch/schema';
+import { encodeBatch, type KafkaMessage } from '../../src/transport/kafka-messages.js';
+import {
+  resolveKafkaOptions,
+  type KafkaTransportOptions,
+} from '../../src/transport/kafka-options.js';
+import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
+import type { TelemetryBatch } from '../../src/transport/transport.js';
+
+const {
+  CompressionTypes,
+  KafkaJSConnectionError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} = kafkajs;
+
+const prediction = (n: number): PredictionEvent => ({
+  predictionId: `p-${n}`,
+  model: 'risk',
+  modelVersion: '1',
+  timeUnixMs: 1_700_000_000_000 + n,
+  features: { income: 40_000 + n, note: 'x'.repeat(200) },
+  prediction: n % 2,
+  score: n / 100,
+});
+const batchOf = (count: number): TelemetryBatch => ({
+  resource: { 'service.name': 'svc' },
+  predictions: Array.from({ length: count }, (_, n) => prediction(n)),
+  labels: [],
+  logs: [],
+  spans: [],
+  metrics: [],
+});
+
+const silent = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+
+/** A kafkajs client whose producers record every sendBatch and answer with `behaviour`. */
+function fakeKafka(
+  behaviour: (request: ProducerBatch, producerIndex: number) => Promise<void> = () =>
+    Promise.resolve(),
+) {
+  const sent: Array<{ producer: number; request: ProducerBatch }> = [];
+  const disconnected: number[] = [];
+  let producers = 0;
+  const createClient = () => ({
+    producer: () => {
+      const index = producers++;
+      return {
+        events: { DISCONNECT: 'producer.disconnect' },
+        on: () => () => undefined,
+        connect: () => Promise.resolve(),
+        disconnect: () => {
+          disconnected.push(index);
+          return Promise.resolve();
+        },
+        sendBatch: async (request: ProducerBatch) => {
+          sent.push({ producer: index, request });
+          await behaviour(request, index);
+          return [];
+        },
+      } as unknown as Producer;
+    },
+  });
+  return { sent, disconnected, createClient, producers: () => producers };
+}
+
+/** kafkajs builds protocol errors from its error-code table entries. */
+function protocolError(entry: {
+  message: string;
+  type: string;
+  code: number;
+  retriable: boolean;
+}): Error {
+  return new KafkaJSProtocolError(Object.assign(new Error(entry.message), entry));
+}
+
+function transport(options: KafkaTransportOptions, kafka: ReturnType<typeof fakeKafka>) {
+  return createKafkaTransport(resolveKafkaOptions({ brokers: ['k:9092'], ...options }, {}), {
+    logger: silent,
+    createClient: kafka.createClient,
+  });
+}
+
+describe('createKafkaTransport', () => {
+  it('sends gzip record batches with acks=-1 by default, uncompressed with compression none', async () => {
+    const kafka = fakeKafka();
+    const gzip = transport({}, kafka);
+    expect(await gzip.send(batchOf(2))).toEqual({ ok: true });
+    expect(kafka.sent[0]?.request).toMatchObject({
+      compression: CompressionTypes.GZIP,
+      acks: -1,
+      timeout: 5000,
+    });
+    expect(gzip.isReady()).toBe(true);
+    const plain = transport(
+      { compression: 'none', idempotent: false, acks: 1, requestTimeoutMs: 1234 },
+      kafka,
+    );
+    expect(await plain.send(batchOf(1))).toEqual({ ok: true });
+    expect(kafka.sent[1]?.request).toMatchObject({
+      compression: CompressionTypes.None,
+      acks: 1,
+      timeout: 1234,
+    });
+    await gzip.shutdown(100);
+    await plain.shutdown(100);
+  });
+
+  it('splits a batch over maxRequestBytes into several produce requests, in order', async () => {
+    const kafka = fakeKafka();
+    const t = transport({ maxRequestBytes: 2048 }, kafka);
+    expect(await t.send(batchOf(20))).toEqual({ ok: true });
+    expect(kafka.sent.length).toBeGreaterThan(3);
+    const ids = kafka.sent.flatMap(
+      (s) =>
+        s.request.topicMessages?.flatMap((t) =>
+          t.messages.map((m) => (JSON.parse(String(m.value)) as PredictionEvent).predictionId),
+        ) ?? [],
+    );
+    expect(ids).toEqual(batchOf(20).predictions.map((p) => p.predictionId));
+    await t.shutdown(100);
+  });
+
+  it('answers retryable for a dead broker and replaces the producer; non-retryable for a rejected record', async () => {
+    let fail: Error | undefined;
+    const kafka = fakeKafka(() => (fail ? Promise.reject(fail) : Promise.resolve()));
+    const t = transport({}, kafka);
+    expect(await t.send(batchOf(1))).toEqual({ ok: true });
+
+    fail = new KafkaJSNumberOfRetriesExceeded(
+      new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'),
+      { retryCount: 2, retryTime: 100 },
+    );
+    const down = await t.send(batchOf(1));
+    expect(down).toMatchObject({ ok: false, retryable: true });
+    expect(t.isReady()).toBe(false);
+    expect(kafka.disconnected).toContain(0);
+
+    fail = protocolError({
+      message: 'out of order',
+      type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      code: 45,
+      retriable: false,
+    });
+    expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: true });
+
+    fail = protocolError({
+      message: 'invalid record',
+      type: 'INVALID_RECORD',
+      code: 87,
+      retriable: false,
+    });
+    const rejected = await t.send(batchOf(1));
+    expect(rejected).toMatchObject({ ok: false, retryable: false });
+
+    fail = undefined;
+    expect(await t.send(batchOf(1))).toEqual({ ok: true });
+    expect(t.isReady()).toBe(true);
+    // Each retryable failure got a fresh producer (new connections, new producer id).
+    expect(kafka.producers()).toBe(3);
+    await t.shutdown(100);
+  });
+
+  it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {
+    const kafka = fakeKafka(() => new Promise(() => undefined));
+    const t = transport({ sendTimeoutMs: 50 }, kafka);
+    const started = Date.now();
+    const result = await t.send(batchOf(1));
+    expect(result).toMatchObject({ ok: false, retryable: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await t.shutdown(50);
+    expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: false });
+  });
+});
+
+describe('gzip codec path', () => {
+  // kafkajs keeps its record-batch encoder/decoder internal; these are the ones its producer and
+  // consumer use for CompressionTypes.GZIP.
+  const require = createRequire(import.meta.url);
+  const kafkajsRoot = require.resolve('kafkajs').replace(/index\.js$/, '');
+  type Encoded = { buffer: Buffer };
+  const { RecordBatch } = require(`${kafkajsRoot}src/protocol/recordBatch/v0/index.js`) as {
+    RecordBatch: (batch: object) => Promise<Encoded>;
+  };
+  const Record = require(`${kafkajsRoot}src/protocol/recordBatch/record/v0/index.js`) as (
+    record: object,
+  ) => Encoded;
+  const Decoder = require(`${kafkajsRoot}src/protocol/decoder.js`) as new (
+    buffer: Buffer,
+  ) => object;
+  const decodeBatch = require(`${kafkajsRoot}src/protocol/recordBatch/v0/decoder.js`) as (
+    decoder: object,
+  ) => Promise<{
+    records: Array<{ key: Buffer | null; value: Buffer; headers: Record<string, Buffer> }>;
+  }>;
+
+  async function roundTrip(messages: KafkaMessage[], compression: number) {
+    const records = messages.map((message, offsetDelta) => Record({ ...message, offsetDelta }));
+    const encoded = await RecordBatch({
+      compression,
+      records,
+      lastOffsetDelta: records.length - 1,
+    });
+    const decoded = await decodeBatch(new Decoder(encoded.buffer));
+    return { bytes: encoded.buffer.length, records: decoded.records };
+  }
+
+  it('encodes our messages into a GZIP record batch that decodes back to the same records', async () => {
+    const messages =
+      encodeBatch(
+        batchOf(50),
+        resolveKafkaOptions({ brokers: ['k:9092'] }, {}).topics,
+        1e6,
+      ).topics.get('driftwatch.predictions') ?? [];
+    expect(messages).toHaveLength(50);
+    const gzip = await roundTrip(messages, CompressionTypes.GZIP);
+    const none = await roundTrip(messages, CompressionTypes.None);
+    expect(gzip.bytes).toBeLessThan(none.bytes / 4);
+    for (const decoded of [gzip.records, none.records]) {
+      expect(
+        decoded.map((r) => ({
+          key: r.key?.toString() ?? null,
+          value: r.value.toString(),
+          headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, v.toString()])),
+        })),
+      ).toEqual(messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })));
+    }
+  });
+});
