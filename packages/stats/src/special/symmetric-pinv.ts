@@ -6,7 +6,7 @@ const EPSILON = 2.220446049250313e-16;
 const PINV_RCOND = 1e-15;
 
 /** Eigenvalues and eigenvectors (columns of `vectors`, row-major n×n) of a symmetric matrix. */
-function jacobiEigen(
+export function jacobiEigen(
   matrix: Float64Array,
   n: number,
 ): { values: Float64Array; vectors: Float64Array } {
