@@ -1,18 +1,10 @@
 #!/usr/bin/python3
 """Helper of stats-bench.ts (run with Debian's /usr/bin/python3: scipy 1.10, sklearn 1.2).
-  scipy-timings.py time DIR      times scipy/sklearn on DIR/{a,b,labels,scores,a100k,b100k}.f64, prints JSON
+  scipy-timings.py serve DIR     loads DIR/{a,b,labels,scores,a100k,b100k}.f64, then for each function
+                                 name read from stdin runs it once and prints {"seconds", "value"} (JSON line)
   scipy-timings.py convert CSV OUT  writes CSV columns as OUT/<col>.f64 (numeric) or .u8 + .json (categorical)"""
 import json, os, sys, time
 import numpy as np
-
-
-def median_time(f, repeats=3):
-    times, value = [], None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        value = f()
-        times.append(time.perf_counter() - t)
-    return float(np.median(times)), float(value)
 
 
 def js20(a, b):
@@ -21,23 +13,25 @@ def js20(a, b):
     return distance.jensenshannon(np.histogram(a, edges)[0], np.histogram(b, edges)[0])
 
 
-def time_all(d):
+def serve(d):
     from scipy import stats
     from sklearn.metrics import roc_auc_score
     load = lambda name: np.fromfile(os.path.join(d, name + ".f64"), dtype="<f8")
     a, b, labels, scores = load("a"), load("b"), load("labels"), load("scores")
     a100k, b100k = load("a100k"), load("b100k")
-    out = {}
-    for name, f in (
-        ("ks2samp", lambda: stats.ks_2samp(a, b).pvalue),
-        ("wassersteinDistance", lambda: stats.wasserstein_distance(a, b)),
-        ("rocAuc", lambda: roc_auc_score(labels, scores)),
-        ("jensenShannon20", lambda: js20(a, b)),
-        ("cramerVonMises2samp", lambda: stats.cramervonmises_2samp(a100k, b100k).pvalue),
-    ):
-        seconds, value = median_time(f)
-        out[name] = {"seconds": seconds, "value": value}
-    print(json.dumps(out))
+    functions = {
+        "ks2samp": lambda: stats.ks_2samp(a, b).pvalue,
+        "wassersteinDistance": lambda: stats.wasserstein_distance(a, b),
+        "rocAuc": lambda: roc_auc_score(labels, scores),
+        "jensenShannon20": lambda: js20(a, b),
+        "cramerVonMises2samp": lambda: stats.cramervonmises_2samp(a100k, b100k).pvalue,
+    }
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        f = functions[line.strip()]
+        t = time.perf_counter()
+        value = f()
+        print(json.dumps({"seconds": time.perf_counter() - t, "value": float(value)}), flush=True)
 
 
 def convert(csv, out):
@@ -58,7 +52,7 @@ def convert(csv, out):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "time":
-        time_all(sys.argv[2])
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2])
     else:
         convert(sys.argv[2], sys.argv[3])

@@ -49,6 +49,8 @@ export { mae, mape, rmse } from './metrics/regression-errors.js';
 export { r2 } from './metrics/r2-score.js';
 export { columnDrift } from './drift/column-drift.js';
 export type { ColumnDriftOptions, ColumnDriftResult } from './drift/column-drift.js';
+export { columnDriftMany } from './drift/column-drift-many.js';
+export type { ColumnDriftManyOptions, DriftColumn } from './drift/column-drift-many.js';
 export type { CategoryValue, ColumnType, ColumnValues } from './drift/column-data.js';
 export { DRIFT_METHODS, DRIFT_METHOD_INFO } from './drift/drift-methods.js';
 export type { DriftMethod, DriftMethodInfo, DriftRule } from './drift/drift-methods.js';

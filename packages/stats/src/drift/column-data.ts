@@ -51,11 +51,25 @@ export class ColumnData {
           i = j;
         }
       } else {
+        // One Map lookup per row (not get + set): the Map holds each category's slot in `tally`.
         const vals = this.values as ArrayLike<CategoryValue>;
+        const slots = new Map<CategoryValue, number>();
+        let tally = new Float64Array(16);
         for (let i = 0; i < vals.length; i++) {
           const v = vals[i] as CategoryValue;
-          counts.set(v, (counts.get(v) ?? 0) + 1);
+          let slot = slots.get(v);
+          if (slot === undefined) {
+            slot = slots.size;
+            slots.set(v, slot);
+            if (slot === tally.length) {
+              const grown = new Float64Array(2 * slot);
+              grown.set(tally);
+              tally = grown;
+            }
+          }
+          tally[slot] = (tally[slot] as number) + 1;
         }
+        for (const [v, slot] of slots) counts.set(v, tally[slot] as number);
       }
       this.countsCache = counts;
     }

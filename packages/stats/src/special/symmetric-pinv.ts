@@ -6,7 +6,7 @@ const EPSILON = 2.220446049250313e-16;
 const PINV_RCOND = 1e-15;
 
 /** Eigenvalues and eigenvectors (columns of `vectors`, row-major n×n) of a symmetric matrix. */
-export function jacobiEigen(
+function jacobiEigen(
   matrix: Float64Array,
   n: number,
 ): { values: Float64Array; vectors: Float64Array } {
@@ -54,20 +54,28 @@ export function jacobiEigen(
 
 /**
  * Moore–Penrose pseudo-inverse of a symmetric n×n matrix (row-major) with numpy.linalg.pinv's
- * cutoff, and the rank numpy.linalg.matrix_rank reports for that pseudo-inverse.
+ * cutoff, and the rank numpy.linalg.matrix_rank reports for that pseudo-inverse. When the caller
+ * knows the exact matrix has rank at most `maxRank`, only the `maxRank` eigenvalues largest in
+ * magnitude are inverted: the others are rounding noise, which can land on either side of the
+ * cutoff (numpy's own noise stays below it in the cases it answers reproducibly).
  */
 export function symmetricPseudoInverse(
   matrix: Float64Array,
   n: number,
+  maxRank = n,
 ): { inverse: Float64Array; rank: number } {
   const { values, vectors } = jacobiEigen(matrix, n);
   let largest = 0;
   for (const x of values) largest = Math.max(largest, Math.abs(x));
+  const byMagnitude = Array.from(values.keys()).sort(
+    (i, j) => Math.abs(values[j] as number) - Math.abs(values[i] as number),
+  );
+  const kept = new Set(byMagnitude.slice(0, Math.max(0, maxRank)));
   const inverted = new Float64Array(n);
   let largestInverted = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i] as number;
-    if (Math.abs(x) > PINV_RCOND * largest) {
+    if (kept.has(i) && Math.abs(x) > PINV_RCOND * largest) {
       inverted[i] = 1 / x;
       largestInverted = Math.max(largestInverted, Math.abs(1 / x));
     }

@@ -27,6 +27,13 @@ function percentile(sorted: Float64Array, q: number): number {
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
+/** Number of distinct values of a sorted array. */
+function distinctSorted(sorted: Float64Array): number {
+  let k = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[i - 1]) k++;
+  return k;
+}
+
 /** Columns cos(t_k x), sin(t_k x): their means and biased covariance (numpy.cov bias=True). */
 function characteristicMoments(x: Float64Array, ts: readonly number[]) {
   const n = x.length;
@@ -90,7 +97,9 @@ export function eppsSingleton(reference: NumericInput, current: NumericInput): T
   const cov = new Float64Array(d * d);
   for (let i = 0; i < d * d; i++)
     cov[i] = (n / nx) * (mx.cov[i] as number) + (n / ny) * (my.cov[i] as number);
-  const { inverse, rank } = symmetricPseudoInverse(cov, d);
+  // With k distinct pooled values every centred vector lies in span{g(v) − g(v₀)}: the exact
+  // covariance has rank ≤ k − 1, and eigenvalues past that are rounding noise (ties, ≤ 4 values).
+  const { inverse, rank } = symmetricPseudoInverse(cov, d, distinctSorted(pooled) - 1);
   const diff = mx.means.map((m, i) => m - (my.means[i] as number));
   let quadratic = 0;
   for (let p = 0; p < d; p++) {

@@ -15,16 +15,6 @@ interface DriftCase {
 
 const { cases } = loadFixture<{ cases: DriftCase[] }>('column-drift.json');
 const P_VALUE_REL = 1e-6;
-/**
- * Known gap of section A's eppsSingleton (not of columnDrift): on data with ≤ 4 distinct values
- * the empirical-characteristic-function covariance is rank-deficient and its p-value differs
- * from scipy's. Reported; remove entries as it is fixed.
- */
-const KNOWN_GAPS = new Set([
-  'discrete 3 values 600: es',
-  'binary 0/1: es',
-  'large discrete 4 values: es',
-]);
 const DISTANCE_REL = 1e-9;
 
 describe('columnDrift scores equal Evidently 0.4.33 formulas on scipy/numpy', () => {
@@ -42,7 +32,7 @@ describe('columnDrift scores equal Evidently 0.4.33 formulas on scipy/numpy', ()
     });
 
     for (const [method, expected] of Object.entries(c.scores) as [DriftMethod, number][]) {
-      it.skipIf(KNOWN_GAPS.has(`${c.name}: ${method}`))(`${c.name}: ${method}`, () => {
+      it(`${c.name}: ${method}`, () => {
         const result = columnDrift(c.reference, c.current, { type: c.type, method });
         const isPValue = DRIFT_METHOD_INFO[method].rule.startsWith('p');
         // p-values: 1e-6 relative; tiny p-values (< 1e-12) are compared absolutely.
