@@ -42,18 +42,34 @@ const bodySchema = {
   properties: { features: { type: 'object', additionalProperties: { type: 'number' } } },
 } as const;
 
-function addRoutes(app: FastifyInstance, members: number, monitor: Monitor | undefined, count: () => void): void {
-  const answer = (features: Features, probability: number): { score: number; prediction: number } => {
+function addRoutes(
+  app: FastifyInstance,
+  members: number,
+  monitor: Monitor | undefined,
+  count: () => void,
+): void {
+  const answer = (
+    features: Features,
+    probability: number,
+  ): { score: number; prediction: number } => {
     const prediction = probability >= 0.5 ? 1 : 0;
-    monitor?.logPrediction({ model: MODEL_NAME, modelVersion: MODEL_VERSION, features, prediction, score: probability });
+    monitor?.logPrediction({
+      model: MODEL_NAME,
+      modelVersion: MODEL_VERSION,
+      features,
+      prediction,
+      score: probability,
+    });
     count();
     return { score: probability, prediction };
   };
   app.post<{ Body: PredictBody }>('/predict', { schema: { body: bodySchema } }, async (request) =>
     answer(request.body.features, score(request.body.features)),
   );
-  app.post<{ Body: PredictBody }>('/predict-heavy', { schema: { body: bodySchema } }, async (request) =>
-    answer(request.body.features, ensembleScore(request.body.features, members)),
+  app.post<{ Body: PredictBody }>(
+    '/predict-heavy',
+    { schema: { body: bodySchema } },
+    async (request) => answer(request.body.features, ensembleScore(request.body.features, members)),
   );
 }
 
@@ -96,13 +112,17 @@ export async function buildApp(config: AppConfig): Promise<BenchServer> {
   const app: FastifyInstance =
     config.variant === 'bare'
       ? Fastify({ logger: false })
-      : (Fastify({ logger: { level: 'info', stream: config.logDestination } }) as unknown as FastifyInstance);
+      : (Fastify({
+          logger: { level: 'info', stream: config.logDestination },
+        }) as unknown as FastifyInstance);
   addRoutes(app, config.ensembleMembers, undefined, count);
   return {
     app,
     served: () => served,
     async finish() {
-      const sdk = (globalThis as Record<symbol, { shutdown(): Promise<void> } | undefined>)[OTEL_SDK_KEY];
+      const sdk = (globalThis as Record<symbol, { shutdown(): Promise<void> } | undefined>)[
+        OTEL_SDK_KEY
+      ];
       await sdk?.shutdown();
       return {};
     },

@@ -19,7 +19,13 @@ export interface SinkCounts {
   badRequests: number;
 }
 
-const counts: SinkCounts = { items: {}, ingestBatches: 0, ingestWireBytes: 0, otlp: {}, badRequests: 0 };
+const counts: SinkCounts = {
+  items: {},
+  ingestBatches: 0,
+  ingestWireBytes: 0,
+  otlp: {},
+  badRequests: 0,
+};
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -53,7 +59,11 @@ const server = createServer((request, response) => {
         const entry = (counts.otlp[path] ??= { requests: 0, bytes: 0 });
         entry.requests += 1;
         entry.bytes += body.length;
-        response.writeHead(200, { 'content-type': String(request.headers['content-type'] ?? 'application/json') }).end();
+        response
+          .writeHead(200, {
+            'content-type': String(request.headers['content-type'] ?? 'application/json'),
+          })
+          .end();
         return;
       }
       response.writeHead(404).end();

@@ -8,7 +8,9 @@ interface Request {
   readonly id: number;
   readonly type: string;
 }
-type Reply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
+type Reply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: string };
 interface Ready {
   readonly type: 'ready';
   readonly port: number;
@@ -41,7 +43,10 @@ export function serveRequests(port: number, handlers: Readonly<Record<string, Ha
 /** Driver side: one child process that listens on a port and answers requests. */
 export class ChildService {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
 
   private constructor(
     readonly name: string,
@@ -65,7 +70,12 @@ export class ChildService {
   static start(
     name: string,
     file: string,
-    options: { args?: readonly string[]; execArgv: readonly string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+    options: {
+      args?: readonly string[];
+      execArgv: readonly string[];
+      env?: NodeJS.ProcessEnv;
+      timeoutMs?: number;
+    },
   ): Promise<ChildService> {
     const child = fork(file, [...(options.args ?? [])], {
       execArgv: [...options.execArgv],

@@ -21,7 +21,9 @@ export const FEATURE_NAMES: readonly string[] = [
   'savings',
   'employment_years',
 ];
-const WEIGHTS: readonly number[] = [0.012, 0.00002, -1.8, 0.05, -0.6, -1.1, 0.004, -0.15, 0.00003, 0.07];
+const WEIGHTS: readonly number[] = [
+  0.012, 0.00002, -1.8, 0.05, -0.6, -1.1, 0.004, -0.15, 0.00003, 0.07,
+];
 const BIAS = -0.4;
 
 /** One request body's features (the same for every request: the load generator replays it). */

@@ -14,7 +14,12 @@ const OTEL_SDK_KEY = Symbol.for('driftwatch.bench.otelSdk');
 
 const sdk = new NodeSDK({
   serviceName: 'bench-model',
-  metricReaders: [new PrometheusExporter({ host: '127.0.0.1', port: Number(process.env.BENCH_PROMETHEUS_PORT ?? 9464) })],
+  metricReaders: [
+    new PrometheusExporter({
+      host: '127.0.0.1',
+      port: Number(process.env.BENCH_PROMETHEUS_PORT ?? 9464),
+    }),
+  ],
   instrumentations: [getNodeAutoInstrumentations()],
 });
 sdk.start();

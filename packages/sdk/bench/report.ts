@@ -47,7 +47,8 @@ function figuresOf(runs: readonly RunRecord[]): VariantFigures {
 
 export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
   const figures = {} as Record<Variant, VariantFigures>;
-  for (const variant of VARIANTS) figures[variant] = figuresOf(runs.filter((run) => run.variant === variant));
+  for (const variant of VARIANTS)
+    figures[variant] = figuresOf(runs.filter((run) => run.variant === variant));
   const a = figures.bare;
   const b = figures.driftwatch;
   const c = figures.conventional;
@@ -60,14 +61,25 @@ export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
   };
 }
 
-const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
-const signed = (value: number, digits: number): string => (value >= 0 ? '+' : '') + fixed(value, digits);
+const fixed = (value: number, digits: number): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+const signed = (value: number, digits: number): string =>
+  (value >= 0 ? '+' : '') + fixed(value, digits);
 
 /** The scenario's table, one row per variant, then the added cost per request. */
 export function formatScenario(scenario: Scenario, summary: ScenarioSummary): string {
   const a = summary.figures.bare;
   const rows = [
-    ['variant', 'req/s per run', 'req/s', 'vs (a)', 'p99 ms', 'CPU µs/req', 'added CPU µs/req', 'added µs/req (1/rps)'],
+    [
+      'variant',
+      'req/s per run',
+      'req/s',
+      'vs (a)',
+      'p99 ms',
+      'CPU µs/req',
+      'added CPU µs/req',
+      'added µs/req (1/rps)',
+    ],
   ];
   for (const variant of VARIANTS) {
     const f = summary.figures[variant];
@@ -83,7 +95,13 @@ export function formatScenario(scenario: Scenario, summary: ScenarioSummary): st
     ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const lines = rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) =>
+        column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
+      )
+      .join('  '),
+  );
   lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
   return [
     `scenario ${scenario.name}: POST ${scenario.route} (${scenario.description})`,

@@ -19,7 +19,13 @@ import { ChildService } from './ipc.js';
 import type { SinkCounts } from './ingest-sink.js';
 import { runLoad } from './load.js';
 import { calibrateEnsembleMembers, SAMPLE_FEATURES } from './model.js';
-import { finalLine, formatScenario, summarize, type RunRecord, type ScenarioSummary } from './report.js';
+import {
+  finalLine,
+  formatScenario,
+  summarize,
+  type RunRecord,
+  type ScenarioSummary,
+} from './report.js';
 import type { CpuSample } from './server-process.js';
 import { SCENARIOS, VARIANTS, type Scenario, type Variant } from './variants.js';
 
@@ -40,9 +46,15 @@ const body = JSON.stringify({ features: SAMPLE_FEATURES });
 function build(): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const args = [tsc, '-b', 'packages/sdk/tsconfig.build.json', 'packages/fastify/tsconfig.build.json'];
+  const args = [
+    tsc,
+    '-b',
+    'packages/sdk/tsconfig.build.json',
+    'packages/fastify/tsconfig.build.json',
+  ];
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('building @driftwatch/sdk and @driftwatch/fastify failed');
+  if (result.status !== 0)
+    throw new Error('building @driftwatch/sdk and @driftwatch/fastify failed');
 }
 
 function freePort(): Promise<number> {
@@ -65,7 +77,12 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function startServers(sinkUrl: string, ensembleMembers: number): Promise<Record<Variant, ChildService>> {
+/** Starts one server per variant; each started one is also pushed to `started` (for cleanup). */
+async function startServers(
+  sinkUrl: string,
+  ensembleMembers: number,
+  started: ChildService[],
+): Promise<Record<Variant, ChildService>> {
   const tsx = import.meta.resolve('tsx');
   const env = cleanEnv({
     BENCH_SINK_URL: sinkUrl,
@@ -83,24 +100,35 @@ async function startServers(sinkUrl: string, ensembleMembers: number): Promise<R
       execArgv: ['--import', tsx, ...preload],
       env,
     });
+    started.push(servers[variant]);
   }
   return servers;
 }
 
-async function measure(server: ChildService, scenario: Scenario, variant: Variant): Promise<RunRecord> {
+async function measure(
+  server: ChildService,
+  scenario: Scenario,
+  variant: Variant,
+): Promise<RunRecord> {
   const url = `http://127.0.0.1:${server.port}${scenario.route}`;
   await runLoad({ url, body, connections, durationS: warmupS });
   const before = await server.request<CpuSample>('cpu');
   const load = await runLoad({ url, body, connections, durationS });
   const after = await server.request<CpuSample>('cpu');
-  if (load.failures > 0) throw new Error(`${variant} ${scenario.name}: ${load.failures} failed requests`);
+  if (load.failures > 0)
+    throw new Error(`${variant} ${scenario.name}: ${load.failures} failed requests`);
   return { variant, load, cpuUs: after.cpuUs - before.cpuUs, served: after.served - before.served };
 }
 
 /** Flushes (b) and (c), then compares what the sink received with what (b) served. */
-async function deliveryReport(servers: Record<Variant, ChildService>, sink: ChildService): Promise<boolean> {
+async function deliveryReport(
+  servers: Record<Variant, ChildService>,
+  sink: ChildService,
+): Promise<boolean> {
   const { served } = await servers.driftwatch.request<CpuSample>('cpu');
-  const { stats } = await servers.driftwatch.request<{ stats: { dropped: Record<string, number>; sentItems: number; exportErrors: number } }>('finish');
+  const { stats } = await servers.driftwatch.request<{
+    stats: { dropped: Record<string, number>; sentItems: number; exportErrors: number };
+  }>('finish');
   await servers.conventional.request('finish');
   const counts = await sink.request<SinkCounts>('counts');
   const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + count, 0);
@@ -109,7 +137,9 @@ async function deliveryReport(servers: Record<Variant, ChildService>, sink: Chil
   const logs = counts.items.logs ?? 0;
   const ok = dropped === 0 && predictions === served && spans === served && logs >= served;
   const otlp = Object.entries(counts.otlp)
-    .map(([path, entry]) => `${path} ${entry.requests} posts / ${(entry.bytes / 1e6).toFixed(1)} MB`)
+    .map(
+      ([path, entry]) => `${path} ${entry.requests} posts / ${(entry.bytes / 1e6).toFixed(1)} MB`,
+    )
     .join(', ');
   console.log(
     [
@@ -117,7 +147,9 @@ async function deliveryReport(servers: Record<Variant, ChildService>, sink: Chil
         `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB gzip)`,
       `delivery (b): monitor.stats sentItems=${stats.sentItems} dropped=${JSON.stringify(stats.dropped)} exportErrors=${stats.exportErrors}`,
       `delivery (c): OTLP ${otlp || 'nothing'}`,
-      ok ? 'delivery check: OK (no drops, one prediction sample and one span per request at the sink)' : 'delivery check: FAILED',
+      ok
+        ? 'delivery check: OK (no drops, one prediction sample and one span per request at the sink)'
+        : 'delivery check: FAILED',
     ].join('\n'),
   );
   return ok;
@@ -127,24 +159,33 @@ async function main(): Promise<void> {
   build();
   const ensembleMembers = calibrateEnsembleMembers(1);
   const tsx = import.meta.resolve('tsx');
-  const sink = await ChildService.start('sink', join(here, 'ingest-sink.ts'), { execArgv: ['--import', tsx] });
+  const sink = await ChildService.start('sink', join(here, 'ingest-sink.ts'), {
+    execArgv: ['--import', tsx],
+  });
   const sinkUrl = `http://127.0.0.1:${sink.port}`;
-  const servers = await startServers(sinkUrl, ensembleMembers);
+  const started: ChildService[] = [sink];
   try {
+    const servers = await startServers(sinkUrl, ensembleMembers, started);
     console.log(
       `sdk-bench: Node ${process.version}, ${connections} connections, ${rounds} rounds × ${durationS} s per variant ` +
         `(+${warmupS} s warm-up each), heavy route = ${ensembleMembers} ensemble members (~1 ms CPU)`,
     );
     for (const variant of VARIANTS) {
       for (const scenario of SCENARIOS) {
-        await runLoad({ url: `http://127.0.0.1:${servers[variant].port}${scenario.route}`, body, connections, durationS: 2 });
+        await runLoad({
+          url: `http://127.0.0.1:${servers[variant].port}${scenario.route}`,
+          body,
+          connections,
+          durationS: 2,
+        });
       }
     }
     const summaries = new Map<Scenario['name'], ScenarioSummary>();
     for (const scenario of SCENARIOS) {
       const runs: RunRecord[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        for (const variant of VARIANTS) runs.push(await measure(servers[variant], scenario, variant));
+        for (const variant of VARIANTS)
+          runs.push(await measure(servers[variant], scenario, variant));
       }
       const summary = summarize(runs);
       summaries.set(scenario.name, summary);
@@ -155,7 +196,7 @@ async function main(): Promise<void> {
     const light = summaries.get('light');
     if (light) console.log(finalLine(light));
   } finally {
-    await Promise.all([...VARIANTS.map((variant) => servers[variant].stop()), sink.stop()]);
+    await Promise.all(started.map((child) => child.stop()));
   }
 }
 

@@ -11,7 +11,8 @@ export const VARIANT_LABELS: Readonly<Record<Variant, string>> = {
 
 export function parseVariant(value: string | undefined): Variant {
   const found = VARIANTS.find((variant) => variant === value);
-  if (!found) throw new Error(`variant must be one of ${VARIANTS.join(', ')}; got ${String(value)}`);
+  if (!found)
+    throw new Error(`variant must be one of ${VARIANTS.join(', ')}; got ${String(value)}`);
   return found;
 }
 
@@ -23,5 +24,9 @@ export interface Scenario {
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'light', route: '/predict', description: 'logistic regression, 10 features' },
-  { name: 'heavy', route: '/predict-heavy', description: 'ensemble calibrated to ~1 ms of CPU per prediction' },
+  {
+    name: 'heavy',
+    route: '/predict-heavy',
+    description: 'ensemble calibrated to ~1 ms of CPU per prediction',
+  },
 ];

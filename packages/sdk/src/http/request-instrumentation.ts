@@ -6,16 +6,34 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { SpanKind, SpanStatusCode, type Attributes, type Histogram, type Meter, type Span } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  type Attributes,
+  type Histogram,
+  type Meter,
+  type Span,
+} from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createStore, type RequestStore } from '../context/request-context.js';
 import { requestIdFrom } from '../context/request-id.js';
+import { loggerForShape, type LineShape } from '../logs/logger.js';
 import type { Tracing } from '../traces/tracing.js';
 
 /** Stable HTTP semantic-convention buckets for `http.server.request.duration` (seconds). */
 export const HTTP_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
+
+/** The fields of the completion line (besides base and mixin fields), for the redaction check. */
+const COMPLETION_LINE_SHAPE: LineShape = {
+  request_id: true,
+  trace_id: true,
+  span_id: true,
+  req: { method: true, url: true, route: true },
+  res: { statusCode: true },
+  responseTime: true,
+};
 
 export interface IncomingRequestInfo {
   readonly method: string;
@@ -53,6 +71,8 @@ export function createHttpInstrumentation(config: {
   readonly logRequests: boolean;
 }): HttpInstrumentation {
   const { tracing, logger } = config;
+  // Same output as `logger`, without running the redactor when no redact path can reach the line.
+  const lineLogger = loggerForShape(logger, COMPLETION_LINE_SHAPE);
   const duration: Histogram = config.meter.createHistogram('http.server.request.duration', {
     unit: 's',
     description: 'Duration of HTTP server requests',
@@ -60,7 +80,11 @@ export function createHttpInstrumentation(config: {
   });
   // Attribute sets repeat (method × route × status): reuse them instead of allocating per request.
   const attributeCache = new Map<string, Attributes>();
-  function durationAttributes(method: string, route: string | undefined, status: number): Attributes {
+  function durationAttributes(
+    method: string,
+    route: string | undefined,
+    status: number,
+  ): Attributes {
     const key = `${method} ${status} ${route ?? ''}`;
     let attributes = attributeCache.get(key);
     if (!attributes) {
@@ -104,8 +128,8 @@ export function createHttpInstrumentation(config: {
           }
           span.end();
           duration.record(seconds, durationAttributes(request.method, route, statusCode));
-          if (config.logRequests) {
-            logger.info(
+          if (config.logRequests && logger.isLevelEnabled('info')) {
+            lineLogger.info(
               {
                 request_id: requestId,
                 trace_id: store.traceId,

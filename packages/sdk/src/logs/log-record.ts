@@ -32,16 +32,24 @@ function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-function flatten(prefix: string, value: unknown, out: Record<string, Attribute>, depth: number): void {
+function flatten(
+  prefix: string,
+  value: unknown,
+  out: Record<string, Attribute>,
+  depth: number,
+): void {
   if (value === null || value === undefined || prefix.length > 256) return;
   if (typeof value === 'string') out[prefix] = clip(value, MAX_ATTRIBUTE);
   else if (typeof value === 'number') {
     if (Number.isFinite(value)) out[prefix] = value;
   } else if (typeof value === 'boolean') out[prefix] = value;
-  else if (Array.isArray(value) || depth >= 4) out[prefix] = clip(JSON.stringify(value), MAX_ATTRIBUTE);
+  else if (Array.isArray(value) || depth >= 4)
+    out[prefix] = clip(JSON.stringify(value), MAX_ATTRIBUTE);
   else if (typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-      if (key !== '') flatten(`${prefix}.${key}`, inner, out, depth + 1);
+    // for-in over a JSON.parse result sees own keys only, without Object.entries' pair arrays.
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      if (key !== '') flatten(`${prefix}.${key}`, object[key], out, depth + 1);
     }
   }
 }
@@ -63,19 +71,24 @@ export function logRecordFromLine(line: string): LogRecord {
   const severity = severityOf(level);
   const time = typeof fields.time === 'number' ? Math.trunc(fields.time) : Date.now();
   const attributes: Record<string, Attribute> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  let attributeCount = 0;
+  for (const key in fields) {
     if (OWN_FIELDS.has(key) || key === '') continue;
-    if (key === 'err') exception(value, attributes);
-    else flatten(key, value, attributes, 0);
+    attributeCount += 1;
+    if (key === 'err') exception(fields[key], attributes);
+    else flatten(key, fields[key], attributes, 0);
   }
   const msg = fields.msg;
   const record: LogRecord = {
     timeUnixNano: `${time}000000`,
     severityNumber: severity.number,
     severityText: severity.text,
-    body: clip(typeof msg === 'string' ? msg : msg === undefined ? '' : JSON.stringify(msg), MAX_BODY),
+    body: clip(
+      typeof msg === 'string' ? msg : msg === undefined ? '' : JSON.stringify(msg),
+      MAX_BODY,
+    ),
   };
-  if (Object.keys(attributes).length > 0) record.attributes = attributes;
+  if (attributeCount > 0 && Object.keys(attributes).length > 0) record.attributes = attributes;
   if (typeof fields.trace_id === 'string') record.traceId = fields.trace_id;
   if (typeof fields.span_id === 'string') record.spanId = fields.span_id;
   return record;
@@ -87,7 +100,10 @@ export const convertLogLine: Converter = (entry) => {
     const result = validateItem('logs', logRecordFromLine(entry as string));
     if (result.ok) return { ok: true, item: result.value };
     const issue = result.issues[0];
-    return { ok: false, issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema' };
+    return {
+      ok: false,
+      issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
+    };
   } catch (error) {
     return { ok: false, issue: `not a JSON log line (${(error as Error).message})` };
   }

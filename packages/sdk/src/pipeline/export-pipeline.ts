@@ -5,14 +5,21 @@
  */
 import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
 import type { ResolvedOptions } from '../options.js';
-import type { RejectedItem, SendResult, TelemetryBatch, Transport } from '../transport/transport.js';
+import type {
+  RejectedItem,
+  SendResult,
+  TelemetryBatch,
+  Transport,
+} from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { BoundedQueue } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 
 /** Turns a queued entry into a wire item, or names the field at fault. */
-export type Converter = (entry: unknown) => { ok: true; item: unknown } | { ok: false; issue: string };
+export type Converter = (
+  entry: unknown,
+) => { ok: true; item: unknown } | { ok: false; issue: string };
 
 export interface PipelineConfig {
   readonly queue: ResolvedOptions['queue'];
@@ -108,7 +115,8 @@ export class ExportPipeline {
   /** Sends everything queued at the time of the call (with retries inside the retry deadline). */
   async flush(): Promise<void> {
     const target = {} as Record<Signal, number>;
-    for (const signal of SIGNALS) target[signal] = this.removed[signal] + this.queues[signal].length;
+    for (const signal of SIGNALS)
+      target[signal] = this.removed[signal] + this.queues[signal].length;
     this.flushWaiters += 1;
     try {
       while (!this.stopped || this.pumping) {
@@ -179,7 +187,11 @@ export class ExportPipeline {
     this.pumping = (async () => {
       while (!this.stopped && this.readyToSend()) {
         const pairs = this.takeBatch();
-        if (pairs.length > 0) await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
+        // The linger drain ends once what was queued is taken: items arriving while this batch is
+        // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
+        if (this.totalQueued().items === 0) this.drainAll = false;
+        if (pairs.length > 0)
+          await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
       }
       if (this.totalQueued().items === 0) this.drainAll = false;
     })()
@@ -225,7 +237,10 @@ export class ExportPipeline {
     const now = Date.now();
     if (now - (this.lastInvalidLog.get(signal) ?? 0) < 60_000) return;
     this.lastInvalidLog.set(signal, now);
-    this.config.diagnostics.warn({ signal, issue }, `driftwatch: dropped an invalid ${signal} item: ${issue}`);
+    this.config.diagnostics.warn(
+      { signal, issue },
+      `driftwatch: dropped an invalid ${signal} item: ${issue}`,
+    );
   }
 
   private toBatch(pairs: readonly Pair[]): TelemetryBatch {
@@ -237,7 +252,8 @@ export class ExportPipeline {
       spans: [],
       metrics: [],
     };
-    for (const { signal, item } of pairs) (batch[signal] as Array<SignalItem[Signal]>).push(item as SignalItem[Signal]);
+    for (const { signal, item } of pairs)
+      (batch[signal] as Array<SignalItem[Signal]>).push(item as SignalItem[Signal]);
     return batch;
   }
 
@@ -251,7 +267,11 @@ export class ExportPipeline {
       try {
         result = await transport.send(this.toBatch(pairs), this.abort.signal);
       } catch (error) {
-        result = { ok: false, retryable: true, error: error instanceof Error ? error : new Error(String(error)) };
+        result = {
+          ok: false,
+          retryable: true,
+          error: error instanceof Error ? error : new Error(String(error)),
+        };
       }
       if (result.ok) {
         this.delivered(pairs.length, result.rejected?.length ?? 0, result.rejected);
@@ -278,7 +298,8 @@ export class ExportPipeline {
         return;
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
-      const waitMs = result.retryAfterMs ?? fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
+      const waitMs =
+        result.retryAfterMs ?? fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
       if (Date.now() + waitMs > deadline) {
         this.drop('retry_exhausted', pairs.length);
         return;
@@ -287,7 +308,11 @@ export class ExportPipeline {
     }
   }
 
-  private delivered(count: number, rejectedCount: number, rejected: readonly RejectedItem[] | undefined): void {
+  private delivered(
+    count: number,
+    rejectedCount: number,
+    rejected: readonly RejectedItem[] | undefined,
+  ): void {
     this.stats.sentBatches += 1;
     this.stats.sentItems += count - rejectedCount;
     if (this.failing) {
@@ -299,7 +324,10 @@ export class ExportPipeline {
       const first = rejected[0];
       const issue = first?.issues[0];
       this.config.diagnostics.warn(
-        { rejected: rejectedCount, first: first ? { signal: first.signal, index: first.index, issue } : undefined },
+        {
+          rejected: rejectedCount,
+          first: first ? { signal: first.signal, index: first.index, issue } : undefined,
+        },
         `driftwatch: destination rejected ${rejectedCount} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}`,
       );
     }
@@ -307,12 +335,18 @@ export class ExportPipeline {
 
   private reportFailure(error: Error, retryable: boolean): void {
     if (!retryable) {
-      this.config.diagnostics.error({ err: error }, `driftwatch: export failed, batch dropped: ${error.message}`);
+      this.config.diagnostics.error(
+        { err: error },
+        `driftwatch: export failed, batch dropped: ${error.message}`,
+      );
       return;
     }
     if (this.failing) return;
     this.failing = true;
-    this.config.diagnostics.warn({ err: error }, `driftwatch: export failing, retrying: ${error.message}`);
+    this.config.diagnostics.warn(
+      { err: error },
+      `driftwatch: export failing, retrying: ${error.message}`,
+    );
   }
 
   private drop(reason: DropReason, count: number): void {

@@ -7,6 +7,7 @@ import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
+  AlwaysOnSampler,
   NodeTracerProvider,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
@@ -60,7 +61,10 @@ export function createTracing(config: {
   const ratio = config.enabled ? config.sampleRatio : 0;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ ...config.resource }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+    // Ratio 1 samples every root: AlwaysOn says so without hashing each trace id.
+    sampler: new ParentBasedSampler({
+      root: ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
+    }),
     spanProcessors: config.enabled ? [new PipelineSpanProcessor(config.pipeline)] : [],
   });
   if (config.registerGlobal) provider.register();
@@ -68,7 +72,9 @@ export function createTracing(config: {
   return {
     tracer: provider.getTracer('@driftwatch/sdk'),
     extract: (headers) =>
-      headers.traceparent === undefined ? ROOT_CONTEXT : propagator.extract(ROOT_CONTEXT, headers, getter),
+      headers.traceparent === undefined
+        ? ROOT_CONTEXT
+        : propagator.extract(ROOT_CONTEXT, headers, getter),
     inject: (context, headers) => propagator.inject(context, headers, setter),
     shutdown: () => provider.shutdown(),
   };
