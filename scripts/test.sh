@@ -8,13 +8,14 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if ((${#missing[@]} > 0)); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "test: installing Debian packages the integration tests start: prometheus"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
+    echo "test: installing Debian packages the integration tests start: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
   else
-    echo "test: the integration tests need Prometheus (apt-get install prometheus); run as root or install it first" >&2
+    echo "test: the integration tests need ${missing[*]} (apt-get install ${missing[*]}); run as root or install them first" >&2
     exit 1
   fi
 fi
