@@ -34,16 +34,12 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     };
     response.locals.driftwatch = context;
     response.setHeader('x-request-id', handle.requestId);
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
+    // 'close' comes once per response, after 'finish' when it was sent in full: one listener.
+    response.once('close', () => {
       // A client that went away before the response finished: 499, as nginx records it.
       const statusCode = response.writableFinished ? response.statusCode : 499;
       handle.end({ statusCode, route: routeOf(request) });
-    };
-    response.once('finish', end);
-    response.once('close', end);
+    });
     monitor.contextStorage.run(handle.store, next);
   };
 }

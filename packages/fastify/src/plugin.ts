@@ -4,12 +4,12 @@
  * callbacks included), the HTTP duration histogram and one completion log line; plus
  * `/health`, `/readiness` and optionally the Prometheus route on the host's own server.
  */
-import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import { requestIdFrom } from '@driftwatch/sdk';
 import fastify, { type FastifyPluginCallback, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { lazyChildFactory } from './lazy-child-logger.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -22,13 +22,11 @@ export interface DriftwatchFastifyOptions {
 }
 
 const kHandle = Symbol('driftwatch.handle');
-const kResource = Symbol('driftwatch.resource');
 const kError = Symbol('driftwatch.error');
 const kRequestId = Symbol.for('driftwatch.requestId');
 
 interface Instrumented {
   [kHandle]?: RequestHandle;
-  [kResource]?: AsyncResource;
   [kError]?: unknown;
 }
 
@@ -43,6 +41,7 @@ declare module 'fastify' {
  * Fastify options that make Fastify's request id the Driftwatch request id and its logger the
  * SDK's pino logger, with the plugin's single completion line instead of Fastify's two (through a
  * `logController`: the top-level `disableRequestLogging` is deprecated since Fastify 5.12).
+ * `request.log` is created on its first use (see lazy-child-logger.ts).
  *
  * @example const app = Fastify(fastifyOptions(monitor));
  */
@@ -51,11 +50,23 @@ export function fastifyOptions(monitor: Monitor): Pick<
   'genReqId' | 'requestIdHeader' | 'logController' | 'disableRequestLogging'
 > & {
   loggerInstance: Monitor['logger'];
+  childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']>;
 } {
   // Fastify before 5.12 has no LogController: fall back to the option it still understands.
   const LogController = (fastify as { LogController?: typeof fastify.LogController }).LogController;
+  // One factory per parent: Fastify passes its own logger (derived from monitor.logger), or a
+  // route's or plugin's.
+  const factories = new WeakMap<object, ReturnType<typeof lazyChildFactory>>();
   return {
     loggerInstance: monitor.logger,
+    childLoggerFactory: (logger, bindings, options) => {
+      let factory = factories.get(logger);
+      if (factory === undefined) {
+        factory = lazyChildFactory(logger as unknown as Monitor['logger']);
+        factories.set(logger, factory);
+      }
+      return factory(bindings, options);
+    },
     ...(LogController
       ? { logController: new LogController({ disableRequestLogging: true }) }
       : { disableRequestLogging: true }),
@@ -84,19 +95,17 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       requestId: raw[kRequestId] ?? requestIdFrom(request.headers['x-request-id']),
       scheme: request.protocol,
     });
-    const state = request as unknown as Instrumented;
-    state[kHandle] = handle;
+    (request as unknown as Instrumented)[kHandle] = handle;
     reply.header('x-request-id', handle.requestId);
-    storage.run(handle.store, () => {
-      // Body parsing leaves the async context; preValidation re-enters it through this resource.
-      state[kResource] = new AsyncResource('driftwatch.request');
-      next();
-    });
+    storage.run(handle.store, next);
   });
 
+  // Body parsing continues from the socket's callbacks, outside the request context: the rest of
+  // the request (handler, its promises and timers) runs from here, entered again. `run` restores
+  // the socket's context afterwards, so nothing leaks into the next request on the connection.
   fastify.addHook('preValidation', (request, _reply, next) => {
-    const resource = (request as unknown as Instrumented)[kResource];
-    if (resource) resource.runInAsyncScope(next, request.raw);
+    const handle = (request as unknown as Instrumented)[kHandle];
+    if (handle) storage.run(handle.store, next);
     else next();
   });
 
@@ -112,7 +121,6 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       route: request.routeOptions.url,
       error: state[kError],
     });
-    state[kResource]?.emitDestroy();
     next();
   });
 

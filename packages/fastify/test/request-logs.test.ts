@@ -85,6 +85,12 @@ beforeAll(async () => {
     );
     return { ok: true };
   });
+  app.get('/levels', { logLevel: 'warn' }, async (request) => {
+    request.log.info('below the route level');
+    request.log.warn('route warning');
+    request.log.child({ part: 'child' }).warn('from a child of request.log');
+    return { level: request.log.level };
+  });
   app.get('/boom', async () => {
     throw new Error('kaput');
   });
@@ -154,6 +160,10 @@ describe('request logs (Fastify)', () => {
         environment: 'ci',
       });
     }
+    // request.log is Fastify's per-request child (made on first use): it carries reqId.
+    expect(logs.lines.find((line) => line.msg === 'from setTimeout')).toMatchObject({
+      reqId: requestId,
+    });
     const child = logs.lines.find((line) => line.msg === 'inside a child span');
     const handler = logs.lines.find((line) => line.msg === 'handler via monitor.logger');
     expect(child?.span_id).not.toBe(handler?.span_id);
@@ -326,6 +336,24 @@ describe('request logs (Fastify)', () => {
       .find((s) => s.name === 'GET /boom');
     expect(span?.status?.code).toBe('ERROR');
     expect(span?.events?.[0]?.name).toBe('exception');
+  });
+
+  it('honours a route log level in request.log, and its children', async () => {
+    const response = await fetch(`${baseUrl}/levels`);
+    expect(await response.json()).toEqual({ level: 'warn' });
+    const requestId = response.headers.get('x-request-id');
+    await settle();
+    const messages = logs.lines.map((line) => line.msg);
+    expect(messages).not.toContain('below the route level');
+    expect(logs.lines.find((line) => line.msg === 'route warning')).toMatchObject({
+      reqId: requestId,
+      request_id: requestId,
+    });
+    expect(logs.lines.find((line) => line.msg === 'from a child of request.log')).toMatchObject({
+      reqId: requestId,
+      request_id: requestId,
+      part: 'child',
+    });
   });
 
   it('prints no deprecation warning', () => {

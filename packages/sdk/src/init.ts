@@ -4,11 +4,13 @@
  * (Prometheus endpoint + push through the transport, runtime, GPU, SDK health) and predictions.
  */
 import { createNoopMeter } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createContextStorage } from './context/request-context.js';
 import { createHttpInstrumentation } from './http/request-instrumentation.js';
 import { createDiagnostics } from './logs/diagnostics.js';
 import { convertLogLine } from './logs/log-record.js';
 import { createLogger } from './logs/logger.js';
+import { FastMetrics } from './metrics/fast-instruments.js';
 import { GpuMonitor } from './metrics/gpu-monitor.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { startRuntimeMetrics } from './metrics/runtime-metrics.js';
@@ -63,9 +65,10 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       environment: options.environment,
     },
     destination: options.logs.destination,
+    sync: options.logs.sync,
     storage,
     onLine: options.logs.export
-      ? (line) => pipeline.enqueue('logs', line, line.length + 64)
+      ? (entry, bytes) => pipeline.enqueue('logs', entry, bytes)
       : undefined,
   });
   const tracing = createTracing({ ...options.traces, resource, pipeline });
@@ -79,6 +82,8 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       })
     : undefined;
   const meter = meters?.meter ?? createNoopMeter();
+  // Without metrics nothing collects the fast instruments: they record for nothing.
+  const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
   const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter) : undefined;
   let gpu: GpuMonitor | undefined;
   if (meters && options.metrics.gpu.enabled) {
@@ -114,8 +119,13 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     tracer: tracing.tracer,
     storage,
     pipeline,
-    recorder: new PredictionRecorder(options, pipeline, storage, meter),
-    http: createHttpInstrumentation({ tracing, meter, logger, logRequests: true }),
+    recorder: new PredictionRecorder(options, pipeline, storage, fastMetrics),
+    http: createHttpInstrumentation({
+      tracing,
+      metrics: fastMetrics,
+      logger,
+      logRequests: true,
+    }),
     readiness,
     metricsAddress: server?.address ?? Promise.resolve(undefined),
     metricsHandler,

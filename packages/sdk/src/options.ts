@@ -29,6 +29,12 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
   /** Bodies at least this large are gzip-encoded. @default 1024 */
   gzipMinBytes?: number;
+  /**
+   * zlib level (1 fastest … 9 smallest; 0 sends bodies uncompressed). Level 1 takes about half
+   * the CPU of zlib's default 6 for a few percent more bytes, and that CPU is the host's; 0 suits
+   * a collector on the same host (loopback), where compression saves nothing. @default 1
+   */
+  gzipLevel?: number;
 }
 /** Keep batches in memory (tests). */
 export interface MemoryTransportOptions {
@@ -63,9 +69,12 @@ export interface DriftwatchOptions {
     dropPolicy?: DropPolicy;
   };
   batch?: {
-    /** Most items per batch (all signals). Env `DRIFTWATCH_BATCH_MAX_ITEMS`. @default 512 */
+    /**
+     * Most items per batch (all signals). Each batch costs a fixed ~0.5 ms of host CPU (request,
+     * zlib set-up), so batches are large. Env `DRIFTWATCH_BATCH_MAX_ITEMS`. @default 2048
+     */
     maxItems?: number;
-    /** Most estimated bytes per batch. Env `DRIFTWATCH_BATCH_MAX_BYTES`. @default 1048576 */
+    /** Most estimated bytes per batch. Env `DRIFTWATCH_BATCH_MAX_BYTES`. @default 4194304 */
     maxBytes?: number;
     /** Longest wait for a batch to fill. Env `DRIFTWATCH_BATCH_LINGER_MS`. @default 1000 */
     lingerMs?: number;
@@ -95,6 +104,14 @@ export interface DriftwatchOptions {
     redact?: readonly string[];
     /** Where JSON lines are written. @default stdout */
     destination?: DestinationStream;
+    /**
+     * Write each line to stdout synchronously (as pino does by default). `false`: asynchronously,
+     * so that a slow reader of stdout cannot block the event loop; lines logged while a write is
+     * in flight leave together, and pino flushes what is left on exit (not on a crash). Measured
+     * CPU per line is about the same either way. Ignored with `destination`.
+     * Env `DRIFTWATCH_LOG_SYNC`. @default true
+     */
+    sync?: boolean;
   };
   metrics?: {
     /** Env `DRIFTWATCH_METRICS_ENABLED`. @default true */
@@ -160,6 +177,7 @@ export type ResolvedTransport =
       readonly token: string | undefined;
       readonly timeoutMs: number;
       readonly gzipMinBytes: number;
+      readonly gzipLevel: number;
     }
   | { readonly type: 'memory' }
   | { readonly type: 'kafka'; readonly input: Readonly<Record<string, unknown>> }
@@ -195,6 +213,7 @@ export interface ResolvedOptions {
     readonly export: boolean;
     readonly redact: readonly string[];
     readonly destination: DestinationStream | undefined;
+    readonly sync: boolean;
   };
   readonly metrics: {
     readonly enabled: boolean;
@@ -284,6 +303,11 @@ function resolveTransport(input: TransportOption | undefined, env: Env): Resolve
     gzipMinBytes: toNumber('transport.gzipMinBytes', { value: http.gzipMinBytes }, 1024, {
       min: 0,
       max: 2 ** 31,
+      integer: true,
+    }),
+    gzipLevel: toNumber('transport.gzipLevel', { value: http.gzipLevel }, 1, {
+      min: 0,
+      max: 9,
       integer: true,
     }),
   });
@@ -384,13 +408,13 @@ export function resolveOptions(
       maxItems: toNumber(
         'batch.maxItems',
         pick(batch.maxItems, env, 'DRIFTWATCH_BATCH_MAX_ITEMS'),
-        512,
+        2048,
         { min: 1, max: 10_000, integer: true },
       ),
       maxBytes: toNumber(
         'batch.maxBytes',
         pick(batch.maxBytes, env, 'DRIFTWATCH_BATCH_MAX_BYTES'),
-        1024 * 1024,
+        4 * 1024 * 1024,
         { min: 1024, max: 2 ** 30, integer: true },
       ),
       lingerMs: toNumber(
@@ -439,6 +463,7 @@ export function resolveOptions(
       export: toBool('logs.export', pick(logs.export, env, 'DRIFTWATCH_LOGS_EXPORT'), true),
       redact: Object.freeze([...(codeRedact ?? DEFAULT_REDACT_PATHS), ...envRedact]),
       destination: logs.destination,
+      sync: toBool('logs.sync', pick(logs.sync, env, 'DRIFTWATCH_LOG_SYNC'), true),
     }),
     metrics: Object.freeze({
       enabled: toBool(

@@ -6,18 +6,14 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import {
-  SpanKind,
-  SpanStatusCode,
-  type Attributes,
-  type Histogram,
-  type Meter,
-  type Span,
-} from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { createStore, type RequestStore } from '../context/request-context.js';
+import type { RequestStore } from '../context/request-context.js';
 import { requestIdFrom } from '../context/request-id.js';
-import { loggerForShape, type LineShape } from '../logs/logger.js';
+import { createCompletionLineWriter, type CompletionLineWriter } from '../logs/completion-line.js';
+import type { FastMetrics } from '../metrics/fast-instruments.js';
+import type { HistogramSeries } from '../metrics/fast-series.js';
+import { MAX_ATTRIBUTE_CHARS, type RequestSpan } from '../traces/request-span.js';
 import type { Tracing } from '../traces/tracing.js';
 
 /** Stable HTTP semantic-convention buckets for `http.server.request.duration` (seconds). */
@@ -25,15 +21,8 @@ export const HTTP_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
 
-/** The fields of the completion line (besides base and mixin fields), for the redaction check. */
-const COMPLETION_LINE_SHAPE: LineShape = {
-  request_id: true,
-  trace_id: true,
-  span_id: true,
-  req: { method: true, url: true, route: true },
-  res: { statusCode: true },
-  responseTime: true,
-};
+/** Most (method, route, status) series kept bound; more are still recorded, with a lookup. */
+const MAX_BOUND_SERIES = 2000;
 
 export interface IncomingRequestInfo {
   readonly method: string;
@@ -63,86 +52,93 @@ export interface HttpInstrumentation {
   start(request: IncomingRequestInfo): RequestHandle;
 }
 
+interface Shared {
+  readonly seriesOf: (method: string, route: string | undefined, status: number) => HistogramSeries;
+  readonly writeLine: CompletionLineWriter | undefined;
+}
+
+/** A request in flight; a class rather than a closure per request. */
+class ActiveRequest implements RequestHandle {
+  readonly store: RequestStore;
+
+  constructor(
+    readonly requestId: string,
+    private readonly span: RequestSpan,
+    private readonly method: string,
+    private readonly path: string,
+    private readonly shared: Shared,
+  ) {
+    this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId };
+  }
+
+  end({ statusCode, route, error }: RequestEnd): void {
+    const { span, method } = this;
+    const elapsedMs = performance.now() - span.startPerfMs;
+    span.endRequest(method, route, statusCode, error);
+    this.shared.seriesOf(method, route, statusCode).record(elapsedMs / 1000);
+    this.shared.writeLine?.({
+      requestId: this.requestId,
+      traceId: span.traceId,
+      spanId: span.spanId,
+      method,
+      path: this.path,
+      route,
+      statusCode,
+      responseTimeMs: Math.round(elapsedMs * 1e3) / 1e3,
+    });
+  }
+}
+
 export function createHttpInstrumentation(config: {
   readonly tracing: Tracing;
-  readonly meter: Meter;
+  readonly metrics: FastMetrics;
   readonly logger: Logger;
   /** Log one line per completed request. */
   readonly logRequests: boolean;
 }): HttpInstrumentation {
-  const { tracing, logger } = config;
-  // Same output as `logger`, without running the redactor when no redact path can reach the line.
-  const lineLogger = loggerForShape(logger, COMPLETION_LINE_SHAPE);
-  const duration: Histogram = config.meter.createHistogram('http.server.request.duration', {
+  const { tracing } = config;
+  const duration = config.metrics.histogram({
+    name: 'http.server.request.duration',
     unit: 's',
     description: 'Duration of HTTP server requests',
-    advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
+    boundaries: HTTP_DURATION_BUCKETS,
   });
-  // Attribute sets repeat (method × route × status): reuse them instead of allocating per request.
-  const attributeCache = new Map<string, Attributes>();
-  function durationAttributes(
-    method: string,
-    route: string | undefined,
-    status: number,
-  ): Attributes {
+  // Series repeat (method × route × status): bind each once instead of a lookup per request.
+  const bound = new Map<string, HistogramSeries>();
+  const seriesOf = (method: string, route: string | undefined, status: number): HistogramSeries => {
     const key = `${method} ${status} ${route ?? ''}`;
-    let attributes = attributeCache.get(key);
-    if (!attributes) {
-      attributes = { 'http.request.method': method, 'http.response.status_code': status };
+    let series = bound.get(key);
+    if (series === undefined) {
+      const attributes: Attributes = {
+        'http.request.method': method,
+        'http.response.status_code': status,
+      };
       if (route !== undefined) attributes['http.route'] = route;
-      if (attributeCache.size < 2000) attributeCache.set(key, attributes);
+      // Frozen: the fast histogram keys its series by the object's identity.
+      series = duration.bind(Object.freeze(attributes));
+      if (bound.size < MAX_BOUND_SERIES) bound.set(key, series);
     }
-    return attributes;
-  }
+    return series;
+  };
+  const shared: Shared = {
+    seriesOf,
+    writeLine: config.logRequests ? createCompletionLineWriter(config.logger) : undefined,
+  };
 
   return {
     start(request) {
-      const startedAt = performance.now();
       const requestId = request.requestId ?? requestIdFrom(request.headers['x-request-id']);
-      const span: Span = tracing.tracer.startSpan(
-        request.method,
-        {
-          kind: SpanKind.SERVER,
-          attributes: {
-            'http.request.method': request.method,
-            'url.path': request.path,
-            'url.scheme': request.scheme ?? 'http',
-          },
-        },
-        tracing.extract(request.headers),
+      const { method } = request;
+      const path =
+        request.path.length > MAX_ATTRIBUTE_CHARS
+          ? request.path.slice(0, MAX_ATTRIBUTE_CHARS)
+          : request.path;
+      const span = tracing.startRequestSpan(
+        method,
+        { 'http.request.method': method, 'url.path': path, 'url.scheme': request.scheme ?? 'http' },
+        request.headers,
       );
-      const store = createStore(requestId, span);
-      return {
-        requestId,
-        store,
-        end({ statusCode, route, error }) {
-          const seconds = (performance.now() - startedAt) / 1000;
-          if (route !== undefined) {
-            span.updateName(`${request.method} ${route}`);
-            span.setAttribute('http.route', route);
-          }
-          span.setAttribute('http.response.status_code', statusCode);
-          if (statusCode >= 500 || error) {
-            span.setStatus({ code: SpanStatusCode.ERROR });
-            if (error instanceof Error) span.recordException(error);
-          }
-          span.end();
-          duration.record(seconds, durationAttributes(request.method, route, statusCode));
-          if (config.logRequests && logger.isLevelEnabled('info')) {
-            lineLogger.info(
-              {
-                request_id: requestId,
-                trace_id: store.traceId,
-                span_id: store.spanId,
-                req: { method: request.method, url: request.path, route },
-                res: { statusCode },
-                responseTime: Math.round(seconds * 1e6) / 1e3,
-              },
-              'request completed',
-            );
-          }
-        },
-      };
+      return new ActiveRequest(requestId, span, method, request.path, shared);
     },
   };
 }

@@ -1,4 +1,7 @@
-/** Converts one pino JSON line into an OTel LogRecord (the `logs` signal), validated by the schema. */
+/**
+ * Converts one pino JSON line into an OTel LogRecord (the `logs` signal), validated by the schema.
+ * Records the SDK built itself (the completion line, see completion-line.ts) pass through as they are.
+ */
 import { validateItem, type LogRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 
@@ -96,8 +99,9 @@ export function logRecordFromLine(line: string): LogRecord {
 
 /** The pipeline converter of the `logs` signal. */
 export const convertLogLine: Converter = (entry) => {
+  if (typeof entry !== 'string') return { ok: true, item: entry };
   try {
-    const result = validateItem('logs', logRecordFromLine(entry as string));
+    const result = validateItem('logs', logRecordFromLine(entry));
     if (result.ok) return { ok: true, item: result.value };
     const issue = result.issues[0];
     return {

@@ -2,33 +2,70 @@
  * The host's pino logger: JSON lines with service fields, request_id/trace_id/span_id from the
  * request context (a mixin: one store read per line), redaction, and a tee that hands each
  * serialized line to the export pipeline (converted to an OTel LogRecord only when batched).
- * Lines of a fixed shape that no redact path can reach (the request completion line) may be
- * written by an unredacted sibling with the same options: pino's wildcard paths (`*.token`)
- * otherwise run the redactor on every field of every line.
+ * Lines the SDK writes itself (the request completion line) can skip pino: `directWriterFor`
+ * gives the destination, the serialized base fields and the export hook, when no redact path
+ * can reach such a line (pino's wildcard paths would otherwise run the redactor on every line).
  */
+import type { LogRecord } from '@driftwatch/schema';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
+
+/** A serialized line, or a record the SDK built itself, with its estimated size in bytes. */
+export type ExportLogEntry = (entry: string | LogRecord, bytes: number) => void;
 
 export interface LoggerConfig {
   readonly level: Level;
   readonly redact: readonly string[];
   readonly base: Readonly<Record<string, string>>;
   readonly destination: DestinationStream | undefined;
+  /** Write to the default destination (stdout) synchronously, line by line (else asynchronously). */
+  readonly sync: boolean;
   readonly storage: ContextStorage;
-  /** Called with every serialized line when log export is on. */
-  readonly onLine: ((line: string) => void) | undefined;
+  /** Called with every line when log export is on. */
+  readonly onLine: ExportLogEntry | undefined;
 }
 
+/** What a hand-serialized line needs to come out as pino would have written it. */
+export interface DirectWriter {
+  /** The destination without the export tee. */
+  readonly out: DestinationStream;
+  /** pino's serialized base fields: `,"service.name":"…",…`. */
+  readonly bindings: string;
+  /** The base fields that are log attributes in the OTel data model (not resource fields). */
+  readonly baseAttributes: Readonly<Record<string, string>>;
+  readonly onLine: ExportLogEntry | undefined;
+}
+
+/** A line's fields: `true` for a string/number/boolean leaf, a nested shape for an object. */
+export interface LineShape {
+  readonly [key: string]: true | LineShape;
+}
+
+interface DirectState extends DirectWriter {
+  readonly paths: readonly string[];
+  /** Keys every line may carry besides the caller's: base bindings, message, mixin fields. */
+  readonly fixedKeys: readonly string[];
+}
+
+const kDirect = Symbol('driftwatch.directWriter');
 const NO_FIELDS = Object.freeze({});
+/** Base fields that the log converter maps to resource attributes. */
+const RESOURCE_FIELDS = new Set(['service.name', 'service.version']);
+
+function defaultDestination(sync: boolean): DestinationStream {
+  // Asynchronous (sync false): lines written while a write is in flight leave together in one
+  // write; pino registers a synchronous flush on process exit for such destinations.
+  return pino.destination({ dest: 1, sync });
+}
 
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
-  const out = config.destination ?? pino.destination({ dest: 1, sync: true });
+  const out = config.destination ?? defaultDestination(config.sync);
   const destination: DestinationStream = onLine
     ? {
         write(line: string) {
           out.write(line);
-          onLine(line);
+          onLine(line, line.length + 64);
         },
       }
     : out;
@@ -50,34 +87,31 @@ export function createLogger(config: LoggerConfig): Logger {
       return mixinObject === NO_FIELDS ? mergeObject : Object.assign(mixinObject, mergeObject);
     },
   };
-  if (config.redact.length === 0) return pino(options, destination);
-  const logger = pino(
-    { ...options, redact: { paths: [...config.redact], censor: '[Redacted]' } },
-    destination,
-  );
-  // Level 'trace': callers gate on the host logger's level, which may change at run time.
-  const unredacted = pino({ ...options, level: 'trace' }, destination);
-  (logger as Logger & { [kUnredacted]?: UnredactedSibling })[kUnredacted] = {
-    logger: unredacted,
+  const logger =
+    config.redact.length === 0
+      ? pino(options, destination)
+      : pino(
+          { ...options, redact: { paths: [...config.redact], censor: '[Redacted]' } },
+          destination,
+        );
+  let bindings = '';
+  const baseAttributes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config.base)) {
+    // As pino serializes its bindings (both escaped as JSON strings).
+    bindings += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+    if (!RESOURCE_FIELDS.has(key)) baseAttributes[key] = value;
+  }
+  const state: DirectState = {
+    out,
+    bindings,
+    baseAttributes,
+    onLine,
     paths: config.redact,
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
   };
+  (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
   return logger;
 }
-
-/** A line's fields: `true` for a string/number/boolean leaf, a nested shape for an object. */
-export interface LineShape {
-  readonly [key: string]: true | LineShape;
-}
-
-interface UnredactedSibling {
-  readonly logger: Logger;
-  readonly paths: readonly string[];
-  /** Keys every line may carry besides the caller's: base bindings, message, mixin fields. */
-  readonly fixedKeys: readonly string[];
-}
-
-const kUnredacted = Symbol('driftwatch.unredactedLogger');
 
 /** Could redact `path` reach a field of `shape`? Bracket or quoted paths are assumed to. */
 export function redactPathReaches(path: string, shape: LineShape): boolean {
@@ -94,14 +128,14 @@ export function redactPathReaches(path: string, shape: LineShape): boolean {
 }
 
 /**
- * The logger to write lines of `shape` with: the unredacted sibling of `logger` when none of its
- * redact paths can reach such a line (the output is byte-identical), else `logger` itself.
- * Callers check `logger.isLevelEnabled(level)` first: the sibling logs at every level.
+ * How to write lines of `shape` without pino, byte-identical to what `logger` would write: only
+ * for a logger made by `createLogger` none of whose redact paths can reach such a line.
+ * Callers check `logger.isLevelEnabled(level)` first.
  */
-export function loggerForShape(logger: Logger, shape: LineShape): Logger {
-  const sibling = (logger as Logger & { [kUnredacted]?: UnredactedSibling })[kUnredacted];
-  if (sibling === undefined) return logger;
+export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter | undefined {
+  const state = (logger as Logger & { [kDirect]?: DirectState })[kDirect];
+  if (state === undefined) return undefined;
   const full: Record<string, true | LineShape> = { ...shape };
-  for (const key of sibling.fixedKeys) full[key] ??= true;
-  return sibling.paths.some((path) => redactPathReaches(path, full)) ? logger : sibling.logger;
+  for (const key of state.fixedKeys) full[key] ??= true;
+  return state.paths.some((path) => redactPathReaches(path, full)) ? undefined : state;
 }

@@ -16,11 +16,14 @@ import { DROP_REASONS } from '../pipeline/drop-reasons.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { SIGNALS } from '@driftwatch/schema';
 import type { GpuMonitor } from './gpu-monitor.js';
+import { FastMetrics } from './fast-instruments.js';
 import { PipelineMetricExporter } from './metric-points.js';
 
 export interface SdkMeters {
   readonly meter: Meter;
   readonly prometheus: PrometheusExporter;
+  /** Pre-aggregated instruments for the per-request hot path, collected by both readers. */
+  readonly fast: FastMetrics;
   /** Collects and pushes one round of metric points into the pipeline. */
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -47,9 +50,12 @@ export function createSdkMeters(config: {
   readonly pipeline: ExportPipeline;
   readonly exportThroughTransport: boolean;
 }): SdkMeters {
+  const resource = resourceFromAttributes({ ...config.resource });
+  const fast = new FastMetrics(resource);
   const prometheus: PrometheusExporter = new PrometheusGaugeDeltaExporter({
     preventServerStart: true,
     withoutScopeInfo: true,
+    metricProducers: [fast],
   });
   const readers = [prometheus] as Array<PrometheusExporter | PeriodicExportingMetricReader>;
   if (config.exportThroughTransport) {
@@ -58,16 +64,15 @@ export function createSdkMeters(config: {
         exporter: new PipelineMetricExporter(config.pipeline),
         exportIntervalMillis: config.exportIntervalMs,
         exportTimeoutMillis: Math.min(config.exportIntervalMs, 30_000),
+        metricProducers: [fast],
       }),
     );
   }
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ ...config.resource }),
-    readers,
-  });
+  const provider = new MeterProvider({ resource, readers });
   return {
     meter: provider.getMeter('@driftwatch/sdk'),
     prometheus,
+    fast,
     forceFlush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };

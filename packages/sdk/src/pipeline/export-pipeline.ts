@@ -100,7 +100,9 @@ export class ExportPipeline {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
     }
-    if (queue.length >= this.config.batch.maxItems || queue.bytes >= this.config.batch.maxBytes) {
+    // Batches mix signals, so a full batch is counted over all queues (as readyToSend does).
+    const queued = this.totalQueued();
+    if (queued.items >= this.config.batch.maxItems || queued.bytes >= this.config.batch.maxBytes) {
       this.schedulePump();
     } else if (this.lingerTimer === undefined) {
       this.lingerTimer = setTimeout(() => {
@@ -258,6 +260,8 @@ export class ExportPipeline {
   }
 
   private async deliver(transport: Transport, pairs: Pair[], deadline: number): Promise<void> {
+    // One batch object for every attempt, so a transport can keep its encoding for the retries.
+    const batch = this.toBatch(pairs);
     for (let attempt = 0; ; attempt += 1) {
       if (this.abort.signal.aborted) {
         this.drop('shutdown', pairs.length);
@@ -265,7 +269,7 @@ export class ExportPipeline {
       }
       let result: SendResult;
       try {
-        result = await transport.send(this.toBatch(pairs), this.abort.signal);
+        result = await transport.send(batch, this.abort.signal);
       } catch (error) {
         result = {
           ok: false,

@@ -4,7 +4,7 @@
  * Never throws into the caller: invalid input is counted and reported on the diagnostic logger.
  */
 import { randomUUID } from 'node:crypto';
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import {
   validateItem,
   type FeatureValue,
@@ -13,8 +13,11 @@ import {
   type PredictionValue,
 } from '@driftwatch/schema';
 import type { ContextStorage } from '../context/request-context.js';
+import type { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
+import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-instruments.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { checkFeatures, isModelName, isPrintable, isValidPrediction } from './prediction-check.js';
 
 /** What the host passes to `monitor.logPrediction`. */
 export interface PredictionInput {
@@ -51,31 +54,40 @@ function describe(error: unknown): string {
   }
 }
 
-/** Own enumerable keys, without allocating Object.keys' array (the queue's byte estimate). */
-function countKeys(object: Readonly<Record<string, unknown>>): number {
-  let count = 0;
-  for (const key in object) if (Object.hasOwn(object, key)) count += 1;
-  return count;
+/** What one model+version needs per prediction, found with two Map lookups and no allocation. */
+interface ModelEntry {
+  readonly predictions: CounterSeries;
+  readonly scores: HistogramSeries;
+  /** model is a schema `Name` and modelVersion 1–64 characters. */
+  readonly valid: boolean;
+  /** The model's sample ratio. */
+  readonly sampleRatio: number;
 }
 
 export class PredictionRecorder {
-  private readonly predictionsCounter: Counter;
-  private readonly scoreHistogram: Histogram;
-  private readonly attributeCache = new Map<string, Attributes>();
+  private readonly predictionsCounter: FastCounter;
+  private readonly scoreHistogram: FastHistogram;
+  /** model → modelVersion → entry; bounded (a host inventing names per call must not grow it). */
+  private readonly models = new Map<string, Map<string, ModelEntry>>();
+  private modelEntries = 0;
+  private readonly serviceNameValid: boolean;
 
   constructor(
     private readonly options: ResolvedOptions,
     private readonly pipeline: ExportPipeline,
     private readonly storage: ContextStorage,
-    meter: Meter,
+    metrics: FastMetrics,
   ) {
-    this.predictionsCounter = meter.createCounter('driftwatch.model.predictions', {
+    this.predictionsCounter = metrics.counter({
+      name: 'driftwatch.model.predictions',
       description: 'Predictions made, by model and version (sampled or not)',
     });
-    this.scoreHistogram = meter.createHistogram('driftwatch.model.score', {
+    this.scoreHistogram = metrics.histogram({
+      name: 'driftwatch.model.score',
       description: 'Model scores, by model and version',
-      advice: { explicitBucketBoundaries: [...options.predictions.scoreBuckets] },
+      boundaries: options.predictions.scoreBuckets,
     });
+    this.serviceNameValid = isPrintable(options.serviceName, 128);
   }
 
   /** Records one prediction; returns its id (also when it was sampled out or invalid). Never throws. */
@@ -105,11 +117,12 @@ export class PredictionRecorder {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
     }
-    const attributes = this.attributesOf(input.model, input.modelVersion);
-    this.predictionsCounter.add(1, attributes);
-    if (typeof input.score === 'number' && Number.isFinite(input.score))
-      this.scoreHistogram.record(input.score, attributes);
-    if (!this.sampled(input.model)) return predictionId;
+    const model = this.modelEntry(input.model, input.modelVersion);
+    model.predictions.add(1);
+    const score = input.score;
+    if (typeof score === 'number' && Number.isFinite(score)) model.scores.record(score);
+    const ratio = model.sampleRatio;
+    if (ratio < 1 && !(ratio > 0 && Math.random() < ratio)) return predictionId;
 
     const store = this.storage.getStore();
     const event: PredictionEvent = {
@@ -121,7 +134,7 @@ export class PredictionRecorder {
       prediction: input.prediction,
       serviceName: this.options.serviceName,
     };
-    if (input.score !== undefined) event.score = input.score;
+    if (score !== undefined) event.score = score;
     if (input.segment !== undefined) event.segment = input.segment;
     const requestId = input.requestId ?? store?.requestId;
     if (requestId !== undefined) event.requestId = requestId;
@@ -129,16 +142,26 @@ export class PredictionRecorder {
       event.traceId = store.traceId;
       event.spanId = store.spanId;
     }
-    const result = validateItem('predictions', event);
-    if (!result.ok) {
-      const issue = result.issues[0];
-      this.pipeline.invalid(
-        'predictions',
-        issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
-      );
-      return predictionId;
+    // Fast check first; fields the recorder made itself (a generated id, Date.now()) are valid.
+    const features = checkFeatures(event.features);
+    const valid =
+      features >= 0 &&
+      model.valid &&
+      this.serviceNameValid &&
+      isValidPrediction(event, typeof input.predictionId !== 'string', input.timeUnixMs == null);
+    if (!valid) {
+      // The full validator names the field at fault (and has the last word on the outcome).
+      const result = validateItem('predictions', event);
+      if (!result.ok) {
+        const issue = result.issues[0];
+        this.pipeline.invalid(
+          'predictions',
+          issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
+        );
+        return predictionId;
+      }
     }
-    this.pipeline.enqueue('predictions', event, 200 + 48 * countKeys(event.features));
+    this.pipeline.enqueue('predictions', event, 200 + 48 * Math.max(0, features));
     return predictionId;
   }
 
@@ -161,24 +184,31 @@ export class PredictionRecorder {
     this.pipeline.enqueue('labels', event, 120 + predictionId.length);
   }
 
-  private sampled(model: string): boolean {
-    const ratio =
-      this.options.predictions.modelSampleRatios[model] ?? this.options.predictions.sampleRatio;
-    return ratio >= 1 || (ratio > 0 && Math.random() < ratio);
-  }
-
-  /** One frozen attribute set per model+version (no allocation per prediction). */
-  private attributesOf(model: unknown, version: unknown): Attributes {
-    const key = `${String(model)}\u0000${String(version)}`;
-    let attributes = this.attributeCache.get(key);
-    if (!attributes) {
-      attributes = Object.freeze({
-        model: String(model).slice(0, 128),
-        model_version: String(version).slice(0, 64),
-      });
-      // Bounded: a host that invents model names per call must not grow this without limit.
-      if (this.attributeCache.size < 1000) this.attributeCache.set(key, attributes);
+  /** The metric series and validity of one model+version, cached for strings. */
+  private modelEntry(model: unknown, version: unknown): ModelEntry {
+    if (typeof model === 'string' && typeof version === 'string') {
+      const found = this.models.get(model)?.get(version);
+      if (found !== undefined) return found;
     }
-    return attributes;
+    const attributes: Attributes = Object.freeze({
+      model: String(model).slice(0, 128),
+      model_version: String(version).slice(0, 64),
+    });
+    const entry: ModelEntry = {
+      predictions: this.predictionsCounter.bind(attributes),
+      scores: this.scoreHistogram.bind(attributes),
+      valid: isModelName(model, version),
+      sampleRatio: Object.hasOwn(this.options.predictions.modelSampleRatios, String(model))
+        ? (this.options.predictions.modelSampleRatios[String(model)] as number)
+        : this.options.predictions.sampleRatio,
+    };
+    // Bounded: a host that invents model names per call must not grow this without limit.
+    if (typeof model === 'string' && typeof version === 'string' && this.modelEntries < 1000) {
+      let versions = this.models.get(model);
+      if (versions === undefined) this.models.set(model, (versions = new Map()));
+      versions.set(version, entry);
+      this.modelEntries += 1;
+    }
+    return entry;
   }
 }

@@ -1,8 +1,14 @@
-/** Converts a finished OTel span into a SpanRecord (the `spans` signal), validated by the schema. */
+/**
+ * Converts a finished span into a SpanRecord (the `spans` signal): OTel spans (children made by
+ * the tracer) are converted and validated by the schema; request spans build their own record,
+ * validated only when user code changed them.
+ */
 import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
+import { MAX_ATTRIBUTE_CHARS, RequestSpan } from './request-span.js';
+import { perfNowToNanoString } from './span-time.js';
 
 const KINDS: Record<SpanKind, SpanRecord['kind']> = {
   [SpanKind.INTERNAL]: 'INTERNAL',
@@ -76,10 +82,48 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   return record;
 }
 
+/** The record of an ended request span (its fields were built to fit the schema). */
+export function spanRecordFromRequest(span: RequestSpan): SpanRecord {
+  const record: SpanRecord = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    name: span.name,
+    kind: 'SERVER',
+    startTimeUnixNano: perfNowToNanoString(span.startPerfMs),
+    endTimeUnixNano: perfNowToNanoString(span.endPerfMs),
+  };
+  if (span.parentSpanId !== undefined) record.parentSpanId = span.parentSpanId;
+  record.attributes = span.attributes;
+  const { code, message } = span.status;
+  if (code !== SpanStatusCode.UNSET) {
+    record.status = { code: code === SpanStatusCode.OK ? 'OK' : 'ERROR' };
+    if (message) record.status.message = message.slice(0, MAX_ATTRIBUTE_CHARS);
+  }
+  if (span.events !== undefined) {
+    record.events = span.events.map((event) => {
+      const out: NonNullable<SpanRecord['events']>[number] = {
+        name: event.name.slice(0, 1024),
+        timeUnixNano: perfNowToNanoString(event.perfMs),
+      };
+      if (event.attributes !== undefined) out.attributes = event.attributes;
+      return out;
+    });
+  }
+  return record;
+}
+
 /** The pipeline converter of the `spans` signal. */
 export const convertSpan: Converter = (entry) => {
-  const result = validateItem('spans', spanRecordFromReadable(entry as ReadableSpan));
+  let record: SpanRecord;
+  if (entry instanceof RequestSpan) {
+    record = spanRecordFromRequest(entry);
+    if (!entry.untrusted) return { ok: true, item: record };
+  } else record = spanRecordFromReadable(entry as ReadableSpan);
+  const result = validateItem('spans', record);
   if (result.ok) return { ok: true, item: result.value };
   const issue = result.issues[0];
-  return { ok: false, issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema' };
+  return {
+    ok: false,
+    issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
+  };
 };

@@ -1,7 +1,8 @@
 /**
  * The tracer: an OTel NodeTracerProvider with parent-based ratio sampling whose only processor
  * queues finished, sampled spans into the export pipeline (batched there, converted lazily).
- * Auto-instrumentations stay off; the framework integrations make the request spans.
+ * Request spans are lighter RequestSpans with the same sampling (see request-span-start.ts);
+ * the tracer makes their children. Auto-instrumentations stay off.
  */
 import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -15,10 +16,13 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { createRequestSpanStarter, type RequestSpanStarter } from './request-span-start.js';
 import { estimateSpanBytes } from './span-record.js';
 
 export interface Tracing {
   readonly tracer: Tracer;
+  /** Starts the SERVER span of an incoming request, continuing its W3C `traceparent`. */
+  readonly startRequestSpan: RequestSpanStarter;
   /** Extracts a W3C `traceparent`/`tracestate` parent from incoming headers. */
   extract(headers: Readonly<Record<string, string | string[] | undefined>>): Context;
   /** Writes `traceparent`/`tracestate` for an outgoing call made under `context`. */
@@ -71,6 +75,12 @@ export function createTracing(config: {
   const propagator = new W3CTraceContextPropagator();
   return {
     tracer: provider.getTracer('@driftwatch/sdk'),
+    startRequestSpan: createRequestSpanStarter({
+      sampleRatio: ratio,
+      onEnd: config.enabled
+        ? (span) => config.pipeline.enqueue('spans', span, span.estimatedBytes())
+        : undefined,
+    }),
     extract: (headers) =>
       headers.traceparent === undefined
         ? ROOT_CONTEXT

@@ -34,7 +34,11 @@ export function createMemoryTransport(): MemoryTransport {
     send(batch: TelemetryBatch): Promise<SendResult> {
       if (failure) return Promise.resolve(failure);
       if (closed) {
-        return Promise.resolve({ ok: false, retryable: false, error: new Error('transport shut down') });
+        return Promise.resolve({
+          ok: false,
+          retryable: false,
+          error: new Error('transport shut down'),
+        });
       }
       batches.push(batch);
       return Promise.resolve({ ok: true });

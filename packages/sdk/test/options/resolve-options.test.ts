@@ -30,6 +30,7 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['transport.token', { transport: { type: 'http', token: 'abc\ndef' } }, 'abc\ndef'],
   ['transport.timeoutMs', { transport: { type: 'http', timeoutMs: 0 } }, 0],
   ['transport.gzipMinBytes', { transport: { type: 'http', gzipMinBytes: -1 } }, -1],
+  ['transport.gzipLevel', { transport: { type: 'http', gzipLevel: 10 } }, 10],
   ['queue', { queue: [] as never }, []],
   ['queue.maxItems', { queue: { maxItems: 0 } }, 0],
   ['queue.maxItems', { queue: { maxItems: 1.5 } }, 1.5],
@@ -46,6 +47,7 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['traces.registerGlobal', { traces: { registerGlobal: 1 as never } }, 1],
   ['logs.level', { logs: { level: 'verbose' as never } }, 'verbose'],
   ['logs.export', { logs: { export: null as never } }, null],
+  ['logs.sync', { logs: { sync: 'no' as never } }, 'no'],
   ['logs.redact', { logs: { redact: ['ok', ''] } }, ['ok', '']],
   ['metrics.enabled', { metrics: { enabled: 'no' as never } }, 'no'],
   ['metrics.port', { metrics: { port: 70_000 } }, 70_000],
@@ -87,6 +89,7 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_TRACES_SAMPLE_RATIO', '2', 'traces.sampleRatio'],
   ['DRIFTWATCH_LOG_LEVEL', 'loud', 'logs.level'],
   ['DRIFTWATCH_LOGS_EXPORT', 'maybe', 'logs.export'],
+  ['DRIFTWATCH_LOG_SYNC', 'sometimes', 'logs.sync'],
   ['DRIFTWATCH_LOG_REDACT', 'a,,b', 'logs.redact'],
   ['DRIFTWATCH_METRICS_ENABLED', 'nope', 'metrics.enabled'],
   ['DRIFTWATCH_METRICS_PORT', '65536', 'metrics.port'],
@@ -167,6 +170,7 @@ describe('precedence', () => {
       token: 'env-token',
       timeoutMs: 10_000,
       gzipMinBytes: 1024,
+      gzipLevel: 1,
     });
     expect(resolved.logs.redact).toEqual(
       expect.arrayContaining([
@@ -194,7 +198,7 @@ describe('precedence', () => {
       serviceName: 'unknown_service:node',
       environment: 'development',
       queue: { maxItems: 10_000, maxBytes: 8 * 1024 * 1024, dropPolicy: 'drop-oldest' },
-      batch: { maxItems: 512, lingerMs: 1000 },
+      batch: { maxItems: 2048, lingerMs: 1000 },
       metrics: {
         port: 9464,
         host: '0.0.0.0',
@@ -208,6 +212,14 @@ describe('precedence', () => {
     expect(Object.isFrozen(resolved)).toBe(true);
     expect(Object.isFrozen(resolved.queue)).toBe(true);
     expect(Object.isFrozen(resolved.metrics.gpu)).toBe(true);
+  });
+
+  it('logs.sync: code, then DRIFTWATCH_LOG_SYNC, then true', () => {
+    expect(resolveOptions({}, {}).logs.sync).toBe(true);
+    expect(resolveOptions({}, { DRIFTWATCH_LOG_SYNC: 'false' }).logs.sync).toBe(false);
+    expect(resolveOptions({ logs: { sync: true } }, { DRIFTWATCH_LOG_SYNC: '0' }).logs.sync).toBe(
+      true,
+    );
   });
 
   it('empty env values count as unset', () => {

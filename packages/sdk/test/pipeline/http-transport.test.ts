@@ -1,5 +1,5 @@
 /** The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init, type DriftwatchOptions, type Monitor } from '../../src/index.js';
 import {
   startIngestReceiver,
@@ -86,6 +86,34 @@ describe('HTTP transport', () => {
     await target.flush();
     expect(receiver.requests[0]?.headers['content-encoding']).toBeUndefined();
     expect(receiver.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('sends uncompressed with gzipLevel 0', async () => {
+    const target = start({
+      transport: { type: 'http', url: receiver.url, gzipMinBytes: 0, gzipLevel: 0 },
+    });
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests[0]?.headers['content-encoding']).toBeUndefined();
+    expect(receiver.requests[0]?.batch.predictions).toHaveLength(2);
+  });
+
+  it('encodes a batch once for all its retries', async () => {
+    receiver.respondWith((_request, index) => (index < 2 ? { status: 503 } : { status: 200 }));
+    const target = start();
+    predict(target, 2);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    let batchEncodings: unknown[];
+    try {
+      await target.flush();
+      batchEncodings = stringify.mock.calls.filter(
+        ([value]) => typeof value === 'object' && value !== null && 'predictions' in value,
+      );
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(receiver.requests).toHaveLength(3);
+    expect(batchEncodings).toHaveLength(1);
   });
 
   it('honours 429 Retry-After', async () => {

@@ -1,0 +1,97 @@
+/**
+ * The "request completed" line, one per request: serialized by hand into exactly the JSON pino
+ * would write (same fields, same order), written straight to the destination, and exported as a
+ * ready OTel LogRecord, so neither pino's serializer nor the export's JSON.parse runs for it.
+ * Falls back to pino when a redact path could reach one of its fields.
+ */
+import type { LogRecord } from '@driftwatch/schema';
+import type { Logger } from 'pino';
+import { cachedJsonString, jsonString } from './json-string.js';
+import { directWriterFor, type LineShape } from './logger.js';
+
+/** The converter's limit on attribute strings (log-record.ts). */
+const MAX_ATTRIBUTE_CHARS = 8192;
+
+export interface CompletedRequest {
+  readonly requestId: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  readonly route: string | undefined;
+  readonly statusCode: number;
+  readonly responseTimeMs: number;
+}
+
+/** The line's fields besides base and mixin fields, for the redaction check. */
+const SHAPE: LineShape = {
+  request_id: true,
+  trace_id: true,
+  span_id: true,
+  req: { method: true, url: true, route: true },
+  res: { statusCode: true },
+  responseTime: true,
+};
+
+const MESSAGE = 'request completed';
+
+export type CompletionLineWriter = (request: CompletedRequest) => void;
+
+/** Writes completion lines through `logger`'s destination and export; no-op below level info. */
+export function createCompletionLineWriter(logger: Logger): CompletionLineWriter {
+  const direct = directWriterFor(logger, SHAPE);
+  if (direct === undefined) {
+    return (request) => {
+      if (!logger.isLevelEnabled('info')) return;
+      logger.info(
+        {
+          request_id: request.requestId,
+          trace_id: request.traceId,
+          span_id: request.spanId,
+          req: { method: request.method, url: request.path, route: request.route },
+          res: { statusCode: request.statusCode },
+          responseTime: request.responseTimeMs,
+        },
+        MESSAGE,
+      );
+    };
+  }
+  const { out, bindings, baseAttributes, onLine } = direct;
+  const methodLiteral = cachedJsonString(64);
+  const routeLiteral = cachedJsonString(2000);
+  return (request) => {
+    if (!logger.isLevelEnabled('info')) return;
+    const { requestId, traceId, spanId, method, path, route, statusCode, responseTimeMs } = request;
+    const time = Date.now();
+    // Ids are hex and need no escaping; the request id, method, path and route may.
+    const line =
+      `{"level":30,"time":${time}${bindings},"request_id":${jsonString(requestId)}` +
+      `,"trace_id":"${traceId}","span_id":"${spanId}","req":{"method":${methodLiteral(method)}` +
+      `,"url":${jsonString(path)}${route === undefined ? '' : `,"route":${routeLiteral(route)}`}}` +
+      `,"res":{"statusCode":${statusCode}},"responseTime":${responseTimeMs},"msg":"${MESSAGE}"}\n`;
+    out.write(line);
+    if (onLine === undefined) return;
+    // The record logRecordFromLine would build from this line.
+    const attributes: Record<string, string | number> = {};
+    for (const key in baseAttributes) attributes[key] = baseAttributes[key]!;
+    attributes.request_id =
+      requestId.length > MAX_ATTRIBUTE_CHARS ? requestId.slice(0, MAX_ATTRIBUTE_CHARS) : requestId;
+    attributes['req.method'] = method;
+    attributes['req.url'] =
+      path.length > MAX_ATTRIBUTE_CHARS ? path.slice(0, MAX_ATTRIBUTE_CHARS) : path;
+    if (route !== undefined) attributes['req.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
+    attributes['res.statusCode'] = statusCode;
+    attributes.responseTime = responseTimeMs;
+    const record: LogRecord = {
+      timeUnixNano: `${time}000000`,
+      severityNumber: 9,
+      severityText: 'INFO',
+      body: MESSAGE,
+      attributes,
+      traceId,
+      spanId,
+    };
+    onLine(record, line.length + 64);
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * The SERVER span of one HTTP request: a small implementation of the OTel `Span` API that, when
+ * ended, hands itself to the export pipeline and becomes a SpanRecord there without the SDK's
+ * ReadableSpan machinery (span processors, HrTime arithmetic, schema validation of fields we
+ * built ourselves). Child spans made by the OTel tracer accept it as their parent.
+ */
+import {
+  SpanStatusCode,
+  TraceFlags,
+  type Attributes,
+  type AttributeValue,
+  type Exception,
+  type Span,
+  type SpanContext,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import { isAttributeValue, sanitizeAttributes, TraceState } from '@opentelemetry/core';
+import { performance } from 'node:perf_hooks';
+import { isTimeInput, timeInputToPerfMs } from './span-time.js';
+
+/** The schema's longest span name and attribute string. */
+export const MAX_SPAN_NAME = 1024;
+export const MAX_ATTRIBUTE_CHARS = 8192;
+/** The OTel SDK's default span limits. */
+const MAX_ATTRIBUTES = 128;
+const MAX_EVENTS = 128;
+
+type StoredValue = string | number | boolean | Array<string | number | boolean>;
+export type SpanEvent = {
+  name: string;
+  perfMs: number;
+  attributes: Record<string, StoredValue> | undefined;
+};
+
+export interface RequestSpanInit {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly sampled: boolean;
+  /** The caller's `tracestate`, passed on to children and outgoing calls. */
+  readonly traceState: string | undefined;
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+  /** Receives the span when it ends, if it is sampled; undefined: never recorded. */
+  readonly onEnd: ((span: RequestSpan) => void) | undefined;
+}
+
+/** A copy OTel's SpanImpl would keep: null entries of arrays dropped (the wire has no null). */
+function storable(value: AttributeValue): StoredValue {
+  if (!Array.isArray(value)) return value as StoredValue;
+  return (value as unknown[]).filter((v) => v !== null && v !== undefined) as StoredValue;
+}
+
+export class RequestSpan implements Span {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly startPerfMs = performance.now();
+  endPerfMs = 0;
+  name: string;
+  readonly attributes: Record<string, StoredValue>;
+  /** Read by the converter (span-record.ts); changed only through the Span API. */
+  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  events: SpanEvent[] | undefined;
+  /** Something outside the SDK changed the span: the converter validates its record. */
+  untrusted = false;
+  private recording: boolean;
+  private readonly sampled: boolean;
+  private readonly traceState: string | undefined;
+  private context: SpanContext | undefined;
+  private readonly onEnd: ((span: RequestSpan) => void) | undefined;
+
+  constructor(init: RequestSpanInit) {
+    this.traceId = init.traceId;
+    this.spanId = init.spanId;
+    this.parentSpanId = init.parentSpanId;
+    this.sampled = init.sampled;
+    this.traceState = init.traceState;
+    this.name = init.name;
+    this.attributes = init.attributes;
+    this.onEnd = init.onEnd;
+    this.recording = init.sampled && init.onEnd !== undefined;
+  }
+
+  spanContext(): SpanContext {
+    this.context ??= {
+      traceId: this.traceId,
+      spanId: this.spanId,
+      traceFlags: this.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE,
+      isRemote: false,
+      ...(this.traceState === undefined ? {} : { traceState: new TraceState(this.traceState) }),
+    };
+    return this.context;
+  }
+
+  isRecording(): boolean {
+    return this.recording;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    if (!this.recording || value === null || value === undefined || key.length === 0) return this;
+    if (!isAttributeValue(value)) return this;
+    const isNew = !Object.hasOwn(this.attributes, key);
+    if (isNew && Object.keys(this.attributes).length >= MAX_ATTRIBUTES) return this;
+    this.attributes[key] = storable(value);
+    this.untrusted = true;
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value !== undefined && Object.hasOwn(attributes, key)) this.setAttribute(key, value);
+    }
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (!this.recording) return this;
+    let attributes: Attributes | undefined;
+    if (isTimeInput(attributesOrTime)) time = isTimeInput(time) ? time : attributesOrTime;
+    else attributes = attributesOrTime;
+    this.pushEvent(
+      name,
+      attributes === undefined ? undefined : sanitizeAttributes(attributes),
+      time,
+    );
+    this.untrusted = true;
+    return this;
+  }
+
+  addLink(): this {
+    // SpanRecord carries no links (neither did the converted OTel spans): nothing to keep.
+    return this;
+  }
+
+  addLinks(): this {
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    if (!this.recording || status.code === SpanStatusCode.UNSET) return this;
+    if (this.status.code === SpanStatusCode.OK) return this;
+    const message = status.code === SpanStatusCode.ERROR ? (status.message as unknown) : undefined;
+    this.status =
+      typeof message === 'string' ? { code: status.code, message } : { code: status.code };
+    this.untrusted = true;
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (!this.recording) return this;
+    this.name = name;
+    this.untrusted = true;
+    return this;
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    if (!this.recording) return;
+    const attributes: Record<string, string> = {};
+    if (typeof exception === 'string') attributes['exception.message'] = exception;
+    else if (exception) {
+      if (exception.code) attributes['exception.type'] = String(exception.code);
+      else if (exception.name) attributes['exception.type'] = exception.name;
+      if (exception.message) attributes['exception.message'] = exception.message;
+      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+    }
+    // Clipped to the schema's limit: a long stack must not cost the whole span.
+    for (const key in attributes) attributes[key] = attributes[key]!.slice(0, MAX_ATTRIBUTE_CHARS);
+    if (attributes['exception.type'] || attributes['exception.message']) {
+      this.pushEvent('exception', attributes, time);
+    }
+  }
+
+  end(endTime?: TimeInput): void {
+    if (!this.recording) return;
+    this.recording = false;
+    const now = performance.now();
+    this.endPerfMs = Math.max(this.startPerfMs, timeInputToPerfMs(endTime, now));
+    this.onEnd?.(this);
+  }
+
+  /**
+   * The SDK's own end of a request: route, status code and error, without marking the span as
+   * changed by user code (these values are built to fit the schema).
+   */
+  endRequest(method: string, route: string | undefined, statusCode: number, error: unknown): void {
+    if (!this.recording) return;
+    if (route !== undefined) {
+      this.name = `${method} ${route}`.slice(0, MAX_SPAN_NAME);
+      this.attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
+    }
+    this.attributes['http.response.status_code'] = statusCode;
+    if (statusCode >= 500 || error) {
+      if (this.status.code !== SpanStatusCode.OK) this.status = { code: SpanStatusCode.ERROR };
+      if (error instanceof Error) this.recordException(error);
+    }
+    this.end();
+  }
+
+  /** Estimated JSON size, for the queue's byte bound. */
+  estimatedBytes(): number {
+    const attributes = this.untrusted ? Object.keys(this.attributes).length : 5;
+    return 300 + this.name.length + attributes * 24 + (this.events?.length ?? 0) * 80;
+  }
+
+  private pushEvent(name: string, attributes: Attributes | undefined, time?: TimeInput): void {
+    const events = (this.events ??= []);
+    if (events.length >= MAX_EVENTS) events.shift();
+    let stored: Record<string, StoredValue> | undefined;
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value !== undefined && value !== null) (stored ??= {})[key] = storable(value);
+    }
+    events.push({
+      name,
+      perfMs: timeInputToPerfMs(time, performance.now()),
+      attributes: stored,
+    });
+  }
+}

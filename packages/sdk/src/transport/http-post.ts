@@ -1,0 +1,81 @@
+/**
+ * POSTs over one keep-alive agent (node:http or node:https), resolving with the status, the
+ * answer text and Retry-After.
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+export interface PostResponse {
+  readonly status: number;
+  readonly text: string;
+  readonly retryAfter: string | null;
+}
+
+/** Most answer bytes kept (error texts are cut to 300 characters; 202 bodies list rejections). */
+const MAX_ANSWER_BYTES = 1 << 20;
+
+export interface Poster {
+  /** Rejects on network errors and when `signal` aborts (with the abort reason). */
+  post(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<PostResponse>;
+  /** Closes idle keep-alive sockets. */
+  close(): void;
+}
+
+function readAnswer(response: IncomingMessage): Promise<PostResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    response.on('data', (chunk: Buffer) => {
+      if (bytes < MAX_ANSWER_BYTES) chunks.push(chunk);
+      bytes += chunk.length;
+    });
+    response.on('end', () => {
+      const retryAfter = response.headers['retry-after'];
+      resolve({
+        status: response.statusCode ?? 0,
+        text: Buffer.concat(chunks).toString('utf8'),
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+      });
+    });
+    response.on('error', reject);
+    // Destroyed mid-answer (abort, reset): 'end' never comes.
+    response.on('close', () => {
+      if (!response.complete) reject(new Error('connection closed before the answer ended'));
+    });
+  });
+}
+
+export function createPoster(endpoint: URL): Poster {
+  const https = endpoint.protocol === 'https:';
+  // One batch is in flight at a time; the socket stays open between batches.
+  const agent = https
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 2 })
+    : new HttpAgent({ keepAlive: true, maxSockets: 2 });
+  const request = https ? httpsRequest : httpRequest;
+  return {
+    post(headers, body, signal) {
+      return new Promise((resolve, reject) => {
+        if (signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const outgoing = request(endpoint, {
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': String(body.length) },
+          signal,
+        });
+        outgoing.on('response', (response) => {
+          readAnswer(response).then(resolve, (error: unknown) =>
+            reject(signal.aborted ? signal.reason : error),
+          );
+        });
+        outgoing.on('error', (error) => reject(signal.aborted ? signal.reason : error));
+        outgoing.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The hand-serialized completion line: byte-identical to the line pino writes for the same
+ * fields, exported as the record the log converter would build from it, pino's redaction when a
+ * redact path reaches it, and nothing below level info.
+ */
+import type { LogRecord } from '@driftwatch/schema';
+import { validateItem } from '@driftwatch/schema';
+import { describe, expect, it } from 'vitest';
+import { createContextStorage } from '../../src/context/request-context.js';
+import {
+  createCompletionLineWriter,
+  type CompletedRequest,
+} from '../../src/logs/completion-line.js';
+import { jsonString } from '../../src/logs/json-string.js';
+import { logRecordFromLine } from '../../src/logs/log-record.js';
+import { createLogger } from '../../src/logs/logger.js';
+import { DEFAULT_REDACT_PATHS } from '../../src/options.js';
+
+const BASE = { 'service.name': 'svc', 'service.version': '1.0.0', environment: 'ci' };
+
+function setup(redact: readonly string[] = DEFAULT_REDACT_PATHS, level: 'info' | 'warn' = 'info') {
+  const raw: string[] = [];
+  const exported: Array<string | LogRecord> = [];
+  const logger = createLogger({
+    level,
+    redact,
+    base: BASE,
+    destination: { write: (line: string) => void raw.push(line) },
+    sync: true,
+    storage: createContextStorage(),
+    onLine: (entry) => void exported.push(entry),
+  });
+  return { logger, raw, exported, write: createCompletionLineWriter(logger) };
+}
+
+const request = (overrides: Partial<CompletedRequest> = {}): CompletedRequest => ({
+  requestId: 'req-1',
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  method: 'POST',
+  path: '/predict/risk',
+  route: '/predict/:model',
+  statusCode: 200,
+  responseTimeMs: 1.234,
+  ...overrides,
+});
+
+/** What pino writes for the same fields (the path used before the hand-written line). */
+function pinoLine(logger: ReturnType<typeof setup>['logger'], r: CompletedRequest): void {
+  logger.info(
+    {
+      request_id: r.requestId,
+      trace_id: r.traceId,
+      span_id: r.spanId,
+      req: { method: r.method, url: r.path, route: r.route },
+      res: { statusCode: r.statusCode },
+      responseTime: r.responseTimeMs,
+    },
+    'request completed',
+  );
+}
+
+const withoutTime = (line: string): string => line.replace(/"time":\d+/, '"time":0');
+
+describe('completion line', () => {
+  it.each([
+    ['a plain request', request()],
+    ['no matched route', request({ route: undefined, statusCode: 404 })],
+    [
+      'characters to escape',
+      request({ path: '/a"b\\c/é/\u0007/\ud800', requestId: 'id "quoted"' }),
+    ],
+  ])('is the line pino writes, exported as its record: %s', (_name, completed) => {
+    const { logger, raw, exported, write } = setup();
+    write(completed);
+    pinoLine(logger, completed);
+    expect(raw).toHaveLength(2);
+    expect(withoutTime(raw[0]!)).toBe(withoutTime(raw[1]!));
+    const [record, line] = exported as [LogRecord, string];
+    expect(typeof record).toBe('object');
+    expect(record).toEqual(logRecordFromLine(raw[0]!));
+    expect(record).toEqual({ ...logRecordFromLine(line), timeUnixNano: record.timeUnixNano });
+    expect(validateItem('logs', record).ok).toBe(true);
+  });
+
+  it('goes through pino and its redaction when a redact path reaches it', () => {
+    const { raw, exported, write } = setup([...DEFAULT_REDACT_PATHS, 'req.url']);
+    write(request());
+    expect(JSON.parse(raw[0]!)).toMatchObject({ req: { url: '[Redacted]', method: 'POST' } });
+    expect(exported).toEqual([raw[0]]);
+  });
+
+  it('writes nothing below level info', () => {
+    const { raw, exported, write } = setup(DEFAULT_REDACT_PATHS, 'warn');
+    write(request());
+    expect(raw).toEqual([]);
+    expect(exported).toEqual([]);
+  });
+
+  it('escapes strings as JSON.stringify does', () => {
+    for (const text of [
+      'plain',
+      '',
+      'q"uote',
+      'back\\slash',
+      'tab\t',
+      'é',
+      '\u2028',
+      '\udc00',
+      '~',
+    ]) {
+      expect(jsonString(text)).toBe(JSON.stringify(text));
+    }
+  });
+});

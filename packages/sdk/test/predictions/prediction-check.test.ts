@@ -1,0 +1,100 @@
+/** The hand-written prediction check agrees with the schema's compiled validator on every case. */
+import { validateItem, type PredictionEvent } from '@driftwatch/schema';
+import { describe, expect, it } from 'vitest';
+import {
+  checkFeatures,
+  isModelName,
+  isPrintable,
+  isValidPrediction,
+} from '../../src/predictions/prediction-check.js';
+
+const base: PredictionEvent = {
+  predictionId: 'p-1',
+  model: 'risk',
+  modelVersion: '3',
+  timeUnixMs: 1_700_000_000_000,
+  features: { age: 41, city: 'Oslo', vip: true, income: null },
+  prediction: 1,
+  score: 0.5,
+  segment: 'eu',
+  requestId: 'r-1',
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  serviceName: 'svc',
+};
+
+function fastValid(event: PredictionEvent): boolean {
+  return (
+    checkFeatures(event.features) >= 0 &&
+    isModelName(event.model, event.modelVersion) &&
+    (event.serviceName === undefined || isPrintable(event.serviceName, 128)) &&
+    isValidPrediction(event, false, false)
+  );
+}
+
+const hidden = Object.defineProperty({ a: 1 } as Record<string, unknown>, 'b', {
+  value: {},
+  enumerable: false,
+});
+const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]));
+const cases: Array<[string, Record<string, unknown>]> = [
+  ['valid', {}],
+  ['no optional fields', { score: undefined, segment: undefined, requestId: undefined }],
+  ['feature NaN', { features: { a: Number.NaN } }],
+  ['feature Infinity', { features: { a: Infinity } }],
+  ['feature object', { features: { a: { nested: 1 } } }],
+  ['feature array', { features: { a: [1] } }],
+  ['feature long string', { features: { a: 'x'.repeat(1025) } }],
+  ['feature 1024 string', { features: { a: 'x'.repeat(1024) } }],
+  ['bad value under a control-character name', { features: { 'a\u0001': {} } }],
+  ['bad value under an empty name', { features: { '': {} } }],
+  ['long name', { features: { ['n'.repeat(200)]: 1 } }],
+  ['features array', { features: [1, 2] }],
+  ['features null', { features: null }],
+  ['features Date', { features: new Date() }],
+  ['features Uint8Array', { features: new Uint8Array(2) }],
+  ['1001 features', { features: many }],
+  ['non-enumerable feature', { features: hidden }],
+  ['empty model', { model: '' }],
+  ['model with newline', { model: 'a\nb' }],
+  ['model too long', { model: 'm'.repeat(129) }],
+  ['model with DEL', { model: 'a\u007f' }],
+  ['modelVersion too long', { modelVersion: 'v'.repeat(65) }],
+  ['modelVersion empty', { modelVersion: '' }],
+  ['modelVersion number', { modelVersion: 3 }],
+  ['model number', { model: 3 }],
+  ['timeUnixMs fraction', { timeUnixMs: 1.5 }],
+  ['timeUnixMs negative', { timeUnixMs: -1 }],
+  ['timeUnixMs too large', { timeUnixMs: 8_640_000_000_000_001 }],
+  ['prediction string', { prediction: 'yes' }],
+  ['prediction boolean', { prediction: false }],
+  ['prediction null', { prediction: null }],
+  ['prediction NaN', { prediction: Number.NaN }],
+  ['prediction long', { prediction: 'p'.repeat(1025) }],
+  ['score NaN', { score: Number.NaN }],
+  ['score string', { score: '0.5' }],
+  ['segment too long', { segment: 's'.repeat(257) }],
+  ['segment number', { segment: 1 }],
+  ['requestId empty', { requestId: '' }],
+  ['requestId control', { requestId: 'a\tb' }],
+  ['requestId too long', { requestId: 'r'.repeat(129) }],
+  ['traceId upper case', { traceId: '0AF7651916CD43DD8448EB211C80319C' }],
+  ['traceId short', { traceId: '0af7' }],
+  ['spanId long', { spanId: 'b7ad6b71692033311' }],
+  ['predictionId control', { predictionId: 'a\u0000' }],
+  ['serviceName control', { serviceName: 'a\u001f' }],
+];
+
+describe('prediction check', () => {
+  it.each(cases)('agrees with the schema: %s', (_name, change) => {
+    const event = { ...base, ...change } as PredictionEvent;
+    for (const key of Object.keys(event) as Array<keyof PredictionEvent>)
+      if (event[key] === undefined) delete event[key];
+    expect(fastValid(event)).toBe(validateItem('predictions', event).ok);
+  });
+
+  it('counts own enumerable features', () => {
+    expect(checkFeatures({ a: 1, b: 'x', c: null })).toBe(3);
+    expect(checkFeatures(Object.create({ inherited: 1 }) as object)).toBe(0);
+  });
+});
