@@ -135,7 +135,12 @@ async function deliveryReport(
   const predictions = counts.items.predictions ?? 0;
   const spans = counts.items.spans ?? 0;
   const logs = counts.items.logs ?? 0;
-  const ok = dropped === 0 && predictions === served && spans === served && logs >= served;
+  const ok =
+    dropped === 0 &&
+    counts.badRequests === 0 &&
+    predictions === served &&
+    spans === served &&
+    logs >= served;
   const otlp = Object.entries(counts.otlp)
     .map(
       ([path, entry]) => `${path} ${entry.requests} posts / ${(entry.bytes / 1e6).toFixed(1)} MB`,
@@ -144,7 +149,7 @@ async function deliveryReport(
   console.log(
     [
       `delivery (b): ${served} predictions served; sink received predictions=${predictions} spans=${spans} logs=${logs} ` +
-        `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB gzip)`,
+        `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB on the wire)`,
       `delivery (b): monitor.stats sentItems=${stats.sentItems} dropped=${JSON.stringify(stats.dropped)} exportErrors=${stats.exportErrors}`,
       `delivery (c): OTLP ${otlp || 'nothing'}`,
       ok

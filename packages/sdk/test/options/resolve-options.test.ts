@@ -222,6 +222,23 @@ describe('precedence', () => {
     );
   });
 
+  it('transport.gzipLevel: 0 by default for a loopback collector, 1 otherwise', () => {
+    const levelFor = (url: string, gzipLevel?: number): unknown => {
+      const http = gzipLevel === undefined ? { url } : { url, gzipLevel };
+      const { transport } = resolveOptions({ transport: { type: 'http', ...http } }, {});
+      return transport.type === 'http' ? transport.gzipLevel : undefined;
+    };
+    expect(levelFor('http://127.0.0.1:7070')).toBe(0);
+    expect(levelFor('http://127.5.4.3:7070')).toBe(0);
+    expect(levelFor('http://localhost:7070/base')).toBe(0);
+    expect(levelFor('http://[::1]:7070')).toBe(0);
+    expect(levelFor('https://collector.example:7070')).toBe(1);
+    expect(levelFor('http://10.0.0.7:7070')).toBe(1);
+    expect(levelFor('http://127.0.0.1.example.com:7070')).toBe(1);
+    expect(levelFor('http://127.0.0.1:7070', 6)).toBe(6);
+    expect(resolveOptions({}, {}).transport).toMatchObject({ gzipLevel: 0 });
+  });
+
   it('empty env values count as unset', () => {
     expect(
       resolveOptions({}, { DRIFTWATCH_SERVICE_NAME: '  ', DRIFTWATCH_QUEUE_MAX_ITEMS: '' }).queue

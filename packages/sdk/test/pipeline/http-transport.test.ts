@@ -27,7 +27,7 @@ function start(options: DriftwatchOptions = {}, url = receiver.url): Monitor {
   monitor = init(
     {
       serviceName: 'http-test',
-      transport: { type: 'http', url, token: 's3cret-token', gzipMinBytes: 0 },
+      transport: { type: 'http', url, token: 's3cret-token', gzipMinBytes: 0, gzipLevel: 1 },
       logs: { destination: captureLogs().destination, export: false },
       diagnostics: { destination: diagnostics.destination },
       metrics: { enabled: false },
