@@ -120,3 +120,9 @@ export function objectOrEmpty<T extends object>(option: string, value: T | undef
   }
   return value;
 }
+
+/** Printable text: no control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+/** Bounds of a duration option in milliseconds (up to one day). */
+export const MS = { min: 0, max: 86_400_000, integer: true };

@@ -5,8 +5,10 @@
 import type { DestinationStream, Level } from 'pino';
 import { invalidOption } from './errors.js';
 import {
+  MS,
   objectOrEmpty,
   pick,
+  PRINTABLE,
   toBool,
   toChoice,
   toList,
@@ -14,42 +16,20 @@ import {
   toText,
   type Env,
 } from './options-parse.js';
-import type { Transport } from './transport/transport.js';
+import {
+  resolveTransport,
+  type ResolvedTransport,
+  type TransportOption,
+} from './transport/transport-options.js';
 
 export type { Env } from './options-parse.js';
-
-/** Send batches to the collector's `POST {url}/v1/ingest`. */
-export interface HttpTransportOptions {
-  type: 'http';
-  /** Collector base URL. Env `DRIFTWATCH_COLLECTOR_URL`. @default 'http://127.0.0.1:7070' */
-  url?: string;
-  /** Bearer token. Env `DRIFTWATCH_COLLECTOR_TOKEN`. @default none */
-  token?: string;
-  /** Timeout of one HTTP request. Env `DRIFTWATCH_COLLECTOR_TIMEOUT_MS`. @default 10000 */
-  timeoutMs?: number;
-  /** Bodies at least this large are gzip-encoded. @default 1024 */
-  gzipMinBytes?: number;
-  /**
-   * zlib level (1 fastest … 9 smallest; 0 sends bodies uncompressed). Compression runs on the
-   * host's CPU (level 1: about 10 µs per request's worth of telemetry, half of zlib's default 6)
-   * and only pays where bytes cross a network, so the default is 0 for a loopback collector URL
-   * (`localhost`, `127.0.0.0/8`, `::1`) and 1 otherwise.
-   * @default 1 (0 for a loopback URL)
-   */
-  gzipLevel?: number;
-}
-/** Keep batches in memory (tests). */
-export interface MemoryTransportOptions {
-  type: 'memory';
-}
-/** Kafka: the fields are those of the Kafka transport's options (`DRIFTWATCH_KAFKA_*`). */
-export interface KafkaTransportInput {
-  type: 'kafka';
-  brokers?: string | readonly string[];
-  [option: string]: unknown;
-}
-export type TransportOption =
-  HttpTransportOptions | MemoryTransportOptions | KafkaTransportInput | Transport;
+export type {
+  HttpTransportOptions,
+  KafkaTransportInput,
+  MemoryTransportOptions,
+  ResolvedTransport,
+  TransportOption,
+} from './transport/transport-options.js';
 
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
 
@@ -169,21 +149,6 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
 ]);
 
 const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
-
-export type ResolvedTransport =
-  | {
-      readonly type: 'http';
-      readonly url: string;
-      readonly token: string | undefined;
-      readonly timeoutMs: number;
-      readonly gzipMinBytes: number;
-      readonly gzipLevel: number;
-    }
-  | { readonly type: 'memory' }
-  | { readonly type: 'kafka'; readonly input: Readonly<Record<string, unknown>> }
-  | { readonly type: 'custom'; readonly transport: Transport };
 
 export interface ResolvedOptions {
   readonly serviceName: string;
@@ -244,86 +209,7 @@ export interface ResolvedOptions {
   readonly shutdownTimeoutMs: number;
 }
 
-const MS = { min: 0, max: 86_400_000, integer: true };
 const RATIO = { min: 0, max: 1 };
-
-function isTransport(value: unknown): value is Transport {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as Transport).send === 'function'
-  );
-}
-
-function resolveTransport(input: TransportOption | undefined, env: Env): ResolvedTransport {
-  if (isTransport(input)) return Object.freeze({ type: 'custom', transport: input });
-  if (input !== undefined && (typeof input !== 'object' || input === null)) {
-    throw invalidOption(
-      'transport',
-      input,
-      'an object with type http, kafka or memory, or a Transport',
-    );
-  }
-  const type = toChoice('transport.type', pick(input?.type, env, 'DRIFTWATCH_TRANSPORT'), 'http', [
-    'http',
-    'kafka',
-    'memory',
-  ] as const);
-  if (type === 'memory') return Object.freeze({ type });
-  if (type === 'kafka') {
-    const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
-    return Object.freeze({ type, input: Object.freeze(rest) });
-  }
-  const http = (input?.type === 'http' ? input : {}) as Partial<HttpTransportOptions>;
-  const url = toText(
-    'transport.url',
-    pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL'),
-    'http://127.0.0.1:7070',
-    {
-      maxLength: 2048,
-      pattern: /^https?:\/\/[^\s]+$/,
-      expected: 'an http:// or https:// URL',
-    },
-  );
-  const tokenSrc = pick(http.token, env, 'DRIFTWATCH_COLLECTOR_TOKEN');
-  const token =
-    tokenSrc.value === undefined
-      ? undefined
-      : toText('transport.token', tokenSrc, '', {
-          maxLength: 4096,
-          pattern: PRINTABLE,
-          expected: 'printable characters',
-        });
-  return Object.freeze({
-    type,
-    url: url.replace(/\/+$/, ''),
-    token,
-    timeoutMs: toNumber(
-      'transport.timeoutMs',
-      pick(http.timeoutMs, env, 'DRIFTWATCH_COLLECTOR_TIMEOUT_MS'),
-      10_000,
-      { ...MS, min: 1 },
-    ),
-    gzipMinBytes: toNumber('transport.gzipMinBytes', { value: http.gzipMinBytes }, 1024, {
-      min: 0,
-      max: 2 ** 31,
-      integer: true,
-    }),
-    gzipLevel: toNumber('transport.gzipLevel', { value: http.gzipLevel }, isLoopback(url) ? 0 : 1, {
-      min: 0,
-      max: 9,
-      integer: true,
-    }),
-  });
-}
-
-/** Whether a collector URL names this host (a parse failure counts as not loopback). */
-export function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
 
 function resolveSampleRatios(
   input: Readonly<Record<string, number>> | undefined,

@@ -7,10 +7,8 @@
 import type { LogRecord } from '@driftwatch/schema';
 import type { Logger } from 'pino';
 import { cachedJsonString, jsonString } from './json-string.js';
+import { MAX_ATTRIBUTE as MAX_ATTRIBUTE_CHARS } from './log-record.js';
 import { directWriterFor, type LineShape } from './logger.js';
-
-/** The converter's limit on attribute strings (log-record.ts). */
-const MAX_ATTRIBUTE_CHARS = 8192;
 
 export interface CompletedRequest {
   readonly requestId: string;

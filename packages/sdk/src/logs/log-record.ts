@@ -4,9 +4,10 @@
  */
 import { validateItem, type LogRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
+import { issueText } from '../pipeline/issue-text.js';
 
 const MAX_BODY = 65_536;
-const MAX_ATTRIBUTE = 8192;
+export const MAX_ATTRIBUTE = 8192;
 /** Fields that become record fields or resource attributes rather than log attributes. */
 const OWN_FIELDS = new Set([
   'level',
@@ -103,11 +104,7 @@ export const convertLogLine: Converter = (entry) => {
   try {
     const result = validateItem('logs', logRecordFromLine(entry));
     if (result.ok) return { ok: true, item: result.value };
-    const issue = result.issues[0];
-    return {
-      ok: false,
-      issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
-    };
+    return { ok: false, issue: issueText(result.issues) };
   } catch (error) {
     return { ok: false, issue: `not a JSON log line (${(error as Error).message})` };
   }

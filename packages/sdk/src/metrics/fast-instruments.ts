@@ -57,6 +57,11 @@ abstract class FastInstrument<S extends CounterSeries | HistogramSeries> {
 
   constructor(readonly options: FastInstrumentOptions) {}
 
+  /** The series of `attributes`, to add or record without the lookup. */
+  bind(attributes: Attributes): S {
+    return this.seriesOf(attributes);
+  }
+
   /** The series of `attributes` (found once, then cached on the object). */
   protected seriesOf(attributes: Attributes): S {
     const found = this.byObject.get(attributes);
@@ -88,11 +93,6 @@ export class FastCounter extends FastInstrument<CounterSeries> {
     this.seriesOf(attributes).add(value);
   }
 
-  /** The series of `attributes`, to add without the lookup. */
-  bind(attributes: Attributes): CounterSeries {
-    return this.seriesOf(attributes);
-  }
-
   protected create(attributes: Attributes): CounterSeries {
     return new CounterSeries(attributes, hrTime());
   }
@@ -121,11 +121,6 @@ export class FastHistogram extends FastInstrument<HistogramSeries> {
   /** Records `value` (ignored unless finite and ≥ 0, as OTel's histogram does). */
   record(value: number, attributes: Attributes): void {
     this.seriesOf(attributes).record(value);
-  }
-
-  /** The series of `attributes`, to record without the lookup. */
-  bind(attributes: Attributes): HistogramSeries {
-    return this.seriesOf(attributes);
   }
 
   protected create(attributes: Attributes): HistogramSeries {

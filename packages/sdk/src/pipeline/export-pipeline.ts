@@ -100,9 +100,7 @@ export class ExportPipeline {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
     }
-    // Batches mix signals, so a full batch is counted over all queues (as readyToSend does).
-    const queued = this.totalQueued();
-    if (queued.items >= this.config.batch.maxItems || queued.bytes >= this.config.batch.maxBytes) {
+    if (this.batchFull()) {
       this.schedulePump();
     } else if (this.lingerTimer === undefined) {
       this.lingerTimer = setTimeout(() => {
@@ -161,25 +159,29 @@ export class ExportPipeline {
     });
   }
 
-  private totalQueued(): { items: number; bytes: number } {
+  private queuedItems(): number {
+    let items = 0;
+    for (const signal of SIGNALS) items += this.queues[signal].length;
+    return items;
+  }
+
+  /**
+   * Whether the queues hold a full batch. Batches mix signals, so it is counted over all queues;
+   * called on every enqueue, hence plain loops and no allocation.
+   */
+  private batchFull(): boolean {
     let items = 0;
     let bytes = 0;
     for (const signal of SIGNALS) {
       items += this.queues[signal].length;
       bytes += this.queues[signal].bytes;
     }
-    return { items, bytes };
+    return items >= this.config.batch.maxItems || bytes >= this.config.batch.maxBytes;
   }
 
   private readyToSend(): boolean {
-    const { items, bytes } = this.totalQueued();
-    if (items === 0) return false;
-    return (
-      this.drainAll ||
-      this.flushWaiters > 0 ||
-      items >= this.config.batch.maxItems ||
-      bytes >= this.config.batch.maxBytes
-    );
+    if (this.queuedItems() === 0) return false;
+    return this.drainAll || this.flushWaiters > 0 || this.batchFull();
   }
 
   private pump(): Promise<void> {
@@ -191,11 +193,11 @@ export class ExportPipeline {
         const pairs = this.takeBatch();
         // The linger drain ends once what was queued is taken: items arriving while this batch is
         // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
-        if (this.totalQueued().items === 0) this.drainAll = false;
+        if (this.queuedItems() === 0) this.drainAll = false;
         if (pairs.length > 0)
           await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
       }
-      if (this.totalQueued().items === 0) this.drainAll = false;
+      if (this.queuedItems() === 0) this.drainAll = false;
     })()
       .catch((error: unknown) => {
         this.config.diagnostics.error({ err: error }, 'driftwatch: export loop failed');

@@ -17,6 +17,7 @@ import type { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-instruments.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { issueText } from '../pipeline/issue-text.js';
 import { checkFeatures, isModelName, isPrintable, isValidPrediction } from './prediction-check.js';
 
 /** What the host passes to `monitor.logPrediction`. */
@@ -153,11 +154,7 @@ export class PredictionRecorder {
       // The full validator names the field at fault (and has the last word on the outcome).
       const result = validateItem('predictions', event);
       if (!result.ok) {
-        const issue = result.issues[0];
-        this.pipeline.invalid(
-          'predictions',
-          issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
-        );
+        this.pipeline.invalid('predictions', issueText(result.issues));
         return predictionId;
       }
     }
@@ -174,11 +171,7 @@ export class PredictionRecorder {
     if (options?.model !== undefined) event.model = options.model;
     const result = validateItem('labels', event);
     if (!result.ok) {
-      const issue = result.issues[0];
-      this.pipeline.invalid(
-        'labels',
-        issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
-      );
+      this.pipeline.invalid('labels', issueText(result.issues));
       return;
     }
     this.pipeline.enqueue('labels', event, 120 + predictionId.length);

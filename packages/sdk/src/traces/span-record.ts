@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, type Attributes, type HrTime } from '@opentel
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
+import { issueText } from '../pipeline/issue-text.js';
 import { MAX_ATTRIBUTE_CHARS, RequestSpan } from './request-span.js';
 import { perfNowToNanoString } from './span-time.js';
 
@@ -121,9 +122,5 @@ export const convertSpan: Converter = (entry) => {
   } else record = spanRecordFromReadable(entry as ReadableSpan);
   const result = validateItem('spans', record);
   if (result.ok) return { ok: true, item: result.value };
-  const issue = result.issues[0];
-  return {
-    ok: false,
-    issue: issue ? `${issue.path}: ${issue.message}` : 'does not match the schema',
-  };
+  return { ok: false, issue: issueText(result.issues) };
 };

@@ -1,7 +1,7 @@
 /** Builds the configured transport. Kafka loads lazily (kafkajs is only required when used). */
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import type { Env } from '../options-parse.js';
-import type { ResolvedTransport } from '../options.js';
+import type { ResolvedTransport } from './transport-options.js';
 import { createHttpTransport } from './http-transport.js';
 import { resolveKafkaOptions, type KafkaTransportOptions } from './kafka-options.js';
 import { createMemoryTransport } from './memory-transport.js';

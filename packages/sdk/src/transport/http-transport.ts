@@ -22,9 +22,24 @@ export interface HttpTransportConfig {
   readonly gzipMinBytes?: number;
   /**
    * zlib level, 1 (fastest) to 9; 0 sends uncompressed. Level 1 costs about half the CPU of the
-   * default 6 for ~5% more bytes. @default 1
+   * default 6 for ~5% more bytes. @default defaultGzipLevel(url)
    */
   readonly gzipLevel?: number;
+}
+
+/**
+ * 0 (no compression) for a collector on this host (`localhost`, 127.0.0.0/8, `::1`), where
+ * compression costs the host CPU and saves nothing; 1 otherwise. A URL that does not parse
+ * counts as remote.
+ */
+export function defaultGzipLevel(url: string): number {
+  try {
+    const host = new URL(url).hostname;
+    const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return loopback ? 0 : zlibConstants.Z_BEST_SPEED;
+  } catch {
+    return zlibConstants.Z_BEST_SPEED;
+  }
 }
 
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds. */
@@ -61,7 +76,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   const endpoint = new URL(`${config.url.replace(/\/+$/, '')}/v1/ingest`);
   const timeoutMs = config.timeoutMs ?? 10_000;
   const gzipMinBytes = config.gzipMinBytes ?? 1024;
-  const gzipOptions = { level: config.gzipLevel ?? zlibConstants.Z_BEST_SPEED };
+  const gzipOptions = { level: config.gzipLevel ?? defaultGzipLevel(config.url) };
   const baseHeaders: Record<string, string> = { 'content-type': 'application/json' };
   if (config.token) baseHeaders.authorization = `Bearer ${config.token}`;
   const gzipHeaders = { ...baseHeaders, 'content-encoding': 'gzip' };
