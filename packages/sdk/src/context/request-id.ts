@@ -1,5 +1,5 @@
 /** Request ids: an incoming `x-request-id` is kept only when it is safe to log. */
-import { randomUUID } from 'node:crypto';
+import { newUuid } from './random-ids.js';
 
 /** Most characters an incoming request id may have. */
 export const MAX_REQUEST_ID_LENGTH = 128;
@@ -19,5 +19,5 @@ export function isValidRequestId(value: unknown): value is string {
 /** The incoming id when valid, else a new random UUID. */
 export function requestIdFrom(header: string | readonly string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
-  return isValidRequestId(value) ? value : randomUUID();
+  return isValidRequestId(value) ? value : newUuid();
 }

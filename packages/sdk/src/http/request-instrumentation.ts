@@ -103,20 +103,29 @@ export function createHttpInstrumentation(config: {
     description: 'Duration of HTTP server requests',
     boundaries: HTTP_DURATION_BUCKETS,
   });
-  // Series repeat (method × route × status): bind each once instead of a lookup per request.
-  const bound = new Map<string, HistogramSeries>();
+  // Series repeat (route × method × status): each is bound once and found through maps keyed by
+  // the strings and number the framework hands over (their hashes are cached: no key string is
+  // built per request).
+  const bound = new Map<string | undefined, Map<string, Map<number, HistogramSeries>>>();
+  let boundCount = 0;
   const seriesOf = (method: string, route: string | undefined, status: number): HistogramSeries => {
-    const key = `${method} ${status} ${route ?? ''}`;
-    let series = bound.get(key);
-    if (series === undefined) {
-      const attributes: Attributes = {
-        'http.request.method': method,
-        'http.response.status_code': status,
-      };
-      if (route !== undefined) attributes['http.route'] = route;
-      // Frozen: the fast histogram keys its series by the object's identity.
-      series = duration.bind(Object.freeze(attributes));
-      if (bound.size < MAX_BOUND_SERIES) bound.set(key, series);
+    const byStatus = bound.get(route)?.get(method);
+    const found = byStatus?.get(status);
+    if (found !== undefined) return found;
+    const attributes: Attributes = {
+      'http.request.method': method,
+      'http.response.status_code': status,
+    };
+    if (route !== undefined) attributes['http.route'] = route;
+    // Frozen: the fast histogram keys its series by the object's identity.
+    const series = duration.bind(Object.freeze(attributes));
+    if (boundCount < MAX_BOUND_SERIES) {
+      let byMethod = bound.get(route);
+      if (byMethod === undefined) bound.set(route, (byMethod = new Map()));
+      let statuses = byMethod.get(method);
+      if (statuses === undefined) byMethod.set(method, (statuses = new Map()));
+      statuses.set(status, series);
+      boundCount += 1;
     }
     return series;
   };

@@ -38,6 +38,9 @@ export class ExportPipeline {
   private readonly queues: Record<Signal, BoundedQueue<unknown>>;
   /** Items that left each queue (sent, dropped or taken into a batch), for flush targets. */
   private readonly removed: Record<Signal, number>;
+  /** Items and estimated bytes in all queues, kept up to date: tested on every enqueue. */
+  private totalItems = 0;
+  private totalBytes = 0;
   private transport: Transport | undefined;
   private transportPending: Promise<Transport | undefined> | undefined;
   private pumping: Promise<void> | undefined;
@@ -95,7 +98,11 @@ export class ExportPipeline {
       return;
     }
     const queue = this.queues[signal];
+    const itemsBefore = queue.length;
+    const bytesBefore = queue.bytes;
     const dropped = queue.push(entry, bytes);
+    this.totalItems += queue.length - itemsBefore;
+    this.totalBytes += queue.bytes - bytesBefore;
     if (dropped > 0) {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
@@ -146,6 +153,8 @@ export class ExportPipeline {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     await this.pumping;
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
+    this.totalItems = 0;
+    this.totalBytes = 0;
     const left = Math.max(0, timeoutMs - (Date.now() - started));
     await this.transport?.shutdown(left).catch(() => undefined);
   }
@@ -160,23 +169,14 @@ export class ExportPipeline {
   }
 
   private queuedItems(): number {
-    let items = 0;
-    for (const signal of SIGNALS) items += this.queues[signal].length;
-    return items;
+    return this.totalItems;
   }
 
-  /**
-   * Whether the queues hold a full batch. Batches mix signals, so it is counted over all queues;
-   * called on every enqueue, hence plain loops and no allocation.
-   */
+  /** Whether the queues hold a full batch (batches mix signals, so over all queues). */
   private batchFull(): boolean {
-    let items = 0;
-    let bytes = 0;
-    for (const signal of SIGNALS) {
-      items += this.queues[signal].length;
-      bytes += this.queues[signal].bytes;
-    }
-    return items >= this.config.batch.maxItems || bytes >= this.config.batch.maxBytes;
+    return (
+      this.totalItems >= this.config.batch.maxItems || this.totalBytes >= this.config.batch.maxBytes
+    );
   }
 
   private readyToSend(): boolean {
@@ -222,6 +222,8 @@ export class ExportPipeline {
         const next = queue.shift();
         if (!next) break;
         this.removed[signal] += 1;
+        this.totalItems -= 1;
+        this.totalBytes -= next.bytes;
         bytes += next.bytes;
         if (!convert) {
           pairs.push({ signal, item: next.item });

@@ -68,12 +68,16 @@ export function checkFeatures(features: unknown): number {
  * true when `event` (built by the recorder: no unknown fields) matches the schema, apart from
  * `model`, `modelVersion`, `serviceName` (the caller checks those once per distinct value, with
  * `isModelName`/`isPrintable`) and `features` (`checkFeatures`). A generated predictionId and a
- * timeUnixMs from Date.now() are valid by construction and skipped.
+ * timeUnixMs from Date.now() are valid by construction and skipped, as are ids taken from the
+ * request context (the request id the SDK accepted or made, its own trace and span ids); a
+ * requestId the caller passed is checked.
  */
 export function isValidPrediction(
   event: PredictionEvent,
   generatedId: boolean,
   generatedTime: boolean,
+  requestIdFromContext = false,
+  traceIdsFromContext = false,
 ): boolean {
   return (
     (generatedId || isPrintable(event.predictionId, 128)) &&
@@ -85,10 +89,12 @@ export function isValidPrediction(
     (event.score === undefined || Number.isFinite(event.score)) &&
     (event.segment === undefined ||
       (typeof event.segment === 'string' && event.segment.length <= 256)) &&
-    (event.requestId === undefined || isPrintable(event.requestId, 128)) &&
-    (event.traceId === undefined ||
-      (typeof event.traceId === 'string' && TRACE_ID.test(event.traceId))) &&
-    (event.spanId === undefined || (typeof event.spanId === 'string' && SPAN_ID.test(event.spanId)))
+    (event.requestId === undefined || requestIdFromContext || isPrintable(event.requestId, 128)) &&
+    (traceIdsFromContext ||
+      ((event.traceId === undefined ||
+        (typeof event.traceId === 'string' && TRACE_ID.test(event.traceId))) &&
+        (event.spanId === undefined ||
+          (typeof event.spanId === 'string' && SPAN_ID.test(event.spanId)))))
   );
 }
 

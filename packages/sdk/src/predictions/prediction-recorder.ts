@@ -3,7 +3,7 @@
  * to the current request and trace, model metrics (predictions, score histogram), and queueing.
  * Never throws into the caller: invalid input is counted and reported on the diagnostic logger.
  */
-import { randomUUID } from 'node:crypto';
+import { newUuid } from '../context/random-ids.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
   validateItem,
@@ -98,7 +98,7 @@ export class PredictionRecorder {
     } catch (error) {
       // Hostile input (a throwing getter, a Proxy): counted, never thrown into the host.
       this.pipeline.invalid('predictions', `logPrediction failed: ${describe(error)}`);
-      return randomUUID();
+      return newUuid();
     }
   }
 
@@ -112,8 +112,7 @@ export class PredictionRecorder {
   }
 
   private recordPrediction(input: PredictionInput): string {
-    const predictionId =
-      typeof input?.predictionId === 'string' ? input.predictionId : randomUUID();
+    const predictionId = typeof input?.predictionId === 'string' ? input.predictionId : newUuid();
     if (typeof input !== 'object' || input === null) {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
@@ -137,7 +136,8 @@ export class PredictionRecorder {
     };
     if (score !== undefined) event.score = score;
     if (input.segment !== undefined) event.segment = input.segment;
-    const requestId = input.requestId ?? store?.requestId;
+    const requestIdFromContext = input.requestId === undefined && store !== undefined;
+    const requestId = requestIdFromContext ? store.requestId : input.requestId;
     if (requestId !== undefined) event.requestId = requestId;
     if (store) {
       event.traceId = store.traceId;
@@ -149,7 +149,13 @@ export class PredictionRecorder {
       features >= 0 &&
       model.valid &&
       this.serviceNameValid &&
-      isValidPrediction(event, typeof input.predictionId !== 'string', input.timeUnixMs == null);
+      isValidPrediction(
+        event,
+        typeof input.predictionId !== 'string',
+        input.timeUnixMs == null,
+        requestIdFromContext,
+        store !== undefined,
+      );
     if (!valid) {
       // The full validator names the field at fault (and has the last word on the outcome).
       const result = validateItem('predictions', event);

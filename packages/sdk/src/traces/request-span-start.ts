@@ -6,7 +6,7 @@
 import { parseTraceParent } from '@opentelemetry/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestSpan } from './request-span.js';
-import { newSpanId, newTraceAndSpanIds } from './span-ids.js';
+import { newSpanId, newTraceAndSpanIds } from '../context/random-ids.js';
 
 export type RequestSpanStarter = (
   name: string,

@@ -198,7 +198,7 @@ describe('precedence', () => {
       serviceName: 'unknown_service:node',
       environment: 'development',
       queue: { maxItems: 10_000, maxBytes: 8 * 1024 * 1024, dropPolicy: 'drop-oldest' },
-      batch: { maxItems: 2048, lingerMs: 1000 },
+      batch: { maxItems: 512, lingerMs: 1000 },
       metrics: {
         port: 9464,
         host: '0.0.0.0',

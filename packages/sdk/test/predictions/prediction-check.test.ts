@@ -93,6 +93,16 @@ describe('prediction check', () => {
     expect(fastValid(event)).toBe(validateItem('predictions', event).ok);
   });
 
+  it('skips the ids taken from the request context, never a requestId the caller passed', () => {
+    const badIds = { ...base, traceId: 'not-hex', spanId: 'x' } as PredictionEvent;
+    expect(isValidPrediction(badIds, false, false)).toBe(false);
+    expect(isValidPrediction(badIds, false, false, false, true)).toBe(true);
+    const badRequestId = { ...base, requestId: 'a\tb' } as PredictionEvent;
+    // The requestId came from the caller (requestIdFromContext false): checked even in a request.
+    expect(isValidPrediction(badRequestId, false, false, false, true)).toBe(false);
+    expect(isValidPrediction(badRequestId, false, false, true, true)).toBe(true);
+  });
+
   it('counts own enumerable features', () => {
     expect(checkFeatures({ a: 1, b: 'x', c: null })).toBe(3);
     expect(checkFeatures(Object.create({ inherited: 1 }) as object)).toBe(0);
