@@ -28,6 +28,8 @@ export interface ScenarioSummary {
   readonly costShare: number;
   /** The same share measured from server CPU time per request. */
   readonly cpuShare: number;
+  /** cost_share of each round alone (a, b and c run back to back): shows the host's noise. */
+  readonly roundShares: readonly number[];
 }
 
 function mean(values: readonly number[]): number {
@@ -52,7 +54,17 @@ export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
   const a = figures.bare;
   const b = figures.driftwatch;
   const c = figures.conventional;
+  const rounds = Math.min(a.runs.length, b.runs.length, c.runs.length);
+  const roundShares = Array.from({ length: rounds }, (_, round) => {
+    const [ra, rb, rc] = [a, b, c].map((f) => f.runs[round]!.load.reqPerS) as [
+      number,
+      number,
+      number,
+    ];
+    return (1 / rb - 1 / ra) / (1 / rc - 1 / ra);
+  });
   return {
+    roundShares,
     figures,
     ratio: b.reqPerS / a.reqPerS,
     conventional: c.reqPerS / a.reqPerS,
@@ -106,6 +118,7 @@ export function formatScenario(scenario: Scenario, summary: ScenarioSummary): st
   return [
     `scenario ${scenario.name}: POST ${scenario.route} (${scenario.description})`,
     ...lines,
+    `${scenario.name}: cost_share of each round alone: ${summary.roundShares.map((share) => fixed(share, 3)).join(' ')}`,
     `${scenario.name}: ratio=${fixed(summary.ratio, 3)} conventional=${fixed(summary.conventional, 3)} cost_share=${fixed(summary.costShare, 3)} cpu_share=${fixed(summary.cpuShare, 3)}`,
   ].join('\n');
 }

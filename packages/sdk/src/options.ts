@@ -90,10 +90,11 @@ export interface DriftwatchOptions {
     /** Where JSON lines are written. @default stdout */
     destination?: DestinationStream;
     /**
-     * Write each line to stdout synchronously (as pino does by default). `false`: asynchronously,
-     * so that a slow reader of stdout cannot block the event loop; lines logged while a write is
-     * in flight leave together, and pino flushes what is left on exit (not on a crash). Measured
-     * CPU per line is about the same either way. Ignored with `destination`.
+     * Write each line to stdout synchronously, so that no line is lost when the process crashes
+     * (pino's own default, `pino.destination(1)`, is asynchronous). `false`: asynchronously, so
+     * that a slow reader of stdout cannot block the event loop; lines logged while a write is in
+     * flight leave together, and pino flushes what is left on exit (not on a crash). Measured CPU
+     * per line is about the same either way. Ignored with `destination`.
      * Env `DRIFTWATCH_LOG_SYNC`. @default true
      */
     sync?: boolean;
