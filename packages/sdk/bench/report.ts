@@ -36,6 +36,11 @@ function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 }
 
+/** What b adds per request as a share of what c adds, from requests per second over a. */
+function costShare(a: number, b: number, c: number): number {
+  return (1 / b - 1 / a) / (1 / c - 1 / a);
+}
+
 function figuresOf(runs: readonly RunRecord[]): VariantFigures {
   const served = runs.reduce((sum, run) => sum + run.served, 0);
   const cpuUs = runs.reduce((sum, run) => sum + run.cpuUs, 0);
@@ -55,20 +60,16 @@ export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
   const b = figures.driftwatch;
   const c = figures.conventional;
   const rounds = Math.min(a.runs.length, b.runs.length, c.runs.length);
-  const roundShares = Array.from({ length: rounds }, (_, round) => {
-    const [ra, rb, rc] = [a, b, c].map((f) => f.runs[round]!.load.reqPerS) as [
-      number,
-      number,
-      number,
-    ];
-    return (1 / rb - 1 / ra) / (1 / rc - 1 / ra);
-  });
+  const reqPerS = (f: VariantFigures, round: number): number => f.runs[round]!.load.reqPerS;
+  const roundShares = Array.from({ length: rounds }, (_, round) =>
+    costShare(reqPerS(a, round), reqPerS(b, round), reqPerS(c, round)),
+  );
   return {
     roundShares,
     figures,
     ratio: b.reqPerS / a.reqPerS,
     conventional: c.reqPerS / a.reqPerS,
-    costShare: (1 / b.reqPerS - 1 / a.reqPerS) / (1 / c.reqPerS - 1 / a.reqPerS),
+    costShare: costShare(a.reqPerS, b.reqPerS, c.reqPerS),
     cpuShare: (b.cpuUsPerRequest - a.cpuUsPerRequest) / (c.cpuUsPerRequest - a.cpuUsPerRequest),
   };
 }

@@ -7,13 +7,23 @@ export interface QueueLimits {
   readonly dropPolicy: DropPolicy;
 }
 
+/** Items and bytes held by a group of queues together, kept up to date by each of them. */
+export interface QueueTotals {
+  items: number;
+  bytes: number;
+}
+
 export class BoundedQueue<T> {
   private items: Array<T | undefined> = [];
   private sizes: number[] = [];
   private head = 0;
   private bytesQueued = 0;
 
-  constructor(private readonly limits: QueueLimits) {}
+  constructor(
+    private readonly limits: QueueLimits,
+    /** Shared with the other queues of a group (the pipeline's signals); optional. */
+    private readonly totals: QueueTotals = { items: 0, bytes: 0 },
+  ) {}
 
   get length(): number {
     return this.items.length - this.head;
@@ -52,6 +62,8 @@ export class BoundedQueue<T> {
     this.items[this.head] = undefined;
     this.head += 1;
     this.bytesQueued -= bytes;
+    this.totals.items -= 1;
+    this.totals.bytes -= bytes;
     if (this.head >= 1024 && this.head * 2 >= this.items.length) {
       this.items = this.items.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
@@ -68,6 +80,8 @@ export class BoundedQueue<T> {
   /** Empties the queue and returns how many items it held. */
   clear(): number {
     const count = this.length;
+    this.totals.items -= count;
+    this.totals.bytes -= this.bytesQueued;
     this.items = [];
     this.sizes = [];
     this.head = 0;
@@ -79,5 +93,7 @@ export class BoundedQueue<T> {
     this.items.push(item);
     this.sizes.push(bytes);
     this.bytesQueued += bytes;
+    this.totals.items += 1;
+    this.totals.bytes += bytes;
   }
 }

@@ -12,7 +12,7 @@ import type {
   Transport,
 } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
-import { BoundedQueue } from './bounded-queue.js';
+import { BoundedQueue, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 
@@ -38,9 +38,8 @@ export class ExportPipeline {
   private readonly queues: Record<Signal, BoundedQueue<unknown>>;
   /** Items that left each queue (sent, dropped or taken into a batch), for flush targets. */
   private readonly removed: Record<Signal, number>;
-  /** Items and estimated bytes in all queues, kept up to date: tested on every enqueue. */
-  private totalItems = 0;
-  private totalBytes = 0;
+  /** Items and estimated bytes in all queues (the queues keep it): tested on every enqueue. */
+  private readonly totals: QueueTotals = { items: 0, bytes: 0 };
   private transport: Transport | undefined;
   private transportPending: Promise<Transport | undefined> | undefined;
   private pumping: Promise<void> | undefined;
@@ -57,7 +56,7 @@ export class ExportPipeline {
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
     this.removed = {} as Record<Signal, number>;
     for (const signal of SIGNALS) {
-      this.queues[signal] = new BoundedQueue(config.queue);
+      this.queues[signal] = new BoundedQueue(config.queue, this.totals);
       this.removed[signal] = 0;
     }
   }
@@ -98,11 +97,7 @@ export class ExportPipeline {
       return;
     }
     const queue = this.queues[signal];
-    const itemsBefore = queue.length;
-    const bytesBefore = queue.bytes;
     const dropped = queue.push(entry, bytes);
-    this.totalItems += queue.length - itemsBefore;
-    this.totalBytes += queue.bytes - bytesBefore;
     if (dropped > 0) {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
@@ -153,8 +148,6 @@ export class ExportPipeline {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     await this.pumping;
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
-    this.totalItems = 0;
-    this.totalBytes = 0;
     const left = Math.max(0, timeoutMs - (Date.now() - started));
     await this.transport?.shutdown(left).catch(() => undefined);
   }
@@ -169,13 +162,14 @@ export class ExportPipeline {
   }
 
   private queuedItems(): number {
-    return this.totalItems;
+    return this.totals.items;
   }
 
   /** Whether the queues hold a full batch (batches mix signals, so over all queues). */
   private batchFull(): boolean {
     return (
-      this.totalItems >= this.config.batch.maxItems || this.totalBytes >= this.config.batch.maxBytes
+      this.totals.items >= this.config.batch.maxItems ||
+      this.totals.bytes >= this.config.batch.maxBytes
     );
   }
 
@@ -222,8 +216,6 @@ export class ExportPipeline {
         const next = queue.shift();
         if (!next) break;
         this.removed[signal] += 1;
-        this.totalItems -= 1;
-        this.totalBytes -= next.bytes;
         bytes += next.bytes;
         if (!convert) {
           pairs.push({ signal, item: next.item });

@@ -136,8 +136,8 @@ export class PredictionRecorder {
     };
     if (score !== undefined) event.score = score;
     if (input.segment !== undefined) event.segment = input.segment;
-    const requestIdFromContext = input.requestId === undefined && store !== undefined;
-    const requestId = requestIdFromContext ? store.requestId : input.requestId;
+    const requestIdFromContext = input.requestId == null;
+    const requestId = requestIdFromContext ? store?.requestId : input.requestId;
     if (requestId !== undefined) event.requestId = requestId;
     if (store) {
       event.traceId = store.traceId;

@@ -126,4 +126,33 @@ describe('memory transport', () => {
     expect(transport.items('labels').map((label) => label.predictionId)).toEqual(['p-2']);
     expect(await monitor.readiness()).toEqual({ ready: true, checks: { transport: true } });
   });
+
+  it('a null requestId counts as none: the context id is used, or the field is left out', async () => {
+    monitor = init(
+      {
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination, export: false },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { enabled: false },
+      },
+      {},
+    );
+    const target = monitor;
+    const input = {
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: 41 },
+      prediction: 1,
+      requestId: null as unknown as string,
+    };
+    target.logPrediction(input);
+    await target.span('predict', async () => {
+      target.logPrediction(input);
+    });
+    await target.flush();
+    const [outside, inside] = (target.transport as MemoryTransport).items('predictions');
+    expect(outside).not.toHaveProperty('requestId');
+    expect(inside?.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(target.stats.dropped.invalid).toBe(0);
+  });
 });
