@@ -2,12 +2,14 @@
  * `pnpm bench:sdk`: the cost of Driftwatch per request, against bare Fastify and the
  * conventional OpenTelemetry stack. Builds the SDK and the Fastify plugin (the servers run the
  * built packages), starts an ingest sink and one server process per variant, then drives each
- * with autocannon, interleaved (a, b, c, a, b, c …), on a light and a heavy prediction route.
+ * with autocannon, interleaved in rounds whose order rotates (a b c, b c a, c a b, …: the host's
+ * drift within a round does not always favour the same variant), on a light and a heavy
+ * prediction route.
  * Prints req/s, p99 and the server CPU time per request; checks that every prediction sample and
  * span of (b) reached the sink with nothing dropped. Last line:
  * `sdk-bench: ratio=<b/a> conventional=<c/a> cost_share=<(1/b−1/a)/(1/c−1/a)>` (light route).
  *
- * Tunables (env): BENCH_DURATION_S (6), BENCH_WARMUP_S (1), BENCH_ROUNDS (2),
+ * Tunables (env): BENCH_DURATION_S (6), BENCH_WARMUP_S (1), BENCH_ROUNDS (3),
  * BENCH_CONNECTIONS (10), BENCH_SKIP_BUILD=1, BENCH_LOG_FILE (/dev/null).
  */
 import { spawnSync } from 'node:child_process';
@@ -39,7 +41,7 @@ function envNumber(name: string, fallback: number): number {
 
 const durationS = envNumber('BENCH_DURATION_S', 6);
 const warmupS = envNumber('BENCH_WARMUP_S', 1);
-const rounds = Math.round(envNumber('BENCH_ROUNDS', 2));
+const rounds = Math.round(envNumber('BENCH_ROUNDS', 3));
 const connections = Math.round(envNumber('BENCH_CONNECTIONS', 10));
 const body = JSON.stringify({ features: SAMPLE_FEATURES });
 
@@ -189,8 +191,10 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       const runs: RunRecord[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        for (const variant of VARIANTS)
+        for (let i = 0; i < VARIANTS.length; i += 1) {
+          const variant = VARIANTS[(i + round) % VARIANTS.length]!;
           runs.push(await measure(servers[variant], scenario, variant));
+        }
       }
       const summary = summarize(runs);
       summaries.set(scenario.name, summary);
