@@ -26,8 +26,8 @@ const kError = Symbol('driftwatch.error');
 const kRequestId = Symbol.for('driftwatch.requestId');
 
 interface Instrumented {
-  [kHandle]?: RequestHandle;
-  [kError]?: unknown;
+  [kHandle]: RequestHandle | null;
+  [kError]: unknown;
 }
 
 declare module 'fastify' {
@@ -83,6 +83,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   const { monitor } = options;
   const storage = monitor.contextStorage;
   fastify.decorate('driftwatch', monitor);
+  // Declared up front, so Fastify sets them in its Request constructor: every request object keeps
+  // one shape instead of changing it in the hooks (V8 then keeps Fastify's own property accesses
+  // monomorphic).
+  fastify.decorateRequest(kHandle, null);
+  fastify.decorateRequest(kError, null);
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
@@ -105,7 +110,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   // the socket's context afterwards, so nothing leaks into the next request on the connection.
   fastify.addHook('preValidation', (request, _reply, next) => {
     const handle = (request as unknown as Instrumented)[kHandle];
-    if (handle) storage.run(handle.store, next);
+    if (handle !== null) storage.run(handle.store, next);
     else next();
   });
 
@@ -119,7 +124,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     state[kHandle]?.end({
       statusCode: reply.statusCode,
       route: request.routeOptions.url,
-      error: state[kError],
+      error: state[kError] ?? undefined,
     });
     next();
   });
