@@ -29,10 +29,6 @@ export class BoundedQueue<T> {
     return this.items.length - this.head;
   }
 
-  get bytes(): number {
-    return this.bytesQueued;
-  }
-
   /**
    * Adds an item of `bytes` estimated bytes; returns how many items were dropped to respect
    * the limits (the new one itself under drop-newest, the oldest ones under drop-oldest).

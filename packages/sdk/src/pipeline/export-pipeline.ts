@@ -161,10 +161,6 @@ export class ExportPipeline {
     });
   }
 
-  private queuedItems(): number {
-    return this.totals.items;
-  }
-
   /** Whether the queues hold a full batch (batches mix signals, so over all queues). */
   private batchFull(): boolean {
     return (
@@ -174,7 +170,7 @@ export class ExportPipeline {
   }
 
   private readyToSend(): boolean {
-    if (this.queuedItems() === 0) return false;
+    if (this.totals.items === 0) return false;
     return this.drainAll || this.flushWaiters > 0 || this.batchFull();
   }
 
@@ -187,11 +183,11 @@ export class ExportPipeline {
         const pairs = this.takeBatch();
         // The linger drain ends once what was queued is taken: items arriving while this batch is
         // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
-        if (this.queuedItems() === 0) this.drainAll = false;
+        if (this.totals.items === 0) this.drainAll = false;
         if (pairs.length > 0)
           await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
       }
-      if (this.queuedItems() === 0) this.drainAll = false;
+      if (this.totals.items === 0) this.drainAll = false;
     })()
       .catch((error: unknown) => {
         this.config.diagnostics.error({ err: error }, 'driftwatch: export loop failed');

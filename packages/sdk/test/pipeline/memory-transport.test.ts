@@ -1,6 +1,11 @@
 /** The memory transport receives every signal through the export pipeline. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
+import {
+  init,
+  type DriftwatchOptions,
+  type MemoryTransport,
+  type Monitor,
+} from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
 let monitor: Monitor | undefined;
@@ -8,6 +13,21 @@ afterEach(async () => {
   await monitor?.shutdown({ timeoutMs: 1000 });
   monitor = undefined;
 });
+
+/** A monitor on the memory transport that exports no logs and no metrics. */
+function quietMonitor(options: DriftwatchOptions = {}): Monitor {
+  monitor = init(
+    {
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { enabled: false },
+      ...options,
+    },
+    {},
+  );
+  return monitor;
+}
 
 describe('memory transport', () => {
   it('receives predictions, labels, spans, logs and metrics with the resource', async () => {
@@ -103,41 +123,25 @@ describe('memory transport', () => {
   });
 
   it('a failing destination counts export errors and drops by reason', async () => {
-    monitor = init(
-      {
-        transport: { type: 'memory' },
-        logs: { destination: captureLogs().destination, export: false },
-        diagnostics: { destination: captureLogs().destination },
-        metrics: { enabled: false },
-        retry: { initialBackoffMs: 1, maxBackoffMs: 2, deadlineMs: 50 },
-      },
-      {},
-    );
-    const transport = monitor.transport as MemoryTransport;
+    const target = quietMonitor({
+      retry: { initialBackoffMs: 1, maxBackoffMs: 2, deadlineMs: 50 },
+    });
+    const transport = target.transport as MemoryTransport;
     transport.failWith({ ok: false, retryable: false, error: new Error('bad request') });
-    monitor.logLabel('p-1', true);
-    await monitor.flush();
-    expect(monitor.stats.dropped.send_failed).toBe(1);
-    expect(monitor.stats.exportErrors).toBe(1);
-    expect(await monitor.readiness()).toEqual({ ready: false, checks: { transport: false } });
+    target.logLabel('p-1', true);
+    await target.flush();
+    expect(target.stats.dropped.send_failed).toBe(1);
+    expect(target.stats.exportErrors).toBe(1);
+    expect(await target.readiness()).toEqual({ ready: false, checks: { transport: false } });
     transport.failWith(undefined);
-    monitor.logLabel('p-2', false);
-    await monitor.flush();
+    target.logLabel('p-2', false);
+    await target.flush();
     expect(transport.items('labels').map((label) => label.predictionId)).toEqual(['p-2']);
-    expect(await monitor.readiness()).toEqual({ ready: true, checks: { transport: true } });
+    expect(await target.readiness()).toEqual({ ready: true, checks: { transport: true } });
   });
 
   it('a null requestId counts as none: the context id is used, or the field is left out', async () => {
-    monitor = init(
-      {
-        transport: { type: 'memory' },
-        logs: { destination: captureLogs().destination, export: false },
-        diagnostics: { destination: captureLogs().destination },
-        metrics: { enabled: false },
-      },
-      {},
-    );
-    const target = monitor;
+    const target = quietMonitor();
     const input = {
       model: 'risk',
       modelVersion: '3',
