@@ -173,10 +173,12 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
   // The broker comes back (empty) on the same port; wait until the transport reconnects.
   phase = 'restarting';
   await broker.start();
-  const restartDeadline = Date.now() + 20_000;
+  // Generous: alone it reconnects within seconds, but in the full suite (two test processes,
+  // embedded ClickHouse beside it) the restarted broker and kafkajs' backoff once took over 20 s.
+  const restartStarted = Date.now();
   while (!(await monitor.readiness()).ready) {
-    if (Date.now() > restartDeadline)
-      throw new Error('transport did not become ready after restart');
+    if (Date.now() - restartStarted > 45_000)
+      throw new Error('transport did not become ready within 45 s after the broker restarted');
     await sleep(200);
   }
   phase = 'recovered';
