@@ -237,7 +237,8 @@ describe('request logs (Fastify)', () => {
     await settle();
     const text = logs.raw.join('');
     expect(text).not.toContain('with-tab');
-    expect(text).not.toContain('caf');
+    // Not a bare 'caf': the random hex ids on every line hold it now and then (a flaky check).
+    expect(text).not.toMatch(/caf[^0-9a-f"-]/);
   });
 
   it('continues an incoming W3C traceparent', async () => {
