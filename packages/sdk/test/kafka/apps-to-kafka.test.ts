@@ -169,8 +169,25 @@ function complete(app: AppName): boolean {
     recordsOf('labels', app).length >= run.labels.length &&
     spans.filter((s) => s.value.kind === 'SERVER').length >= run.requests &&
     logs.filter((l) => l.value.body === 'request completed').length >= run.requests &&
-    recordsOf<MetricPoint>('metrics', app).some(
-      (m) => m.value.name === 'http.server.request.duration',
+    hasEveryMetric(app)
+  );
+}
+
+/**
+ * One export's points are keyed by metric name, so they land on different partitions and the
+ * reader can hold some before the rest: wait for every series the metrics test reads.
+ */
+function hasEveryMetric(app: AppName): boolean {
+  const points = recordsOf<MetricPoint>('metrics', app).map((m) => m.value);
+  const has = (name: string, match: (p: MetricPoint) => boolean = () => true) =>
+    points.some((p) => p.name === name && match(p));
+  return (
+    has('http.server.request.duration') &&
+    has('driftwatch_sdk_dropped', (p) => p.attributes?.reason === 'queue_full') &&
+    ['risk', 'fraud'].every(
+      (model) =>
+        has('driftwatch.model.predictions', (p) => p.attributes?.model === model) &&
+        has('driftwatch.model.score', (p) => p.attributes?.model === model),
     )
   );
 }
