@@ -221,8 +221,11 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
   reader = await readTopics(broker.brokers, [topics.predictions, topics.metrics]);
   const consumedIds = () =>
     new Set(reader?.of<PredictionEvent>(topics.predictions).map((r) => r.value.predictionId));
+  // Metrics too: the topics' partitions are consumed independently, in no set order.
   await reader.until(
-    () => recovered.every((id) => consumedIds().has(id)),
+    () =>
+      recovered.every((id) => consumedIds().has(id)) &&
+      (reader?.of(topics.metrics).length ?? 0) > 0,
     30_000,
     () => monitor?.flush() ?? Promise.resolve(),
   );
