@@ -33,6 +33,8 @@ const topics = uniqueTopics('apps');
 const APPS = ['fastify', 'express'] as const;
 type AppName = (typeof APPS)[number];
 const serviceOf = (app: AppName) => `it-${app}`;
+/** The models `drive` predicts with. */
+const MODELS = ['risk', 'fraud'] as const;
 
 interface SentPrediction {
   readonly requestId: string;
@@ -184,7 +186,7 @@ function hasEveryMetric(app: AppName): boolean {
   return (
     has('http.server.request.duration') &&
     has('driftwatch_sdk_dropped', (p) => p.attributes?.reason === 'queue_full') &&
-    ['risk', 'fraud'].every(
+    MODELS.every(
       (model) =>
         has('driftwatch.model.predictions', (p) => p.attributes?.model === model) &&
         has('driftwatch.model.score', (p) => p.attributes?.model === model),
@@ -330,7 +332,7 @@ describe.each(APPS)('%s app → Kafka', (app) => {
   });
 
   it("keeps each model's predictions on one partition, in the order they were made", () => {
-    for (const model of ['risk', 'fraud']) {
+    for (const model of MODELS) {
       const records = recordsOf<PredictionEvent>('predictions', app).filter(
         (r) => r.value.model === model,
       );
@@ -465,7 +467,7 @@ describe.each(APPS)('%s app → Kafka', (app) => {
       );
       expect(predictDuration.explicitBounds[0]).toBe(0.005);
     }
-    for (const model of ['risk', 'fraud']) {
+    for (const model of MODELS) {
       const count = run().predictions.filter((p) => p.model === model).length;
       expect(
         latest('driftwatch.model.predictions', (p) => p.attributes?.model === model),
