@@ -7,6 +7,7 @@
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { SdkError, SdkErrorCodes } from '../errors.js';
+import { BatchJsonWriter } from './batch-json.js';
 import { createPoster } from './http-post.js';
 import type { RejectedItem, SendResult, TelemetryBatch, Transport } from './transport.js';
 
@@ -85,15 +86,26 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   let closed = false;
   const inFlight = new Set<AbortController>();
 
+  const writer = new BatchJsonWriter();
   // The encoded body of the batch being retried: serialized and compressed once, not per attempt.
-  let encoded: { batch: TelemetryBatch; body: Buffer; gzipped: boolean } | undefined;
+  // `release` hands the writer's buffer back once the body is no longer read.
+  let encoded:
+    { batch: TelemetryBatch; body: Buffer; gzipped: boolean; release: () => void } | undefined;
   async function encode(batch: TelemetryBatch): Promise<{ body: Buffer; gzipped: boolean }> {
     if (encoded?.batch === batch) return encoded;
-    const json = Buffer.from(JSON.stringify(batch));
-    const gzipped = gzipOptions.level > 0 && json.length >= gzipMinBytes;
-    const body = gzipped ? await gzip(json, gzipOptions) : json;
-    encoded = { batch, body, gzipped };
-    return encoded;
+    const json = writer.encode(batch);
+    const gzipped = gzipOptions.level > 0 && json.body.length >= gzipMinBytes;
+    if (!gzipped) {
+      encoded = { batch, body: json.body, gzipped, release: json.release };
+      return encoded;
+    }
+    try {
+      const body = await gzip(json.body, gzipOptions);
+      encoded = { batch, body, gzipped, release: () => undefined };
+      return encoded;
+    } finally {
+      json.release();
+    }
   }
 
   async function post(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
@@ -160,7 +172,10 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
         }))
         .then((result) => {
           // Only a retried batch needs its encoding again; do not hold the last one in memory.
-          if (result.ok || !result.retryable) encoded = undefined;
+          if ((result.ok || !result.retryable) && encoded?.batch === batch) {
+            encoded.release();
+            encoded = undefined;
+          }
           return result;
         });
     },
