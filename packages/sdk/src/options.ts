@@ -54,8 +54,8 @@ export interface DriftwatchOptions {
     /**
      * Most items per batch (all signals). Each batch costs a fixed ~0.3 ms of host CPU (the
      * request), while items waiting for a batch survive young-generation GCs and a large batch
-     * is one long JSON.stringify on the event loop: at 2048, scavenges cost twice as much per
-     * request and the stringify pause is four times longer. Env `DRIFTWATCH_BATCH_MAX_ITEMS`.
+     * is encoded in one go on the event loop: at 2048, scavenges cost twice as much per request
+     * and the encoding pause is four times longer. Env `DRIFTWATCH_BATCH_MAX_ITEMS`.
      * @default 512
      */
     maxItems?: number;
