@@ -37,7 +37,7 @@ export class BatchJsonWriter {
     this.write('{');
     let first = true;
     for (const [key, value] of Object.entries(batch)) {
-      if (value === undefined || typeof value === 'function') continue;
+      if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
       this.write(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
       first = false;
       if (Array.isArray(value)) this.writeArray(value);

@@ -42,8 +42,8 @@ describe('BatchJsonWriter', () => {
     expect(JSON.parse(body.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(batch)));
   });
 
-  it('skips undefined and function members of the batch, as JSON.stringify does', () => {
-    const batch = { a: undefined, b: [1], c: () => 1, d: 'x' };
+  it('skips undefined, function and symbol members of the batch, as JSON.stringify does', () => {
+    const batch = { a: undefined, b: [1], c: () => 1, d: 'x', e: Symbol('e') };
     const { body } = new BatchJsonWriter().encode(batch);
     expect(body.toString()).toBe(JSON.stringify(batch));
   });
