@@ -9,6 +9,7 @@ import { createContextStorage } from './context/request-context.js';
 import { createHttpInstrumentation } from './http/request-instrumentation.js';
 import { createDiagnostics } from './logs/diagnostics.js';
 import { convertLogLine } from './logs/log-record.js';
+import { convertPrediction } from './predictions/prediction-json.js';
 import { createLogger } from './logs/logger.js';
 import { FastMetrics } from './metrics/fast-instruments.js';
 import { GpuMonitor } from './metrics/gpu-monitor.js';
@@ -51,7 +52,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     retry: options.retry,
     resource,
     diagnostics,
-    converters: { logs: convertLogLine, spans: convertSpan },
+    converters: { logs: convertLogLine, spans: convertSpan, predictions: convertPrediction },
   });
   pipeline.setTransport(createTransport(options.transport, env));
 

@@ -1,10 +1,12 @@
 /**
  * Converts one pino JSON line into an OTel LogRecord (the `logs` signal), validated by the schema.
- * Records the SDK built itself (the completion line, see completion-line.ts) pass through as they are.
+ * Completion records the SDK made itself (completion-record.ts) become their record or wire JSON
+ * without validation.
  */
 import { validateItem, type LogRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
+import { CompletionRecord } from './completion-record.js';
 
 const MAX_BODY = 65_536;
 export const MAX_ATTRIBUTE = 8192;
@@ -99,7 +101,9 @@ export function logRecordFromLine(line: string): LogRecord {
 }
 
 /** The pipeline converter of the `logs` signal. */
-export const convertLogLine: Converter = (entry) => {
+export const convertLogLine: Converter = (entry, wire) => {
+  if (entry instanceof CompletionRecord)
+    return { ok: true, item: wire ? entry.toWire() : entry.toRecord() };
   if (typeof entry !== 'string') return { ok: true, item: entry };
   try {
     const result = validateItem('logs', logRecordFromLine(entry));

@@ -6,12 +6,12 @@
  * gives the destination, the serialized base fields and the export hook, when no redact path
  * can reach such a line (pino's wildcard paths would otherwise run the redactor on every line).
  */
-import type { LogRecord } from '@driftwatch/schema';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
+import type { CompletionRecord } from './completion-record.js';
 
-/** A serialized line, or a record the SDK built itself, with its estimated size in bytes. */
-export type ExportLogEntry = (entry: string | LogRecord, bytes: number) => void;
+/** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
+export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
 
 export interface LoggerConfig {
   readonly level: Level;

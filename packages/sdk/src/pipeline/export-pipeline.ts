@@ -16,9 +16,13 @@ import { BoundedQueue, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 
-/** Turns a queued entry into a wire item, or names the field at fault. */
+/**
+ * Turns a queued entry into a wire item, or names the field at fault. `wire`: the transport
+ * accepts WireJson, so an entry the SDK built itself may be rendered straight to its JSON.
+ */
 export type Converter = (
   entry: unknown,
+  wire: boolean,
 ) => { ok: true; item: unknown } | { ok: false; issue: string };
 
 export interface PipelineConfig {
@@ -180,7 +184,7 @@ export class ExportPipeline {
     const transport = this.transport;
     this.pumping = (async () => {
       while (!this.stopped && this.readyToSend()) {
-        const pairs = this.takeBatch();
+        const pairs = this.takeBatch(transport.acceptsWireJson === true);
         // The linger drain ends once what was queued is taken: items arriving while this batch is
         // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
         if (this.totals.items === 0) this.drainAll = false;
@@ -199,7 +203,7 @@ export class ExportPipeline {
   }
 
   /** Takes up to one batch of items across signals, converting lazy entries. */
-  private takeBatch(): Pair[] {
+  private takeBatch(wire: boolean): Pair[] {
     const { maxItems, maxBytes } = this.config.batch;
     const pairs: Pair[] = [];
     let bytes = 0;
@@ -217,7 +221,7 @@ export class ExportPipeline {
           pairs.push({ signal, item: next.item });
           continue;
         }
-        const converted = convert(next.item);
+        const converted = convert(next.item, wire);
         if (converted.ok) pairs.push({ signal, item: converted.item });
         else this.invalid(signal, converted.issue);
       }

@@ -9,6 +9,8 @@ import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
 import { MAX_ATTRIBUTE_CHARS, RequestSpan } from './request-span.js';
+import { requestSpanJson } from './request-span-json.js';
+import { WireJson } from '../transport/wire-json.js';
 import { perfNowToNanoString } from './span-time.js';
 
 const KINDS: Record<SpanKind, SpanRecord['kind']> = {
@@ -114,11 +116,15 @@ export function spanRecordFromRequest(span: RequestSpan): SpanRecord {
 }
 
 /** The pipeline converter of the `spans` signal. */
-export const convertSpan: Converter = (entry) => {
+export const convertSpan: Converter = (entry, wire) => {
   let record: SpanRecord;
   if (entry instanceof RequestSpan) {
+    if (!entry.untrusted) {
+      if (!wire) return { ok: true, item: spanRecordFromRequest(entry) };
+      const json = requestSpanJson(entry) ?? JSON.stringify(spanRecordFromRequest(entry));
+      return { ok: true, item: new WireJson(json, entry.traceId) };
+    }
     record = spanRecordFromRequest(entry);
-    if (!entry.untrusted) return { ok: true, item: record };
   } else record = spanRecordFromReadable(entry as ReadableSpan);
   const result = validateItem('spans', record);
   if (result.ok) return { ok: true, item: result.value };

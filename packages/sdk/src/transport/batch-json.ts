@@ -6,6 +6,7 @@
  * stringified here in chunks of ~32 KB written one after the other into the kept buffer: on the
  * bench host 3.5 µs per request's telemetry instead of 8–9 µs, and no page faults.
  */
+import { WireJson } from './wire-json.js';
 
 /** Target length of one stringified chunk: far below V8's large-object threshold (128 KB). */
 const CHUNK_CHARS = 32 * 1024;
@@ -19,6 +20,20 @@ const COMMA = 0x2c;
 export interface EncodedBody {
   readonly body: Buffer;
   release(): void;
+}
+
+/** `JSON.stringify(items.slice(start, end))`, with WireJson items written as their JSON. */
+function chunkJson(items: readonly unknown[], start: number, end: number): string {
+  let wire = false;
+  for (let i = start; i < end && !wire; i += 1) wire = items[i] instanceof WireJson;
+  if (!wire) return JSON.stringify(items.slice(start, end));
+  const parts: string[] = [];
+  for (let i = start; i < end; i += 1) {
+    const item = items[i];
+    // JSON.stringify writes null for array members it cannot represent.
+    parts.push(item instanceof WireJson ? item.json : (JSON.stringify(item) ?? 'null'));
+  }
+  return `[${parts.join(',')}]`;
 }
 
 export class BatchJsonWriter {
@@ -60,7 +75,8 @@ export class BatchJsonWriter {
 
   /**
    * Writes `[a,b,…]` chunk by chunk: each chunk is written over the previous chunk's closing `]`,
-   * whose place then takes the comma (the chunk's own `[`).
+   * whose place then takes the comma (the chunk's own `[`). WireJson items are written as they
+   * are; a chunk of other items is stringified in one call.
    */
   private writeArray(items: readonly unknown[]): void {
     if (items.length === 0) {
@@ -69,7 +85,7 @@ export class BatchJsonWriter {
     }
     for (let start = 0; start < items.length;) {
       const end = Math.min(items.length, start + this.chunkItems);
-      const text = JSON.stringify(items.slice(start, end));
+      const text = chunkJson(items, start, end);
       if (start === 0) this.write(text);
       else {
         this.position -= 1;

@@ -163,6 +163,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
 
   return {
     name: 'http',
+    acceptsWireJson: true,
     send(batch, signal) {
       return post(batch, signal)
         .catch((error: unknown) => ({

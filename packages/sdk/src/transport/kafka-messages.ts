@@ -5,6 +5,7 @@
  */
 import type { KafkaSignal } from './kafka-options.js';
 import type { TelemetryBatch } from './transport.js';
+import { WireJson } from './wire-json.js';
 
 /** Version of the item JSON on the topics; bumped only with a breaking schema change. */
 export const KAFKA_SCHEMA_VERSION = '1';
@@ -56,7 +57,8 @@ function headerBytesOf(headers: Record<string, string>): number {
 type Item = Record<string, unknown>;
 
 /** Partition key per signal; null lets the partitioner spread the records. */
-function keyOf(signal: KafkaSignal, item: Item): string | null {
+function keyOf(signal: KafkaSignal, item: Item | WireJson): string | null {
+  if (item instanceof WireJson) return item.key;
   switch (signal) {
     case 'predictions':
       return item.model as string;
@@ -76,14 +78,21 @@ function keyOf(signal: KafkaSignal, item: Item): string | null {
  * (predictions take `serviceName` instead; labels carry no resource). Splices the resource
  * JSON into the item's JSON rather than copying the object.
  */
-function encode(signal: KafkaSignal, item: Item, resourceJson: string, service?: string): string {
-  const json = JSON.stringify(item);
+function encode(
+  signal: KafkaSignal,
+  item: Item | WireJson,
+  resourceJson: string,
+  service?: string,
+): string {
+  // WireJson: predictions the SDK rendered carry serviceName, spans and logs no resource.
+  const wire = item instanceof WireJson;
+  const json = wire ? item.json : JSON.stringify(item);
   if (signal === 'labels') return json;
   if (signal === 'predictions') {
-    if (service === undefined || item.serviceName !== undefined) return json;
+    if (service === undefined || wire || item.serviceName !== undefined) return json;
     return splice(json, `"serviceName":${JSON.stringify(service)}`);
   }
-  if (item.resource !== undefined || resourceJson === '{}') return json;
+  if ((!wire && item.resource !== undefined) || resourceJson === '{}') return json;
   return splice(json, `"resource":${resourceJson}`);
 }
 
@@ -117,7 +126,7 @@ export function encodeBatch(
   let oversized = 0;
   let bytes = 0;
   for (const signal of Object.keys(topics) as KafkaSignal[]) {
-    const items = batch[signal] as readonly Item[] | undefined;
+    const items = batch[signal] as ReadonlyArray<Item | WireJson> | undefined;
     if (!items || items.length === 0) continue;
     const headers = headersOf(signal);
     const messages: KafkaMessage[] = [];

@@ -201,6 +201,7 @@ export function createKafkaTransport(
 
   return {
     name: 'kafka',
+    acceptsWireJson: true,
     async send(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
       if (closed) {
         return { ok: false, retryable: false, error: new Error('kafka transport is shut down') };

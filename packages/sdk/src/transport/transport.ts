@@ -52,6 +52,12 @@ export type SendResult =
 export interface Transport {
   /** `kafka`, `http` or `memory`; used as a metric attribute. */
   readonly name: string;
+  /**
+   * true: the batch's arrays may also hold `WireJson` items (the item's JSON, already rendered),
+   * which the transport writes as they are. Built-in HTTP and Kafka transports only; any other
+   * transport receives plain record objects.
+   */
+  readonly acceptsWireJson?: boolean;
   /** Sends one batch; resolves (never rejects) with the outcome. */
   send(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult>;
   /** true when the last contact with the destination succeeded (for /readiness). */

@@ -16,6 +16,7 @@ import {
 } from '../../src/transport/kafka-messages.js';
 import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
 import type { TelemetryBatch } from '../../src/transport/transport.js';
+import { WireJson } from '../../src/transport/wire-json.js';
 
 const { topics } = resolveKafkaOptions({ brokers: ['k:9092'] }, {});
 const resource = { 'service.name': 'svc', 'service.version': '1.0.0' };
@@ -146,6 +147,27 @@ describe('encodeBatch', () => {
     // An empty resource adds nothing.
     const bare = encodeBatch({ ...batch({ logs: [log] }), resource: {} }, topics, 1e6);
     expect(values(bare.topics.get(topics.logs))).toEqual([log]);
+  });
+
+  it('sends WireJson items as the same messages as their records, with their keys', () => {
+    const rendered = prediction('risk', 0, { serviceName: 'svc' });
+    const wire = (item: object, key: string | null) => new WireJson(JSON.stringify(item), key);
+    const plain = encodeBatch(
+      batch({ predictions: [rendered], logs: [log], spans: [span] }),
+      topics,
+      1e6,
+    );
+    const fromWire = encodeBatch(
+      batch({
+        predictions: [wire(rendered, 'risk')] as unknown as PredictionEvent[],
+        logs: [wire(log, traceId)] as unknown as LogRecord[],
+        spans: [wire(span, traceId)] as unknown as SpanRecord[],
+      }),
+      topics,
+      1e6,
+    );
+    expect(fromWire).toEqual(plain);
+    expect(values(fromWire.topics.get(topics.spans))).toEqual([{ ...span, resource }]);
   });
 
   it('merges signals that share one topic, in signal order', () => {

@@ -1,18 +1,19 @@
 /**
  * The hand-serialized completion line: byte-identical to the line pino writes for the same
- * fields, exported as the record the log converter would build from it, pino's redaction when a
- * redact path reaches it, and nothing below level info.
+ * fields, exported as a CompletionRecord that becomes the record the log converter would build
+ * from that line (or its JSON, byte for byte, for transports that take WireJson), pino's
+ * redaction when a redact path reaches it, and nothing below level info.
  */
-import type { LogRecord } from '@driftwatch/schema';
 import { validateItem } from '@driftwatch/schema';
 import { describe, expect, it } from 'vitest';
 import { createContextStorage } from '../../src/context/request-context.js';
+import { CompletionRecord } from '../../src/logs/completion-record.js';
 import {
   createCompletionLineWriter,
   type CompletedRequest,
 } from '../../src/logs/completion-line.js';
 import { jsonString } from '../../src/logs/json-string.js';
-import { logRecordFromLine } from '../../src/logs/log-record.js';
+import { convertLogLine, logRecordFromLine } from '../../src/logs/log-record.js';
 import { createLogger } from '../../src/logs/logger.js';
 import { DEFAULT_REDACT_PATHS } from '../../src/options.js';
 
@@ -20,7 +21,7 @@ const BASE = { 'service.name': 'svc', 'service.version': '1.0.0', environment: '
 
 function setup(redact: readonly string[] = DEFAULT_REDACT_PATHS, level: 'info' | 'warn' = 'info') {
   const raw: string[] = [];
-  const exported: Array<string | LogRecord> = [];
+  const exported: Array<string | CompletionRecord> = [];
   const logger = createLogger({
     level,
     redact,
@@ -70,17 +71,23 @@ describe('completion line', () => {
       'characters to escape',
       request({ path: '/a"b\\c/é/\u0007/\ud800', requestId: 'id "quoted"' }),
     ],
+    ['a path longer than an attribute may be', request({ path: `/${'x'.repeat(9000)}` })],
   ])('is the line pino writes, exported as its record: %s', (_name, completed) => {
     const { logger, raw, exported, write } = setup();
     write(completed);
     pinoLine(logger, completed);
     expect(raw).toHaveLength(2);
     expect(withoutTime(raw[0]!)).toBe(withoutTime(raw[1]!));
-    const [record, line] = exported as [LogRecord, string];
-    expect(typeof record).toBe('object');
+    const [entry, line] = exported as [CompletionRecord, string];
+    expect(entry).toBeInstanceOf(CompletionRecord);
+    const record = entry.toRecord();
     expect(record).toEqual(logRecordFromLine(raw[0]!));
     expect(record).toEqual({ ...logRecordFromLine(line), timeUnixNano: record.timeUnixNano });
     expect(validateItem('logs', record).ok).toBe(true);
+    expect(entry.toWire().json).toBe(JSON.stringify(record));
+    expect(entry.toWire().key).toBe(completed.traceId);
+    expect(convertLogLine(entry, false)).toEqual({ ok: true, item: record });
+    expect(convertLogLine(entry, true)).toEqual({ ok: true, item: entry.toWire() });
   });
 
   it('goes through pino and its redaction when a redact path reaches it', () => {

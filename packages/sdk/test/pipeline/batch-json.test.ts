@@ -1,6 +1,7 @@
 /** BatchJsonWriter: the same bytes as JSON.stringify, in a buffer reused only once released. */
 import { describe, expect, it } from 'vitest';
 import { BatchJsonWriter } from '../../src/transport/batch-json.js';
+import { WireJson } from '../../src/transport/wire-json.js';
 
 function prediction(i: number, text = `value-${i}`): Record<string, unknown> {
   return {
@@ -40,6 +41,21 @@ describe('BatchJsonWriter', () => {
     const { body } = writer.encode(batch);
     expect(body.equals(Buffer.from(JSON.stringify(batch)))).toBe(true);
     expect(JSON.parse(body.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(batch)));
+  });
+
+  it('writes WireJson items as their JSON, mixed with plain items across chunks', () => {
+    const plain = batchOf(1500, (i) => `é中😀${i}`);
+    const items = plain.predictions as Array<Record<string, unknown>>;
+    // Every third item rendered already; its JSON must land in place of the object.
+    const mixed = {
+      ...plain,
+      predictions: items.map((item, i) =>
+        i % 3 === 0 ? new WireJson(JSON.stringify(item), 'credit-risk') : item,
+      ),
+      spans: items.slice(0, 300).map((item) => new WireJson(JSON.stringify(item), null)),
+    };
+    const { body } = new BatchJsonWriter().encode(mixed);
+    expect(body.toString('utf8')).toBe(JSON.stringify({ ...plain, spans: items.slice(0, 300) }));
   });
 
   it('skips undefined, function and symbol members of the batch, as JSON.stringify does', () => {

@@ -1,6 +1,7 @@
 /**
  * Request spans: W3C traceparent continuation, parent-based ratio sampling as OTel decides it,
- * the SpanRecord they export (valid by construction, validated once user code changed them) and
+ * the SpanRecord they export (valid by construction, validated once user code changed them; the
+ * same bytes when rendered straight to JSON for the HTTP and Kafka transports) and
  * their use as the parent of OTel child spans.
  */
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestSpan } from '../../src/traces/request-span.js';
 import { createRequestSpanStarter } from '../../src/traces/request-span-start.js';
 import { convertSpan } from '../../src/traces/span-record.js';
+import { WireJson } from '../../src/transport/wire-json.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -34,9 +36,15 @@ function starter(sampleRatio = 1): {
   };
 }
 
+/** The span's record; its wire JSON (for HTTP and Kafka) must be that record's JSON exactly. */
 function exported(span: RequestSpan): SpanRecord {
-  const result = convertSpan(span);
+  const result = convertSpan(span, false);
   if (!result.ok) throw new Error(result.issue);
+  const wire = convertSpan(span, true);
+  if (wire.ok && wire.item instanceof WireJson) {
+    expect(wire.item.json).toBe(JSON.stringify(result.item));
+    expect(wire.item.key).toBe(span.traceId);
+  } else expect(wire).toEqual(result);
   return result.item as SpanRecord;
 }
 
@@ -87,6 +95,25 @@ describe('request spans', () => {
       name: 'exception',
       attributes: { 'exception.type': 'TypeError', 'exception.message': 'kaput' },
     });
+    expect(validateItem('spans', record).ok).toBe(true);
+  });
+
+  it('renders names and attributes that need escaping as JSON.stringify does', () => {
+    const { start } = starter();
+    const odd = '/a"b\\c/é/\u0007/\ud800/😀';
+    const span = start(
+      'GET',
+      { 'http.request.method': 'GET', 'url.path': odd, 'url.scheme': 'http' },
+      {
+        traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`,
+      },
+    );
+    span.endRequest('GET', `/route/"${odd}"`, 201, undefined);
+    const wire = convertSpan(span, true);
+    expect(wire.ok && wire.item instanceof WireJson).toBe(true);
+    const record = exported(span);
+    expect(record.attributes).toMatchObject({ 'url.path': odd, 'http.response.status_code': 201 });
+    expect(record.parentSpanId).toBe(PARENT_ID);
     expect(validateItem('spans', record).ok).toBe(true);
   });
 
@@ -159,7 +186,7 @@ describe('request spans', () => {
     const tooLong = start('GET', attributes(), {});
     tooLong.setAttribute('huge', 'x'.repeat(9000));
     tooLong.end();
-    expect(convertSpan(tooLong)).toMatchObject({
+    expect(convertSpan(tooLong, true)).toMatchObject({
       ok: false,
       issue: expect.stringContaining('huge'),
     });
