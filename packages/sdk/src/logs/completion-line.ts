@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { baseAttributesJson, CompletionRecord } from './completion-record.js';
-import { cachedJsonString, jsonString } from './json-string.js';
+import { httpMethodJson, jsonString, routeJson } from './json-string.js';
 import { MAX_ATTRIBUTE as MAX_ATTRIBUTE_CHARS } from './log-record.js';
 import { directWriterFor, type LineShape } from './logger.js';
 
@@ -58,8 +58,6 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
   }
   const { out, bindings, baseAttributes, onLine } = direct;
   const baseJson = baseAttributesJson(baseAttributes);
-  const methodLiteral = cachedJsonString(64);
-  const routeLiteral = cachedJsonString(2000);
   return (request) => {
     if (!logger.isLevelEnabled('info')) return;
     const { requestId, traceId, spanId, method, path, route, statusCode, responseTimeMs } = request;
@@ -67,8 +65,8 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
     // Ids are hex and need no escaping; the request id, method, path and route may.
     const line =
       `{"level":30,"time":${time}${bindings},"request_id":${jsonString(requestId)}` +
-      `,"trace_id":"${traceId}","span_id":"${spanId}","req":{"method":${methodLiteral(method)}` +
-      `,"url":${jsonString(path)}${route === undefined ? '' : `,"route":${routeLiteral(route)}`}}` +
+      `,"trace_id":"${traceId}","span_id":"${spanId}","req":{"method":${httpMethodJson(method)}` +
+      `,"url":${jsonString(path)}${route === undefined ? '' : `,"route":${routeJson(route)}`}}` +
       `,"res":{"statusCode":${statusCode}},"responseTime":${responseTimeMs},"msg":"${MESSAGE}"}\n`;
     out.write(line);
     if (onLine === undefined) return;

@@ -2,15 +2,13 @@
  * The OTel LogRecord of one "request completed" line, kept as the values it is made of until its
  * batch is taken. Then it becomes either its wire JSON, written with a template literal (for
  * transports that accept WireJson), or the record object; both are byte for byte what
- * `JSON.stringify` makes of that object (test/logs/completion-record.test.ts holds them to it).
+ * `JSON.stringify` makes of that object (test/logs/completion-line.test.ts holds them to it).
  */
 import type { LogRecord } from '@driftwatch/schema';
 import { WireJson } from '../transport/wire-json.js';
-import { cachedJsonString, jsonString } from './json-string.js';
+import { httpMethodJson, jsonString, routeJson } from './json-string.js';
 
 const MESSAGE = 'request completed';
-const methodLiteral = cachedJsonString(64);
-const routeLiteral = cachedJsonString(2000);
 
 export class CompletionRecord {
   constructor(
@@ -53,11 +51,11 @@ export class CompletionRecord {
   }
 
   toWire(): WireJson {
-    const route = this.route === undefined ? '' : `,"req.route":${routeLiteral(this.route)}`;
+    const route = this.route === undefined ? '' : `,"req.route":${routeJson(this.route)}`;
     return new WireJson(
       `{"timeUnixNano":"${this.timeMs}000000","severityNumber":9,"severityText":"INFO"` +
         `,"body":"${MESSAGE}","attributes":{${this.baseAttributesJson}"request_id":${jsonString(this.requestId)}` +
-        `,"req.method":${methodLiteral(this.method)},"req.url":${jsonString(this.path)}${route}` +
+        `,"req.method":${httpMethodJson(this.method)},"req.url":${jsonString(this.path)}${route}` +
         `,"res.statusCode":${this.statusCode},"responseTime":${this.responseTimeMs}}` +
         `,"traceId":"${this.traceId}","spanId":"${this.spanId}"}`,
       this.traceId,

@@ -25,3 +25,7 @@ export function cachedJsonString(maxEntries: number): (text: string) => string {
     return literal;
   };
 }
+
+/** Literals of HTTP methods and route templates, shared by the completion line and its record. */
+export const httpMethodJson = cachedJsonString(64);
+export const routeJson = cachedJsonString(2000);

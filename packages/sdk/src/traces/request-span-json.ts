@@ -1,6 +1,6 @@
 /**
  * The wire JSON of an ended request span, written with a template literal: the same bytes as
- * `JSON.stringify(spanRecordFromRequest(span))` (test/traces/request-span-json.test.ts holds it
+ * `JSON.stringify(spanRecordFromRequest(span))` (test/traces/request-span.test.ts holds it
  * to that), without building the record and walking it. Ids are lower-case hex (generated, or
  * checked by the traceparent parser) and times are digits: only the name and attributes are
  * escaped. Spans with a status or events (errors, user code) are left to the record's path.
