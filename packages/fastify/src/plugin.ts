@@ -102,16 +102,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     });
     (request as unknown as Instrumented)[kHandle] = handle;
     reply.header('x-request-id', handle.requestId);
+    // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
+    // AsyncResource made here, so the handler, its promises and timers keep the context even
+    // when the body arrives in later socket reads, with no second hook to enter it again. `run`
+    // restores the socket's context afterwards: nothing leaks into the next request.
     storage.run(handle.store, next);
-  });
-
-  // Body parsing continues from the socket's callbacks, outside the request context: the rest of
-  // the request (handler, its promises and timers) runs from here, entered again. `run` restores
-  // the socket's context afterwards, so nothing leaks into the next request on the connection.
-  fastify.addHook('preValidation', (request, _reply, next) => {
-    const handle = (request as unknown as Instrumented)[kHandle];
-    if (handle !== null) storage.run(handle.store, next);
-    else next();
   });
 
   fastify.addHook('onError', (request, _reply, error, next) => {

@@ -3,6 +3,7 @@
  * (handler, request.log, monitor.logger, timers, promises, after body parsing), request-id
  * handling, W3C trace continuation, redaction, service fields and exported OTel log records.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -175,6 +176,55 @@ describe('request logs (Fastify)', () => {
       req: { method: 'POST', url: '/predict/risk', route: '/predict/:model' },
       res: { statusCode: 200 },
     });
+  });
+
+  it('keeps the context when the body arrives in later reads, request after request on one connection', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    /** Sends the headers, then the body in two pieces 30 ms apart. */
+    const slowPredict = (requestId: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const body = JSON.stringify({ features: { age: 41 } });
+        const request = httpRequest(`${baseUrl}/predict/risk`, {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+            'x-request-id': requestId,
+          },
+        });
+        request.on('response', (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        });
+        request.on('error', reject);
+        request.flushHeaders();
+        setTimeout(() => request.write(body.slice(0, 5)), 30);
+        setTimeout(() => request.end(body.slice(5)), 60);
+      });
+    try {
+      expect(await slowPredict('slow-body-1')).toBe(200);
+      expect(await slowPredict('slow-body-2')).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+    await settle();
+    const byRequest = (id: string): unknown[] =>
+      logs.lines.filter((line) => line.request_id === id).map((line) => line.msg);
+    const expected = [
+      'handler via request.log',
+      'handler via monitor.logger',
+      'from setTimeout',
+      'from setTimeout via monitor.logger',
+      'from a promise',
+      'inside a child span',
+      'after the response, from setImmediate',
+      'request completed',
+    ];
+    expect(byRequest('slow-body-1')).toEqual(expect.arrayContaining(expected));
+    expect(byRequest('slow-body-2')).toEqual(expect.arrayContaining(expected));
+    expect(logs.lines.every((line) => typeof line.request_id === 'string')).toBe(true);
+    expect(logs.lines).toHaveLength(2 * expected.length);
   });
 
   it('keeps a valid incoming x-request-id and echoes it', async () => {
