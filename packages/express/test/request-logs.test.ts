@@ -8,6 +8,7 @@ import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { twoSlowPostsOnOneConnection } from '../../sdk/test/support/slow-post.js';
 import { driftwatch, type DriftwatchRequestContext } from '../src/index.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -134,6 +135,29 @@ describe('request logs (Express)', () => {
       req: { method: 'POST', url: '/predict/risk', route: '/predict/:model' },
       res: { statusCode: 200 },
     });
+  });
+
+  it('keeps the context when the body arrives in later reads, request after request on one connection', async () => {
+    const statuses = await twoSlowPostsOnOneConnection(
+      `${baseUrl}/predict/risk`,
+      JSON.stringify({ features: { age: 41 } }),
+      ['slow-body-1', 'slow-body-2'],
+    );
+    expect(statuses).toEqual([200, 200]);
+    await settle();
+    const expected = [
+      'after awaiting body parsing',
+      'from setTimeout',
+      'from a promise',
+      'request completed',
+      'after the response, from setImmediate',
+    ];
+    for (const id of ['slow-body-1', 'slow-body-2']) {
+      const lines = logs.lines.filter((line) => line.request_id === id);
+      expect(lines.map((line) => line.msg)).toEqual(expected);
+      expect(new Set(lines.map((line) => line.trace_id)).size).toBe(1);
+    }
+    expect(logs.lines).toHaveLength(2 * expected.length);
   });
 
   it('keeps a valid x-request-id, replaces an invalid one and never logs it', async () => {

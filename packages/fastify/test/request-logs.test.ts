@@ -3,13 +3,13 @@
  * (handler, request.log, monitor.logger, timers, promises, after body parsing), request-id
  * handling, W3C trace continuation, redaction, service fields and exported OTel log records.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { twoSlowPostsOnOneConnection } from '../../sdk/test/support/slow-post.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -179,35 +179,12 @@ describe('request logs (Fastify)', () => {
   });
 
   it('keeps the context when the body arrives in later reads, request after request on one connection', async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    /** Sends the headers, then the body in two pieces 30 ms apart. */
-    const slowPredict = (requestId: string): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const body = JSON.stringify({ features: { age: 41 } });
-        const request = httpRequest(`${baseUrl}/predict/risk`, {
-          method: 'POST',
-          agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': String(Buffer.byteLength(body)),
-            'x-request-id': requestId,
-          },
-        });
-        request.on('response', (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        });
-        request.on('error', reject);
-        request.flushHeaders();
-        setTimeout(() => request.write(body.slice(0, 5)), 30);
-        setTimeout(() => request.end(body.slice(5)), 60);
-      });
-    try {
-      expect(await slowPredict('slow-body-1')).toBe(200);
-      expect(await slowPredict('slow-body-2')).toBe(200);
-    } finally {
-      agent.destroy();
-    }
+    const statuses = await twoSlowPostsOnOneConnection(
+      `${baseUrl}/predict/risk`,
+      JSON.stringify({ features: { age: 41 } }),
+      ['slow-body-1', 'slow-body-2'],
+    );
+    expect(statuses).toEqual([200, 200]);
     await settle();
     const byRequest = (id: string): unknown[] =>
       logs.lines.filter((line) => line.request_id === id).map((line) => line.msg);
