@@ -1,13 +1,15 @@
 /**
  * Builds the benchmark's Fastify app, the same two prediction routes in each variant: bare,
  * Driftwatch fully on (request log line, span, histogram, one prediction sample per request,
- * all exported over the HTTP transport), or the conventional stack (instrumented by the
- * `--import`ed otel-register.ts, with Fastify's own pino request logging).
+ * all exported over the HTTP transport), the conventional stack (instrumented by the
+ * `--import`ed otel-register.ts, with Fastify's own pino request logging), or the hand-written
+ * floor (floor-app.ts).
  */
 import type { DestinationStream } from 'pino';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { init, type Monitor } from '@driftwatch/sdk';
 import { driftwatch, fastifyOptions } from '../../fastify/dist/index.js';
+import { createFloor } from './floor-app.js';
 import { ensembleScore, MODEL_NAME, MODEL_VERSION, score, type Features } from './model.js';
 import type { Variant } from './variants.js';
 
@@ -42,10 +44,13 @@ const bodySchema = {
   properties: { features: { type: 'object', additionalProperties: { type: 'number' } } },
 } as const;
 
+/** Records one prediction sample (Driftwatch, the floor) or nothing (bare, conventional). */
+type RecordPrediction = (features: Features, prediction: number, score: number) => void;
+
 function addRoutes(
   app: FastifyInstance,
   members: number,
-  monitor: Monitor | undefined,
+  record: RecordPrediction | undefined,
   count: () => void,
 ): void {
   const answer = (
@@ -53,13 +58,7 @@ function addRoutes(
     probability: number,
   ): { score: number; prediction: number } => {
     const prediction = probability >= 0.5 ? 1 : 0;
-    monitor?.logPrediction({
-      model: MODEL_NAME,
-      modelVersion: MODEL_VERSION,
-      features,
-      prediction,
-      score: probability,
-    });
+    record?.(features, prediction, probability);
     count();
     return { score: probability, prediction };
   };
@@ -97,7 +96,19 @@ export async function buildApp(config: AppConfig): Promise<BenchServer> {
     const monitor = driftwatchMonitor(config);
     const app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
     await app.register(driftwatch, { monitor });
-    addRoutes(app, config.ensembleMembers, monitor, count);
+    addRoutes(
+      app,
+      config.ensembleMembers,
+      (features, prediction, probability) =>
+        monitor.logPrediction({
+          model: MODEL_NAME,
+          modelVersion: MODEL_VERSION,
+          features,
+          prediction,
+          score: probability,
+        }),
+      count,
+    );
     return {
       app,
       served: () => served,
@@ -106,6 +117,20 @@ export async function buildApp(config: AppConfig): Promise<BenchServer> {
         const stats = structuredClone(monitor.stats);
         await monitor.shutdown();
         return { stats };
+      },
+    };
+  }
+  if (config.variant === 'floor') {
+    const floor = createFloor(config);
+    const app = Fastify({ logger: false });
+    floor.instrument(app);
+    addRoutes(app, config.ensembleMembers, floor.logPrediction, count);
+    return {
+      app,
+      served: () => served,
+      async finish() {
+        await floor.flush();
+        return {};
       },
     };
   }

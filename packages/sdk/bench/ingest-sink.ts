@@ -2,7 +2,8 @@
  * The local collector stand-in: a node:http server that really receives what the servers
  * export. `POST /v1/ingest` bodies (Driftwatch's HTTP transport) are kept and, when the driver
  * asks for the counts, gunzipped, parsed and counted per signal; OTLP posts (`/v1/traces`,
- * `/v1/metrics`, `/v1/logs`, the conventional stack) are counted by requests and bytes.
+ * `/v1/metrics`, `/v1/logs`, the conventional stack; `/v1/floor`, the hand-written floor) are
+ * counted by requests and bytes.
  * Decoding is deferred so that the sink does the same work for both stacks while the servers
  * are measured (receive the bytes, answer): the collector's decoding cost is not the SDK's, and
  * on a 2-core machine it would otherwise be taken from the server under test.

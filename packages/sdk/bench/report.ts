@@ -19,7 +19,8 @@ export interface VariantFigures {
 }
 
 export interface ScenarioSummary {
-  readonly figures: Readonly<Record<Variant, VariantFigures>>;
+  /** Per variant that ran ((d) only with BENCH_FLOOR=1). */
+  readonly figures: Readonly<Partial<Record<Variant, VariantFigures>>>;
   /** b/a requests per second. */
   readonly ratio: number;
   /** c/a requests per second. */
@@ -30,6 +31,8 @@ export interface ScenarioSummary {
   readonly cpuShare: number;
   /** cost_share of each round alone (a, b and c run back to back): shows the host's noise. */
   readonly roundShares: readonly number[];
+  /** The cost_share of (d), the hand-written floor, in place of (b); undefined without it. */
+  readonly floorShare: number | undefined;
 }
 
 function mean(values: readonly number[]): number {
@@ -53,12 +56,20 @@ function figuresOf(runs: readonly RunRecord[]): VariantFigures {
 }
 
 export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
-  const figures = {} as Record<Variant, VariantFigures>;
-  for (const variant of VARIANTS)
-    figures[variant] = figuresOf(runs.filter((run) => run.variant === variant));
-  const a = figures.bare;
-  const b = figures.driftwatch;
-  const c = figures.conventional;
+  const figures: Partial<Record<Variant, VariantFigures>> = {};
+  for (const variant of VARIANTS) {
+    const own = runs.filter((run) => run.variant === variant);
+    if (own.length > 0) figures[variant] = figuresOf(own);
+  }
+  const need = (variant: Variant): VariantFigures => {
+    const found = figures[variant];
+    if (found === undefined) throw new Error(`no runs of variant ${variant}`);
+    return found;
+  };
+  const a = need('bare');
+  const b = need('driftwatch');
+  const c = need('conventional');
+  const d = figures.floor;
   const rounds = Math.min(a.runs.length, b.runs.length, c.runs.length);
   const reqPerS = (f: VariantFigures, round: number): number => f.runs[round]!.load.reqPerS;
   const roundShares = Array.from({ length: rounds }, (_, round) =>
@@ -67,6 +78,7 @@ export function summarize(runs: readonly RunRecord[]): ScenarioSummary {
   return {
     roundShares,
     figures,
+    floorShare: d === undefined ? undefined : costShare(a.reqPerS, d.reqPerS, c.reqPerS),
     ratio: b.reqPerS / a.reqPerS,
     conventional: c.reqPerS / a.reqPerS,
     costShare: costShare(a.reqPerS, b.reqPerS, c.reqPerS),
@@ -81,7 +93,7 @@ const signed = (value: number, digits: number): string =>
 
 /** The scenario's table, one row per variant, then the added cost per request. */
 export function formatScenario(scenario: Scenario, summary: ScenarioSummary): string {
-  const a = summary.figures.bare;
+  const a = summary.figures.bare!;
   const rows = [
     [
       'variant',
@@ -96,6 +108,7 @@ export function formatScenario(scenario: Scenario, summary: ScenarioSummary): st
   ];
   for (const variant of VARIANTS) {
     const f = summary.figures[variant];
+    if (f === undefined) continue;
     rows.push([
       VARIANT_LABELS[variant],
       f.runs.map((run) => fixed(run.load.reqPerS, 0)).join(' '),
@@ -121,6 +134,11 @@ export function formatScenario(scenario: Scenario, summary: ScenarioSummary): st
     ...lines,
     `${scenario.name}: cost_share of each round alone: ${summary.roundShares.map((share) => fixed(share, 3)).join(' ')}`,
     `${scenario.name}: ratio=${fixed(summary.ratio, 3)} conventional=${fixed(summary.conventional, 3)} cost_share=${fixed(summary.costShare, 3)} cpu_share=${fixed(summary.cpuShare, 3)}`,
+    ...(summary.floorShare === undefined
+      ? []
+      : [
+          `${scenario.name}: the hand-written floor (d) in place of (b): cost_share=${fixed(summary.floorShare, 3)}`,
+        ]),
   ].join('\n');
 }
 

@@ -10,7 +10,8 @@
  * `sdk-bench: ratio=<b/a> conventional=<c/a> cost_share=<(1/b−1/a)/(1/c−1/a)>` (light route).
  *
  * Tunables (env): BENCH_DURATION_S (6), BENCH_WARMUP_S (1), BENCH_ROUNDS (3),
- * BENCH_CONNECTIONS (10), BENCH_SKIP_BUILD=1, BENCH_LOG_FILE (/dev/null).
+ * BENCH_CONNECTIONS (10), BENCH_SKIP_BUILD=1, BENCH_LOG_FILE (/dev/null), BENCH_FLOOR=1 (adds (d),
+ * the hand-written floor: the same outputs with no SDK, for what they cost at least).
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -29,7 +30,7 @@ import {
   type ScenarioSummary,
 } from './report.js';
 import type { CpuSample } from './server-process.js';
-import { SCENARIOS, VARIANTS, type Scenario, type Variant } from './variants.js';
+import { activeVariants, SCENARIOS, type Scenario, type Variant } from './variants.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -44,6 +45,7 @@ const warmupS = envNumber('BENCH_WARMUP_S', 1);
 const rounds = Math.round(envNumber('BENCH_ROUNDS', 3));
 const connections = Math.round(envNumber('BENCH_CONNECTIONS', 10));
 const body = JSON.stringify({ features: SAMPLE_FEATURES });
+const variants = activeVariants(process.env);
 
 function build(): void {
   if (process.env.BENCH_SKIP_BUILD === '1') return;
@@ -79,12 +81,20 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+type Servers = ReadonlyMap<Variant, ChildService>;
+
+function serverOf(servers: Servers, variant: Variant): ChildService {
+  const server = servers.get(variant);
+  if (server === undefined) throw new Error(`no server for variant ${variant}`);
+  return server;
+}
+
 /** Starts one server per variant; each started one is also pushed to `started` (for cleanup). */
 async function startServers(
   sinkUrl: string,
   ensembleMembers: number,
   started: ChildService[],
-): Promise<Record<Variant, ChildService>> {
+): Promise<Servers> {
   const tsx = import.meta.resolve('tsx');
   const env = cleanEnv({
     BENCH_SINK_URL: sinkUrl,
@@ -94,15 +104,16 @@ async function startServers(
     OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
     OTEL_LOGS_EXPORTER: 'none',
   });
-  const servers = {} as Record<Variant, ChildService>;
-  for (const variant of VARIANTS) {
+  const servers = new Map<Variant, ChildService>();
+  for (const variant of variants) {
     const preload = variant === 'conventional' ? ['--import', join(here, 'otel-register.ts')] : [];
-    servers[variant] = await ChildService.start(variant, join(here, 'server-process.ts'), {
+    const server = await ChildService.start(variant, join(here, 'server-process.ts'), {
       args: [variant],
       execArgv: ['--import', tsx, ...preload],
       env,
     });
-    started.push(servers[variant]);
+    servers.set(variant, server);
+    started.push(server);
   }
   return servers;
 }
@@ -122,16 +133,15 @@ async function measure(
   return { variant, load, cpuUs: after.cpuUs - before.cpuUs, served: after.served - before.served };
 }
 
-/** Flushes (b) and (c), then compares what the sink received with what (b) served. */
-async function deliveryReport(
-  servers: Record<Variant, ChildService>,
-  sink: ChildService,
-): Promise<boolean> {
-  const { served } = await servers.driftwatch.request<CpuSample>('cpu');
-  const { stats } = await servers.driftwatch.request<{
+/** Flushes (b), (c) and (d), then compares what the sink received with what (b) served. */
+async function deliveryReport(servers: Servers, sink: ChildService): Promise<boolean> {
+  const driftwatch = serverOf(servers, 'driftwatch');
+  const { served } = await driftwatch.request<CpuSample>('cpu');
+  const { stats } = await driftwatch.request<{
     stats: { dropped: Record<string, number>; sentItems: number; exportErrors: number };
   }>('finish');
-  await servers.conventional.request('finish');
+  await serverOf(servers, 'conventional').request('finish');
+  await servers.get('floor')?.request('finish');
   const counts = await sink.request<SinkCounts>('counts');
   const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + count, 0);
   const predictions = counts.items.predictions ?? 0;
@@ -143,7 +153,9 @@ async function deliveryReport(
     predictions === served &&
     spans === served &&
     logs >= served;
+  const floor = counts.otlp['/v1/floor'];
   const otlp = Object.entries(counts.otlp)
+    .filter(([path]) => path !== '/v1/floor')
     .map(
       ([path, entry]) => `${path} ${entry.requests} posts / ${(entry.bytes / 1e6).toFixed(1)} MB`,
     )
@@ -154,6 +166,9 @@ async function deliveryReport(
         `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB on the wire)`,
       `delivery (b): monitor.stats sentItems=${stats.sentItems} dropped=${JSON.stringify(stats.dropped)} exportErrors=${stats.exportErrors}`,
       `delivery (c): OTLP ${otlp || 'nothing'}`,
+      ...(floor
+        ? [`delivery (d): ${floor.requests} posts / ${(floor.bytes / 1e6).toFixed(1)} MB`]
+        : []),
       ok
         ? 'delivery check: OK (no drops, one prediction sample and one span per request at the sink)'
         : 'delivery check: FAILED',
@@ -177,10 +192,10 @@ async function main(): Promise<void> {
       `sdk-bench: Node ${process.version}, ${connections} connections, ${rounds} rounds × ${durationS} s per variant ` +
         `(+${warmupS} s warm-up each), heavy route = ${ensembleMembers} ensemble members (~1 ms CPU)`,
     );
-    for (const variant of VARIANTS) {
+    for (const variant of variants) {
       for (const scenario of SCENARIOS) {
         await runLoad({
-          url: `http://127.0.0.1:${servers[variant].port}${scenario.route}`,
+          url: `http://127.0.0.1:${serverOf(servers, variant).port}${scenario.route}`,
           body,
           connections,
           durationS: 2,
@@ -191,9 +206,9 @@ async function main(): Promise<void> {
     for (const scenario of SCENARIOS) {
       const runs: RunRecord[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        for (let i = 0; i < VARIANTS.length; i += 1) {
-          const variant = VARIANTS[(i + round) % VARIANTS.length]!;
-          runs.push(await measure(servers[variant], scenario, variant));
+        for (let i = 0; i < variants.length; i += 1) {
+          const variant = variants[(i + round) % variants.length]!;
+          runs.push(await measure(serverOf(servers, variant), scenario, variant));
         }
       }
       const summary = summarize(runs);
