@@ -15,6 +15,8 @@ const FIRST_BUFFER_BYTES = 256 * 1024;
 /** A buffer grown beyond this (a huge batch) is not kept for the next one. */
 const MAX_KEPT_BYTES = 8 * 1024 * 1024;
 const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** An encoded body; `release()` (once its bytes are no longer read) lets the next batch reuse it. */
 export interface EncodedBody {
@@ -22,18 +24,23 @@ export interface EncodedBody {
   release(): void;
 }
 
-/** `JSON.stringify(items.slice(start, end))`, with WireJson items written as their JSON. */
-function chunkJson(items: readonly unknown[], start: number, end: number): string {
+/**
+ * The members of `JSON.stringify(items.slice(start, end))` without its brackets, WireJson items
+ * written as their JSON. Without brackets the joined text is written as it is: wrapping it in
+ * `[…]` would make V8 copy every chunk into a new flat string once more before writing it.
+ */
+function chunkMembers(items: readonly unknown[], start: number, end: number): string {
   let wire = false;
   for (let i = start; i < end && !wire; i += 1) wire = items[i] instanceof WireJson;
-  if (!wire) return JSON.stringify(items.slice(start, end));
+  // A slice of a flat string shares its characters: no copy.
+  if (!wire) return JSON.stringify(items.slice(start, end)).slice(1, -1);
   const parts: string[] = [];
   for (let i = start; i < end; i += 1) {
     const item = items[i];
     // JSON.stringify writes null for array members it cannot represent.
     parts.push(item instanceof WireJson ? item.json : (JSON.stringify(item) ?? 'null'));
   }
-  return `[${parts.join(',')}]`;
+  return parts.join(',');
 }
 
 export class BatchJsonWriter {
@@ -74,33 +81,31 @@ export class BatchJsonWriter {
   }
 
   /**
-   * Writes `[a,b,…]` chunk by chunk: each chunk is written over the previous chunk's closing `]`,
-   * whose place then takes the comma (the chunk's own `[`). WireJson items are written as they
-   * are; a chunk of other items is stringified in one call.
+   * Writes `[a,b,…]` chunk by chunk. WireJson items are written as they are; a chunk of other
+   * items is stringified in one call.
    */
   private writeArray(items: readonly unknown[]): void {
-    if (items.length === 0) {
-      this.write('[]');
-      return;
-    }
+    this.writeByte(OPEN_BRACKET);
     for (let start = 0; start < items.length;) {
       const end = Math.min(items.length, start + this.chunkItems);
-      const text = chunkJson(items, start, end);
-      if (start === 0) this.write(text);
-      else {
-        this.position -= 1;
-        const at = this.position;
-        this.write(text);
-        this.buffer[at] = COMMA;
-      }
-      this.adapt(text.length, end - start);
+      if (start > 0) this.writeByte(COMMA);
+      const members = chunkMembers(items, start, end);
+      this.write(members);
+      this.adapt(members.length, end - start);
       start = end;
     }
+    this.writeByte(CLOSE_BRACKET);
   }
 
   private adapt(chars: number, items: number): void {
     const perItem = Math.max(1, chars / items);
     this.chunkItems = Math.max(1, Math.min(MAX_CHUNK_ITEMS, Math.floor(CHUNK_CHARS / perItem)));
+  }
+
+  private writeByte(byte: number): void {
+    if (this.position >= this.buffer.length) this.grow(this.position + 1);
+    this.buffer[this.position] = byte;
+    this.position += 1;
   }
 
   private write(text: string): void {
