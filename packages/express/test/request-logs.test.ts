@@ -14,6 +14,16 @@ import { driftwatch, type DriftwatchRequestContext } from '../src/index.js';
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const PARENT_SPAN_ID = 'b7ad6b7169203331';
 
+/** What one request to /predict/:model logs, in order. */
+const REQUEST_MESSAGES = [
+  'after awaiting body parsing',
+  'from setTimeout',
+  'from a promise',
+  'request completed',
+  'after the response, from setImmediate',
+];
+const PREDICT_BODY = JSON.stringify({ features: { age: 41 } });
+
 let monitor: Monitor;
 let server: Server;
 let logs: LogCapture;
@@ -98,7 +108,7 @@ function predict(headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${baseUrl}/predict/risk`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ features: { age: 41 } }),
+    body: PREDICT_BODY,
   });
 }
 
@@ -114,13 +124,7 @@ describe('request logs (Express)', () => {
     expect(body.context.requestId).toBe(requestId);
     expect(body.active).toEqual(body.context);
     await settle();
-    expect(logs.lines.map((line) => line.msg)).toEqual([
-      'after awaiting body parsing',
-      'from setTimeout',
-      'from a promise',
-      'request completed',
-      'after the response, from setImmediate',
-    ]);
+    expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
     for (const line of logs.lines) {
       expect(line, String(line.msg)).toMatchObject({
         request_id: requestId,
@@ -138,26 +142,18 @@ describe('request logs (Express)', () => {
   });
 
   it('keeps the context when the body arrives in later reads, request after request on one connection', async () => {
-    const statuses = await twoSlowPostsOnOneConnection(
-      `${baseUrl}/predict/risk`,
-      JSON.stringify({ features: { age: 41 } }),
-      ['slow-body-1', 'slow-body-2'],
-    );
+    const statuses = await twoSlowPostsOnOneConnection(`${baseUrl}/predict/risk`, PREDICT_BODY, [
+      'slow-body-1',
+      'slow-body-2',
+    ]);
     expect(statuses).toEqual([200, 200]);
     await settle();
-    const expected = [
-      'after awaiting body parsing',
-      'from setTimeout',
-      'from a promise',
-      'request completed',
-      'after the response, from setImmediate',
-    ];
     for (const id of ['slow-body-1', 'slow-body-2']) {
       const lines = logs.lines.filter((line) => line.request_id === id);
-      expect(lines.map((line) => line.msg)).toEqual(expected);
+      expect(lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
       expect(new Set(lines.map((line) => line.trace_id)).size).toBe(1);
     }
-    expect(logs.lines).toHaveLength(2 * expected.length);
+    expect(logs.lines).toHaveLength(2 * REQUEST_MESSAGES.length);
   });
 
   it('keeps a valid x-request-id, replaces an invalid one and never logs it', async () => {

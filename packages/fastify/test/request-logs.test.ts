@@ -15,6 +15,19 @@ import { driftwatch, fastifyOptions } from '../src/index.js';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_SPAN_ID = '00f067aa0ba902b7';
 
+/** What one request to /predict/:model logs, from the handler to after the response. */
+const REQUEST_MESSAGES = [
+  'handler via request.log',
+  'handler via monitor.logger',
+  'from setTimeout',
+  'from setTimeout via monitor.logger',
+  'from a promise',
+  'inside a child span',
+  'after the response, from setImmediate',
+  'request completed',
+];
+const PREDICT_BODY = JSON.stringify({ features: { age: 41 } });
+
 let monitor: Monitor;
 let app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Monitor['logger']>;
 let logs: LogCapture;
@@ -120,7 +133,7 @@ async function predict(headers: Record<string, string> = {}): Promise<Response> 
   return fetch(`${baseUrl}/predict/risk`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ features: { age: 41 } }),
+    body: PREDICT_BODY,
   });
 }
 
@@ -135,18 +148,7 @@ describe('request logs (Fastify)', () => {
     await settle();
 
     const messages = logs.lines.map((line) => line.msg);
-    expect(messages).toEqual(
-      expect.arrayContaining([
-        'handler via request.log',
-        'handler via monitor.logger',
-        'from setTimeout',
-        'from setTimeout via monitor.logger',
-        'from a promise',
-        'inside a child span',
-        'after the response, from setImmediate',
-        'request completed',
-      ]),
-    );
+    expect(messages).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
     const traceId = body.context.traceId;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     for (const line of logs.lines) {
@@ -179,29 +181,18 @@ describe('request logs (Fastify)', () => {
   });
 
   it('keeps the context when the body arrives in later reads, request after request on one connection', async () => {
-    const statuses = await twoSlowPostsOnOneConnection(
-      `${baseUrl}/predict/risk`,
-      JSON.stringify({ features: { age: 41 } }),
-      ['slow-body-1', 'slow-body-2'],
-    );
+    const statuses = await twoSlowPostsOnOneConnection(`${baseUrl}/predict/risk`, PREDICT_BODY, [
+      'slow-body-1',
+      'slow-body-2',
+    ]);
     expect(statuses).toEqual([200, 200]);
     await settle();
     const byRequest = (id: string): unknown[] =>
       logs.lines.filter((line) => line.request_id === id).map((line) => line.msg);
-    const expected = [
-      'handler via request.log',
-      'handler via monitor.logger',
-      'from setTimeout',
-      'from setTimeout via monitor.logger',
-      'from a promise',
-      'inside a child span',
-      'after the response, from setImmediate',
-      'request completed',
-    ];
-    expect(byRequest('slow-body-1')).toEqual(expect.arrayContaining(expected));
-    expect(byRequest('slow-body-2')).toEqual(expect.arrayContaining(expected));
+    expect(byRequest('slow-body-1')).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
+    expect(byRequest('slow-body-2')).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
     expect(logs.lines.every((line) => typeof line.request_id === 'string')).toBe(true);
-    expect(logs.lines).toHaveLength(2 * expected.length);
+    expect(logs.lines).toHaveLength(2 * REQUEST_MESSAGES.length);
   });
 
   it('keeps a valid incoming x-request-id and echoes it', async () => {
