@@ -4,7 +4,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import { init, type ActiveContext, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
@@ -119,10 +119,10 @@ describe('request logs (Express)', () => {
     const requestId = response.headers.get('x-request-id');
     const body = (await response.json()) as {
       context: DriftwatchRequestContext;
-      active: DriftwatchRequestContext;
+      active: ActiveContext;
     };
     expect(body.context.requestId).toBe(requestId);
-    expect(body.active).toEqual(body.context);
+    expect(body.active).toEqual({ ...body.context, sampled: true });
     await settle();
     expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
     for (const line of logs.lines) {

@@ -31,11 +31,21 @@ export class SdkError extends Error {
 }
 
 /** Shorthand for the error every option check throws. */
-export function invalidOption(option: string, value: unknown, expected: string): SdkError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+export function invalidOption(
+  option: string,
+  value: unknown,
+  expected: string,
+  /** A secret (a token): neither the message nor `details` repeat it. */
+  secret = false,
+): SdkError {
+  const shown = secret
+    ? '"***"'
+    : typeof value === 'string'
+      ? JSON.stringify(value)
+      : String(value);
   return new SdkError(
     SdkErrorCodes.INVALID_OPTION,
     `invalid option ${option}: got ${shown}, expected ${expected}`,
-    { option, value, expected },
+    { option, value: secret ? '***' : value, expected },
   );
 }

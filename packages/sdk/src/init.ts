@@ -27,6 +27,7 @@ import { ExportPipeline } from './pipeline/export-pipeline.js';
 import { PredictionRecorder } from './predictions/prediction-recorder.js';
 import { Readiness } from './readiness.js';
 import { convertSpan } from './traces/span-record.js';
+import { handleShutdownSignals } from './signal-shutdown.js';
 import { createTracing } from './traces/tracing.js';
 import { createTransport } from './transport/create-transport.js';
 
@@ -72,7 +73,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       ? (entry, bytes) => pipeline.enqueue('logs', entry, bytes)
       : undefined,
   });
-  const tracing = createTracing({ ...options.traces, resource, pipeline });
+  const tracing = createTracing({ ...options.traces, resource, pipeline, storage });
 
   const meters = options.metrics.enabled
     ? createSdkMeters({
@@ -111,9 +112,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const readiness = new Readiness();
   readiness.add('transport', () => pipeline.currentTransport?.isReady() ?? false);
 
-  const onSignal = (): void => {
-    void monitor.shutdown().finally(() => process.exit(0));
-  };
+  let removeSignalHandlers: (() => void) | undefined;
   const monitor = createMonitor({
     options,
     logger,
@@ -131,11 +130,9 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     metricsAddress: server?.address ?? Promise.resolve(undefined),
     metricsHandler,
     flushMetrics: () => meters?.forceFlush() ?? Promise.resolve(),
+    injectTrace: tracing.inject,
     async stop(timeoutMs) {
-      if (options.handleSignals) {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-      }
+      removeSignalHandlers?.();
       gpu?.stop();
       stopRuntime?.();
       // Last metric points and spans go into the queues before the final flush.
@@ -147,9 +144,6 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       logger.flush();
     },
   });
-  if (options.handleSignals) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-  }
+  if (options.handleSignals) removeSignalHandlers = handleShutdownSignals(() => monitor.shutdown());
   return monitor;
 }

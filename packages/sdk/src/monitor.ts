@@ -1,15 +1,17 @@
 /** The object `init()` returns: the host's logger, spans, prediction samples, health and shutdown. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  ROOT_CONTEXT,
   SpanStatusCode,
+  TraceFlags,
   trace,
   type Attributes,
+  type Context,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
+import { otelContextOf, storeFor } from './context/context-manager.js';
+import type { ActiveContext, ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
 import type { ResolvedOptions } from './options.js';
 import type { PipelineStats } from './pipeline/drop-reasons.js';
@@ -46,6 +48,11 @@ export interface Monitor {
   logLabel(predictionId: string, label: LabelValue, options?: LabelInput): void;
   /** request id, trace id and span id of the current request, if any. */
   activeContext(): ActiveContext | undefined;
+  /**
+   * W3C `traceparent` (and `tracestate`) of the current span, for an outgoing call; empty
+   * outside a request.
+   */
+  traceHeaders(): Record<string, string>;
   /** Node request handler serving the Prometheus text format (mount it on your own server). */
   metricsHandler(request: IncomingMessage, response: ServerResponse): void;
   addReadinessCheck(name: string, check: ReadinessCheck): void;
@@ -68,6 +75,7 @@ export interface MonitorParts {
   readonly metricsAddress: Promise<{ host: string; port: number } | undefined>;
   readonly metricsHandler: (request: IncomingMessage, response: ServerResponse) => void;
   readonly flushMetrics: () => Promise<void>;
+  readonly injectTrace: (context: Context, headers: Record<string, string>) => void;
   readonly stop: (timeoutMs: number) => Promise<void>;
 }
 
@@ -92,7 +100,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
     metricsAddress: parts.metricsAddress,
     span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
       const parent = storage.getStore();
-      const context = parent ? trace.setSpan(ROOT_CONTEXT, parent.span) : ROOT_CONTEXT;
+      const context = otelContextOf(parent);
       const span = tracer.startSpan(name, attributes ? { attributes } : {}, context);
       const fail = (error: unknown): void => {
         span.setStatus({
@@ -104,7 +112,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
       };
       let result: T;
       try {
-        result = storage.run(createStore(parent?.requestId, span), fn, span);
+        result = storage.run(storeFor(trace.setSpan(context, span), parent), fn, span);
       } catch (error) {
         fail(error);
         throw error;
@@ -128,7 +136,19 @@ export function createMonitor(parts: MonitorParts): Monitor {
     logLabel: (predictionId, label, options) => recorder.logLabel(predictionId, label, options),
     activeContext() {
       const store = storage.getStore();
-      return store && { requestId: store.requestId, traceId: store.traceId, spanId: store.spanId };
+      if (store === undefined || store.traceId === '') return undefined;
+      return {
+        requestId: store.requestId,
+        traceId: store.traceId,
+        spanId: store.spanId,
+        sampled: (store.span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0,
+      };
+    },
+    traceHeaders() {
+      const headers: Record<string, string> = {};
+      const store = storage.getStore();
+      if (store !== undefined) parts.injectTrace(otelContextOf(store), headers);
+      return headers;
     },
     metricsHandler: parts.metricsHandler,
     addReadinessCheck: (name, check) => parts.readiness.add(name, check),

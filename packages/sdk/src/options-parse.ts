@@ -82,7 +82,7 @@ export function toText(
   option: string,
   src: Source<string>,
   fallback: string,
-  check: { maxLength: number; pattern?: RegExp; expected?: string },
+  check: { maxLength: number; pattern?: RegExp; expected?: string; secret?: boolean },
 ): string {
   const { value } = src;
   if (value === undefined) return fallback;
@@ -96,6 +96,7 @@ export function toText(
       label(option, src.envName),
       value,
       check.expected ?? `a string of 1 to ${check.maxLength} characters`,
+      check.secret,
     );
   }
   return value;

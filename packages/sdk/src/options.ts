@@ -2,8 +2,9 @@
  * Options of `init()`: typed input, resolved code > `DRIFTWATCH_*` environment > defaults,
  * validated with messages naming the option, the value and what was expected, then frozen.
  */
-import type { DestinationStream, Level } from 'pino';
+import { pino, type DestinationStream, type Level } from 'pino';
 import { invalidOption } from './errors.js';
+import { rejectUnknownKeys } from './option-keys.js';
 import {
   MS,
   objectOrEmpty,
@@ -77,7 +78,7 @@ export interface DriftwatchOptions {
     enabled?: boolean;
     /** Parent-based ratio sampling of new traces. Env `DRIFTWATCH_TRACES_SAMPLE_RATIO`. @default 1 */
     sampleRatio?: number;
-    /** Register the tracer provider and context manager as the OTel globals. @default false */
+    /** Register the tracer provider, propagator and request context (as context manager) as the OTel globals. @default false */
     registerGlobal?: boolean;
   };
   logs?: {
@@ -139,17 +140,32 @@ export interface DriftwatchOptions {
   shutdownTimeoutMs?: number;
 }
 
+/** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
+const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'];
+/**
+ * Header names as clients and proxies may spell them (Node lower-cases only incoming ones), in
+ * pino's path syntax.
+ */
+const SECRET_HEADERS = [
+  '.Authorization',
+  '.Cookie',
+  '["set-cookie"]',
+  '["Set-Cookie"]',
+  '["proxy-authorization"]',
+  '["Proxy-Authorization"]',
+];
+
+/**
+ * `config.db.password`, `err.config.headers.authorization` (an HTTP client's error) and
+ * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`.
+ * Paths are pino's (exact keys, `*` for one level): the completion line keeps its fast path
+ * because none of them can reach its fields.
+ */
 export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
-  'authorization',
-  'cookie',
-  'password',
-  'token',
-  '*.authorization',
-  '*.cookie',
-  '*.password',
-  '*.token',
-  '*.headers.authorization',
-  '*.headers.cookie',
+  ...['', '*.', '*.*.', '*.*.*.'].flatMap((level) => SECRET_KEYS.map((key) => level + key)),
+  ...['', '*.', '*.*.'].flatMap((level) =>
+    SECRET_HEADERS.map((header) => `${level}headers${header}`),
+  ),
 ]);
 
 const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -242,6 +258,33 @@ function resolveBuckets(input: readonly number[] | undefined): readonly number[]
 }
 
 /**
+ * The redact paths, checked now: pino would only fail on them when the logger is built, with a
+ * message that names neither the option nor the variable.
+ */
+function checkedRedactPaths(
+  fromCode: readonly string[],
+  fromEnv: readonly string[],
+): readonly string[] {
+  const paths = [...fromCode, ...fromEnv];
+  const sink = { write: () => undefined };
+  const valid = (list: readonly string[]): boolean => {
+    try {
+      pino({ redact: [...list] }, sink);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (valid(paths)) return Object.freeze(paths);
+  const bad = paths.find((path) => !valid([path])) ?? paths.join(',');
+  throw invalidOption(
+    fromCode.includes(bad) ? 'logs.redact' : 'logs.redact (env DRIFTWATCH_LOG_REDACT)',
+    bad,
+    'a pino redact path: keys joined by ".", "*" for any one key, ["…"] around keys with other characters',
+  );
+}
+
+/**
  * Resolves and validates every option; throws SdkError `DW_SDK_INVALID_OPTION` on the first bad one.
  *
  * @example resolveOptions({ serviceName: 'credit-risk' }, { DRIFTWATCH_TRACES_SAMPLE_RATIO: '0.1' })
@@ -252,6 +295,7 @@ export function resolveOptions(
 ): ResolvedOptions {
   if (typeof input !== 'object' || input === null)
     throw invalidOption('options', input, 'an object');
+  rejectUnknownKeys('', '', input);
   const queue = objectOrEmpty('queue', input.queue);
   const batch = objectOrEmpty('batch', input.batch);
   const retry = objectOrEmpty('retry', input.retry);
@@ -261,6 +305,19 @@ export function resolveOptions(
   const gpu = objectOrEmpty('metrics.gpu', metrics.gpu);
   const predictions = objectOrEmpty('predictions', input.predictions);
   const diagnostics = objectOrEmpty('diagnostics', input.diagnostics);
+  for (const [section, value] of [
+    ['queue', queue],
+    ['batch', batch],
+    ['retry', retry],
+    ['traces', traces],
+    ['logs', logs],
+    ['metrics', metrics],
+    ['metrics.gpu', gpu],
+    ['predictions', predictions],
+    ['diagnostics', diagnostics],
+  ] as const) {
+    rejectUnknownKeys(section, `${section}.`, value);
+  }
   const name = { maxLength: 128, pattern: PRINTABLE, expected: '1-128 printable characters' };
 
   const envRedact =
@@ -363,7 +420,7 @@ export function resolveOptions(
     logs: Object.freeze({
       level: toChoice('logs.level', pick(logs.level, env, 'DRIFTWATCH_LOG_LEVEL'), 'info', LEVELS),
       export: toBool('logs.export', pick(logs.export, env, 'DRIFTWATCH_LOGS_EXPORT'), true),
-      redact: Object.freeze([...(codeRedact ?? DEFAULT_REDACT_PATHS), ...envRedact]),
+      redact: checkedRedactPaths(codeRedact ?? DEFAULT_REDACT_PATHS, envRedact),
       destination: logs.destination,
       sync: toBool('logs.sync', pick(logs.sync, env, 'DRIFTWATCH_LOG_SYNC'), true),
     }),

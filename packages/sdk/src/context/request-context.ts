@@ -1,16 +1,23 @@
 /**
  * Per-request context carried by AsyncLocalStorage: request id and the current span, read by
- * the logger's mixin (request_id, trace_id, span_id on every line) and by logPrediction.
+ * the logger's mixin (request_id, trace_id, span_id on every line), by logPrediction and, as
+ * OpenTelemetry's active context, by the OTel API (see context-manager.ts).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 
 export interface RequestStore {
   readonly requestId: string | undefined;
   /** The current span (the request's SERVER span, or a child made by `monitor.span`). */
   readonly span: Span;
+  /** Hex ids of `span`; '' in a store made for an OTel context that holds no span. */
   readonly traceId: string;
   readonly spanId: string;
+  /**
+   * The OTel context this store stands for: given to `context.with`, or made from `span` the
+   * first time the OTel API asks for it (most requests never do).
+   */
+  otel: Context | undefined;
 }
 
 /** The ids visible to user code, e.g. for a response header or an outgoing call. */
@@ -18,11 +25,17 @@ export interface ActiveContext {
   readonly requestId: string | undefined;
   readonly traceId: string;
   readonly spanId: string;
+  /** Whether the current span is sampled (recorded and exported). */
+  readonly sampled: boolean;
 }
 
-export function createStore(requestId: string | undefined, span: Span): RequestStore {
+export function createStore(
+  requestId: string | undefined,
+  span: Span,
+  otel: Context | undefined = undefined,
+): RequestStore {
   const context = span.spanContext();
-  return { requestId, span, traceId: context.traceId, spanId: context.spanId };
+  return { requestId, span, traceId: context.traceId, spanId: context.spanId, otel };
 }
 
 export type ContextStorage = AsyncLocalStorage<RequestStore>;

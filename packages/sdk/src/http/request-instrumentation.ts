@@ -68,7 +68,7 @@ class ActiveRequest implements RequestHandle {
     private readonly path: string,
     private readonly shared: Shared,
   ) {
-    this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId };
+    this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId, otel: undefined };
   }
 
   end({ statusCode, route, error }: RequestEnd): void {

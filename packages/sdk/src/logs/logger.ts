@@ -79,6 +79,9 @@ export function createLogger(config: LoggerConfig): Logger {
     mixin() {
       const store = storage.getStore();
       if (store === undefined) return NO_FIELDS;
+      // A store for an OTel context without a span (context.with(baggageOnly, …)).
+      if (store.traceId === '')
+        return store.requestId === undefined ? NO_FIELDS : { request_id: store.requestId };
       return store.requestId === undefined
         ? { trace_id: store.traceId, span_id: store.spanId }
         : { request_id: store.requestId, trace_id: store.traceId, span_id: store.spanId };
@@ -113,9 +116,26 @@ export function createLogger(config: LoggerConfig): Logger {
   return logger;
 }
 
-/** Could redact `path` reach a field of `shape`? Bracket or quoted paths are assumed to. */
+/** One segment of a pino redact path: `.key`, `["key"]`, `['key']` or `[*]`/`.*`. */
+const PATH_SEGMENT = /(?:^|\.)([^.[\]"'`]+)|\[(?:"([^"\\]*)"|'([^'\\]*)'|(\*))\]/y;
+
+/** The keys of a redact path (`*` for a wildcard); undefined for syntax this reader doesn't know. */
+function pathSegments(path: string): string[] | undefined {
+  const segments: string[] = [];
+  PATH_SEGMENT.lastIndex = 0;
+  while (PATH_SEGMENT.lastIndex < path.length) {
+    const start = PATH_SEGMENT.lastIndex;
+    const match = PATH_SEGMENT.exec(path);
+    if (match === null || PATH_SEGMENT.lastIndex === start) return undefined;
+    segments.push(match[1] ?? match[2] ?? match[3] ?? '*');
+  }
+  return segments;
+}
+
+/** Could redact `path` reach a field of `shape`? A path this reader cannot parse is assumed to. */
 export function redactPathReaches(path: string, shape: LineShape): boolean {
-  if (/[[\]"'`]/.test(path)) return true;
+  const segments = pathSegments(path);
+  if (segments === undefined) return true;
   const reach = (segments: readonly string[], node: true | LineShape | undefined): boolean => {
     if (node === undefined) return false;
     if (segments.length === 0) return true;
@@ -124,7 +144,7 @@ export function redactPathReaches(path: string, shape: LineShape): boolean {
     if (head === '*') return Object.values(node).some((child) => reach(rest, child));
     return Object.hasOwn(node, head) && reach(rest, node[head]);
   };
-  return reach(path.split('.'), shape);
+  return reach(segments, shape);
 }
 
 /**

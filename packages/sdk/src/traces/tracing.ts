@@ -2,7 +2,9 @@
  * The tracer: an OTel NodeTracerProvider with parent-based ratio sampling whose only processor
  * queues finished, sampled spans into the export pipeline (batched there, converted lazily).
  * Request spans are lighter RequestSpans with the same sampling (see request-span-start.ts);
- * the tracer makes their children. Auto-instrumentations stay off.
+ * the tracer makes their children. Auto-instrumentations stay off. The OTel context is the
+ * SDK's request context (context-manager.ts): globally when `registerGlobal`, and always for
+ * the tracer handed to the host.
  */
 import { ROOT_CONTEXT, type Context, type Tracer } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -15,11 +17,15 @@ import {
   type ReadableSpan,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
+import { RequestContextManager } from '../context/context-manager.js';
+import type { ContextStorage } from '../context/request-context.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { contextTracer } from './context-tracer.js';
 import { createRequestSpanStarter, type RequestSpanStarter } from './request-span-start.js';
 import { estimateSpanBytes } from './span-record.js';
 
 export interface Tracing {
+  /** Starts spans under the current request context unless given another one. */
   readonly tracer: Tracer;
   /** Starts the SERVER span of an incoming request, continuing its W3C `traceparent`. */
   readonly startRequestSpan: RequestSpanStarter;
@@ -61,6 +67,7 @@ export function createTracing(config: {
   readonly registerGlobal: boolean;
   readonly resource: Readonly<Record<string, string>>;
   readonly pipeline: ExportPipeline;
+  readonly storage: ContextStorage;
 }): Tracing {
   const ratio = config.enabled ? config.sampleRatio : 0;
   const provider = new NodeTracerProvider({
@@ -71,10 +78,11 @@ export function createTracing(config: {
     }),
     spanProcessors: config.enabled ? [new PipelineSpanProcessor(config.pipeline)] : [],
   });
-  if (config.registerGlobal) provider.register();
+  const contextManager = new RequestContextManager(config.storage);
+  if (config.registerGlobal) provider.register({ contextManager });
   const propagator = new W3CTraceContextPropagator();
   return {
-    tracer: provider.getTracer('@driftwatch/sdk'),
+    tracer: contextTracer(provider.getTracer('@driftwatch/sdk'), contextManager),
     startRequestSpan: createRequestSpanStarter({
       sampleRatio: ratio,
       onEnd: config.enabled

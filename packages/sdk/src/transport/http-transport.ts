@@ -75,6 +75,10 @@ function readRejected(text: string): readonly RejectedItem[] | undefined {
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
 export function createHttpTransport(config: HttpTransportConfig): Transport {
   const endpoint = new URL(`${config.url.replace(/\/+$/, '')}/v1/ingest`);
+  // For messages: credentials in the URL (user:password@) are never repeated.
+  const shownEndpoint = new URL(endpoint.href);
+  shownEndpoint.username = '';
+  shownEndpoint.password = '';
   const timeoutMs = config.timeoutMs ?? 10_000;
   const gzipMinBytes = config.gzipMinBytes ?? 1024;
   const gzipOptions = { level: config.gzipLevel ?? defaultGzipLevel(config.url) };
@@ -149,7 +153,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
         retryable: !closed,
         error: new SdkError(
           SdkErrorCodes.HTTP_SEND_FAILED,
-          `POST ${endpoint.href} failed: ${String((reason as Error)?.message ?? reason)}`,
+          `POST ${shownEndpoint.href} failed: ${String((reason as Error)?.message ?? reason)}`,
           { retryable: true },
           { cause: error },
         ),

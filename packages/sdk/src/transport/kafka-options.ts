@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SdkError, SdkErrorCodes } from '../errors.js';
+import { rejectUnknownKeys } from '../option-keys.js';
 
 /** The signals the transport spreads over one topic each. */
 export type KafkaSignal = 'predictions' | 'labels' | 'logs' | 'spans' | 'metrics';
@@ -232,6 +233,9 @@ export function resolveKafkaOptions(
   env: Env = process.env,
 ): ResolvedKafkaOptions {
   if (typeof input !== 'object' || input === null) fail('', input, 'an options object');
+  rejectUnknownKeys('kafka', 'kafka.', input);
+  rejectUnknownKeys('kafka.sasl', 'kafka.sasl.', input.sasl);
+  if (typeof input.tls === 'object') rejectUnknownKeys('kafka.tls', 'kafka.tls.', input.tls);
   const [brokers, brokersSrc] = pick(input.brokers, env, 'BROKERS');
   const [clientId, clientSrc] = pick(input.clientId, env, 'CLIENT_ID');
   const [compression, compressionSrc] = pick(input.compression, env, 'COMPRESSION');

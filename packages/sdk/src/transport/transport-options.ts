@@ -3,6 +3,7 @@
  * object) and its resolution, code > `DRIFTWATCH_*` environment > defaults.
  */
 import { invalidOption } from '../errors.js';
+import { rejectUnknownKeys } from '../option-keys.js';
 import { MS, pick, PRINTABLE, toChoice, toNumber, toText, type Env } from '../options-parse.js';
 import { defaultGzipLevel } from './http-transport.js';
 import type { Transport } from './transport.js';
@@ -73,12 +74,16 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
     'kafka',
     'memory',
   ] as const);
-  if (type === 'memory') return Object.freeze({ type });
+  if (type === 'memory') {
+    rejectUnknownKeys('transport (memory)', 'transport.', input);
+    return Object.freeze({ type });
+  }
   if (type === 'kafka') {
     const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
     return Object.freeze({ type, input: Object.freeze(rest) });
   }
   const http = (input?.type === 'http' ? input : {}) as Partial<HttpTransportOptions>;
+  rejectUnknownKeys('transport (http)', 'transport.', http);
   const url = toText(
     'transport.url',
     pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL'),
@@ -97,6 +102,7 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
           maxLength: 4096,
           pattern: PRINTABLE,
           expected: 'printable characters',
+          secret: true,
         });
   return Object.freeze({
     type,

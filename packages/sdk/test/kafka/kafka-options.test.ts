@@ -115,6 +115,16 @@ describe('invalid options name the option and the value', () => {
     });
   });
 
+  it.each([
+    ['kafka.compresion', { brokers, compresion: 'gzip' }],
+    ['kafka.sasl.pasword', { brokers, sasl: { mechanism: 'plain', username: 'u', pasword: 'p' } }],
+    ['kafka.tls.certificate', { brokers, tls: { certificate: 'pem' } }],
+  ])('a misspelt option fails naming it: %s', (option, input) => {
+    const error = invalid(input);
+    expect(error.details.option).toBe(option);
+    expect(error.message).toContain('no such option');
+  });
+
   it('init() fails at start-up with the same error', () => {
     expect(() =>
       init({ transport: { type: 'kafka', brokers: ['nope'] }, metrics: { enabled: false } }, {}),

@@ -14,7 +14,7 @@ import {
 } from '../../src/logs/completion-line.js';
 import { jsonString } from '../../src/logs/json-string.js';
 import { convertLogLine, logRecordFromLine } from '../../src/logs/log-record.js';
-import { createLogger } from '../../src/logs/logger.js';
+import { createLogger, redactPathReaches } from '../../src/logs/logger.js';
 import { DEFAULT_REDACT_PATHS } from '../../src/options.js';
 
 const BASE = { 'service.name': 'svc', 'service.version': '1.0.0', environment: 'ci' };
@@ -95,6 +95,22 @@ describe('completion line', () => {
     write(request());
     expect(JSON.parse(raw[0]!)).toMatchObject({ req: { url: '[Redacted]', method: 'POST' } });
     expect(exported).toEqual([raw[0]]);
+  });
+
+  it.each([
+    ['password', false],
+    ['*.*.*.token', false],
+    ['*.headers["set-cookie"]', false],
+    ["req['url']", true],
+    ['req["url"]', true],
+    ['*.url', true],
+    ['res[*]', true],
+    ['*.*', true],
+    ['req.url.length', false],
+    ['a[0]', true],
+  ])('redact path %s reaches the line: %s', (path, reaches) => {
+    const shape = { req: { method: true, url: true }, res: { statusCode: true } } as const;
+    expect(redactPathReaches(path, shape)).toBe(reaches);
   });
 
   it('writes nothing below level info', () => {

@@ -1,0 +1,72 @@
+/**
+ * OpenTelemetry's context manager over the SDK's own request storage, so that the OTel API sees
+ * the request: `trace.getActiveSpan()` is the request's span (or the `monitor.span` child),
+ * `propagation.inject(context.active(), …)` writes its traceparent for outgoing calls, and spans
+ * of other instrumentations become its children. One AsyncLocalStorage carries both: a second
+ * one would add its own promise-hook work to every request.
+ * `context.with(ctx, fn)` runs `fn` in a store made from `ctx` (its span's ids, so log lines
+ * follow it), keeping the request id. Binding of functions and event emitters is inherited from
+ * the OTel manager, which routes it through `with`.
+ */
+import { ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { createStore, type ContextStorage, type RequestStore } from './request-context.js';
+
+const NO_SPAN = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
+
+/** The OTel context of `store` (made once per store, when first asked for). */
+export function otelContextOf(store: RequestStore | undefined): Context {
+  if (store === undefined) return ROOT_CONTEXT;
+  store.otel ??= trace.setSpan(ROOT_CONTEXT, store.span);
+  return store.otel;
+}
+
+/** The store standing for `context`, under the request (if any) of `parent`. */
+export function storeFor(context: Context, parent: RequestStore | undefined): RequestStore {
+  const span = trace.getSpan(context);
+  if (span !== undefined) return createStore(parent?.requestId, span, context);
+  // A context without a span (baggage only, or ROOT_CONTEXT): the request keeps its id, lines
+  // carry no trace ids.
+  return {
+    requestId: parent?.requestId,
+    span: NO_SPAN,
+    traceId: '',
+    spanId: '',
+    otel: context,
+  };
+}
+
+export class RequestContextManager extends AsyncLocalStorageContextManager {
+  constructor(private readonly storage: ContextStorage) {
+    super();
+  }
+
+  override active(): Context {
+    return otelContextOf(this.storage.getStore());
+  }
+
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const store = storeFor(context, this.storage.getStore());
+    const callback = thisArg == null ? fn : (fn.bind(thisArg) as F);
+    return this.storage.run(store, callback, ...args);
+  }
+
+  override attach(context: Context): { dispose(): void } {
+    const previous = this.storage.getStore();
+    this.storage.enterWith(storeFor(context, previous));
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        // enterWith(undefined) is how AsyncLocalStorage leaves a store entered with enterWith.
+        this.storage.enterWith(previous as RequestStore);
+      },
+    };
+  }
+}

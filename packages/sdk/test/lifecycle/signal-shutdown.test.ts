@@ -1,0 +1,56 @@
+/**
+ * `handleSignals`: on SIGTERM the SDK flushes what is queued, then the process ends as the
+ * signal would have ended it; a host with its own SIGTERM listener keeps control of its exit.
+ * Real child processes, real signals, a real HTTP receiver.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIngestReceiver, type IngestReceiver } from '../support/ingest-receiver.js';
+
+const child = fileURLToPath(new URL('../support/signal-child.ts', import.meta.url));
+let receiver: IngestReceiver;
+
+beforeAll(async () => {
+  receiver = await startIngestReceiver();
+});
+afterAll(() => receiver.close());
+
+async function terminate(mode: 'alone' | 'host') {
+  const process_ = spawn(process.execPath, ['--import', 'tsx', child, receiver.url, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(process_, 'exit');
+  let output = '';
+  for await (const chunk of process_.stdout) {
+    output += String(chunk);
+    if (output.includes('ready')) break;
+  }
+  const before = receiver.requests.length;
+  const signalledAt = Date.now();
+  process_.kill('SIGTERM');
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  const predictions = receiver.requests
+    .slice(before)
+    .flatMap((request) => request.batch.predictions ?? []);
+  return { code, signal, predictions, tookMs: Date.now() - signalledAt };
+}
+
+describe('SIGTERM with handleSignals', () => {
+  it('flushes the queue, then the process ends by the signal', async () => {
+    const result = await terminate('alone');
+    expect(result.predictions).toHaveLength(1);
+    expect(result.predictions[0]).toMatchObject({ model: 'churn', features: { a: 1 } });
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.code).toBeNull();
+  });
+
+  it("flushes, and leaves the exit to the host's own listener", async () => {
+    const result = await terminate('host');
+    expect(result.predictions).toHaveLength(1);
+    expect(result.code).toBe(7);
+    expect(result.signal).toBeNull();
+    expect(result.tookMs).toBeGreaterThanOrEqual(300);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Child process of signal-shutdown.test.ts: an SDK with `handleSignals`, one prediction queued
+ * (a long linger: only the shutdown flush sends it), and with `host` as second argument a SIGTERM
+ * listener of its own that drains for 300 ms and exits with code 7.
+ */
+import { init } from '../../src/index.js';
+
+const [url, mode] = process.argv.slice(2);
+const monitor = init(
+  {
+    serviceName: 'signal-child',
+    transport: { type: 'http', url: url! },
+    batch: { lingerMs: 60_000 },
+    metrics: { enabled: false },
+    logs: { destination: { write: () => undefined } },
+    handleSignals: true,
+  },
+  {},
+);
+if (mode === 'host') {
+  process.on('SIGTERM', () => {
+    setTimeout(() => process.exit(7), 300);
+  });
+}
+monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: 1 }, prediction: 1 });
+// Keeps the event loop alive until a signal ends the process.
+setInterval(() => undefined, 1_000);
+process.stdout.write('ready\n');
