@@ -134,7 +134,11 @@ export interface DriftwatchOptions {
   };
   /** Diagnostics of the SDK itself (stderr). Env `DRIFTWATCH_DIAG_LEVEL`. @default 'info' */
   diagnostics?: { level?: Level; destination?: DestinationStream };
-  /** Flush and stop on SIGTERM/SIGINT. Env `DRIFTWATCH_HANDLE_SIGNALS`. @default false */
+  /**
+   * On SIGTERM/SIGINT flush and stop, then end the process by the signal, unless the host has
+   * its own listener for it (then the host decides when to exit). Env `DRIFTWATCH_HANDLE_SIGNALS`.
+   * @default false
+   */
   handleSignals?: boolean;
   /** Deadline of `shutdown()` without an argument. Env `DRIFTWATCH_SHUTDOWN_TIMEOUT_MS`. @default 5000 */
   shutdownTimeoutMs?: number;

@@ -1,6 +1,6 @@
 /**
- * POSTs over one keep-alive agent (node:http or node:https), resolving with the status, the
- * answer text and Retry-After.
+ * POSTs (and the readiness probe's GETs) over one keep-alive agent (node:http or node:https),
+ * resolving with the status, the answer text and Retry-After.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -17,6 +17,8 @@ const MAX_ANSWER_BYTES = 1 << 20;
 export interface Poster {
   /** Rejects on network errors and when `signal` aborts (with the abort reason). */
   post(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<PostResponse>;
+  /** GETs `url` (same agent); rejects on network errors and when `signal` aborts. */
+  get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PostResponse>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
@@ -72,6 +74,18 @@ export function createPoster(endpoint: URL): Poster {
         });
         outgoing.on('error', (error) => reject(signal.aborted ? signal.reason : error));
         outgoing.end(body);
+      });
+    },
+    get(url, headers, signal) {
+      return new Promise((resolve, reject) => {
+        const outgoing = request(url, { method: 'GET', agent, headers, signal });
+        outgoing.on('response', (response) => {
+          readAnswer(response).then(resolve, (error: unknown) =>
+            reject(signal.aborted ? signal.reason : error),
+          );
+        });
+        outgoing.on('error', (error) => reject(signal.aborted ? signal.reason : error));
+        outgoing.end();
       });
     },
     close() {

@@ -12,6 +12,8 @@ import { createPoster } from './http-post.js';
 import type { RejectedItem, SendResult, TelemetryBatch, Transport } from './transport.js';
 
 const gzip = promisify(gzipCallback);
+/** Least time between two readiness probes of the collector. */
+const PROBE_INTERVAL_MS = 1000;
 
 export interface HttpTransportConfig {
   /** Collector base URL, e.g. `http://127.0.0.1:7070`. */
@@ -86,7 +88,37 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   if (config.token) baseHeaders.authorization = `Bearer ${config.token}`;
   const gzipHeaders = { ...baseHeaders, 'content-encoding': 'gzip' };
   const poster = createPoster(endpoint);
-  let ready = true;
+  // Not ready until the collector answered once: a probe of its /health at start, repeated
+  // (at most every PROBE_INTERVAL_MS) while not ready and readiness is asked, so that a
+  // collector that is down at start-up is reported before any batch has failed.
+  let ready = false;
+  const healthUrl = new URL(`${config.url.replace(/\/+$/, '')}/health`);
+  let lastProbeAt = Number.NEGATIVE_INFINITY;
+  let probing = false;
+  function probe(): void {
+    if (closed || probing || performance.now() - lastProbeAt < PROBE_INTERVAL_MS) return;
+    probing = true;
+    lastProbeAt = performance.now();
+    const controller = new AbortController();
+    inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error('probe timed out')), timeoutMs);
+    poster
+      .get(healthUrl, baseHeaders, controller.signal)
+      .then(
+        // Any answer but an overloaded or refusing one: the collector is there.
+        ({ status }) => {
+          if (!closed) ready = status < 500 && status !== 401 && status !== 403 && status !== 429;
+        },
+        () => {
+          ready = false;
+        },
+      )
+      .finally(() => {
+        clearTimeout(timer);
+        inFlight.delete(controller);
+        probing = false;
+      });
+  }
   let closed = false;
   const inFlight = new Set<AbortController>();
 
@@ -165,6 +197,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     }
   }
 
+  probe();
   return {
     name: 'http',
     acceptsWireJson: true,
@@ -184,7 +217,10 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
           return result;
         });
     },
-    isReady: () => ready && !closed,
+    isReady() {
+      if (!ready) probe();
+      return ready && !closed;
+    },
     shutdown(shutdownTimeoutMs) {
       closed = true;
       if (inFlight.size === 0) {

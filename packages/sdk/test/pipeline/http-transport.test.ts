@@ -1,4 +1,5 @@
 /** The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops. */
+import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init, type DriftwatchOptions, type Monitor } from '../../src/index.js';
 import { BatchJsonWriter } from '../../src/transport/batch-json.js';
@@ -8,7 +9,7 @@ import {
   type IngestReceiver,
 } from '../support/ingest-receiver.js';
 import { captureLogs, type LogCapture } from '../support/log-capture.js';
-import { freePort } from '../support/net.js';
+import { freePort, waitFor } from '../support/net.js';
 
 let receiver: IngestReceiver;
 let monitor: Monitor | undefined;
@@ -327,6 +328,40 @@ describe('HTTP transport', () => {
     } finally {
       process.off('unhandledRejection', onRejection);
     }
+  });
+
+  it('is ready once the collector answered its /health probe, before any batch', async () => {
+    const target = start();
+    await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('is not ready while the collector is down at start-up, ready once it comes up', async () => {
+    const port = await freePort();
+    const target = start({}, `http://127.0.0.1:${port}`);
+    // A few probes (one per second at most, while readiness is asked) all fail.
+    for (let i = 0; i < 12; i += 1) {
+      expect((await target.readiness()).ready).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const late = createServer((request, response) => {
+      response.writeHead(request.url === '/health' ? 200 : 404).end('{}');
+    });
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    try {
+      await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
+    } finally {
+      await target.shutdown({ timeoutMs: 500 });
+      late.closeAllConnections();
+      await new Promise((resolve) => late.close(resolve));
+    }
+  });
+
+  it('a collector that answers 503 to /health is not ready', async () => {
+    receiver.healthStatus(503);
+    const target = start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await target.readiness()).ready).toBe(false);
   });
 
   it('logPrediction with invalid input never throws and counts invalid', async () => {

@@ -1,6 +1,7 @@
 /**
  * Test helper: a real node:http server standing in for the collector's `POST /v1/ingest`. It
- * records every request (headers, gunzipped JSON body) and answers from a script of responses.
+ * records every request (headers, gunzipped JSON body) and answers from a script of responses;
+ * `GET /health` (the transport's readiness probe) is answered and not recorded.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,16 +30,24 @@ export interface IngestReceiver {
   readonly requests: ReceivedRequest[];
   /** Decides each answer; the default accepts everything with 200. */
   respondWith(answer: (request: ReceivedRequest, index: number) => ScriptedResponse): void;
+  /** Status of `GET /health` (the transport's readiness probe); 200 by default. */
+  healthStatus(status: number): void;
   close(): Promise<void>;
 }
 
 export async function startIngestReceiver(): Promise<IngestReceiver> {
   const requests: ReceivedRequest[] = [];
+  let health = 200;
   let answer: (request: ReceivedRequest, index: number) => ScriptedResponse = () => ({
     status: 200,
     body: '{}',
   });
   const server: Server = createServer((req, res) => {
+    // The transport's readiness probe: answered, not recorded (not an ingest request).
+    if (req.method === 'GET' && req.url === '/health') {
+      res.writeHead(health).end('{"status":"ok"}');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -66,6 +75,9 @@ export async function startIngestReceiver(): Promise<IngestReceiver> {
     requests,
     respondWith(next) {
       answer = next;
+    },
+    healthStatus(status) {
+      health = status;
     },
     close: () =>
       new Promise<void>((resolve) => {
