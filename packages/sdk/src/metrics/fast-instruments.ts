@@ -118,7 +118,7 @@ export class FastHistogram extends FastInstrument<HistogramSeries> {
     this.boundaries = Object.freeze([...options.boundaries]);
   }
 
-  /** Records `value` (ignored unless finite and ≥ 0, as OTel's histogram does). */
+  /** Records `value` (ignored unless finite; unlike OTel's histogram, negative values count). */
   record(value: number, attributes: Attributes): void {
     this.seriesOf(attributes).record(value);
   }

@@ -40,9 +40,13 @@ export class HistogramSeries {
     this.counts = new Array<number>(boundaries.length + 1).fill(0);
   }
 
-  /** Records `value` in the first bucket with bound ≥ value; ignores negative, NaN and infinite values. */
+  /**
+   * Records `value` in the first bucket with bound ≥ value (the lowest bucket for anything below
+   * the first bound); ignores NaN and ±Infinity. Unlike OTel's histogram it keeps negative values
+   * (a model's raw output), in the buckets, sum, count, min and max alike.
+   */
   record(value: number): void {
-    if (!(value >= 0) || value === Infinity) return;
+    if (!(value > -Infinity && value < Infinity)) return;
     const boundaries = this.boundaries;
     // Linear scan: bucket lists are short and most values fall in the first buckets.
     let index = 0;

@@ -1,7 +1,8 @@
 /**
  * One long-lived `nvidia-smi -lms N` child: each sweep of device rows replaces the previous one
  * (a device missing from the output disappears). Restarted with backoff when it dies after
- * reporting; when nvidia-smi is absent or reports no GPU, one info log and no GPU series.
+ * reporting (the backoff starts over only after a healthy run); when nvidia-smi is absent or
+ * reports no GPU, one info log and no GPU series.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,6 +13,14 @@ export interface GpuMonitorConfig {
   readonly command: string;
   readonly intervalMs: number;
   readonly diagnostics: Diagnostics;
+  /** Wait before the first restart after a healthy run; doubles on each quick death. @default 1000 */
+  readonly firstRestartDelayMs?: number;
+  /**
+   * A child that reported GPUs and ran this long was healthy: its death starts the backoff over.
+   * Equal to the backoff cap, so a crash loop, quick or slow, settles at no more than about one
+   * restart per cap. @default 60000
+   */
+  readonly stableRunMs?: number;
 }
 
 const MAX_RESTART_DELAY_MS = 60_000;
@@ -22,12 +31,18 @@ export class GpuMonitor {
   private sweep = new Map<string, GpuSample>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
-  private restartDelayMs = 1000;
+  private readonly firstRestartDelayMs: number;
+  private readonly stableRunMs: number;
+  private restartDelayMs: number;
   private stopped = false;
   private loggedAbsent = false;
   private everSawData = false;
 
-  constructor(private readonly config: GpuMonitorConfig) {}
+  constructor(private readonly config: GpuMonitorConfig) {
+    this.firstRestartDelayMs = config.firstRestartDelayMs ?? 1000;
+    this.stableRunMs = config.stableRunMs ?? MAX_RESTART_DELAY_MS;
+    this.restartDelayMs = this.firstRestartDelayMs;
+  }
 
   /** The devices of the latest complete sweep. */
   devices(): readonly GpuSample[] {
@@ -50,6 +65,7 @@ export class GpuMonitor {
       return;
     }
     this.child = child;
+    const startedAt = performance.now();
     let sawData = false;
     let otherOutput: string | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -77,8 +93,7 @@ export class GpuMonitor {
       this.publish();
       this.published = [];
       if (this.stopped || this.loggedAbsent) return;
-      if (sawData) this.restartDelayMs = 1000;
-      else if (!this.everSawData) {
+      if (!this.everSawData) {
         // nvidia-smi is installed but reports no GPU (no driver, no device): say so once, at info.
         // Not restarted: a missing driver does not come back while the process runs.
         this.absent(
@@ -88,6 +103,10 @@ export class GpuMonitor {
         );
         return;
       }
+      // Only a healthy run starts the backoff over: a child that prints one sweep and crashes
+      // would otherwise be restarted every second forever.
+      if (sawData && performance.now() - startedAt >= this.stableRunMs)
+        this.restartDelayMs = this.firstRestartDelayMs;
       this.config.diagnostics.debug(
         `driftwatch: nvidia-smi exited; restarting in ${this.restartDelayMs} ms`,
       );

@@ -6,6 +6,8 @@ import type { Attributes } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
   DataPointType,
+  type AggregationTemporality,
+  type InstrumentType,
   type MetricData,
   type PushMetricExporter,
   type ResourceMetrics,
@@ -13,6 +15,7 @@ import {
 import { validateItem, type MetricPoint } from '@driftwatch/schema';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { hrTimeToNanoString } from '../traces/span-record.js';
+import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
 
 type Flat = string | number | boolean | Array<string | number | boolean>;
 
@@ -70,9 +73,16 @@ export function metricPointsOf(metric: MetricData): MetricPoint[] {
   return points;
 }
 
-/** Push exporter that queues every valid point as a `metrics` item. */
+/**
+ * Push exporter that queues every valid point as a `metrics` item. Gauges are read as delta, so a
+ * series no longer observed (a GPU gone) stops being pushed; sums and histograms stay cumulative.
+ */
 export class PipelineMetricExporter implements PushMetricExporter {
   constructor(private readonly pipeline: ExportPipeline) {}
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return gaugeDeltaTemporality(instrumentType);
+  }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     try {

@@ -1,5 +1,6 @@
 /** Process CPU and memory, event-loop delay and utilization, and GC durations as OTel metrics. */
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
+import { availableParallelism } from 'node:os';
 import {
   constants,
   monitorEventLoopDelay,
@@ -36,11 +37,14 @@ export function startRuntimeMetrics(meter: Meter): () => void {
     const now = performance.now();
     if (window && now - lastAt < MIN_WINDOW_MS) return window;
     const cpu = process.cpuUsage(lastCpu);
-    const elapsedUs = Math.max(1, (now - lastAt) * 1000);
+    // As OTel's semantic conventions define it: CPU time / (elapsed time × CPUs available), so
+    // 1 means every CPU the process may run on was busy. Asked each window: affinity can change.
+    const cpuCapacityUs = Math.max(1, (now - lastAt) * 1000 * availableParallelism());
     const elu = performance.eventLoopUtilization(lastElu);
     const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
     window = {
-      cpuUtilization: (cpu.user + cpu.system) / elapsedUs,
+      // Clock and CPU-time granularity can overshoot 1 by a hair; the convention's range is [0, 1].
+      cpuUtilization: Math.min(1, (cpu.user + cpu.system) / cpuCapacityUs),
       eventLoopUtilization: elu.utilization,
       delay: {
         min: seconds(delay.count > 0 ? delay.min : 0),
@@ -64,7 +68,7 @@ export function startRuntimeMetrics(meter: Meter): () => void {
   });
   const cpuUtilization = meter.createObservableGauge('process.cpu.utilization', {
     unit: '1',
-    description: 'CPU time per wall-clock time over the last window (1 = one core)',
+    description: 'CPU time over the last window / (elapsed time × CPUs available), 0–1',
   });
   const memory = meter.createObservableGauge('process.memory.usage', {
     unit: 'By',

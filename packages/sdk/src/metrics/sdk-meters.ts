@@ -7,16 +7,17 @@ import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AggregationTemporality,
-  InstrumentType,
   MeterProvider,
   PeriodicExportingMetricReader,
+  type AggregationTemporality,
+  type InstrumentType,
 } from '@opentelemetry/sdk-metrics';
 import { DROP_REASONS } from '../pipeline/drop-reasons.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { SIGNALS } from '@driftwatch/schema';
 import type { GpuMonitor } from './gpu-monitor.js';
 import { FastMetrics } from './fast-instruments.js';
+import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
 import { PipelineMetricExporter } from './metric-points.js';
 
 export interface SdkMeters {
@@ -29,18 +30,10 @@ export interface SdkMeters {
   shutdown(): Promise<void>;
 }
 
-/**
- * The Prometheus exporter reads cumulatively, and the SDK's cumulative storage keeps every attribute
- * set it ever saw: a GPU that disappeared would stay on /metrics with its last value forever.
- * Gauges have no running total to keep, so they are read as delta: each scrape holds only the
- * series observed since the previous one.
- */
+/** Prometheus exporter that reads gauges as delta (see gauge-delta-temporality.ts). */
 class PrometheusGaugeDeltaExporter extends PrometheusExporter {
   override selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
-    return instrumentType === InstrumentType.OBSERVABLE_GAUGE ||
-      instrumentType === InstrumentType.GAUGE
-      ? AggregationTemporality.DELTA
-      : super.selectAggregationTemporality(instrumentType);
+    return gaugeDeltaTemporality(instrumentType);
   }
 }
 

@@ -9,11 +9,11 @@ function registry(): FastMetrics {
 }
 
 describe('fast instruments', () => {
-  it('buckets like OTel (v ≤ bound), ignores negative and non-finite values', async () => {
+  it('buckets like OTel (v ≤ bound), ignores non-finite values', async () => {
     const metrics = registry();
     const histogram = metrics.histogram({ name: 'h', unit: 's', boundaries: [0.1, 1] });
     const attributes = { route: '/a' };
-    for (const value of [0, 0.1, 0.5, 1, 2, -1, Number.NaN, Infinity])
+    for (const value of [0, 0.1, 0.5, 1, 2, Number.NaN, Infinity, -Infinity])
       histogram.record(value, attributes);
     const { resourceMetrics } = await metrics.collect();
     const data = resourceMetrics.scopeMetrics[0]?.metrics[0] as HistogramMetricData;
@@ -27,6 +27,21 @@ describe('fast instruments', () => {
       sum: 3.6,
       min: 0,
       max: 2,
+    });
+  });
+
+  it('records negative values in the lowest bucket, the sum, count and min', async () => {
+    const metrics = registry();
+    const histogram = metrics.histogram({ name: 'h', boundaries: [0, 0.5, 1] });
+    for (const value of [-2.5, -0.25, 0.75]) histogram.record(value, {});
+    const { resourceMetrics } = await metrics.collect();
+    const data = resourceMetrics.scopeMetrics[0]?.metrics[0] as HistogramMetricData;
+    expect(data.dataPoints[0]?.value).toEqual({
+      buckets: { boundaries: [0, 0.5, 1], counts: [2, 0, 1, 0] },
+      count: 3,
+      sum: -2,
+      min: -2.5,
+      max: 0.75,
     });
   });
 

@@ -1,6 +1,10 @@
-/** GPU gauges from a fake `nvidia-smi` printing recorded CSV: two GPUs, then one; absent; restarted. */
+/**
+ * GPU gauges from a fake `nvidia-smi` printing recorded CSV: two GPUs, then one (on /metrics and
+ * through the transport); absent; restarted.
+ */
+import type { MetricPoint } from '@driftwatch/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { init, type Monitor } from '../../src/index.js';
+import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
 import { writeFakeNvidiaSmi, type FakeNvidiaSmi } from '../support/fake-nvidia-smi.js';
 import { captureLogs, type LogCapture } from '../support/log-capture.js';
 import { waitFor } from '../support/net.js';
@@ -49,6 +53,22 @@ function sample(text: string, metric: string, index: string): number | undefined
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
+/** The GPU points one collection pushes through the (memory) transport. */
+async function pushedGpuPoints(target: Monitor): Promise<MetricPoint[]> {
+  const transport = target.transport as MemoryTransport;
+  transport.clear();
+  await target.flush();
+  return transport.items('metrics').filter((point) => point.name.startsWith('hw.gpu.'));
+}
+
+/** `gpu.index` attributes of one GPU metric among pushed points. */
+function pushedGpuIndexes(points: readonly MetricPoint[], metric: string): string[] {
+  return points
+    .filter((point) => point.name === metric)
+    .map((point) => String(point.attributes?.['gpu.index']))
+    .sort();
+}
+
 describe('GPU metrics', () => {
   it('shows both devices, then only the one left when a GPU disappears (nvidia-smi from PATH)', async () => {
     fake = writeFakeNvidiaSmi('2');
@@ -77,6 +97,14 @@ describe('GPU metrics', () => {
     );
     expect(both).toMatch(/hw_name="NVIDIA H100 80GB HBM3"/);
     expect(promtoolCheckMetrics(both)).toEqual({ status: 0, output: '' });
+    const pushedBoth = await pushedGpuPoints(target);
+    expect(pushedGpuIndexes(pushedBoth, 'hw.gpu.utilization')).toEqual(['0', '1']);
+    expect(pushedGpuIndexes(pushedBoth, 'hw.gpu.memory.usage')).toEqual(['0', '1']);
+    expect(
+      pushedBoth.find(
+        (point) => point.name === 'hw.gpu.utilization' && point.attributes?.['gpu.index'] === '0',
+      ),
+    ).toMatchObject({ type: 'gauge', value: 0.37 });
 
     fake.setMode('1');
     const one = await waitFor('one GPU', async () => {
@@ -90,6 +118,20 @@ describe('GPU metrics', () => {
       'hw_gpu_temperature',
     ]) {
       expect(gpuIndexes(one, metric)).toEqual(['0']);
+    }
+    // The push through the transport drops the vanished GPU too (no stale last value). The first
+    // push may still hold GPU 1: a gauge carries every series observed since the previous push,
+    // and the scrapes above saw GPU 1 until the one-GPU sweep. The next holds only GPU 0.
+    await pushedGpuPoints(target);
+    const pushedOne = await pushedGpuPoints(target);
+    for (const metric of [
+      'hw.gpu.utilization',
+      'hw.gpu.memory.usage',
+      'hw.gpu.memory.limit',
+      'hw.gpu.temperature',
+      'hw.gpu.power',
+    ]) {
+      expect(pushedGpuIndexes(pushedOne, metric)).toEqual(['0']);
     }
     expect(fake.pids()).toHaveLength(1);
   });

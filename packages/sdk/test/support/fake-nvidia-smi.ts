@@ -3,7 +3,8 @@
  * `--query-gpu=<fields> --format=csv,noheader,nounits -lms N` with recorded H100 values, in the
  * order of the queried fields, one sweep every N ms. A control file picks the behaviour:
  * `2` (two GPUs), `1` (GPU 1 gone), `die` (one sweep, then exit 1), `nodriver` (the message
- * nvidia-smi prints without a driver, exit 9). Every start appends its pid to `pids`.
+ * nvidia-smi prints without a driver, exit 9). Every start appends its pid to `pids` and its
+ * time (ms since the epoch) to `starts`, so tests can see how far apart restarts come.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ export interface FakeNvidiaSmi {
   setMode(mode: FakeGpuMode): void;
   /** pids of every start so far. */
   pids(): string[];
+  /** When each start so far happened (Date.now() in the child, in order). */
+  starts(): number[];
   /** Arguments of the latest start. */
   lastArgs(): string[];
   remove(): void;
@@ -55,6 +58,7 @@ const here = __dirname;
 const gpus = JSON.parse(readFileSync(join(here, 'gpus.json'), 'utf8'));
 const args = process.argv.slice(2);
 appendFileSync(join(here, 'pids'), process.pid + '\\n');
+appendFileSync(join(here, 'starts'), Date.now() + '\\n');
 writeFileSync(join(here, 'args.json'), JSON.stringify(args));
 const query = args.find((a) => a.startsWith('--query-gpu='));
 const lms = args.indexOf('-lms');
@@ -89,11 +93,13 @@ export function writeFakeNvidiaSmi(mode: FakeGpuMode = '2'): FakeNvidiaSmi {
   writeFileSync(join(dir, 'gpus.json'), JSON.stringify(RECORDED_GPUS));
   writeFileSync(join(dir, 'mode'), mode);
   writeFileSync(join(dir, 'pids'), '');
+  writeFileSync(join(dir, 'starts'), '');
   return {
     dir,
     command,
     setMode: (next) => writeFileSync(join(dir, 'mode'), next),
     pids: () => readFileSync(join(dir, 'pids'), 'utf8').split('\n').filter(Boolean),
+    starts: () => readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).map(Number),
     lastArgs: () => JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as string[],
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };

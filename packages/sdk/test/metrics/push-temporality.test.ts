@@ -1,0 +1,95 @@
+/**
+ * Temporality of the metric points pushed through the transport: gauges carry what one collection
+ * observed, sums and histograms stay running totals (the collector stores each value as it comes).
+ */
+import type { MetricPoint } from '@driftwatch/schema';
+import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
+import { afterEach, describe, expect, it } from 'vitest';
+import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
+import { gaugeDeltaTemporality } from '../../src/metrics/gauge-delta-temporality.js';
+import { captureLogs } from '../support/log-capture.js';
+
+let monitor: Monitor | undefined;
+afterEach(async () => {
+  await monitor?.shutdown({ timeoutMs: 1000 });
+  monitor = undefined;
+});
+
+/** The points one collection pushes through the memory transport. */
+async function pushedPoints(target: Monitor): Promise<MetricPoint[]> {
+  const transport = target.transport as MemoryTransport;
+  transport.clear();
+  await target.flush();
+  return transport.items('metrics');
+}
+
+function find(points: readonly MetricPoint[], name: string, attributes: object = {}): MetricPoint {
+  const found = points.find(
+    (point) =>
+      point.name === name &&
+      Object.entries(attributes).every(([key, value]) => point.attributes?.[key] === value),
+  );
+  if (!found) throw new Error(`no pushed point ${name} ${JSON.stringify(attributes)}`);
+  return found;
+}
+
+describe('metric points pushed through the transport', () => {
+  it('asks for delta gauges and cumulative everything else', () => {
+    for (const type of Object.values(InstrumentType)) {
+      const gauge = type === InstrumentType.GAUGE || type === InstrumentType.OBSERVABLE_GAUGE;
+      expect(gaugeDeltaTemporality(type), type).toBe(
+        gauge ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+      );
+    }
+  });
+
+  it('keeps counters and histograms cumulative from one collection to the next', async () => {
+    const target = (monitor = init(
+      {
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination, export: false },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      },
+      {},
+    ));
+    target.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: 41 },
+      prediction: 1,
+    });
+    // An object is not a feature value: one dropped{reason="invalid"} (an observable counter).
+    target.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: {} as never },
+      prediction: 0,
+      score: 0.4,
+    });
+
+    const first = await pushedPoints(target);
+    const second = await pushedPoints(target);
+    for (const points of [first, second]) {
+      expect(find(points, 'driftwatch_sdk_dropped', { reason: 'invalid' })).toMatchObject({
+        type: 'sum',
+        monotonic: true,
+        value: 1,
+      });
+      expect(find(points, 'driftwatch.model.predictions', { model: 'risk' })).toMatchObject({
+        type: 'sum',
+        value: 2,
+      });
+      expect(find(points, 'driftwatch.model.score', { model: 'risk' })).toMatchObject({
+        type: 'histogram',
+        count: 1,
+      });
+      // A gauge observed in every collection is pushed every time, for every signal.
+      expect(points.filter((point) => point.name === 'driftwatch_sdk_queue_items')).toHaveLength(5);
+    }
+    // Running totals share their start; a delta would restart at the previous collection.
+    expect(find(second, 'driftwatch_sdk_dropped', { reason: 'invalid' }).startTimeUnixNano).toBe(
+      find(first, 'driftwatch_sdk_dropped', { reason: 'invalid' }).startTimeUnixNano,
+    );
+  });
+});
