@@ -1,5 +1,13 @@
-/** Runtime metrics read by a real MeterProvider: process.cpu.utilization as the semconv defines it. */
-import { MeterProvider, MetricReader, type GaugeMetricData } from '@opentelemetry/sdk-metrics';
+/**
+ * Runtime metrics read by a real MeterProvider: process.cpu.utilization as the semconv defines it,
+ * and GC pauses from V8's own gc performance entries.
+ */
+import {
+  MeterProvider,
+  MetricReader,
+  type GaugeMetricData,
+  type HistogramMetricData,
+} from '@opentelemetry/sdk-metrics';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +56,29 @@ describe('runtime metrics', () => {
     // (on a one-CPU host the two agree, and this check cannot tell them apart).
     const expected = (cpu.user + cpu.system) / 1000 / (elapsedMs * availableParallelism());
     expect(Math.abs(value - expected) / expected).toBeLessThan(0.25);
+    await provider.shutdown();
+  });
+
+  it('records GC pauses in v8js.gc.duration (seconds) by v8js.gc.type', async () => {
+    const reader = new OnDemandReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    stop = startRuntimeMetrics(provider.getMeter('test'));
+    // Enough short-lived garbage for several young-generation collections.
+    let kept = 0;
+    for (let i = 0; i < 2_000; i += 1) kept += new Array<number>(5_000).fill(i).length;
+    expect(kept).toBe(10_000_000);
+    // gc entries are delivered asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { resourceMetrics } = await reader.collect();
+    const metric = resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((data) => data.descriptor.name === 'v8js.gc.duration') as HistogramMetricData;
+    expect(metric.descriptor.unit).toBe('s');
+    const minor = metric.dataPoints.find((point) => point.attributes['v8js.gc.type'] === 'minor');
+    expect(minor?.value.count).toBeGreaterThan(0);
+    // Pauses are fractions of a second, not milliseconds.
+    expect(minor!.value.sum! / minor!.value.count).toBeLessThan(0.5);
+    expect(minor!.value.sum).toBeGreaterThan(0);
     await provider.shutdown();
   });
 });
