@@ -1,12 +1,14 @@
 /** Building blocks shared by the event schemas. */
 import { Type } from '@sinclair/typebox';
 
-/** Names of models, features, services: printable, no control characters. */
-export const Name = Type.String({
-  minLength: 1,
-  maxLength: 128,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-});
+/**
+ * The `Name` rule as one pattern, length included: used as a Record key (feature names), a
+ * TypeBox string schema is checked by its pattern alone, so the bounds must live in it.
+ */
+export const NAME_PATTERN = '^[^\\u0000-\\u001f\\u007f]{1,128}$';
+
+/** Names of models, features, services: 1–128 characters, no control characters. */
+export const Name = Type.String({ minLength: 1, maxLength: 128, pattern: NAME_PATTERN });
 
 /** Free identifiers (prediction ids, request ids): 1–128 printable characters. */
 export const Identifier = Type.String({

@@ -25,7 +25,15 @@ export const PredictionEvent = Type.Object(
     model: Name,
     modelVersion: Type.String({ minLength: 1, maxLength: 64 }),
     timeUnixMs: TimeUnixMs,
-    features: Type.Record(Name, FeatureValue, { maxProperties: 1000 }),
+    /**
+     * Feature name → value. A Record alone checks only the values of names that match its key
+     * pattern and lets any other name through with any value: `additionalProperties: false`
+     * refuses those names (an empty, over-long or control-character name, whatever its value).
+     */
+    features: Type.Record(Name, FeatureValue, {
+      maxProperties: 1000,
+      additionalProperties: false,
+    }),
     prediction: PredictionValue,
     /** Model score for the positive class (classification) or the raw output. */
     score: Type.Optional(Type.Number()),

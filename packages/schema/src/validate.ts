@@ -1,6 +1,8 @@
 /** Compiled validators for every signal, with issues that name the field and what was expected. */
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
+import { NAME_PATTERN } from './common.js';
 import { SchemaError, SchemaErrorCodes, type ValidationIssue } from './errors.js';
 import { IngestBatch, SIGNALS, type Signal, type SignalItem } from './ingest-batch.js';
 import { LabelEvent } from './label.js';
@@ -42,6 +44,30 @@ function describe(value: unknown): string {
   return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/**
+ * A name refused by a Record keyed by `Name` (feature names): the pointer to the member would
+ * carry the raw name (control characters, thousands of characters), so the issue points at the
+ * record and names the member JSON-escaped and clipped, e.g.
+ * `/features: invalid name "bad\u0001name" (8 characters): expected …`.
+ */
+function nameIssue(error: ValueError): ValidationIssue | undefined {
+  const patterns = (error.schema as { patternProperties?: Record<string, unknown> })
+    .patternProperties;
+  if (error.type !== ValueErrorType.ObjectAdditionalProperties || !patterns?.[NAME_PATTERN]) {
+    return undefined;
+  }
+  const slash = error.path.lastIndexOf('/');
+  // TypeBox escapes the member name as a JSON pointer segment (RFC 6901).
+  const name = error.path
+    .slice(slash + 1)
+    .replace(/~1/g, '/')
+    .replace(/~0/g, '~');
+  return {
+    path: error.path.slice(0, slash),
+    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character`,
+  };
+}
+
 function check<T>(schema: TSchema, value: unknown): ValidationResult<T> {
   const typeCheck = compiled(schema);
   if (typeCheck.Check(value)) return { ok: true, value: value as T };
@@ -51,7 +77,12 @@ function check<T>(schema: TSchema, value: unknown): ValidationResult<T> {
     // Unions report one issue per branch plus one for the union: keep the first per path.
     if (seen.has(error.path)) continue;
     seen.add(error.path);
-    issues.push({ path: error.path, message: `${error.message}; got ${describe(error.value)}` });
+    issues.push(
+      nameIssue(error) ?? {
+        path: error.path,
+        message: `${error.message}; got ${describe(error.value)}`,
+      },
+    );
     if (issues.length >= MAX_ISSUES) break;
   }
   return { ok: false, issues };

@@ -19,6 +19,7 @@ import type { Diagnostics } from '../logs/diagnostics.js';
 /**
  * Turns a queued entry into a wire item, or names the field at fault. `wire`: the transport
  * accepts WireJson, so an entry the SDK built itself may be rendered straight to its JSON.
+ * A converter that throws costs only its own item (dropped as "invalid"), never its batch.
  */
 export type Converter = (
   entry: unknown,
@@ -36,6 +37,15 @@ export interface PipelineConfig {
 }
 
 type Pair = { signal: Signal; item: unknown };
+
+/** An error's message for a diagnostic; never throws (a hostile value may). */
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}
 
 export class ExportPipeline {
   readonly stats: PipelineStats = emptyStats();
@@ -55,6 +65,7 @@ export class ExportPipeline {
   private failing = false;
   private readonly abort = new AbortController();
   private readonly lastInvalidLog = new Map<Signal, number>();
+  private lastTooLargeLog = 0;
 
   constructor(private readonly config: PipelineConfig) {
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
@@ -221,7 +232,13 @@ export class ExportPipeline {
           pairs.push({ signal, item: next.item });
           continue;
         }
-        const converted = convert(next.item, wire);
+        // The item has left its queue: a converter that throws must not lose the batch with it.
+        let converted: ReturnType<Converter>;
+        try {
+          converted = convert(next.item, wire);
+        } catch (error) {
+          converted = { ok: false, issue: `conversion failed: ${errorText(error)}` };
+        }
         if (converted.ok) pairs.push({ signal, item: converted.item });
         else this.invalid(signal, converted.issue);
       }
@@ -274,7 +291,12 @@ export class ExportPipeline {
         };
       }
       if (result.ok) {
-        this.delivered(pairs.length, result.rejected?.length ?? 0, result.rejected);
+        this.delivered(
+          pairs.length,
+          result.rejected?.length ?? 0,
+          result.rejected,
+          result.droppedTooLarge ?? 0,
+        );
         return;
       }
       this.stats.exportErrors += 1;
@@ -312,13 +334,15 @@ export class ExportPipeline {
     count: number,
     rejectedCount: number,
     rejected: readonly RejectedItem[] | undefined,
+    tooLarge: number,
   ): void {
     this.stats.sentBatches += 1;
-    this.stats.sentItems += count - rejectedCount;
+    this.stats.sentItems += count - rejectedCount - tooLarge;
     if (this.failing) {
       this.failing = false;
       this.config.diagnostics.info('driftwatch: export recovered');
     }
+    if (tooLarge > 0) this.tooLarge(tooLarge);
     if (rejected && rejectedCount > 0) {
       this.drop('rejected', rejectedCount);
       const first = rejected[0];
@@ -331,6 +355,18 @@ export class ExportPipeline {
         `driftwatch: destination rejected ${rejectedCount} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}`,
       );
     }
+  }
+
+  /** Items a transport left out of a send it otherwise made, each over its size limit. */
+  private tooLarge(count: number): void {
+    this.drop('too_large', count);
+    const now = Date.now();
+    if (now - this.lastTooLargeLog < 60_000) return;
+    this.lastTooLargeLog = now;
+    this.config.diagnostics.warn(
+      { dropped: count },
+      `driftwatch: dropped ${count} item(s) too large for the ${this.transport?.name ?? 'transport'} destination (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
+    );
   }
 
   private reportFailure(error: Error, retryable: boolean): void {

@@ -3,7 +3,8 @@
  * `JSON.stringify(event)` for the events PredictionRecorder builds (same members, same order;
  * test/predictions/prediction-json.test.ts holds it to that). The recorder has validated the event,
  * so only strings that may need escaping are escaped: names through a cache (they repeat), the
- * host's ids and segment each time; the features record is left to `JSON.stringify`.
+ * host's ids and segment each time; the features record is left to `JSON.stringify` (the
+ * recorder's copy, checked to hold only numbers, strings, booleans and null: it cannot throw).
  */
 import type { PredictionEvent } from '@driftwatch/schema';
 import { cachedJsonString, jsonString } from '../logs/json-string.js';

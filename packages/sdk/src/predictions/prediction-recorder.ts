@@ -18,7 +18,16 @@ import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-in
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
-import { checkFeatures, isModelName, isPrintable, isValidPrediction } from './prediction-check.js';
+import {
+  checkFeatures,
+  copyFeatures,
+  isModelName,
+  isPrintable,
+  isValidPrediction,
+} from './prediction-check.js';
+
+/** Queue estimate of a prediction beside its features, prediction and segment strings. */
+const PREDICTION_BASE_BYTES = 200;
 
 /** What the host passes to `monitor.logPrediction`. */
 export interface PredictionInput {
@@ -125,12 +134,14 @@ export class PredictionRecorder {
     if (ratio < 1 && !(ratio > 0 && Math.random() < ratio)) return predictionId;
 
     const store = this.storage.getStore();
+    // Copied now: the event is serialized at batch time, after the host may have changed its object.
+    const features = copyFeatures(input.features);
     const event: PredictionEvent = {
       predictionId,
       model: input.model,
       modelVersion: input.modelVersion,
       timeUnixMs: input.timeUnixMs ?? Date.now(),
-      features: input.features as Record<string, FeatureValue>,
+      features: (features ?? input.features) as Record<string, FeatureValue>,
       prediction: input.prediction,
       serviceName: this.options.serviceName,
     };
@@ -139,14 +150,16 @@ export class PredictionRecorder {
     const requestIdFromContext = input.requestId == null;
     const requestId = requestIdFromContext ? store?.requestId : input.requestId;
     if (requestId !== undefined) event.requestId = requestId;
-    if (store) {
+    // A store made for an OTel context without a span has no trace ids ('').
+    const traced = store !== undefined && store.traceId !== '';
+    if (traced) {
       event.traceId = store.traceId;
       event.spanId = store.spanId;
     }
     // Fast check first; fields the recorder made itself (a generated id, Date.now()) are valid.
-    const features = checkFeatures(event.features);
+    const featureBytes = features === undefined ? -1 : checkFeatures(features);
     const valid =
-      features >= 0 &&
+      featureBytes >= 0 &&
       model.valid &&
       this.serviceNameValid &&
       isValidPrediction(
@@ -154,7 +167,7 @@ export class PredictionRecorder {
         typeof input.predictionId !== 'string',
         input.timeUnixMs == null,
         requestIdFromContext,
-        store !== undefined,
+        traced,
       );
     if (!valid) {
       // The full validator names the field at fault (and has the last word on the outcome).
@@ -164,7 +177,13 @@ export class PredictionRecorder {
         return predictionId;
       }
     }
-    this.pipeline.enqueue('predictions', event, 200 + 48 * Math.max(0, features));
+    // Strings counted by length: one feature or prediction may be a 1024-character string.
+    const bytes =
+      PREDICTION_BASE_BYTES +
+      Math.max(0, featureBytes) +
+      (typeof event.prediction === 'string' ? event.prediction.length : 0) +
+      (typeof event.segment === 'string' ? event.segment.length : 0);
+    this.pipeline.enqueue('predictions', event, bytes);
     return predictionId;
   }
 

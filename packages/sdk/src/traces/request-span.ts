@@ -25,13 +25,37 @@ export const MAX_ATTRIBUTE_CHARS = 8192;
 /** The OTel SDK's default span limits. */
 const MAX_ATTRIBUTES = 128;
 const MAX_EVENTS = 128;
+/** Queue estimates (JSON bytes) beside the strings, which are counted by length. */
+const SPAN_OVERHEAD_BYTES = 300;
+export const ATTRIBUTE_OVERHEAD_BYTES = 24;
+export const EVENT_OVERHEAD_BYTES = 80;
+/** The SDK's own attributes of a request span (method, path, scheme, route, status code). */
+const REQUEST_ATTRIBUTES = 5;
 
 type StoredValue = string | number | boolean | Array<string | number | boolean>;
 export type SpanEvent = {
   name: string;
   perfMs: number;
   attributes: Record<string, StoredValue> | undefined;
+  /** Estimated JSON bytes, strings counted by length (for the span's queue estimate). */
+  bytes: number;
 };
+
+/**
+ * What an attribute value adds to a queue estimate: a string by its length (up to 8 KB each, so
+ * a flat per-attribute guess would let a queue hold many times its maxBytes), arrays summed.
+ */
+export function attributeValueBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (!Array.isArray(value)) return 8;
+  let bytes = 2;
+  for (const item of value as unknown[]) bytes += typeof item === 'string' ? item.length + 3 : 8;
+  return bytes;
+}
+
+function stringLength(value: unknown): number {
+  return typeof value === 'string' ? value.length : 0;
+}
 
 export interface RequestSpanInit {
   readonly traceId: string;
@@ -63,6 +87,8 @@ export class RequestSpan implements Span {
   /** Read by the converter (span-record.ts); changed only through the Span API. */
   status: SpanStatus = { code: SpanStatusCode.UNSET };
   events: SpanEvent[] | undefined;
+  /** Sum of the events' `bytes`, kept as events are added and shifted out. */
+  private eventBytes = 0;
   /** Something outside the SDK changed the span: the converter validates its record. */
   untrusted = false;
   private recording: boolean;
@@ -199,24 +225,45 @@ export class RequestSpan implements Span {
     this.end();
   }
 
-  /** Estimated JSON size, for the queue's byte bound. */
+  /** Estimated JSON size, for the queue's byte bound: strings counted by their length. */
   estimatedBytes(): number {
-    const attributes = this.untrusted ? Object.keys(this.attributes).length : 5;
-    return 300 + this.name.length + attributes * 24 + (this.events?.length ?? 0) * 80;
+    const bytes =
+      SPAN_OVERHEAD_BYTES + this.name.length + this.eventBytes + stringLength(this.status.message);
+    if (!this.untrusted) {
+      // The SDK's own attributes: only the path and the route are long (up to 8 KB each).
+      return (
+        bytes +
+        REQUEST_ATTRIBUTES * ATTRIBUTE_OVERHEAD_BYTES +
+        stringLength(this.attributes['url.path']) +
+        stringLength(this.attributes['http.route'])
+      );
+    }
+    let attributeBytes = 0;
+    for (const key in this.attributes) {
+      attributeBytes +=
+        key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(this.attributes[key]);
+    }
+    return bytes + attributeBytes;
   }
 
   private pushEvent(name: string, attributes: Attributes | undefined, time?: TimeInput): void {
     const events = (this.events ??= []);
-    if (events.length >= MAX_EVENTS) events.shift();
+    if (events.length >= MAX_EVENTS) this.eventBytes -= events.shift()?.bytes ?? 0;
     let stored: Record<string, StoredValue> | undefined;
+    let bytes = EVENT_OVERHEAD_BYTES + name.length;
     for (const key in attributes) {
       const value = attributes[key];
-      if (value !== undefined && value !== null) (stored ??= {})[key] = storable(value);
+      if (value === undefined || value === null) continue;
+      const kept = storable(value);
+      (stored ??= {})[key] = kept;
+      bytes += key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(kept);
     }
     events.push({
       name,
       perfMs: timeInputToPerfMs(time, performance.now()),
       attributes: stored,
+      bytes,
     });
+    this.eventBytes += bytes;
   }
 }

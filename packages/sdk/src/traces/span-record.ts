@@ -8,7 +8,13 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
-import { MAX_ATTRIBUTE_CHARS, RequestSpan } from './request-span.js';
+import {
+  ATTRIBUTE_OVERHEAD_BYTES,
+  attributeValueBytes,
+  EVENT_OVERHEAD_BYTES,
+  MAX_ATTRIBUTE_CHARS,
+  RequestSpan,
+} from './request-span.js';
 import { requestSpanJson } from './request-span-json.js';
 import { WireJson } from '../transport/wire-json.js';
 import { perfNowToNanoString } from './span-time.js';
@@ -46,11 +52,26 @@ function attributesOf(input: Attributes): Record<string, Flat> | undefined {
   return out;
 }
 
-/** Estimated JSON size of a span, for the queue's byte bound. */
+function attributesBytes(attributes: Attributes): number {
+  let bytes = 0;
+  for (const key in attributes) {
+    bytes += key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(attributes[key]);
+  }
+  return bytes;
+}
+
+/**
+ * Estimated JSON size of a span, for the queue's byte bound: names and string values counted by
+ * length (the OTel SDK sets no length limit on attribute values by default).
+ */
 export function estimateSpanBytes(span: ReadableSpan): number {
-  let bytes = 300 + span.name.length;
-  for (const key in span.attributes) bytes += key.length + 24;
-  return bytes + span.events.length * 80;
+  let bytes = 300 + span.name.length + (span.status.message?.length ?? 0);
+  bytes += attributesBytes(span.attributes);
+  for (const event of span.events) {
+    bytes += EVENT_OVERHEAD_BYTES + event.name.length;
+    if (event.attributes !== undefined) bytes += attributesBytes(event.attributes);
+  }
+  return bytes;
 }
 
 export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {

@@ -152,14 +152,10 @@ export function createKafkaTransport(
     return connecting;
   }
 
-  async function deliver(batch: TelemetryBatch): Promise<void> {
+  /** Sends the batch; resolves with how many items were left out as over maxMessageBytes. */
+  async function deliver(batch: TelemetryBatch): Promise<number> {
     const encoded = encodeBatch(batch, options.topics, options.maxMessageBytes);
-    if (encoded.oversized > 0) {
-      logger.warn(
-        `kafka: dropped ${encoded.oversized} item(s) over ${options.maxMessageBytes} bytes`,
-      );
-    }
-    if (encoded.topics.size === 0) return;
+    if (encoded.topics.size === 0) return encoded.oversized;
     const current = await connect();
     try {
       for (const topicMessages of splitRequests(encoded, options.maxRequestBytes)) {
@@ -172,6 +168,7 @@ export function createKafkaTransport(
         await current.sendBatch(request);
       }
       ready = true;
+      return encoded.oversized;
     } catch (error) {
       // A fresh producer gets new connections and a new producer id (a restarted broker
       // forgets idempotent producer state).
@@ -180,8 +177,8 @@ export function createKafkaTransport(
     }
   }
 
-  function withDeadline(work: Promise<void>, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  function withDeadline<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new KafkaSendTimeoutError(`kafka send exceeded ${options.sendTimeoutMs} ms`)),
         options.sendTimeoutMs,
@@ -214,8 +211,9 @@ export function createKafkaTransport(
         };
       }
       try {
-        await withDeadline(deliver(batch), signal);
-        return { ok: true };
+        // Oversized items are the pipeline's to count and report (dropped "too_large"), not sent.
+        const oversized = await withDeadline(deliver(batch), signal);
+        return oversized > 0 ? { ok: true, droppedTooLarge: oversized } : { ok: true };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
         const retryable = isRetryableKafkaError(error);

@@ -23,7 +23,6 @@ export interface TelemetryBatch {
   metrics: MetricPoint[];
 }
 
-/** Outcome of one send. Never a rejection: transports catch and classify their own errors. */
 /** An item the destination refused (HTTP 202 with `rejected`): it is never retried. */
 export interface RejectedItem {
   readonly signal: Signal;
@@ -32,11 +31,17 @@ export interface RejectedItem {
   readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>;
 }
 
+/** Outcome of one send. Never a rejection: transports catch and classify their own errors. */
 export type SendResult =
   | {
       readonly ok: true;
       /** Items the destination refused while accepting the rest (counted as dropped "rejected"). */
       readonly rejected?: readonly RejectedItem[];
+      /**
+       * Items the transport left out, each alone over the destination's size limit (Kafka
+       * `maxMessageBytes`), while sending the rest: not sent, counted as dropped "too_large".
+       */
+      readonly droppedTooLarge?: number;
     }
   | {
       readonly ok: false;

@@ -136,6 +136,23 @@ describe('createKafkaTransport', () => {
     await t.shutdown(100);
   });
 
+  it('leaves items over maxMessageBytes out of the send and says how many (for the pipeline to count)', async () => {
+    const kafka = fakeKafka();
+    const t = transport({ maxMessageBytes: 1000 }, kafka);
+    const large = { ...prediction(1), features: { note: 'x'.repeat(1000) } };
+    const mixed = { ...batchOf(1), predictions: [prediction(0), large] };
+    expect(await t.send(mixed)).toEqual({ ok: true, droppedTooLarge: 1 });
+    expect(kafka.sent).toHaveLength(1);
+    expect(kafka.sent[0]?.request.topicMessages?.[0]?.messages).toHaveLength(1);
+    // Nothing left to send: no produce request at all.
+    expect(await t.send({ ...batchOf(0), predictions: [large] })).toEqual({
+      ok: true,
+      droppedTooLarge: 1,
+    });
+    expect(kafka.sent).toHaveLength(1);
+    await t.shutdown(100);
+  });
+
   it('answers retryable for a dead broker and replaces the producer; non-retryable for a rejected record', async () => {
     let fail: Error | undefined;
     const kafka = fakeKafka(() => (fail ? Promise.reject(fail) : Promise.resolve()));

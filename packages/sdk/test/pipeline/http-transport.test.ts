@@ -1,5 +1,6 @@
 /** The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops. */
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init, type DriftwatchOptions, type Monitor } from '../../src/index.js';
 import { BatchJsonWriter } from '../../src/transport/batch-json.js';
@@ -337,23 +338,30 @@ describe('HTTP transport', () => {
   });
 
   it('is not ready while the collector is down at start-up, ready once it comes up', async () => {
-    const port = await freePort();
-    const target = start({}, `http://127.0.0.1:${port}`);
-    // A few probes (one per second at most, while readiness is asked) all fail.
-    for (let i = 0; i < 12; i += 1) {
-      expect((await target.readiness()).ready).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const late = createServer((request, response) => {
+    // Down: every connection is reset (no port is given up and taken again, which could race).
+    let up = false;
+    const collector = createServer((request, response) => {
+      if (!up) {
+        request.socket.destroy();
+        return;
+      }
       response.writeHead(request.url === '/health' ? 200 : 404).end('{}');
     });
-    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const target = start({}, `http://127.0.0.1:${port}`);
     try {
+      // A few probes (one per second at most, while readiness is asked) all fail.
+      for (let i = 0; i < 12; i += 1) {
+        expect((await target.readiness()).ready).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      up = true;
       await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
     } finally {
       await target.shutdown({ timeoutMs: 500 });
-      late.closeAllConnections();
-      await new Promise((resolve) => late.close(resolve));
+      collector.closeAllConnections();
+      await new Promise((resolve) => collector.close(resolve));
     }
   });
 

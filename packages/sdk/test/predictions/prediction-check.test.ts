@@ -1,8 +1,10 @@
 /** The hand-written prediction check agrees with the schema's compiled validator on every case. */
-import { validateItem, type PredictionEvent } from '@driftwatch/schema';
+import { PredictionEvent, validateItem } from '@driftwatch/schema';
 import { describe, expect, it } from 'vitest';
 import {
   checkFeatures,
+  copyFeatures,
+  FEATURE_NAME,
   isModelName,
   isPrintable,
   isValidPrediction,
@@ -23,9 +25,12 @@ const base: PredictionEvent = {
   serviceName: 'svc',
 };
 
+/** As the recorder checks: the features copy, then the rest of the event. */
 function fastValid(event: PredictionEvent): boolean {
+  const features = copyFeatures(event.features);
   return (
-    checkFeatures(event.features) >= 0 &&
+    features !== undefined &&
+    checkFeatures(features) >= 0 &&
     isModelName(event.model, event.modelVersion) &&
     (event.serviceName === undefined || isPrintable(event.serviceName, 128)) &&
     isValidPrediction(event, false, false)
@@ -49,6 +54,16 @@ const cases: Array<[string, Record<string, unknown>]> = [
   ['bad value under a control-character name', { features: { 'a\u0001': {} } }],
   ['bad value under an empty name', { features: { '': {} } }],
   ['long name', { features: { ['n'.repeat(200)]: 1 } }],
+  ['5000-character name', { features: { ['n'.repeat(5000)]: 'x' } }],
+  ['128-character name', { features: { ['n'.repeat(128)]: 1 } }],
+  ['129-character name', { features: { ['n'.repeat(129)]: 1 } }],
+  ['empty name, valid value', { features: { '': 1 } }],
+  ['control-character name, valid value', { features: { 'bad\u0001name': 'x' } }],
+  ['newline name, null value', { features: { 'a\nb': null } }],
+  ['DEL name, valid value', { features: { 'a\u007f': true } }],
+  ['non-ASCII names', { features: { 'é😀': 1, 'a/b~c': 'x', ['😀'.repeat(64)]: 2 } }],
+  ['non-ASCII name too long', { features: { ['😀'.repeat(65)]: 1 } }],
+  ['nested object under a valid name', { features: { ok: 1, a: { b: 1 } } }],
   ['features array', { features: [1, 2] }],
   ['features null', { features: null }],
   ['features Date', { features: new Date() }],
@@ -103,8 +118,27 @@ describe('prediction check', () => {
     expect(isValidPrediction(badRequestId, false, false, true, true)).toBe(true);
   });
 
-  it('counts own enumerable features', () => {
-    expect(checkFeatures({ a: 1, b: 'x', c: null })).toBe(3);
-    expect(checkFeatures(Object.create({ inherited: 1 }) as object)).toBe(0);
+  it('uses the feature-name pattern of the schema', () => {
+    const features = PredictionEvent.properties.features as { patternProperties: object };
+    expect(Object.keys(features.patternProperties)).toEqual([FEATURE_NAME.source]);
+  });
+
+  it('estimates the bytes of own enumerable features, strings by their length', () => {
+    const small = checkFeatures({ a: 1, b: 'x', c: null });
+    expect(small).toBeGreaterThan(0);
+    const large = checkFeatures({ a: 1, b: 'x'.repeat(1000), ['c'.repeat(100)]: null });
+    expect(large - small).toBe(999 + 99);
+    expect(checkFeatures(Object.create({ inherited: 1 }) as Record<string, unknown>)).toBe(0);
+  });
+
+  it('copies the features: the copy does not follow later changes to the object of the host', () => {
+    const features: Record<string, unknown> = { a: 1 };
+    const copy = copyFeatures(features);
+    features.a = { nested: 1 };
+    features.b = 2;
+    expect(copy).toEqual({ a: 1 });
+    expect(copyFeatures([1])).toBeUndefined();
+    expect(copyFeatures(null)).toBeUndefined();
+    expect(copyFeatures(new Date())).toBeUndefined();
   });
 });
