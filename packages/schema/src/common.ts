@@ -36,13 +36,17 @@ export const AttributeValue = Type.Union([
     maxItems: 128,
   }),
 ]);
-export const Attributes = Type.Record(
-  Type.String({ minLength: 1, maxLength: 256 }),
-  AttributeValue,
-);
+/**
+ * Attribute keys: 1–256 characters. As a Record key a string schema is checked by its pattern
+ * alone (see NAME_PATTERN), and other keys only fail with `additionalProperties: false`.
+ */
+const AttributeKey = Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\s\\S]{1,256}$' });
+
+export const Attributes = Type.Record(AttributeKey, AttributeValue, {
+  additionalProperties: false,
+});
 
 /** Resource attributes (service.name, service.version, deployment.environment.name, …). */
-export const Resource = Type.Record(
-  Type.String({ minLength: 1, maxLength: 256 }),
-  Type.String({ maxLength: 1024 }),
-);
+export const Resource = Type.Record(AttributeKey, Type.String({ maxLength: 1024 }), {
+  additionalProperties: false,
+});
