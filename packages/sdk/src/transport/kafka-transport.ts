@@ -38,6 +38,30 @@ const RESET_TYPES = new Set([
   'INVALID_PRODUCER_EPOCH',
 ]);
 
+/**
+ * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
+ * (ACLs), or a broker without the API.
+ */
+const IDEMPOTENCE_REFUSED = new Set(['CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_VERSION']);
+
+/**
+ * Why the broker refused the idempotent producer, from `error` or the error it wraps (kafkajs
+ * wraps retried ones); undefined for any other error.
+ */
+function idempotenceRefusal(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current instanceof KafkaJSProtocolError)
+      return IDEMPOTENCE_REFUSED.has(current.type) ? current.type : undefined;
+    // A broker without the InitProducerId API (kafkajs checks its ApiVersions first).
+    if ((current as { apiName?: unknown }).apiName === 'InitProducerId')
+      return 'InitProducerId not supported';
+    const cause: unknown = (current as { cause?: unknown }).cause;
+    if (cause === current) return undefined;
+    current = cause;
+  }
+  return undefined;
+}
+
 class KafkaSendTimeoutError extends Error {
   override readonly name = 'KafkaSendTimeoutError';
 }
@@ -108,6 +132,8 @@ export function createKafkaTransport(
     options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
+  // Idempotent where the broker allows it: turned off, once, when the broker refuses it.
+  let idempotent = options.idempotent;
   let ready = false;
   let closed = false;
 
@@ -121,8 +147,8 @@ export function createKafkaTransport(
     if (producer) return Promise.resolve(producer);
     connecting ??= (async () => {
       const fresh = kafka.producer({
-        idempotent: options.idempotent,
-        maxInFlightRequests: options.idempotent ? 1 : undefined,
+        idempotent,
+        maxInFlightRequests: idempotent ? 1 : undefined,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
         retry: config.retry,
@@ -216,6 +242,16 @@ export function createKafkaTransport(
         return oversized > 0 ? { ok: true, droppedTooLarge: oversized } : { ok: true };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
+        const refused = idempotent ? idempotenceRefusal(error) : undefined;
+        if (refused !== undefined) {
+          // The same batch goes again (pipeline backoff) through a producer without idempotence.
+          idempotent = false;
+          if (producer) discard(producer);
+          logger.warn(
+            `kafka: the broker refuses the idempotent producer (${refused}); producing without it from now on (a retried batch may be written twice). Set kafka.idempotent false to skip this attempt.`,
+          );
+          return { ok: false, retryable: true, error };
+        }
         const retryable = isRetryableKafkaError(error);
         if (retryable) {
           ready = false;

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import kafkajs from 'kafkajs';
-import type { Producer, ProducerBatch } from 'kafkajs';
+import type { Producer, ProducerBatch, ProducerConfig } from 'kafkajs';
 import type { PredictionEvent } from '@driftwatch/schema';
 import { encodeBatch, type KafkaMessage } from '../../src/transport/kafka-messages.js';
 import {
@@ -51,15 +51,20 @@ const silent = {
 
 /** A kafkajs client whose producers record every sendBatch and answer with `behaviour`. */
 function fakeKafka(
-  behaviour: (request: ProducerBatch, producerIndex: number) => Promise<void> = () =>
-    Promise.resolve(),
+  behaviour: (
+    request: ProducerBatch,
+    producerIndex: number,
+    config: ProducerConfig | undefined,
+  ) => Promise<void> = () => Promise.resolve(),
 ) {
   const sent: Array<{ producer: number; request: ProducerBatch }> = [];
   const disconnected: number[] = [];
+  const configs: Array<ProducerConfig | undefined> = [];
   let producers = 0;
   const createClient = () => ({
-    producer: () => {
+    producer: (config?: ProducerConfig) => {
       const index = producers++;
+      configs.push(config);
       return {
         events: { DISCONNECT: 'producer.disconnect' },
         on: () => () => undefined,
@@ -70,13 +75,13 @@ function fakeKafka(
         },
         sendBatch: async (request: ProducerBatch) => {
           sent.push({ producer: index, request });
-          await behaviour(request, index);
+          await behaviour(request, index, config);
           return [];
         },
       } as unknown as Producer;
     },
   });
-  return { sent, disconnected, createClient, producers: () => producers };
+  return { sent, disconnected, configs, createClient, producers: () => producers };
 }
 
 /** kafkajs builds protocol errors from its error-code table entries. */
@@ -190,6 +195,68 @@ describe('createKafkaTransport', () => {
     expect(t.isReady()).toBe(true);
     // Each retryable failure got a fresh producer (new connections, new producer id).
     expect(kafka.producers()).toBe(3);
+    await t.shutdown(100);
+  });
+
+  it.each([
+    [
+      'refuses IdempotentWrite',
+      () =>
+        protocolError({
+          message: 'Cluster authorization failed',
+          type: 'CLUSTER_AUTHORIZATION_FAILED',
+          code: 31,
+          retriable: false,
+        }),
+    ],
+    [
+      'has no InitProducerId API',
+      () =>
+        Object.assign(new Error('The Kafka server does not support the requested API version'), {
+          name: 'KafkaJSServerDoesNotSupportApiKey',
+          apiName: 'InitProducerId',
+        }),
+    ],
+  ])('produces without idempotence, once, when the broker %s', async (_case, refusal) => {
+    // A broker that refuses idempotence cannot be run here (Mokapi allows it): kafkajs's
+    // InitProducerId failure, as it surfaces from sendBatch, is played by the fake client.
+    const kafka = fakeKafka((_request, _index, config) =>
+      config?.idempotent
+        ? Promise.reject(
+            new KafkaJSNumberOfRetriesExceeded(refusal(), { retryCount: 0, retryTime: 0 }),
+          )
+        : Promise.resolve(),
+    );
+    const warnings: string[] = [];
+    const t = createKafkaTransport(resolveKafkaOptions({ brokers: ['k:9092'] }, {}), {
+      logger: { ...silent, warn: (message: string) => void warnings.push(message) },
+      createClient: kafka.createClient,
+    });
+    // The first send fails retryable (the pipeline sends the batch again after its backoff).
+    expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: true });
+    expect(await t.send(batchOf(1))).toEqual({ ok: true });
+    expect(await t.send(batchOf(1))).toEqual({ ok: true });
+    expect(kafka.configs.map((config) => config?.idempotent)).toEqual([true, false]);
+    expect(kafka.configs[1]?.maxInFlightRequests).toBeUndefined();
+    expect(kafka.disconnected).toEqual([0]);
+    expect(
+      warnings.filter((warning) => warning.includes('refuses the idempotent producer')),
+    ).toHaveLength(1);
+    await t.shutdown(100);
+  });
+
+  it('keeps idempotence off after the fallback, and a non-idempotent producer is never switched', async () => {
+    const refusal = protocolError({
+      message: 'Cluster authorization failed',
+      type: 'CLUSTER_AUTHORIZATION_FAILED',
+      code: 31,
+      retriable: false,
+    });
+    const kafka = fakeKafka(() => Promise.reject(refusal));
+    const t = transport({ idempotent: false }, kafka);
+    // Without idempotence the same error is an ordinary rejection: not retried, no new producer.
+    expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: false });
+    expect(kafka.configs.map((config) => config?.idempotent)).toEqual([false]);
     await t.shutdown(100);
   });
 
