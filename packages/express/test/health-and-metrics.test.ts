@@ -80,7 +80,7 @@ describe('metrics on the host app (metrics.serve false)', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toMatch(
-      /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="200",http_route="\/items\/:id"\} [1-9]\d*$/m,
+      /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="200",url_scheme="http",http_route="\/items\/:id"\} [1-9]\d*$/m,
     );
     expect(text).toMatch(/^driftwatch_sdk_export_errors_total 0$/m);
     expect(promtoolCheckMetrics(text)).toEqual({ status: 0, output: '' });

@@ -7,7 +7,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import { requestIdFrom } from '@driftwatch/sdk';
-import fastify, { type FastifyPluginCallback, type FastifyServerOptions } from 'fastify';
+import fastify, {
+  type FastifyPluginCallback,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { lazyChildFactory } from './lazy-child-logger.js';
 
@@ -54,6 +58,15 @@ export function fastifyOptions(monitor: Monitor): Pick<
 } {
   // Fastify before 5.12 has no LogController: fall back to the option it still understands.
   const LogController = (fastify as { LogController?: typeof fastify.LogController }).LogController;
+  // Only Fastify's two request lines give way to the plugin's completion line: its error logs
+  // (a 5xx with the stack, stream and serializer errors) stay. `disableRequestLogging: true`
+  // would silence those too.
+  const CompletionLineController =
+    LogController &&
+    class extends LogController {
+      override incomingRequest(): void {}
+      override requestCompleted(): void {}
+    };
   // One factory per parent: Fastify passes its own logger (derived from monitor.logger), or a
   // route's or plugin's.
   const factories = new WeakMap<object, ReturnType<typeof lazyChildFactory>>();
@@ -67,8 +80,8 @@ export function fastifyOptions(monitor: Monitor): Pick<
       }
       return factory(bindings, options);
     },
-    ...(LogController
-      ? { logController: new LogController({ disableRequestLogging: true }) }
+    ...(CompletionLineController
+      ? { logController: new CompletionLineController() }
       : { disableRequestLogging: true }),
     requestIdHeader: false,
     genReqId: (raw: IncomingMessage) => {
@@ -114,13 +127,23 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     next();
   });
 
-  fastify.addHook('onResponse', (request, reply, next) => {
+  // Each request ends once: in onResponse, or in onRequestAbort when the client went away first
+  // (Fastify then never sends onResponse): 499, as nginx and the Express middleware record it.
+  const end = (request: FastifyRequest, statusCode: number): void => {
     const state = request as unknown as Instrumented;
-    state[kHandle]?.end({
-      statusCode: reply.statusCode,
-      route: request.routeOptions.url,
-      error: state[kError] ?? undefined,
-    });
+    const handle = state[kHandle];
+    if (handle === null) return;
+    state[kHandle] = null;
+    handle.end({ statusCode, route: request.routeOptions.url, error: state[kError] ?? undefined });
+  };
+
+  fastify.addHook('onResponse', (request, reply, next) => {
+    end(request, reply.statusCode);
+    next();
+  });
+
+  fastify.addHook('onRequestAbort', (request, next) => {
+    end(request, 499);
     next();
   });
 

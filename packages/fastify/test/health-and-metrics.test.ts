@@ -88,7 +88,7 @@ describe('metrics on the host app (metrics.serve false)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toMatch(
-      /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="200",http_route="\/users\/:id"\} 1$/m,
+      /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="200",url_scheme="http",http_route="\/users\/:id"\} 1$/m,
     );
     expect(response.body).toMatch(/^process_cpu_time_total\{cpu_mode="user"\}/m);
     expect(response.body).toMatch(/^driftwatch_sdk_dropped_total\{reason="queue_full"\} 0$/m);

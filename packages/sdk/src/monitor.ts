@@ -101,7 +101,9 @@ export function createMonitor(parts: MonitorParts): Monitor {
     span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
       const parent = storage.getStore();
       const context = otelContextOf(parent);
-      const span = tracer.startSpan(name, attributes ? { attributes } : {}, context);
+      // JavaScript callers may pass anything: the span gets a string name, never a throw.
+      const spanName = typeof name === 'string' ? name : String(name);
+      const span = tracer.startSpan(spanName, attributes ? { attributes } : {}, context);
       const fail = (error: unknown): void => {
         span.setStatus({
           code: SpanStatusCode.ERROR,

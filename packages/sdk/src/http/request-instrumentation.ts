@@ -13,6 +13,7 @@ import { requestIdFrom } from '../context/request-id.js';
 import { createCompletionLineWriter, type CompletionLineWriter } from '../logs/completion-line.js';
 import type { FastMetrics } from '../metrics/fast-instruments.js';
 import type { HistogramSeries } from '../metrics/fast-series.js';
+import { errorTypeOf, semconvMethod } from './http-semconv.js';
 import { MAX_ATTRIBUTE_CHARS, type RequestSpan } from '../traces/request-span.js';
 import type { Tracing } from '../traces/tracing.js';
 
@@ -21,7 +22,7 @@ export const HTTP_DURATION_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ]);
 
-/** Most (method, route, status) series kept bound; more are still recorded, with a lookup. */
+/** Most (scheme, route, method, status, error) series kept bound; more are still recorded, with a lookup. */
 const MAX_BOUND_SERIES = 2000;
 
 export interface IncomingRequestInfo {
@@ -53,7 +54,13 @@ export interface HttpInstrumentation {
 }
 
 interface Shared {
-  readonly seriesOf: (method: string, route: string | undefined, status: number) => HistogramSeries;
+  readonly seriesOf: (
+    scheme: string,
+    method: string,
+    route: string | undefined,
+    status: number,
+    errorType: string | undefined,
+  ) => HistogramSeries;
   readonly writeLine: CompletionLineWriter | undefined;
 }
 
@@ -64,7 +71,11 @@ class ActiveRequest implements RequestHandle {
   constructor(
     readonly requestId: string,
     private readonly span: RequestSpan,
+    /** As the request said it (the completion line's `req.method`). */
     private readonly method: string,
+    /** As the conventions name it (span name, attributes, histogram). */
+    private readonly semconvMethod: string,
+    private readonly scheme: string,
     private readonly path: string,
     private readonly shared: Shared,
   ) {
@@ -74,8 +85,11 @@ class ActiveRequest implements RequestHandle {
   end({ statusCode, route, error }: RequestEnd): void {
     const { span, method } = this;
     const elapsedMs = performance.now() - span.startPerfMs;
-    span.endRequest(method, route, statusCode, error);
-    this.shared.seriesOf(method, route, statusCode).record(elapsedMs / 1000);
+    const errorType = errorTypeOf(statusCode, error);
+    span.endRequest(this.semconvMethod, route, statusCode, error, errorType);
+    this.shared
+      .seriesOf(this.scheme, this.semconvMethod, route, statusCode, errorType)
+      .record(elapsedMs / 1000);
     this.shared.writeLine?.({
       requestId: this.requestId,
       traceId: span.traceId,
@@ -103,28 +117,39 @@ export function createHttpInstrumentation(config: {
     description: 'Duration of HTTP server requests',
     boundaries: HTTP_DURATION_BUCKETS,
   });
-  // Series repeat (route × method × status): each is bound once and found through maps keyed by
-  // the strings and number the framework hands over (their hashes are cached: no key string is
-  // built per request).
-  const bound = new Map<string | undefined, Map<string, Map<number, HistogramSeries>>>();
+  // Series repeat (scheme × route × method × status): each is bound once and found through maps
+  // keyed by the strings and number the framework hands over (their hashes are cached: no key
+  // string is built per request, except for a failed request's status and error type).
+  type ByStatus = Map<number | string, HistogramSeries>;
+  const bound = new Map<string, Map<string | undefined, Map<string, ByStatus>>>();
   let boundCount = 0;
-  const seriesOf = (method: string, route: string | undefined, status: number): HistogramSeries => {
-    const byStatus = bound.get(route)?.get(method);
-    const found = byStatus?.get(status);
+  const seriesOf = (
+    scheme: string,
+    method: string,
+    route: string | undefined,
+    status: number,
+    errorType: string | undefined,
+  ): HistogramSeries => {
+    const statusKey = errorType === undefined ? status : `${status} ${errorType}`;
+    const found = bound.get(scheme)?.get(route)?.get(method)?.get(statusKey);
     if (found !== undefined) return found;
     const attributes: Attributes = {
       'http.request.method': method,
       'http.response.status_code': status,
+      'url.scheme': scheme,
     };
     if (route !== undefined) attributes['http.route'] = route;
+    if (errorType !== undefined) attributes['error.type'] = errorType;
     // Frozen: the fast histogram keys its series by the object's identity.
     const series = duration.bind(Object.freeze(attributes));
     if (boundCount < MAX_BOUND_SERIES) {
-      let byMethod = bound.get(route);
-      if (byMethod === undefined) bound.set(route, (byMethod = new Map()));
+      let byRoute = bound.get(scheme);
+      if (byRoute === undefined) bound.set(scheme, (byRoute = new Map()));
+      let byMethod = byRoute.get(route);
+      if (byMethod === undefined) byRoute.set(route, (byMethod = new Map()));
       let statuses = byMethod.get(method);
       if (statuses === undefined) byMethod.set(method, (statuses = new Map()));
-      statuses.set(status, series);
+      statuses.set(statusKey, series);
       boundCount += 1;
     }
     return series;
@@ -138,16 +163,20 @@ export function createHttpInstrumentation(config: {
     start(request) {
       const requestId = request.requestId ?? requestIdFrom(request.headers['x-request-id']);
       const { method } = request;
+      const scheme = request.scheme ?? 'http';
       const path =
         request.path.length > MAX_ATTRIBUTE_CHARS
           ? request.path.slice(0, MAX_ATTRIBUTE_CHARS)
           : request.path;
-      const span = tracing.startRequestSpan(
-        method,
-        { 'http.request.method': method, 'url.path': path, 'url.scheme': request.scheme ?? 'http' },
-        request.headers,
-      );
-      return new ActiveRequest(requestId, span, method, request.path, shared);
+      const known = semconvMethod(method);
+      const attributes: Record<string, string> = {
+        'http.request.method': known,
+        'url.path': path,
+        'url.scheme': scheme,
+      };
+      if (known !== method) attributes['http.request.method_original'] = method.slice(0, 64);
+      const span = tracing.startRequestSpan(known, attributes, request.headers);
+      return new ActiveRequest(requestId, span, method, known, scheme, request.path, shared);
     },
   };
 }

@@ -13,6 +13,9 @@ export interface QueueTotals {
   bytes: number;
 }
 
+/** Bytes assumed for an item whose estimate is not a usable number. */
+const UNKNOWN_ITEM_BYTES = 1024;
+
 export class BoundedQueue<T> {
   private items: Array<T | undefined> = [];
   private sizes: number[] = [];
@@ -33,8 +36,11 @@ export class BoundedQueue<T> {
    * Adds an item of `bytes` estimated bytes; returns how many items were dropped to respect
    * the limits (the new one itself under drop-newest, the oldest ones under drop-oldest).
    */
-  push(item: T, bytes: number): number {
+  push(item: T, estimate: number): number {
     const { maxItems, maxBytes } = this.limits;
+    // A broken estimate (NaN from a value of an unexpected type) must not disable the byte bound
+    // for good: NaN would stay in the running total, and every comparison with it is false.
+    const bytes = estimate >= 0 && estimate < Infinity ? estimate : UNKNOWN_ITEM_BYTES;
     if (this.limits.dropPolicy === 'drop-newest') {
       if (this.length >= maxItems || this.bytesQueued + bytes > maxBytes) return 1;
       this.append(item, bytes);

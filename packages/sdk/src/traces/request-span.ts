@@ -211,14 +211,22 @@ export class RequestSpan implements Span {
    * The SDK's own end of a request: route, status code and error, without marking the span as
    * changed by user code (these values are built to fit the schema).
    */
-  endRequest(method: string, route: string | undefined, statusCode: number, error: unknown): void {
+  endRequest(
+    method: string,
+    route: string | undefined,
+    statusCode: number,
+    error: unknown,
+    /** Set for a failed (5xx) request only: a 4xx is the client's error and leaves status unset. */
+    errorType: string | undefined,
+  ): void {
     if (!this.recording) return;
     if (route !== undefined) {
       this.name = `${method} ${route}`.slice(0, MAX_SPAN_NAME);
       this.attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
     }
     this.attributes['http.response.status_code'] = statusCode;
-    if (statusCode >= 500 || error) {
+    if (errorType !== undefined) {
+      this.attributes['error.type'] = errorType;
       if (this.status.code !== SpanStatusCode.OK) this.status = { code: SpanStatusCode.ERROR };
       if (error instanceof Error) this.recordException(error);
     }

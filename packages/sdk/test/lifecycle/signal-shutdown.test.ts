@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-async function terminate(mode: 'alone' | 'host') {
+async function terminate(mode: 'alone' | 'host' | 'two') {
   const process_ = spawn(process.execPath, ['--import', 'tsx', child, receiver.url, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -44,6 +44,19 @@ describe('SIGTERM with handleSignals', () => {
     expect(result.predictions[0]).toMatchObject({ model: 'churn', features: { a: 1 } });
     expect(result.signal).toBe('SIGTERM');
     expect(result.code).toBeNull();
+  });
+
+  it('with two monitors, waits for the slower one before the process ends', async () => {
+    // The queued batch is answered after 600 ms; the other monitor has nothing to send.
+    receiver.respondWith(() => ({ status: 200, body: '{}', delayMs: 600 }));
+    try {
+      const result = await terminate('two');
+      expect(result.predictions).toHaveLength(1);
+      expect(result.signal).toBe('SIGTERM');
+      expect(result.tookMs).toBeGreaterThanOrEqual(600);
+    } finally {
+      receiver.respondWith(() => ({ status: 200, body: '{}' }));
+    }
   });
 
   it("flushes, and leaves the exit to the host's own listener", async () => {

@@ -30,4 +30,16 @@ describe('bounded queue', () => {
     expect(queue.push('y', 60)).toBe(1);
     expect(totals).toEqual({ items: 1, bytes: 60 });
   });
+
+  it('keeps its byte bound when an estimate is not a number', () => {
+    const totals: QueueTotals = { items: 0, bytes: 0 };
+    const queue = new BoundedQueue<string>({ ...limits, maxItems: 100, maxBytes: 3000 }, totals);
+    queue.push('broken', Number.NaN);
+    expect(Number.isFinite(totals.bytes)).toBe(true);
+    // Counted as 1 KB: one more of 1 KB fits, the next one pushes it out.
+    expect(queue.push('a', 1000)).toBe(0);
+    expect(queue.push('b', 1000)).toBe(1);
+    expect(queue.shift()?.item).toBe('a');
+    expect(totals.bytes).toBe(1000);
+  });
 });

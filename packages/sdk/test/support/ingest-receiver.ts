@@ -23,6 +23,8 @@ export interface ScriptedResponse {
   readonly body?: string;
   /** Never answer (a hung destination). */
   readonly hang?: boolean;
+  /** Answer after this long (a slow destination). */
+  readonly delayMs?: number;
 }
 
 export interface IngestReceiver {
@@ -64,8 +66,12 @@ export async function startIngestReceiver(): Promise<IngestReceiver> {
       requests.push(request);
       const response = answer(request, requests.length - 1);
       if (response.hang) return;
-      res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
-      res.end(response.body ?? '');
+      const reply = (): void => {
+        res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+        res.end(response.body ?? '');
+      };
+      if (response.delayMs === undefined) reply();
+      else setTimeout(reply, response.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,22 +1,23 @@
 /**
  * Child process of signal-shutdown.test.ts: an SDK with `handleSignals`, one prediction queued
- * (a long linger: only the shutdown flush sends it), and with `host` as second argument a SIGTERM
- * listener of its own that drains for 300 ms and exits with code 7.
+ * (a long linger: only the shutdown flush sends it). Modes (second argument): `host` adds a
+ * SIGTERM listener of its own that drains for 300 ms and exits with code 7; `two` starts a second
+ * monitor first, with nothing queued (it shuts down at once), so that the process must wait for
+ * the slower one.
  */
-import { init } from '../../src/index.js';
+import { init, type DriftwatchOptions } from '../../src/index.js';
 
 const [url, mode] = process.argv.slice(2);
-const monitor = init(
-  {
-    serviceName: 'signal-child',
-    transport: { type: 'http', url: url! },
-    batch: { lingerMs: 60_000 },
-    metrics: { enabled: false },
-    logs: { destination: { write: () => undefined } },
-    handleSignals: true,
-  },
-  {},
-);
+const options = (collector: string): DriftwatchOptions => ({
+  serviceName: 'signal-child',
+  transport: { type: 'http', url: collector },
+  batch: { lingerMs: 60_000 },
+  metrics: { enabled: false },
+  logs: { destination: { write: () => undefined } },
+  handleSignals: true,
+});
+if (mode === 'two') init(options(url!), {});
+const monitor = init(options(url!), {});
 if (mode === 'host') {
   process.on('SIGTERM', () => {
     setTimeout(() => process.exit(7), 300);

@@ -57,7 +57,7 @@ describe('request spans', () => {
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(span.isRecording()).toBe(true);
-    span.endRequest('GET', '/users/:id', 200, undefined);
+    span.endRequest('GET', '/users/:id', 200, undefined, undefined);
     expect(span.isRecording()).toBe(false);
     expect(ended).toEqual([span]);
     const record = exported(span);
@@ -87,7 +87,7 @@ describe('request spans', () => {
   it('marks a failed request with ERROR and an exception event', () => {
     const { start } = starter();
     const span = start('POST', attributes(), {});
-    span.endRequest('POST', undefined, 500, new TypeError('kaput'));
+    span.endRequest('POST', undefined, 500, new TypeError('kaput'), 'TypeError');
     const record = exported(span);
     expect(record.name).toBe('POST');
     expect(record.status).toEqual({ code: 'ERROR' });
@@ -95,7 +95,19 @@ describe('request spans', () => {
       name: 'exception',
       attributes: { 'exception.type': 'TypeError', 'exception.message': 'kaput' },
     });
+    expect(record.attributes?.['error.type']).toBe('TypeError');
     expect(validateItem('spans', record).ok).toBe(true);
+  });
+
+  it('leaves a client error (4xx, even with an error thrown) unset, without error.type', () => {
+    const { start } = starter();
+    const span = start('POST', attributes(), {});
+    span.endRequest('POST', '/items', 400, new Error('body/name must be string'), undefined);
+    const record = exported(span);
+    expect(record.status).toBeUndefined();
+    expect(record.events).toBeUndefined();
+    expect(record.attributes?.['error.type']).toBeUndefined();
+    expect(record.attributes?.['http.response.status_code']).toBe(400);
   });
 
   it('renders names and attributes that need escaping as JSON.stringify does', () => {
@@ -108,7 +120,7 @@ describe('request spans', () => {
         traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`,
       },
     );
-    span.endRequest('GET', `/route/"${odd}"`, 201, undefined);
+    span.endRequest('GET', `/route/"${odd}"`, 201, undefined, undefined);
     const wire = convertSpan(span, true);
     expect(wire.ok && wire.item instanceof WireJson).toBe(true);
     const record = exported(span);
@@ -135,7 +147,7 @@ describe('request spans', () => {
     });
     expect(notRecorded.isRecording()).toBe(false);
     expect(notRecorded.spanContext().traceFlags).toBe(0);
-    notRecorded.endRequest('GET', '/x', 200, undefined);
+    notRecorded.endRequest('GET', '/x', 200, undefined, undefined);
     expect(unsampled.ended).toEqual([]);
   });
 

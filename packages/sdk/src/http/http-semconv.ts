@@ -1,0 +1,39 @@
+/**
+ * HTTP semantic-convention values the request instrumentation derives: the method as the
+ * conventions name it (`_OTHER` for methods they do not know, so that a client cannot make new
+ * series up) and `error.type` of a request that failed (5xx).
+ */
+
+/** The methods the HTTP conventions know (RFC 9110 and PATCH). */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+/** `http.request.method`: the method, or `_OTHER` (the original goes in `…method_original`). */
+export function semconvMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
+}
+
+const MAX_ERROR_TYPE = 128;
+
+/**
+ * `error.type` of a request answered with a 5xx: the error's class (`TypeError`, a framework's
+ * `FastifyError`), or the status code when nothing was thrown. Undefined below 500: a 4xx is
+ * the client's error, not the server's, and leaves the span's status unset.
+ */
+export function errorTypeOf(statusCode: number, error: unknown): string | undefined {
+  if (statusCode < 500) return undefined;
+  if (error instanceof Error) {
+    const name = error.constructor?.name || error.name;
+    if (typeof name === 'string' && name !== '') return name.slice(0, MAX_ERROR_TYPE);
+  }
+  return String(statusCode);
+}
