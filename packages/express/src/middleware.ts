@@ -5,6 +5,7 @@
  */
 import type { Monitor } from '@driftwatch/sdk';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { mountPatternOf } from './mount-pattern.js';
 
 /** Available to handlers as `res.locals.driftwatch` (or `monitor.activeContext()`). */
 export interface DriftwatchRequestContext {
@@ -13,17 +14,42 @@ export interface DriftwatchRequestContext {
   readonly spanId: string;
 }
 
-function routeOf(request: Request): string | undefined {
-  const path = (request.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${request.baseUrl}${path}` : undefined;
+/** Set on a request once instrumented: a second `driftwatch()` on its way (a sub-app's) passes. */
+const INSTRUMENTED = Symbol('driftwatch.express.instrumented');
+
+/**
+ * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
+ * `/orders/:orderId`). When a mount pattern cannot be resolved there is no route (the span is
+ * named by the method alone, as Fastify names unmatched requests): the concrete `baseUrl` would
+ * give every parameter value its own series and overflow the histogram's series cap.
+ */
+function routeOf(request: Request, app: unknown): string | undefined {
+  const route = request.route as { path?: unknown } | undefined;
+  if (route === undefined || typeof route.path !== 'string') return undefined;
+  if (request.baseUrl === '') return route.path;
+  const mount = mountPatternOf(app, request.app, request.baseUrl, route);
+  return mount === undefined ? undefined : `${mount}${route.path}`;
+}
+
+/** The full path, mount prefix included (`request.path` is relative to the middleware's mount). */
+function pathOf(request: Request): string {
+  const url = request.originalUrl;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** `app.use(driftwatch(monitor))` before your routes. */
 export function driftwatch(monitor: Monitor): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
+    const marked = request as Request & { [INSTRUMENTED]?: true };
+    // The first application's span and context already cover this request.
+    if (marked[INSTRUMENTED]) return next();
+    marked[INSTRUMENTED] = true;
+    // The app this middleware runs in: mount patterns are searched from the top of its mounts.
+    const app: unknown = request.app;
     const handle = monitor.http.start({
       method: request.method,
-      path: request.path,
+      path: pathOf(request),
       headers: request.headers,
       scheme: request.protocol,
     });
@@ -38,7 +64,7 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     response.once('close', () => {
       // A client that went away before the response finished: 499, as nginx records it.
       const statusCode = response.writableFinished ? response.statusCode : 499;
-      handle.end({ statusCode, route: routeOf(request) });
+      handle.end({ statusCode, route: routeOf(request, app) });
     });
     monitor.contextStorage.run(handle.store, next);
   };

@@ -1,0 +1,146 @@
+/**
+ * The mount pattern behind a request's concrete `baseUrl`: for `app.use('/api/users/:userId',
+ * router)` Express gives `/api/users/1000`, and a route built from it would carry one value per
+ * user into `http.route` (span names, histogram series). This walks the app's router stack
+ * (Express 5, `router` 2.x layers) to find the patterns that were matched.
+ */
+
+/** Mounts nested deeper than this are not followed (a router mounted inside itself would loop). */
+const MAX_MOUNT_DEPTH = 16;
+
+/** The parts of a `router` 2.x Layer read here; internals, so every field is checked before use. */
+interface Layer {
+  /** The pattern given to `use()` or `route()`: a string, a RegExp or a (flattened) array. */
+  readonly rawPath?: unknown;
+  /** Matchers built from `rawPath`: pure `(path) => false | { path, params }`. */
+  readonly matchers?: unknown;
+  /** True for a `use()` at `/`: it matches every path and consumes nothing. */
+  readonly slash?: unknown;
+  /** Set on the layers of `route()`/`get()`…; those are routes, not mounts. */
+  readonly route?: unknown;
+  readonly handle?: unknown;
+}
+
+type Matcher = (path: string) => false | { readonly path: string };
+
+/** An Express application, as far as it is read here. */
+interface App {
+  readonly router: { readonly stack: unknown };
+  /** The app this one was last mounted on with `app.use()`. */
+  readonly parent?: unknown;
+}
+
+/** A router stack to search and the app whose tree it belongs to. */
+interface Scope {
+  readonly stack: readonly Layer[];
+  readonly app: App;
+}
+
+function isApp(value: unknown): value is App {
+  if (typeof value !== 'function') return false;
+  const { handle, set, router } = value as { handle?: unknown; set?: unknown; router?: unknown };
+  return (
+    typeof handle === 'function' &&
+    typeof set === 'function' &&
+    Array.isArray((router as { stack?: unknown } | undefined)?.stack)
+  );
+}
+
+/** The app and the apps it is mounted under, innermost first. */
+function appChain(app: unknown): App[] {
+  const chain: App[] = [];
+  for (let current = app; isApp(current) && !chain.includes(current); current = current.parent) {
+    chain.push(current);
+  }
+  return chain;
+}
+
+/**
+ * The stacks a mount layer leads into: a router's own stack, an app mounted into a router, or a
+ * sub-app mounted with `app.use()`. Express hides the latter behind a `mounted_app` closure, so
+ * its candidates are the known apps (those the request passed through) whose parent owns the layer.
+ */
+function scopesBehind(layer: Layer, owner: App, knownApps: readonly App[]): Scope[] {
+  const { handle } = layer;
+  const stack = (handle as { stack?: unknown } | undefined)?.stack;
+  if (typeof handle === 'function' && Array.isArray(stack)) return [{ stack, app: owner }];
+  if (isApp(handle)) return [{ stack: handle.router.stack as Layer[], app: handle }];
+  if (typeof handle === 'function' && handle.name === 'mounted_app') {
+    return knownApps
+      .filter((app) => app.parent === owner)
+      .map((app) => ({ stack: app.router.stack as Layer[], app }));
+  }
+  return [];
+}
+
+/**
+ * The part of `path` that a mount layer's matcher consumes, as the router checks it: a prefix
+ * that ends at a `/` or at the end of the path.
+ */
+function consumedBy(matcher: Matcher, path: string): string | undefined {
+  const match = matcher(path);
+  if (match === false || !path.startsWith(match.path)) return undefined;
+  const next = path[match.path.length];
+  return next === undefined || next === '/' ? match.path : undefined;
+}
+
+/**
+ * Depth-first search for the mounts that consumed `concretePath` and lead to the stack holding
+ * `route`; their string patterns, concatenated. Undefined when none is found.
+ */
+function search(
+  scope: Scope,
+  concretePath: string,
+  route: object,
+  knownApps: readonly App[],
+  depth: number,
+): string | undefined {
+  if (concretePath === '' && scope.stack.some((layer) => layer.route === route)) return '';
+  if (depth >= MAX_MOUNT_DEPTH) return undefined;
+  for (const layer of scope.stack) {
+    if (layer.route !== undefined) continue;
+    const patterns = Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath];
+    const matchers = layer.matchers;
+    if (!Array.isArray(matchers) || matchers.length !== patterns.length) continue;
+    for (const [index, pattern] of patterns.entries()) {
+      // A RegExp mount has no pattern to report; a layer behind it cannot be named.
+      if (typeof pattern !== 'string') continue;
+      const consumed =
+        layer.slash === true ? '' : consumedBy(matchers[index] as Matcher, concretePath);
+      if (consumed === undefined) continue;
+      // baseUrl keeps each consumed part without its trailing slash.
+      const rest = concretePath.slice(consumed.replace(/\/$/, '').length);
+      for (const inner of scopesBehind(layer, scope.app, knownApps)) {
+        const found = search(inner, rest, route, knownApps, depth + 1);
+        if (found !== undefined) return pattern.replace(/\/+$/, '') + found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The mount pattern (`/api/users/:userId`) behind `baseUrl` (`/api/users/1000`) for a request
+ * whose matched route is `route`; undefined when it cannot be resolved (a RegExp mount, a
+ * structure other than Express 5's). Never throws: it runs in a response listener.
+ *
+ * @param app the app the middleware ran in; the search starts at the app it is mounted under.
+ * @param innermostApp `request.app` now: the sub-app that handled the route, if any.
+ */
+export function mountPatternOf(
+  app: unknown,
+  innermostApp: unknown,
+  baseUrl: string,
+  route: object,
+): string | undefined {
+  try {
+    const chain = appChain(app);
+    const root = chain.at(-1);
+    if (root === undefined) return undefined;
+    const knownApps = [...appChain(innermostApp), ...chain];
+    return search({ stack: root.router.stack as Layer[], app: root }, baseUrl, route, knownApps, 0);
+  } catch {
+    // A matcher that throws (it decodes parameters) or an unexpected shape: no pattern.
+    return undefined;
+  }
+}

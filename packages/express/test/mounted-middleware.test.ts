@@ -1,0 +1,138 @@
+/**
+ * The middleware itself under a mount (Express 5): `url.path` and the completion line's `url` keep
+ * the mount prefix, and a request that meets the middleware twice (the main app's and a sub-app's)
+ * is instrumented once.
+ */
+import { init, type ActiveContext, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import express, { type RequestHandler } from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { driftwatch } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
+
+let logs: LogCapture;
+const monitors: Monitor[] = [];
+const servers: Listening[] = [];
+
+/** Answers with the request context the handler sees. */
+function answerWithContext(monitor: Monitor): RequestHandler {
+  return (_request, response) => {
+    response.json({ active: monitor.activeContext() });
+  };
+}
+
+function startMonitor(serviceName: string): Monitor {
+  const monitor = init(
+    {
+      serviceName,
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  monitors.push(monitor);
+  return monitor;
+}
+
+async function serve(app: express.Express): Promise<string> {
+  const server = await listen(app);
+  servers.push(server);
+  return server.baseUrl;
+}
+
+beforeAll(() => {
+  logs = captureLogs();
+});
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  await Promise.all(monitors.map((monitor) => monitor.shutdown({ timeoutMs: 1000 })));
+});
+
+beforeEach(() => {
+  logs.lines.length = 0;
+  logs.raw.length = 0;
+});
+
+async function completionLines(count: number) {
+  return vi.waitFor(() => {
+    const lines = logs.lines.filter((line) => line.msg === 'request completed');
+    expect(lines).toHaveLength(count);
+    return lines;
+  });
+}
+
+describe('middleware mounted under a path (Express)', () => {
+  let monitor: Monitor;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    monitor = startMonitor('express-mounted-middleware');
+    const app = express();
+    app.use('/api', driftwatch(monitor));
+    const api = express.Router();
+    api.get('/users/:userId/orders/:orderId', answerWithContext(monitor));
+    app.use('/api', api);
+    baseUrl = await serve(app);
+  });
+
+  it('url.path and the completion line keep the mount prefix, without the query', async () => {
+    const response = await fetch(`${baseUrl}/api/users/1000/orders/7?page=2`);
+    expect(response.status).toBe(200);
+    const { active } = (await response.json()) as { active: ActiveContext };
+    const [line] = await completionLines(1);
+    expect(line?.req).toEqual({
+      method: 'GET',
+      url: '/api/users/1000/orders/7',
+      route: '/api/users/:userId/orders/:orderId',
+    });
+    await monitor.flush();
+    const span = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .find((item) => item.traceId === active.traceId);
+    expect(span?.attributes?.['url.path']).toBe('/api/users/1000/orders/7');
+  });
+});
+
+describe('middleware applied twice to one request (Express)', () => {
+  let monitor: Monitor;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    monitor = startMonitor('express-applied-twice');
+    const app = express();
+    app.use(driftwatch(monitor));
+    const v2 = express();
+    v2.use(driftwatch(monitor));
+    v2.get('/items/:itemId', answerWithContext(monitor));
+    app.use('/v2', v2);
+    baseUrl = await serve(app);
+  });
+
+  it('one span, one completion line and one histogram sample, in the first context', async () => {
+    const response = await fetch(`${baseUrl}/v2/items/5`);
+    expect(response.status).toBe(200);
+    const { active } = (await response.json()) as { active: ActiveContext };
+    expect(response.headers.get('x-request-id')).toBe(active.requestId);
+
+    const [line] = await completionLines(1);
+    expect(line).toMatchObject({
+      request_id: active.requestId,
+      trace_id: active.traceId,
+      req: { url: '/v2/items/5', route: '/v2/items/:itemId' },
+    });
+    await monitor.flush();
+    const transport = monitor.transport as MemoryTransport;
+    const spans = transport.items('spans').filter((span) => span.kind === 'SERVER');
+    expect(spans.map((span) => [span.traceId, span.name])).toEqual([
+      [active.traceId, 'GET /v2/items/:itemId'],
+    ]);
+    const samples = transport
+      .items('metrics')
+      .filter((point) => point.name === 'http.server.request.duration')
+      .map((point) => (point.type === 'histogram' ? point.count : 0));
+    expect(samples.reduce((total, count) => total + count, 0)).toBe(1);
+  });
+});
