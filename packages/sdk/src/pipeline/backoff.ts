@@ -10,16 +10,24 @@ export function fullJitterBackoffMs(attempt: number, initialMs: number, maxMs: n
  * Resolves after `ms` or as soon as `signal` aborts (never rejects). `keepAlive: false` lets the
  * process exit while waiting (background retries must not hold a service's shutdown).
  */
-export function sleep(ms: number, signal: AbortSignal, keepAlive: boolean): Promise<void> {
+export function sleep(
+  ms: number,
+  signal: AbortSignal,
+  keepAlive: boolean,
+  /** Receives the timer while it runs (a later `flush()` refs it to hold the process). */
+  onTimer?: (timer: NodeJS.Timeout | undefined) => void,
+): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', done);
+      onTimer?.(undefined);
       resolve();
     };
     const timer = setTimeout(done, ms);
     if (!keepAlive) timer.unref();
+    onTimer?.(timer);
     signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -47,6 +47,9 @@ function errorText(error: unknown): string {
   }
 }
 
+/** Longest a Retry-After holds the exporter (a server asking for an hour gets five minutes). */
+const MAX_PAUSE_MS = 300_000;
+
 export class ExportPipeline {
   readonly stats: PipelineStats = emptyStats();
   private readonly queues: Record<Signal, BoundedQueue<unknown>>;
@@ -66,6 +69,15 @@ export class ExportPipeline {
   private readonly abort = new AbortController();
   private readonly lastInvalidLog = new Map<Signal, number>();
   private lastTooLargeLog = 0;
+  private lastFailedLog = 0;
+  private failedSinceLog = 0;
+  /** The retry wait in progress (unref'd unless a flush waits): flush() refs it. */
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
+    this.retryTimer = timer;
+  };
+  /** A destination's Retry-After holds every batch until then, not only the one it answered. */
+  private pausedUntil = 0;
 
   constructor(private readonly config: PipelineConfig) {
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
@@ -135,6 +147,8 @@ export class ExportPipeline {
     for (const signal of SIGNALS)
       target[signal] = this.removed[signal] + this.queues[signal].length;
     this.flushWaiters += 1;
+    // A retry wait that began before this flush must now hold the process until it is over.
+    this.retryTimer?.ref();
     try {
       while (!this.stopped || this.pumping) {
         if (this.transportPending) await this.transportPending;
@@ -161,7 +175,12 @@ export class ExportPipeline {
     this.stopped = true;
     this.abort.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    await this.pumping;
+    // A custom transport may ignore the abort signal: its send is not waited for past the deadline.
+    const pumpDeadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, timeoutMs - (Date.now() - started)));
+    });
+    await Promise.race([this.pumping, pumpDeadline]);
+    clearTimeout(timer);
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
     const left = Math.max(0, timeoutMs - (Date.now() - started));
     await this.transport?.shutdown(left).catch(() => undefined);
@@ -280,6 +299,21 @@ export class ExportPipeline {
         this.drop('shutdown', pairs.length);
         return;
       }
+      const pausedMs = this.pausedUntil - Date.now();
+      if (pausedMs > 0) {
+        // Held by an earlier Retry-After: wait for it, as long as this batch's deadline allows.
+        await sleep(
+          Math.min(pausedMs, Math.max(0, deadline - Date.now())),
+          this.abort.signal,
+          this.flushWaiters > 0,
+          this.onRetryTimer,
+        );
+        if (this.abort.signal.aborted) continue;
+        if (Date.now() < this.pausedUntil) {
+          this.drop('retry_exhausted', pairs.length);
+          return;
+        }
+      }
       let result: SendResult;
       try {
         result = await transport.send(batch, this.abort.signal);
@@ -300,7 +334,8 @@ export class ExportPipeline {
         return;
       }
       this.stats.exportErrors += 1;
-      this.reportFailure(result.error, result.retryable);
+      // A 413 is split and sent again below: not a failure to report.
+      if (!result.tooLarge) this.reportFailure(result.error, result.retryable);
       if (this.abort.signal.aborted) {
         this.drop('shutdown', pairs.length);
         return;
@@ -320,13 +355,19 @@ export class ExportPipeline {
         return;
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
-      const waitMs =
-        result.retryAfterMs ?? fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
+      const backoffMs = fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
+      // Retry-After is the least wait the destination asks for; the backoff still applies, so
+      // that "Retry-After: 0" cannot make a tight loop.
+      const waitMs = Math.max(result.retryAfterMs ?? 0, backoffMs);
+      if (result.retryAfterMs !== undefined) {
+        const until = Date.now() + Math.min(result.retryAfterMs, MAX_PAUSE_MS);
+        this.pausedUntil = Math.max(this.pausedUntil, until);
+      }
       if (Date.now() + waitMs > deadline) {
         this.drop('retry_exhausted', pairs.length);
         return;
       }
-      await sleep(waitMs, this.abort.signal, this.flushWaiters > 0);
+      await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
     }
   }
 
@@ -371,9 +412,18 @@ export class ExportPipeline {
 
   private reportFailure(error: Error, retryable: boolean): void {
     if (!retryable) {
+      // Once a minute at most, with how many batches failed since: a misconfigured destination
+      // must not write an error line per batch.
+      this.failedSinceLog += 1;
+      const now = Date.now();
+      if (now - this.lastFailedLog < 60_000) return;
+      this.lastFailedLog = now;
+      const batches = this.failedSinceLog;
+      this.failedSinceLog = 0;
       this.config.diagnostics.error(
-        { err: error },
-        `driftwatch: export failed, batch dropped: ${error.message}`,
+        { err: error, batches },
+        `driftwatch: export failed, batch dropped: ${error.message}` +
+          (batches > 1 ? ` (${batches} batches since the last report)` : ''),
       );
       return;
     }

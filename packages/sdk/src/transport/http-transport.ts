@@ -48,9 +48,12 @@ export function defaultGzipLevel(url: string): number {
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
+  const text = value.trim();
+  // delay-seconds (RFC 9110: digits only) or an HTTP-date (it has a weekday and a month name);
+  // anything else ("-1", "soon") is no answer, and the pipeline's own backoff applies.
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/[a-z]/i.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
@@ -63,15 +66,50 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
   );
 }
 
-function readRejected(text: string): readonly RejectedItem[] | undefined {
+/**
+ * The items a 202 answer lists as rejected, each naming a signal and an index of this batch
+ * (once): entries that do not are ignored, so a malformed answer can neither throw in the
+ * pipeline nor count more items than the batch holds.
+ */
+export function readRejected(
+  text: string,
+  batch: TelemetryBatch,
+): readonly RejectedItem[] | undefined {
+  let listed: unknown;
   try {
-    const body = JSON.parse(text) as { rejected?: unknown };
-    return Array.isArray(body.rejected) && body.rejected.length > 0
-      ? (body.rejected as RejectedItem[])
-      : undefined;
+    listed = (JSON.parse(text) as { rejected?: unknown } | null)?.rejected;
   } catch {
     return undefined;
   }
+  if (!Array.isArray(listed)) return undefined;
+  const seen = new Set<string>();
+  const rejected: RejectedItem[] = [];
+  for (const entry of listed as unknown[]) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { signal, index, issues } = entry as Record<string, unknown>;
+    if (typeof signal !== 'string' || !Object.hasOwn(batch, signal) || signal === 'resource')
+      continue;
+    const items = (batch as unknown as Record<string, unknown>)[signal];
+    if (!Array.isArray(items) || !Number.isInteger(index)) continue;
+    if ((index as number) < 0 || (index as number) >= items.length) continue;
+    const key = `${signal} ${String(index)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rejected.push({
+      signal: signal as RejectedItem['signal'],
+      index: index as number,
+      issues: Array.isArray(issues)
+        ? issues.filter(
+            (issue): issue is RejectedItem['issues'][number] =>
+              typeof issue === 'object' &&
+              issue !== null &&
+              typeof (issue as { path?: unknown }).path === 'string' &&
+              typeof (issue as { message?: unknown }).message === 'string',
+          )
+        : [],
+    });
+  }
+  return rejected.length > 0 ? rejected : undefined;
 }
 
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
@@ -105,9 +143,12 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     poster
       .get(healthUrl, baseHeaders, controller.signal)
       .then(
-        // Any answer but an overloaded or refusing one: the collector is there.
+        // Any answer but an overloaded or refusing one, or a 404 (a URL that is not the
+        // collector's base, e.g. ending in /v1/ingest): the collector is there.
         ({ status }) => {
-          if (!closed) ready = status < 500 && status !== 401 && status !== 403 && status !== 429;
+          if (!closed)
+            ready =
+              status < 500 && status !== 401 && status !== 403 && status !== 404 && status !== 429;
         },
         () => {
           ready = false;
@@ -160,7 +201,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       const { status, text } = response;
       if (status >= 200 && status < 300) {
         ready = true;
-        const rejected = status === 202 ? readRejected(text) : undefined;
+        const rejected = status === 202 ? readRejected(text, batch) : undefined;
         return rejected ? { ok: true, rejected } : { ok: true };
       }
       if (status === 413) {
@@ -175,7 +216,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
           ? { ok: false, retryable: true, error }
           : { ok: false, retryable: true, error, retryAfterMs };
       }
-      ready = status !== 401 && status !== 403;
+      ready = status !== 401 && status !== 403 && status !== 404;
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
       ready = false;

@@ -4,7 +4,7 @@
  */
 import { invalidOption } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
-import { MS, pick, PRINTABLE, toChoice, toNumber, toText, type Env } from '../options-parse.js';
+import { MS, pick, toChoice, toNumber, toText, type Env } from '../options-parse.js';
 import { defaultGzipLevel } from './http-transport.js';
 import type { Transport } from './transport.js';
 
@@ -38,6 +38,12 @@ export interface KafkaTransportInput {
   brokers?: string | readonly string[];
   [option: string]: unknown;
 }
+/**
+ * What Node accepts in a header value without throwing on every request: visible ASCII,
+ * space and tab (a token with "€" would pass a printable-text check and fail each send).
+ */
+const HEADER_SAFE = /^[\t\x20-\x7e]+$/;
+
 export type TransportOption =
   HttpTransportOptions | MemoryTransportOptions | KafkaTransportInput | Transport;
 
@@ -100,8 +106,8 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
       ? undefined
       : toText('transport.token', tokenSrc, '', {
           maxLength: 4096,
-          pattern: PRINTABLE,
-          expected: 'printable characters',
+          pattern: HEADER_SAFE,
+          expected: 'visible ASCII characters (it is sent in the Authorization header)',
           secret: true,
         });
   return Object.freeze({
