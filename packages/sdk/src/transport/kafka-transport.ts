@@ -1,7 +1,8 @@
 /**
  * Kafka transport: one `producer.sendBatch` per TelemetryBatch (split when large), one topic per
- * signal. kafkajs retries are kept short so a dead broker fails a send within `sendTimeoutMs`;
- * the SDK pipeline owns queueing, backoff and drop accounting. Never rejects.
+ * signal; a retried batch resumes after its acknowledged requests. kafkajs retries are kept short
+ * so a dead broker fails a send within `sendTimeoutMs`; the SDK pipeline owns queueing, backoff
+ * and drop accounting. Never rejects.
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
@@ -60,6 +61,14 @@ function idempotenceRefusal(error: unknown): string | undefined {
     current = cause;
   }
   return undefined;
+}
+
+/** One batch's produce requests and how many of them, from the first, the broker acknowledged. */
+interface BatchProgress {
+  readonly batch: TelemetryBatch;
+  readonly requests: readonly ProducerBatch[];
+  acked: number;
+  readonly oversized: number;
 }
 
 class KafkaSendTimeoutError extends Error {
@@ -136,6 +145,10 @@ export function createKafkaTransport(
   let idempotent = options.idempotent;
   let ready = false;
   let closed = false;
+  // The batch being sent: its produce requests, built once, and how many the broker acknowledged.
+  // The pipeline retries with the same batch object, so a retry sends only the rest: records of
+  // acknowledged requests are not written twice. One batch at a time; forgotten once it is done.
+  let progress: BatchProgress | undefined;
 
   function discard(stale: Producer): void {
     if (producer === stale) producer = undefined;
@@ -178,29 +191,49 @@ export function createKafkaTransport(
     return connecting;
   }
 
-  /** Sends the batch; resolves with how many items were left out as over maxMessageBytes. */
-  async function deliver(batch: TelemetryBatch): Promise<number> {
+  /** Encodes and splits a batch once: each retry sends the very requests the first try built. */
+  function plan(batch: TelemetryBatch): BatchProgress {
     const encoded = encodeBatch(batch, options.topics, options.maxMessageBytes);
-    if (encoded.topics.size === 0) return encoded.oversized;
+    const requests =
+      encoded.topics.size === 0
+        ? []
+        : splitRequests(encoded, options.maxRequestBytes).map((topicMessages): ProducerBatch => ({
+            topicMessages,
+            acks: options.acks,
+            timeout: options.requestTimeoutMs,
+            compression,
+          }));
+    return { batch, requests, acked: 0, oversized: encoded.oversized };
+  }
+
+  /** Sends the batch; resolves with how many items were left out as over maxMessageBytes. */
+  async function deliver(batch: TelemetryBatch, attempt: { abandoned: boolean }): Promise<number> {
+    if (progress?.batch !== batch) progress = plan(batch);
+    const state = progress;
+    if (state.acked === state.requests.length) return state.oversized;
     const current = await connect();
     try {
-      for (const topicMessages of splitRequests(encoded, options.maxRequestBytes)) {
-        const request: ProducerBatch = {
-          topicMessages,
-          acks: options.acks,
-          timeout: options.requestTimeoutMs,
-          compression,
-        };
+      for (const [index, request] of state.requests.entries()) {
+        if (index < state.acked) continue;
+        // Given up at its deadline: no one waits for this send, and its retry goes on from the
+        // first unacknowledged request (two loops sending the rest would write it twice).
+        if (attempt.abandoned) return state.oversized;
         await current.sendBatch(request);
+        state.acked = Math.max(state.acked, index + 1);
       }
       ready = true;
-      return encoded.oversized;
+      return state.oversized;
     } catch (error) {
       // A fresh producer gets new connections and a new producer id (a restarted broker
       // forgets idempotent producer state).
       if (isRetryableKafkaError(error)) discard(current);
       throw error;
     }
+  }
+
+  /** Drops the progress of `batch` once the pipeline will not send it again. */
+  function forget(batch: TelemetryBatch): void {
+    if (progress?.batch === batch) progress = undefined;
   }
 
   function withDeadline<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -236,9 +269,11 @@ export function createKafkaTransport(
           error: new KafkaSendTimeoutError('kafka send aborted'),
         };
       }
+      const attempt = { abandoned: false };
       try {
         // Oversized items are the pipeline's to count and report (dropped "too_large"), not sent.
-        const oversized = await withDeadline(deliver(batch), signal);
+        const oversized = await withDeadline(deliver(batch, attempt), signal);
+        forget(batch);
         return oversized > 0 ? { ok: true, droppedTooLarge: oversized } : { ok: true };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -257,15 +292,19 @@ export function createKafkaTransport(
           ready = false;
           if (error instanceof KafkaSendTimeoutError && producer) discard(producer);
         } else {
+          forget(batch);
           logger.warn(`kafka: batch rejected: ${error.message}`);
         }
         return { ok: false, retryable, error };
+      } finally {
+        attempt.abandoned = true;
       }
     },
     isReady: () => ready && !closed,
     async shutdown(timeoutMs: number): Promise<void> {
       closed = true;
       ready = false;
+      progress = undefined;
       const pending = connecting;
       const current = producer;
       producer = undefined;

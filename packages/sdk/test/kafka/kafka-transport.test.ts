@@ -4,7 +4,7 @@
  * (Mokapi cannot read gzip batches): our messages in a kafkajs GZIP record batch, decoded back.
  */
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import kafkajs from 'kafkajs';
 import type { Producer, ProducerBatch, ProducerConfig } from 'kafkajs';
 import type { PredictionEvent } from '@driftwatch/schema';
@@ -94,6 +94,19 @@ function protocolError(entry: {
   return new KafkaJSProtocolError(Object.assign(new Error(entry.message), entry));
 }
 
+/** A dead broker, as kafkajs reports it once its retries are spent. */
+const brokerDown = () =>
+  new KafkaJSNumberOfRetriesExceeded(
+    new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'),
+    { retryCount: 2, retryTime: 100 },
+  );
+
+/** The prediction ids of one produce request, in order. */
+const idsOf = (request: ProducerBatch): string[] =>
+  request.topicMessages?.flatMap((t) =>
+    t.messages.map((m) => (JSON.parse(String(m.value)) as PredictionEvent).predictionId),
+  ) ?? [];
+
 function transport(options: KafkaTransportOptions, kafka: ReturnType<typeof fakeKafka>) {
   return createKafkaTransport(resolveKafkaOptions({ brokers: ['k:9092'], ...options }, {}), {
     logger: silent,
@@ -138,6 +151,61 @@ describe('createKafkaTransport', () => {
         ) ?? [],
     );
     expect(ids).toEqual(batchOf(20).predictions.map((p) => p.predictionId));
+    await t.shutdown(100);
+  });
+
+  it('resends only the unacknowledged requests when the pipeline retries the same batch', async () => {
+    // A broker failing exactly the second produce request cannot be arranged with Mokapi.
+    let calls = 0;
+    const kafka = fakeKafka(() =>
+      ++calls === 2 ? Promise.reject(brokerDown()) : Promise.resolve(),
+    );
+    const t = transport({ maxRequestBytes: 2048 }, kafka);
+    // Twelve predictions make three requests of four; the second fails once.
+    const batch = batchOf(12);
+    expect(await t.send(batch)).toMatchObject({ ok: false, retryable: true });
+    expect(await t.send(batch)).toEqual({ ok: true });
+    expect(kafka.sent.map((s) => idsOf(s.request))).toEqual([
+      ['p-0', 'p-1', 'p-2', 'p-3'],
+      ['p-4', 'p-5', 'p-6', 'p-7'],
+      ['p-4', 'p-5', 'p-6', 'p-7'],
+      ['p-8', 'p-9', 'p-10', 'p-11'],
+    ]);
+    const acknowledged = kafka.sent.filter((_, call) => call !== 1);
+    expect(acknowledged.flatMap((s) => idsOf(s.request))).toEqual(
+      batch.predictions.map((p) => p.predictionId),
+    );
+    // Once delivered the progress is forgotten: another batch, equal or not, is sent whole.
+    expect(await t.send(batchOf(12))).toEqual({ ok: true });
+    expect(kafka.sent).toHaveLength(7);
+    await t.shutdown(100);
+  });
+
+  it('stops a send given up at its deadline before its next request, for the retry to go on', async () => {
+    // Produce requests answered by hand: the first producer's second request outlives the send's
+    // deadline and is acknowledged while the retry's copy of it is still in flight.
+    const answers = new Map<string, () => void>();
+    const kafka = fakeKafka((request, producer) => {
+      const first = idsOf(request)[0];
+      if (first === 'p-0' || (producer === 1 && first === 'p-8')) return Promise.resolve();
+      return new Promise((resolve) => answers.set(`${producer}:${first}`, resolve));
+    });
+    const t = transport({ maxRequestBytes: 2048, sendTimeoutMs: 200 }, kafka);
+    const batch = batchOf(12);
+    expect(await t.send(batch)).toMatchObject({ ok: false, retryable: true });
+    const retry = t.send(batch);
+    await vi.waitFor(() => expect(answers.has('1:p-4')).toBe(true));
+    answers.get('0:p-4')?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    answers.get('1:p-4')?.();
+    expect(await retry).toEqual({ ok: true });
+    // The second request went twice (its outcome was unknown at the deadline), the third once.
+    expect(kafka.sent.map((s) => `${s.producer}:${idsOf(s.request)[0]}`)).toEqual([
+      '0:p-0',
+      '0:p-4',
+      '1:p-4',
+      '1:p-8',
+    ]);
     await t.shutdown(100);
   });
 
