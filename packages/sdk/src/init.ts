@@ -98,8 +98,18 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     gpu.start();
   }
   if (meters) registerHealthMetrics(meter, pipeline);
+  let stopped = false;
   const metricsHandler: Monitor['metricsHandler'] = meters
-    ? (request, response) => meters.prometheus.getMetricsRequestHandler(request, response)
+    ? (request, response) => {
+        // After shutdown the exporter would answer 200 with only an error comment, which
+        // Prometheus takes for a good, empty scrape.
+        if (stopped) {
+          response.statusCode = 503;
+          response.end('driftwatch monitor is shut down\n');
+          return;
+        }
+        meters.prometheus.getMetricsRequestHandler(request, response);
+      }
     : (_request, response) => {
         response.statusCode = 404;
         response.end('metrics disabled\n');
@@ -132,14 +142,17 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     flushMetrics: () => meters?.forceFlush() ?? Promise.resolve(),
     injectTrace: tracing.inject,
     async stop(timeoutMs) {
+      stopped = true;
       removeSignalHandlers?.();
       gpu?.stop();
       stopRuntime?.();
-      // Last metric points and spans go into the queues before the final flush.
+      // Last metric points and spans go into the queues before the final flush; the meters stop
+      // before the pipeline, so that their own last export does not land on a stopped pipeline
+      // (counted as dropped by every clean shutdown).
       await meters?.forceFlush().catch(() => undefined);
+      await meters?.shutdown().catch(() => undefined);
       await tracing.shutdown().catch(() => undefined);
       await pipeline.shutdown(timeoutMs);
-      await meters?.shutdown().catch(() => undefined);
       await server?.close();
       logger.flush();
     },

@@ -18,6 +18,8 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
 
+const DELAY_RESOLUTION_MS = 10;
+
 interface Window {
   cpuUtilization: number;
   eventLoopUtilization: number;
@@ -26,7 +28,9 @@ interface Window {
 
 /** Starts the runtime metrics; returns a function that stops them. */
 export function startRuntimeMetrics(meter: Meter): () => void {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  // Node measures each sample from a timer of this period, and counts the period in the delay:
+  // it is taken off (an idle loop reads ~0, not ~10 ms).
+  const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
   delay.enable();
   let lastElu = performance.eventLoopUtilization();
   let lastCpu = process.cpuUsage();
@@ -41,7 +45,8 @@ export function startRuntimeMetrics(meter: Meter): () => void {
     // 1 means every CPU the process may run on was busy. Asked each window: affinity can change.
     const cpuCapacityUs = Math.max(1, (now - lastAt) * 1000 * availableParallelism());
     const elu = performance.eventLoopUtilization(lastElu);
-    const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
+    const seconds = (ns: number) =>
+      Number.isFinite(ns) ? Math.max(0, ns - DELAY_RESOLUTION_MS * 1e6) / 1e9 : 0;
     window = {
       // Clock and CPU-time granularity can overshoot 1 by a hair; the convention's range is [0, 1].
       cpuUtilization: Math.min(1, (cpu.user + cpu.system) / cpuCapacityUs),

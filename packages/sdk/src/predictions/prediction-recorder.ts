@@ -18,6 +18,7 @@ import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-in
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
+import { sampledIn } from './sampling.js';
 import {
   checkFeatures,
   copyFeatures,
@@ -28,6 +29,8 @@ import {
 
 /** Queue estimate of a prediction beside its features, prediction and segment strings. */
 const PREDICTION_BASE_BYTES = 200;
+/** Model/version pairs whose series and checks are cached: as many as the metric series cap. */
+const MAX_MODEL_ENTRIES = 2000;
 
 /** What the host passes to `monitor.logPrediction`. */
 export interface PredictionInput {
@@ -54,6 +57,19 @@ export interface LabelInput {
   readonly model?: string;
   /** When the outcome was observed; defaults to now. */
   readonly timeUnixMs?: number;
+}
+
+/** A prediction id as text: strings as they are, finite numbers (a database id) as digits. */
+function idText(id: unknown): string | undefined {
+  if (typeof id === 'string') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  return undefined;
+}
+
+/** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
+function wholeMs(time: unknown): number | undefined {
+  if (time === undefined || time === null) return undefined;
+  return typeof time === 'number' && Number.isFinite(time) ? Math.round(time) : (time as number);
 }
 
 function describe(error: unknown): string {
@@ -121,17 +137,20 @@ export class PredictionRecorder {
   }
 
   private recordPrediction(input: PredictionInput): string {
-    const predictionId = typeof input?.predictionId === 'string' ? input.predictionId : newUuid();
+    const given = idText(input?.predictionId);
+    const predictionId = given ?? newUuid();
     if (typeof input !== 'object' || input === null) {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
     }
     const model = this.modelEntry(input.model, input.modelVersion);
     model.predictions.add(1);
-    const score = input.score;
-    if (typeof score === 'number' && Number.isFinite(score)) model.scores.record(score);
-    const ratio = model.sampleRatio;
-    if (ratio < 1 && !(ratio > 0 && Math.random() < ratio)) return predictionId;
+    // NaN or ±Infinity (a model's overflow) is left out, the sample kept without it; a score of
+    // another type stays and fails the check below.
+    const score =
+      typeof input.score === 'number' && !Number.isFinite(input.score) ? undefined : input.score;
+    if (typeof score === 'number') model.scores.record(score);
+    if (!sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
     const store = this.storage.getStore();
     // Copied now: the event is serialized at batch time, after the host may have changed its object.
@@ -140,7 +159,7 @@ export class PredictionRecorder {
       predictionId,
       model: input.model,
       modelVersion: input.modelVersion,
-      timeUnixMs: input.timeUnixMs ?? Date.now(),
+      timeUnixMs: wholeMs(input.timeUnixMs) ?? Date.now(),
       features: (features ?? input.features) as Record<string, FeatureValue>,
       prediction: input.prediction,
       serviceName: this.options.serviceName,
@@ -164,7 +183,7 @@ export class PredictionRecorder {
       this.serviceNameValid &&
       isValidPrediction(
         event,
-        typeof input.predictionId !== 'string',
+        given === undefined,
         input.timeUnixMs == null,
         requestIdFromContext,
         traced,
@@ -187,13 +206,21 @@ export class PredictionRecorder {
     return predictionId;
   }
 
-  private recordLabel(predictionId: string, label: LabelValue, options: LabelInput): void {
+  private recordLabel(id: string, label: LabelValue, options: LabelInput): void {
+    const predictionId = idText(id) ?? id;
+    // Sampled as its prediction was (same id, same answer): a model named here uses its ratio.
+    const model = options?.model;
+    const ratio =
+      typeof model === 'string' && Object.hasOwn(this.options.predictions.modelSampleRatios, model)
+        ? (this.options.predictions.modelSampleRatios[model] as number)
+        : this.options.predictions.sampleRatio;
+    if (typeof predictionId === 'string' && !sampledIn(predictionId, ratio)) return;
     const event: LabelEvent = {
       predictionId,
       label,
-      timeUnixMs: options?.timeUnixMs ?? Date.now(),
+      timeUnixMs: wholeMs(options?.timeUnixMs) ?? Date.now(),
     };
-    if (options?.model !== undefined) event.model = options.model;
+    if (model !== undefined) event.model = model;
     const result = validateItem('labels', event);
     if (!result.ok) {
       this.pipeline.invalid('labels', issueText(result.issues));
@@ -221,7 +248,11 @@ export class PredictionRecorder {
         : this.options.predictions.sampleRatio,
     };
     // Bounded: a host that invents model names per call must not grow this without limit.
-    if (typeof model === 'string' && typeof version === 'string' && this.modelEntries < 1000) {
+    if (
+      typeof model === 'string' &&
+      typeof version === 'string' &&
+      this.modelEntries < MAX_MODEL_ENTRIES
+    ) {
       let versions = this.models.get(model);
       if (versions === undefined) this.models.set(model, (versions = new Map()));
       versions.set(version, entry);

@@ -81,4 +81,20 @@ describe('runtime metrics', () => {
     expect(minor!.value.sum).toBeGreaterThan(0);
     await provider.shutdown();
   });
+
+  it('reads an idle event loop as ~0 delay, not the sampling period', async () => {
+    const reader = new OnDemandReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    stop = startRuntimeMetrics(provider.getMeter('test'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { resourceMetrics } = await reader.collect();
+    const p50 = resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((data) => data.descriptor.name === 'nodejs.eventloop.delay.p50') as GaugeMetricData;
+    const value = p50.dataPoints[0]?.value as number;
+    expect(value).toBeGreaterThanOrEqual(0);
+    // The sampling period is 10 ms: an idle loop measured with it left in reads >= 0.009 s.
+    expect(value).toBeLessThan(0.005);
+    await provider.shutdown();
+  });
 });

@@ -1,0 +1,156 @@
+/**
+ * Prediction sampling by id (the same answer in every process, so labels follow their
+ * predictions), ids and times as JavaScript hosts pass them, and a clean shutdown.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  init,
+  type DriftwatchOptions,
+  type MemoryTransport,
+  type Monitor,
+} from '../../src/index.js';
+import { captureLogs } from '../support/log-capture.js';
+
+const monitors: Monitor[] = [];
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((monitor) => monitor.shutdown()));
+});
+
+function start(options: DriftwatchOptions = {}): Monitor {
+  const monitor = init(
+    {
+      serviceName: 'sampling-test',
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      ...options,
+    },
+    {},
+  );
+  monitors.push(monitor);
+  return monitor;
+}
+
+const transportOf = (monitor: Monitor) => monitor.transport as MemoryTransport;
+
+describe('prediction sampling', () => {
+  it('keeps the labels of sampled-in predictions only, in this process and in another', async () => {
+    const options = { predictions: { modelSampleRatios: { low: 0.1 } } };
+    const serving = start(options);
+    const ids = Array.from({ length: 1000 }, (_, i) =>
+      serving.logPrediction({ model: 'low', modelVersion: '1', features: { i }, prediction: 1 }),
+    );
+    // Labels arrive later in another process with the same options (a second monitor here).
+    const labelling = start(options);
+    for (const id of ids) labelling.logLabel(id, 1, { model: 'low' });
+    await Promise.all([serving.flush(), labelling.flush()]);
+
+    const sent = transportOf(serving)
+      .items('predictions')
+      .map((item) => item.predictionId);
+    expect(sent.length).toBeGreaterThan(50);
+    expect(sent.length).toBeLessThan(150);
+    const labelled = transportOf(labelling)
+      .items('labels')
+      .map((item) => item.predictionId);
+    expect(labelled.sort()).toEqual([...sent].sort());
+    // Every prediction still counts in the model metrics.
+    expect(serving.stats.dropped.invalid).toBe(0);
+  });
+
+  it('ratio 0 sends neither predictions nor their labels; 1 sends all', async () => {
+    const monitor = start({ predictions: { modelSampleRatios: { off: 0 } } });
+    const off = monitor.logPrediction({
+      model: 'off',
+      modelVersion: '1',
+      features: {},
+      prediction: 0,
+    });
+    const on = monitor.logPrediction({
+      model: 'on',
+      modelVersion: '1',
+      features: {},
+      prediction: 0,
+    });
+    monitor.logLabel(off, 1, { model: 'off' });
+    monitor.logLabel(on, 1, { model: 'on' });
+    await monitor.flush();
+    expect(
+      transportOf(monitor)
+        .items('predictions')
+        .map((item) => item.predictionId),
+    ).toEqual([on]);
+    expect(
+      transportOf(monitor)
+        .items('labels')
+        .map((item) => item.predictionId),
+    ).toEqual([on]);
+  });
+});
+
+describe('values as JavaScript hosts pass them', () => {
+  it('a numeric prediction id is kept as its digits, for the prediction and its label', async () => {
+    const monitor = start();
+    const id = monitor.logPrediction({
+      model: 'm',
+      modelVersion: '1',
+      features: {},
+      prediction: 1,
+      predictionId: 12345 as never,
+    });
+    monitor.logLabel(12345 as never, 0);
+    await monitor.flush();
+    expect(id).toBe('12345');
+    expect(transportOf(monitor).items('predictions')[0]?.predictionId).toBe('12345');
+    expect(transportOf(monitor).items('labels')[0]?.predictionId).toBe('12345');
+  });
+
+  it('fractional millisecond times are rounded and a NaN score is left out, the sample kept', async () => {
+    const monitor = start();
+    const time = Date.now() + 0.5;
+    monitor.logPrediction({
+      model: 'm',
+      modelVersion: '1',
+      features: {},
+      prediction: 1,
+      score: Number.NaN,
+      timeUnixMs: time,
+      predictionId: 'p-1',
+    });
+    monitor.logLabel('p-1', 1, { timeUnixMs: time });
+    await monitor.flush();
+    const [prediction] = transportOf(monitor).items('predictions');
+    expect(prediction).toMatchObject({ predictionId: 'p-1', timeUnixMs: Math.round(time) });
+    expect(prediction).not.toHaveProperty('score');
+    expect(transportOf(monitor).items('labels')[0]?.timeUnixMs).toBe(Math.round(time));
+    expect(monitor.stats.dropped.invalid).toBe(0);
+  });
+});
+
+describe('shutdown', () => {
+  it('a clean shutdown drops nothing, metrics included', async () => {
+    const monitor = start();
+    monitor.logPrediction({ model: 'm', modelVersion: '1', features: {}, prediction: 1 });
+    await monitor.shutdown();
+    expect(monitor.stats.dropped.shutdown).toBe(0);
+    expect(transportOf(monitor).items('metrics').length).toBeGreaterThan(0);
+  });
+
+  it('a metrics route mounted on the host answers 503 once the monitor is shut down', async () => {
+    const monitor = start();
+    const server = createServer((request, response) => monitor.metricsHandler(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    try {
+      expect((await fetch(url)).status).toBe(200);
+      await monitor.shutdown();
+      expect((await fetch(url)).status).toBe(503);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
