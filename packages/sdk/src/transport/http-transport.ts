@@ -9,7 +9,8 @@ import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { BatchJsonWriter } from './batch-json.js';
 import { createPoster } from './http-post.js';
-import type { RejectedItem, SendResult, TelemetryBatch, Transport } from './transport.js';
+import { parseRetryAfter, readRejected } from './http-answers.js';
+import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
 const gzip = promisify(gzipCallback);
 /** Least time between two readiness probes of the collector. */
@@ -45,18 +46,6 @@ export function defaultGzipLevel(url: string): number {
   }
 }
 
-/** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const text = value.trim();
-  // delay-seconds (RFC 9110: digits only) or an HTTP-date (it has a weekday and a month name);
-  // anything else ("-1", "soon") is no answer, and the pipeline's own backoff applies.
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return undefined;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
-
 function failure(status: number, text: string, retryable: boolean): SdkError {
   const shown = text.length > 300 ? `${text.slice(0, 297)}...` : text;
   return new SdkError(
@@ -64,52 +53,6 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
     `collector answered HTTP ${status}${shown ? `: ${shown}` : ''}`,
     { status, retryable },
   );
-}
-
-/**
- * The items a 202 answer lists as rejected, each naming a signal and an index of this batch
- * (once): entries that do not are ignored, so a malformed answer can neither throw in the
- * pipeline nor count more items than the batch holds.
- */
-export function readRejected(
-  text: string,
-  batch: TelemetryBatch,
-): readonly RejectedItem[] | undefined {
-  let listed: unknown;
-  try {
-    listed = (JSON.parse(text) as { rejected?: unknown } | null)?.rejected;
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(listed)) return undefined;
-  const seen = new Set<string>();
-  const rejected: RejectedItem[] = [];
-  for (const entry of listed as unknown[]) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { signal, index, issues } = entry as Record<string, unknown>;
-    if (typeof signal !== 'string' || !Object.hasOwn(batch, signal) || signal === 'resource')
-      continue;
-    const items = (batch as unknown as Record<string, unknown>)[signal];
-    if (!Array.isArray(items) || !Number.isInteger(index)) continue;
-    if ((index as number) < 0 || (index as number) >= items.length) continue;
-    const key = `${signal} ${String(index)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rejected.push({
-      signal: signal as RejectedItem['signal'],
-      index: index as number,
-      issues: Array.isArray(issues)
-        ? issues.filter(
-            (issue): issue is RejectedItem['issues'][number] =>
-              typeof issue === 'object' &&
-              issue !== null &&
-              typeof (issue as { path?: unknown }).path === 'string' &&
-              typeof (issue as { message?: unknown }).message === 'string',
-          )
-        : [],
-    });
-  }
-  return rejected.length > 0 ? rejected : undefined;
 }
 
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
