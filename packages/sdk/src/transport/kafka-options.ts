@@ -203,12 +203,18 @@ function parseTls(value: unknown, env: Env): ResolvedKafkaOptions['tls'] {
     const reject = parseBool('tls.rejectUnauthorized', tls.rejectUnauthorized, true);
     return Object.freeze({ ...(tls as KafkaTlsOptions), rejectUnauthorized: reject });
   }
-  const caFile = env[`${ENV}TLS_CA_FILE`];
-  const enabled = parseBool('tls', env[`${ENV}TLS`], caFile !== undefined, `${ENV}TLS`);
+  // As for every other variable, an empty value counts as unset.
+  const caFile = pick(undefined, env, 'TLS_CA_FILE')[0] as string | undefined;
+  const enabled = parseBool(
+    'tls',
+    pick(undefined, env, 'TLS')[0],
+    caFile !== undefined,
+    `${ENV}TLS`,
+  );
   if (!enabled) return false;
   const reject = parseBool(
     'tls.rejectUnauthorized',
-    env[`${ENV}TLS_REJECT_UNAUTHORIZED`],
+    pick(undefined, env, 'TLS_REJECT_UNAUTHORIZED')[0],
     true,
     `${ENV}TLS_REJECT_UNAUTHORIZED`,
   );

@@ -174,10 +174,17 @@ describe('DRIFTWATCH_KAFKA_* environment', () => {
   it('treats empty variables as unset', () => {
     const options = resolveKafkaOptions(
       { brokers },
-      { DRIFTWATCH_KAFKA_COMPRESSION: '  ', DRIFTWATCH_KAFKA_SASL_MECHANISM: '' },
+      {
+        DRIFTWATCH_KAFKA_COMPRESSION: '  ',
+        DRIFTWATCH_KAFKA_SASL_MECHANISM: '',
+        DRIFTWATCH_KAFKA_TLS: '',
+        DRIFTWATCH_KAFKA_TLS_CA_FILE: ' ',
+        DRIFTWATCH_KAFKA_TLS_REJECT_UNAUTHORIZED: '',
+      },
     );
     expect(options.compression).toBe('gzip');
     expect(options.sasl).toBeUndefined();
+    expect(options.tls).toBe(false);
   });
 });
 
