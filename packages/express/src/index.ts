@@ -1,2 +1,8 @@
-export { driftwatch, driftwatch as default, healthRoutes, metricsRoute } from './middleware.js';
+export {
+  driftwatch,
+  driftwatch as default,
+  driftwatchErrors,
+  healthRoutes,
+  metricsRoute,
+} from './middleware.js';
 export type { DriftwatchRequestContext } from './middleware.js';

@@ -4,7 +4,7 @@
  * histogram and one completion log line; `healthRoutes` adds `/health` and `/readiness`.
  */
 import type { Monitor } from '@driftwatch/sdk';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { mountPatternOf } from './mount-pattern.js';
 
 /** Available to handlers as `res.locals.driftwatch` (or `monitor.activeContext()`). */
@@ -16,6 +16,10 @@ export interface DriftwatchRequestContext {
 
 /** Set on a request once instrumented: a second `driftwatch()` on its way (a sub-app's) passes. */
 const INSTRUMENTED = Symbol('driftwatch.express.instrumented');
+/** The error a route passed on (kept by `driftwatchErrors()` for the request's span). */
+const ERROR = Symbol('driftwatch.express.error');
+
+type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown };
 
 /**
  * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
@@ -41,7 +45,7 @@ function pathOf(request: Request): string {
 /** `app.use(driftwatch(monitor))` before your routes. */
 export function driftwatch(monitor: Monitor): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
-    const marked = request as Request & { [INSTRUMENTED]?: true };
+    const marked = request as Marked;
     // The first application's span and context already cover this request.
     if (marked[INSTRUMENTED]) return next();
     marked[INSTRUMENTED] = true;
@@ -64,9 +68,21 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     response.once('close', () => {
       // A client that went away before the response finished: 499, as nginx records it.
       const statusCode = response.writableFinished ? response.statusCode : 499;
-      handle.end({ statusCode, route: routeOf(request, app) });
+      handle.end({ statusCode, route: routeOf(request, app), error: marked[ERROR] });
     });
     monitor.contextStorage.run(handle.store, next);
+  };
+}
+
+/**
+ * `app.use(driftwatchErrors())` after your routes (before your own error handlers): Express
+ * hands a thrown error only to error middleware, so this one keeps it for the request's span
+ * (a 5xx then has `error.type` = the error's class and an exception event) and passes it on.
+ */
+export function driftwatchErrors(): ErrorRequestHandler {
+  return (error: unknown, request: Request, _response: Response, next: NextFunction) => {
+    (request as Marked)[ERROR] = error;
+    next(error);
   };
 }
 

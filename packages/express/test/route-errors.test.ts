@@ -1,0 +1,97 @@
+/**
+ * Express route errors on the request's span and duration series: with `driftwatchErrors()`
+ * after the routes, a thrown error's class is `error.type` (and an exception event); without it
+ * Express never shows the error to middleware, and `error.type` is the status code. A 4xx error
+ * leaves the span unset.
+ */
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../../sdk/test/support/log-capture.js';
+import { driftwatch, driftwatchErrors } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
+
+let monitor: Monitor;
+let withRecorder: Listening;
+let without: Listening;
+
+function app(recordErrors: boolean) {
+  const routes = express();
+  routes.use(driftwatch(monitor));
+  routes.get('/boom', () => {
+    throw new RangeError('out of range');
+  });
+  routes.get('/bad', () => {
+    throw Object.assign(new Error('bad input'), { status: 400 });
+  });
+  if (recordErrors) routes.use(driftwatchErrors());
+  return routes;
+}
+
+beforeAll(async () => {
+  monitor = init(
+    {
+      serviceName: 'express-errors',
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  withRecorder = await listen(app(true));
+  without = await listen(app(false));
+});
+
+afterAll(async () => {
+  await withRecorder.close();
+  await without.close();
+  await monitor.shutdown();
+});
+
+async function spanOf(baseUrl: string, path: string) {
+  const response = await fetch(`${baseUrl}${path}`);
+  const traceId = response.headers.get('traceparent');
+  expect(traceId).toBeNull();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await monitor.flush();
+  const spans = (monitor.transport as MemoryTransport)
+    .items('spans')
+    // By url.path: Express clears the route before error handlers run, so a failed request has
+    // no http.route (the span is named by its method).
+    .filter((span) => span.kind === 'SERVER' && span.attributes?.['url.path'] === path);
+  return { status: response.status, span: spans.at(-1) };
+}
+
+describe('route errors (Express)', () => {
+  it('with driftwatchErrors(): error.type is the error class, with an exception event', async () => {
+    const { status, span } = await spanOf(withRecorder.baseUrl, '/boom');
+    expect(status).toBe(500);
+    expect(span?.status).toEqual({ code: 'ERROR' });
+    expect(span?.attributes?.['error.type']).toBe('RangeError');
+    expect(span?.events?.[0]).toMatchObject({
+      name: 'exception',
+      attributes: { 'exception.type': 'RangeError', 'exception.message': 'out of range' },
+    });
+    const series = (monitor.transport as MemoryTransport)
+      .items('metrics')
+      .filter((point) => point.name === 'http.server.request.duration');
+    expect(series.some((point) => point.attributes?.['error.type'] === 'RangeError')).toBe(true);
+  });
+
+  it('without it: error.type is the status code, no exception event', async () => {
+    const before = (monitor.transport as MemoryTransport).items('spans').length;
+    const { status, span } = await spanOf(without.baseUrl, '/boom');
+    expect(status).toBe(500);
+    expect((monitor.transport as MemoryTransport).items('spans').length).toBeGreaterThan(before);
+    expect(span?.attributes?.['error.type']).toBe('500');
+    expect(span?.events).toBeUndefined();
+  });
+
+  it('a 4xx error leaves the span unset, recorder or not', async () => {
+    const { status, span } = await spanOf(withRecorder.baseUrl, '/bad');
+    expect(status).toBe(400);
+    expect(span?.status).toBeUndefined();
+    expect(span?.attributes?.['error.type']).toBeUndefined();
+  });
+});
