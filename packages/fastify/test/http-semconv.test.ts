@@ -72,6 +72,16 @@ async function exported() {
   return { spans: transport.items('spans'), points: transport.items('metrics') };
 }
 
+/** The attributes of the latest duration point of `route`. */
+function durationAttributes(points: Awaited<ReturnType<typeof exported>>['points'], route: string) {
+  return points
+    .filter(
+      (point) =>
+        point.name === 'http.server.request.duration' && point.attributes?.['http.route'] === route,
+    )
+    .at(-1)?.attributes;
+}
+
 describe('HTTP semantic conventions (Fastify)', () => {
   it('a 5xx: span ERROR with error.type, and error.type and url.scheme on its duration series', async () => {
     expect(await send('GET', '/boom')).toBe(500);
@@ -82,12 +92,7 @@ describe('HTTP semantic conventions (Fastify)', () => {
       'error.type': 'RangeError',
       'http.response.status_code': 500,
     });
-    const series = points.filter(
-      (point) =>
-        point.name === 'http.server.request.duration' &&
-        point.attributes?.['http.route'] === '/boom',
-    );
-    expect(series.at(-1)?.attributes).toEqual({
+    expect(durationAttributes(points, '/boom')).toEqual({
       'http.request.method': 'GET',
       'http.route': '/boom',
       'http.response.status_code': 500,
@@ -106,12 +111,7 @@ describe('HTTP semantic conventions (Fastify)', () => {
       expect(span?.events).toBeUndefined();
       expect(span?.attributes?.['error.type']).toBeUndefined();
     }
-    const teapot = points.filter(
-      (point) =>
-        point.name === 'http.server.request.duration' &&
-        point.attributes?.['http.route'] === '/teapot',
-    );
-    expect(teapot.at(-1)?.attributes).toEqual({
+    expect(durationAttributes(points, '/teapot')).toEqual({
       'http.request.method': 'GET',
       'http.route': '/teapot',
       'http.response.status_code': 418,

@@ -2,8 +2,11 @@
  * Options of `init()`: typed input, resolved code > `DRIFTWATCH_*` environment > defaults,
  * validated with messages naming the option, the value and what was expected, then frozen.
  */
-import { pino, type DestinationStream, type Level } from 'pino';
+import type { DestinationStream, Level } from 'pino';
 import { invalidOption } from './errors.js';
+import { checkedRedactPaths, DEFAULT_REDACT_PATHS } from './logs/redact-paths.js';
+
+export { DEFAULT_REDACT_PATHS };
 import { rejectUnknownKeys } from './option-keys.js';
 import {
   MS,
@@ -144,34 +147,6 @@ export interface DriftwatchOptions {
   shutdownTimeoutMs?: number;
 }
 
-/** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
-const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'];
-/**
- * Header names as clients and proxies may spell them (Node lower-cases only incoming ones), in
- * pino's path syntax.
- */
-const SECRET_HEADERS = [
-  '.Authorization',
-  '.Cookie',
-  '["set-cookie"]',
-  '["Set-Cookie"]',
-  '["proxy-authorization"]',
-  '["Proxy-Authorization"]',
-];
-
-/**
- * `config.db.password`, `err.config.headers.authorization` (an HTTP client's error) and
- * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`.
- * Paths are pino's (exact keys, `*` for one level): the completion line keeps its fast path
- * because none of them can reach its fields.
- */
-export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
-  ...['', '*.', '*.*.', '*.*.*.'].flatMap((level) => SECRET_KEYS.map((key) => level + key)),
-  ...['', '*.', '*.*.'].flatMap((level) =>
-    SECRET_HEADERS.map((header) => `${level}headers${header}`),
-  ),
-]);
-
 const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 export interface ResolvedOptions {
@@ -259,33 +234,6 @@ function resolveBuckets(input: readonly number[] | undefined): readonly number[]
       'finite numbers in increasing order',
     );
   return Object.freeze([...input]);
-}
-
-/**
- * The redact paths, checked now: pino would only fail on them when the logger is built, with a
- * message that names neither the option nor the variable.
- */
-function checkedRedactPaths(
-  fromCode: readonly string[],
-  fromEnv: readonly string[],
-): readonly string[] {
-  const paths = [...fromCode, ...fromEnv];
-  const sink = { write: () => undefined };
-  const valid = (list: readonly string[]): boolean => {
-    try {
-      pino({ redact: [...list] }, sink);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (valid(paths)) return Object.freeze(paths);
-  const bad = paths.find((path) => !valid([path])) ?? paths.join(',');
-  throw invalidOption(
-    fromCode.includes(bad) ? 'logs.redact' : 'logs.redact (env DRIFTWATCH_LOG_REDACT)',
-    bad,
-    'a pino redact path: keys joined by ".", "*" for any one key, ["…"] around keys with other characters',
-  );
 }
 
 /**

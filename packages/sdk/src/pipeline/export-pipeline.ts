@@ -12,6 +12,7 @@ import type {
   Transport,
 } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
+import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
@@ -67,10 +68,7 @@ export class ExportPipeline {
   private stopped = false;
   private failing = false;
   private readonly abort = new AbortController();
-  private readonly lastInvalidLog = new Map<Signal, number>();
-  private lastTooLargeLog = 0;
-  private lastFailedLog = 0;
-  private failedSinceLog = 0;
+  private readonly reports = new ReportLimiter<Signal | 'too_large' | 'send_failed'>();
   /** The retry wait in progress (unref'd unless a flush waits): flush() refs it. */
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
@@ -268,9 +266,7 @@ export class ExportPipeline {
   /** Counts an item refused before queueing (reason "invalid"), with a rate-limited diagnostic. */
   invalid(signal: Signal, issue: string): void {
     this.drop('invalid', 1);
-    const now = Date.now();
-    if (now - (this.lastInvalidLog.get(signal) ?? 0) < 60_000) return;
-    this.lastInvalidLog.set(signal, now);
+    if (this.reports.admit(signal) === 0) return;
     this.config.diagnostics.warn(
       { signal, issue },
       `driftwatch: dropped an invalid ${signal} item: ${issue}`,
@@ -401,9 +397,7 @@ export class ExportPipeline {
   /** Items a transport left out of a send it otherwise made, each over its size limit. */
   private tooLarge(count: number): void {
     this.drop('too_large', count);
-    const now = Date.now();
-    if (now - this.lastTooLargeLog < 60_000) return;
-    this.lastTooLargeLog = now;
+    if (this.reports.admit('too_large') === 0) return;
     this.config.diagnostics.warn(
       { dropped: count },
       `driftwatch: dropped ${count} item(s) too large for the ${this.transport?.name ?? 'transport'} destination (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
@@ -414,12 +408,8 @@ export class ExportPipeline {
     if (!retryable) {
       // Once a minute at most, with how many batches failed since: a misconfigured destination
       // must not write an error line per batch.
-      this.failedSinceLog += 1;
-      const now = Date.now();
-      if (now - this.lastFailedLog < 60_000) return;
-      this.lastFailedLog = now;
-      const batches = this.failedSinceLog;
-      this.failedSinceLog = 0;
+      const batches = this.reports.admit('send_failed');
+      if (batches === 0) return;
       this.config.diagnostics.error(
         { err: error, batches },
         `driftwatch: export failed, batch dropped: ${error.message}` +

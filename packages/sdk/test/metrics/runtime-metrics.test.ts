@@ -7,6 +7,8 @@ import {
   MetricReader,
   type GaugeMetricData,
   type HistogramMetricData,
+  type MetricData,
+  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +23,13 @@ class OnDemandReader extends MetricReader {
   protected override onForceFlush(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** The metric `name` among what a reader collected. */
+function metricNamed<T extends MetricData>(resourceMetrics: ResourceMetrics, name: string): T {
+  return resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((data) => data.descriptor.name === name) as T;
 }
 
 let stop: (() => void) | undefined;
@@ -46,9 +55,7 @@ describe('runtime metrics', () => {
     const cpu = process.cpuUsage(cpuBefore);
     const elapsedMs = performance.now() - startedAt;
 
-    const metric = resourceMetrics.scopeMetrics
-      .flatMap((scope) => scope.metrics)
-      .find((data) => data.descriptor.name === 'process.cpu.utilization') as GaugeMetricData;
+    const metric = metricNamed<GaugeMetricData>(resourceMetrics, 'process.cpu.utilization');
     const value = metric.dataPoints[0]?.value as number;
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThanOrEqual(1);
@@ -70,9 +77,7 @@ describe('runtime metrics', () => {
     // gc entries are delivered asynchronously.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const { resourceMetrics } = await reader.collect();
-    const metric = resourceMetrics.scopeMetrics
-      .flatMap((scope) => scope.metrics)
-      .find((data) => data.descriptor.name === 'v8js.gc.duration') as HistogramMetricData;
+    const metric = metricNamed<HistogramMetricData>(resourceMetrics, 'v8js.gc.duration');
     expect(metric.descriptor.unit).toBe('s');
     const minor = metric.dataPoints.find((point) => point.attributes['v8js.gc.type'] === 'minor');
     expect(minor?.value.count).toBeGreaterThan(0);
@@ -88,9 +93,7 @@ describe('runtime metrics', () => {
     stop = startRuntimeMetrics(provider.getMeter('test'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { resourceMetrics } = await reader.collect();
-    const p50 = resourceMetrics.scopeMetrics
-      .flatMap((scope) => scope.metrics)
-      .find((data) => data.descriptor.name === 'nodejs.eventloop.delay.p50') as GaugeMetricData;
+    const p50 = metricNamed<GaugeMetricData>(resourceMetrics, 'nodejs.eventloop.delay.p50');
     const value = p50.dataPoints[0]?.value as number;
     expect(value).toBeGreaterThanOrEqual(0);
     // The sampling period is 10 ms: an idle loop measured with it left in reads >= 0.009 s.

@@ -1,0 +1,61 @@
+/**
+ * pino redact paths: the SDK's defaults, and the check that the configured ones compile (made
+ * at start-up, where an error can name the option).
+ */
+import { pino } from 'pino';
+import { invalidOption } from '../errors.js';
+
+/** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
+const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'];
+/**
+ * Header names as clients and proxies may spell them (Node lower-cases only incoming ones), in
+ * pino's path syntax.
+ */
+const SECRET_HEADERS = [
+  '.Authorization',
+  '.Cookie',
+  '["set-cookie"]',
+  '["Set-Cookie"]',
+  '["proxy-authorization"]',
+  '["Proxy-Authorization"]',
+];
+
+/**
+ * `config.db.password`, `err.config.headers.authorization` (an HTTP client's error) and
+ * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`.
+ * Paths are pino's (exact keys, `*` for one level): the completion line keeps its fast path
+ * because none of them can reach its fields.
+ */
+export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
+  ...['', '*.', '*.*.', '*.*.*.'].flatMap((level) => SECRET_KEYS.map((key) => level + key)),
+  ...['', '*.', '*.*.'].flatMap((level) =>
+    SECRET_HEADERS.map((header) => `${level}headers${header}`),
+  ),
+]);
+
+/**
+ * The redact paths, checked now: pino would only fail on them when the logger is built, with a
+ * message that names neither the option nor the variable.
+ */
+export function checkedRedactPaths(
+  fromCode: readonly string[],
+  fromEnv: readonly string[],
+): readonly string[] {
+  const paths = [...fromCode, ...fromEnv];
+  const sink = { write: () => undefined };
+  const valid = (list: readonly string[]): boolean => {
+    try {
+      pino({ redact: [...list] }, sink);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (valid(paths)) return Object.freeze(paths);
+  const bad = paths.find((path) => !valid([path])) ?? paths.join(',');
+  throw invalidOption(
+    fromCode.includes(bad) ? 'logs.redact' : 'logs.redact (env DRIFTWATCH_LOG_REDACT)',
+    bad,
+    'a pino redact path: keys joined by ".", "*" for any one key, ["…"] around keys with other characters',
+  );
+}
