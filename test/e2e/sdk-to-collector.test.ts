@@ -125,4 +125,78 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
     );
     expect(spans[0]!.TraceId).toBe(logs[0]!.TraceId);
   });
+
+  it('stores the periodic metric export: model metrics, HTTP histogram and runtime gauges', async () => {
+    // A second monitor with metrics on (the shared one has them off), exporting every 200 ms.
+    const metered = init({
+      serviceName: 'e2e-metered',
+      serviceVersion: '2.0.0',
+      transport: { type: 'http', url: collector.url, token: 'e2e-token' },
+      logs: { export: false },
+      metrics: { serve: false, exportIntervalMs: 200 },
+    });
+    try {
+      for (const score of [0.1, 0.6, 0.9]) {
+        metered.logPrediction({
+          model: 'fraud',
+          modelVersion: '7',
+          features: { amount: score * 100 },
+          prediction: score >= 0.5 ? 1 : 0,
+          score,
+        });
+      }
+      const request = metered.http.start({ method: 'GET', path: '/items/3', headers: {} });
+      request.end({ statusCode: 200, route: '/items/:id' });
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await metered.flush();
+      type MetricRow = {
+        MetricName: string;
+        MetricType: string;
+        MetricUnit: string;
+        Attributes: Record<string, string>;
+        Value: number;
+        Count: string;
+        Sum: number;
+      };
+      const wanted = [
+        'driftwatch.model.predictions',
+        'driftwatch.model.score',
+        'http.server.request.duration',
+        'process.memory.usage',
+      ];
+      const metrics = await eventually(
+        () =>
+          rows<MetricRow>(
+            collector,
+            `SELECT MetricName, MetricType, MetricUnit, Attributes, Value, Count, Sum
+               FROM dw_e2e.otel_metrics WHERE ServiceName = 'e2e-metered' ORDER BY TimeUnix DESC`,
+          ),
+        (r) => wanted.every((name) => r.some((row) => row.MetricName === name)),
+      );
+      const latest = (name: string): MetricRow => metrics.find((row) => row.MetricName === name)!;
+      expect(latest('driftwatch.model.predictions')).toMatchObject({
+        MetricType: 'sum',
+        Value: 3,
+        Attributes: { model: 'fraud', model_version: '7' },
+      });
+      const scores = latest('driftwatch.model.score');
+      expect(scores.MetricType).toBe('histogram');
+      expect(Number(scores.Count)).toBe(3);
+      expect(scores.Sum).toBeCloseTo(1.6, 6);
+      const duration = latest('http.server.request.duration');
+      expect(duration).toMatchObject({
+        MetricType: 'histogram',
+        MetricUnit: 's',
+        Attributes: {
+          'http.request.method': 'GET',
+          'http.route': '/items/:id',
+          'http.response.status_code': '200',
+        },
+      });
+      expect(Number(duration.Count)).toBe(1);
+      expect(latest('process.memory.usage').Value).toBeGreaterThan(1_000_000);
+    } finally {
+      await metered.shutdown({ timeoutMs: 5000 });
+    }
+  });
 });
