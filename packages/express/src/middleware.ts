@@ -4,14 +4,36 @@
  * histogram and one completion log line; `healthRoutes` adds `/health` and `/readiness`.
  */
 import type { Monitor } from '@driftwatch/sdk';
+import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { mountPatternOf } from './mount-pattern.js';
+import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 
-/** Available to handlers as `res.locals.driftwatch` (or `monitor.activeContext()`). */
+/** Available to handlers as `res.locals.driftwatch` (the ids also from `monitor.activeContext()`). */
 export interface DriftwatchRequestContext {
   readonly requestId: string;
   readonly traceId: string;
   readonly spanId: string;
+  /** The monitor this middleware was given: `res.locals.driftwatch.monitor.logPrediction(…)`. */
+  readonly monitor: Monitor;
+}
+
+/**
+ * The ids as own fields; the monitor behind a getter, so that serializing `res.locals` (a JSON
+ * answer, a view's locals) gives the ids alone.
+ */
+class RequestContext implements DriftwatchRequestContext {
+  readonly #monitor: Monitor;
+  constructor(
+    readonly requestId: string,
+    readonly traceId: string,
+    readonly spanId: string,
+    monitor: Monitor,
+  ) {
+    this.#monitor = monitor;
+  }
+  get monitor(): Monitor {
+    return this.#monitor;
+  }
 }
 
 /** Set on a request once instrumented: a second `driftwatch()` on its way (a sub-app's) passes. */
@@ -23,16 +45,20 @@ type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown };
 
 /**
  * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
- * `/orders/:orderId`). When a mount pattern cannot be resolved there is no route (the span is
- * named by the method alone, as Fastify names unmatched requests): the concrete `baseUrl` would
- * give every parameter value its own series and overflow the histogram's series cap.
+ * `/orders/:orderId`), or, for a route given as an array, the one that matched. When it cannot be
+ * resolved there is no route (the span is named by the method alone, as Fastify names unmatched
+ * requests): the concrete `baseUrl` would give every parameter value its own series and overflow
+ * the histogram's series cap.
  */
 function routeOf(request: Request, app: unknown): string | undefined {
   const route = request.route as { path?: unknown } | undefined;
-  if (route === undefined || typeof route.path !== 'string') return undefined;
-  if (request.baseUrl === '') return route.path;
-  const mount = mountPatternOf(app, request.app, request.baseUrl, route);
-  return mount === undefined ? undefined : `${mount}${route.path}`;
+  if (route === undefined || route === null) return undefined;
+  // The common case, a route of the app itself answering: nothing to search.
+  if (request.baseUrl === '' && typeof route.path === 'string' && isOwnRoute(app, route)) {
+    return route.path;
+  }
+  const baseUrl: unknown = request.baseUrl;
+  return routePatternOf(app, request.app, { path: pathOf(request), baseUrl }, route);
 }
 
 /** The full path, mount prefix included (`request.path` is relative to the middleware's mount). */
@@ -55,15 +81,19 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       method: request.method,
       path: pathOf(request),
       headers: request.headers,
-      scheme: request.protocol,
+      // Behind a trusted proxy this is the client-writable X-Forwarded-Proto: http or https only.
+      scheme: request.protocol === 'https' ? 'https' : 'http',
     });
-    const context: DriftwatchRequestContext = {
-      requestId: handle.requestId,
-      traceId: handle.store.traceId,
-      spanId: handle.store.spanId,
-    };
+    const context: DriftwatchRequestContext = new RequestContext(
+      handle.requestId,
+      handle.store.traceId,
+      handle.store.spanId,
+      monitor,
+    );
     response.locals.driftwatch = context;
-    response.setHeader('x-request-id', handle.requestId);
+    // Headers already sent (a route before this middleware answered, then called next()):
+    // setHeader would throw into the host's error handlers.
+    if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);
     // 'close' comes once per response, after 'finish' when it was sent in full: one listener.
     response.once('close', () => {
       // A client that went away before the response finished: 499, as nginx records it.
@@ -74,37 +104,62 @@ export function driftwatch(monitor: Monitor): RequestHandler {
   };
 }
 
+/** The status Express's final handler answers an error with: its own 4xx/5xx, else 500. */
+function statusOfError(error: unknown): number {
+  const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown };
+  const code = typeof status === 'number' ? status : statusCode;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
+}
+
+/** Logs an error that makes a 5xx; never throws (whatever was passed to `next()`). */
+function logServerError(monitor: Monitor, error: unknown): void {
+  try {
+    if (statusOfError(error) < 500) return;
+    const message =
+      error instanceof Error ? error.message : typeof error === 'string' ? error : 'route error';
+    monitor.logger.error({ err: error }, message);
+  } catch {
+    // An error object with a throwing getter: the span still gets it.
+  }
+}
+
 /**
- * `app.use(driftwatchErrors())` after your routes (before your own error handlers): Express
- * hands a thrown error only to error middleware, so this one keeps it for the request's span
- * (a 5xx then has `error.type` = the error's class and an exception event) and passes it on.
+ * `app.use(driftwatchErrors(monitor))` after your routes (before your own error handlers):
+ * Express hands a thrown error only to error middleware, so this one keeps it for the request's
+ * span (a 5xx then has `error.type` = the error's class and an exception event) and passes it
+ * on. Given the monitor, it also logs an error that makes a 5xx, with its stack and the
+ * request's ids, as the Fastify plugin does (Express itself only prints it to stderr).
  */
-export function driftwatchErrors(): ErrorRequestHandler {
+export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
   return (error: unknown, request: Request, _response: Response, next: NextFunction) => {
     (request as Marked)[ERROR] = error;
+    if (monitor !== undefined) logServerError(monitor, error);
     next(error);
   };
 }
 
-/** `/health` (liveness) and `/readiness` (503 while a registered check fails). */
+/**
+ * `/health` (liveness) and `/readiness` (503 while a registered check fails), as routes of a
+ * router: their requests have an `http.route`, as with the Fastify plugin.
+ */
 export function healthRoutes(
   monitor: Monitor,
   routes: { health?: string; readiness?: string } = {},
 ): RequestHandler {
-  const health = routes.health ?? '/health';
-  const readiness = routes.readiness ?? '/readiness';
-  return (request: Request, response: Response, next: NextFunction) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-    if (request.path === health) {
-      response.json({ status: 'ok' });
-      return;
-    }
-    if (request.path !== readiness) return next();
-    monitor.readiness().then(
-      (report) => response.status(report.ready ? 200 : 503).json(report),
-      (error: unknown) => next(error),
-    );
-  };
+  const router = Router();
+  router.get(routes.health ?? '/health', (_request: Request, response: Response) => {
+    response.json({ status: 'ok' });
+  });
+  router.get(
+    routes.readiness ?? '/readiness',
+    (_request: Request, response: Response, next: NextFunction) => {
+      monitor.readiness().then(
+        (report) => response.status(report.ready ? 200 : 503).json(report),
+        (error: unknown) => next(error),
+      );
+    },
+  );
+  return router;
 }
 
 /** Serves the Prometheus text format on the host's own Express server. */

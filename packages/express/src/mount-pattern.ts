@@ -1,8 +1,9 @@
 /**
- * The mount pattern behind a request's concrete `baseUrl`: for `app.use('/api/users/:userId',
- * router)` Express gives `/api/users/1000`, and a route built from it would carry one value per
- * user into `http.route` (span names, histogram series). This walks the app's router stack
- * (Express 5, `router` 2.x layers) to find the patterns that were matched.
+ * The full route pattern of a request: for `app.use('/api/users/:userId', router)` Express gives
+ * `baseUrl` `/api/users/1000`, and a route built from it would carry one value per user into
+ * `http.route` (span names, histogram series); once a route passed an error on, `baseUrl` is no
+ * longer the route's at all. This walks the app's router stack (Express 5, `router` 2.x layers)
+ * to find the patterns that were matched.
  */
 
 /** Mounts nested deeper than this are not followed (a router mounted inside itself would loop). */
@@ -84,18 +85,63 @@ function consumedBy(matcher: Matcher, path: string): string | undefined {
   return next === undefined || next === '/' ? match.path : undefined;
 }
 
+/** What the search looks for: a route, reached by the path the router consumed. */
+interface Target {
+  /**
+   * The route's pattern when its layer lies in `stack` and the rest of the path leads to it:
+   * `rest` is what the mounts left of the full path (`''` is the mount's root, `/` to a route),
+   * or, searching by `baseUrl`, `''` once it is consumed.
+   */
+  atRoute(stack: readonly Layer[], rest: string): string | undefined;
+}
+
+/** The layer holding `route` in `stack`, if any. */
+function layerOf(stack: readonly Layer[], route: object): Layer | undefined {
+  for (const layer of stack) if (layer.route === route) return layer;
+  return undefined;
+}
+
+/** Searching by the full path: the route's own pattern that matches what the mounts left. */
+function byFullPath(route: object): Target {
+  return {
+    atRoute(stack, rest) {
+      const layer = layerOf(stack, route);
+      if (layer === undefined) return undefined;
+      const patterns = Array.isArray(layer.rawPath) ? layer.rawPath : [layer.rawPath];
+      const matchers = layer.matchers;
+      if (!Array.isArray(matchers)) return undefined;
+      for (const [index, pattern] of patterns.entries()) {
+        // A RegExp route has no pattern to report.
+        if (typeof pattern !== 'string') continue;
+        const matcher = matchers[index] as Matcher | undefined;
+        if (matcher?.(rest === '' ? '/' : rest)) return pattern;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Searching by `baseUrl`, once fully consumed: the route's (string) path. */
+function byBaseUrl(route: object, routePath: string): Target {
+  return {
+    atRoute: (stack, rest) =>
+      rest === '' && layerOf(stack, route) !== undefined ? routePath : undefined,
+  };
+}
+
 /**
- * Depth-first search for the mounts that consumed `concretePath` and lead to the stack holding
- * `route`; their string patterns, concatenated. Undefined when none is found.
+ * Depth-first search for the mounts that consume `path` and lead to the stack holding the
+ * target's route; their string patterns and the route's, concatenated. Undefined when none is found.
  */
 function search(
   scope: Scope,
-  concretePath: string,
-  route: object,
+  path: string,
+  target: Target,
   knownApps: readonly App[],
   depth: number,
 ): string | undefined {
-  if (concretePath === '' && scope.stack.some((layer) => layer.route === route)) return '';
+  const here = target.atRoute(scope.stack, path);
+  if (here !== undefined) return here;
   if (depth >= MAX_MOUNT_DEPTH) return undefined;
   for (const layer of scope.stack) {
     if (layer.route !== undefined) continue;
@@ -105,13 +151,12 @@ function search(
     for (const [index, pattern] of patterns.entries()) {
       // A RegExp mount has no pattern to report; a layer behind it cannot be named.
       if (typeof pattern !== 'string') continue;
-      const consumed =
-        layer.slash === true ? '' : consumedBy(matchers[index] as Matcher, concretePath);
+      const consumed = layer.slash === true ? '' : consumedBy(matchers[index] as Matcher, path);
       if (consumed === undefined) continue;
       // baseUrl keeps each consumed part without its trailing slash.
-      const rest = concretePath.slice(consumed.replace(/\/$/, '').length);
+      const rest = path.slice(consumed.replace(/\/$/, '').length);
       for (const inner of scopesBehind(layer, scope.app, knownApps)) {
-        const found = search(inner, rest, route, knownApps, depth + 1);
+        const found = search(inner, rest, target, knownApps, depth + 1);
         if (found !== undefined) return pattern.replace(/\/+$/, '') + found;
       }
     }
@@ -120,25 +165,51 @@ function search(
 }
 
 /**
- * The mount pattern (`/api/users/:userId`) behind `baseUrl` (`/api/users/1000`) for a request
- * whose matched route is `route`; undefined when it cannot be resolved (a RegExp mount, a
- * structure other than Express 5's). Never throws: it runs in a response listener.
+ * Whether `route` is a route of `app` itself and `app` is mounted nowhere: its path is then the
+ * full pattern. Never throws.
+ */
+export function isOwnRoute(app: unknown, route: object): boolean {
+  return isApp(app) && !isApp(app.parent) && Array.isArray(app.router.stack)
+    ? layerOf(app.router.stack as Layer[], route) !== undefined
+    : false;
+}
+
+/** Where a request is, when its response ends. */
+export interface RequestPaths {
+  /** The full path, without the query (from `originalUrl`). */
+  readonly path: string;
+  /**
+   * `request.baseUrl` now. It is the route's own only while the route answers: once a route
+   * passed an error or `next()` on, Express has restored the mount's (or unset it).
+   */
+  readonly baseUrl: unknown;
+}
+
+/**
+ * The full route pattern (`/api/users/:userId/orders/:orderId`) of a request whose matched route
+ * is `route`, found by the full path, then (for an app that rewrites `req.url` before routing) by
+ * `baseUrl`; undefined when it cannot be resolved (a RegExp mount or route, a structure other
+ * than Express 5's). Never throws: it runs in a response listener.
  *
  * @param app the app the middleware ran in; the search starts at the app it is mounted under.
  * @param innermostApp `request.app` now: the sub-app that handled the route, if any.
  */
-export function mountPatternOf(
+export function routePatternOf(
   app: unknown,
   innermostApp: unknown,
-  baseUrl: string,
-  route: object,
+  paths: RequestPaths,
+  route: { readonly path?: unknown },
 ): string | undefined {
   try {
     const chain = appChain(app);
     const root = chain.at(-1);
     if (root === undefined) return undefined;
     const knownApps = [...appChain(innermostApp), ...chain];
-    return search({ stack: root.router.stack as Layer[], app: root }, baseUrl, route, knownApps, 0);
+    const scope: Scope = { stack: root.router.stack as Layer[], app: root };
+    const found = search(scope, paths.path, byFullPath(route), knownApps, 0);
+    if (found !== undefined || typeof route.path !== 'string') return found;
+    if (typeof paths.baseUrl !== 'string') return undefined;
+    return search(scope, paths.baseUrl, byBaseUrl(route, route.path), knownApps, 0);
   } catch {
     // A matcher that throws (it decodes parameters) or an unexpected shape: no pattern.
     return undefined;

@@ -1,7 +1,7 @@
 /** Express: /health, /readiness (503 while a check fails) and /metrics mounted on the host's server. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { init, type Monitor } from '@driftwatch/sdk';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../sdk/test/support/log-capture.js';
@@ -64,6 +64,18 @@ describe('health routes (Express)', () => {
     const ready = await fetch(`${baseUrl}/readiness`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ ready: true, checks: { transport: true, queue: true } });
+  });
+
+  it('their requests carry their route, as with Fastify', async () => {
+    await (await fetch(`${baseUrl}/health`)).arrayBuffer();
+    await (await fetch(`${baseUrl}/readiness`)).arrayBuffer();
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport).items('spans');
+    for (const route of ['/health', '/readiness']) {
+      const span = spans.filter((item) => item.attributes?.['url.path'] === route).at(-1);
+      expect(span?.name).toBe(`GET ${route}`);
+      expect(span?.attributes?.['http.route']).toBe(route);
+    }
   });
 
   it('passes other requests on', async () => {

@@ -59,6 +59,11 @@ beforeAll(async () => {
   byRegExp.get('/status', ok);
   app.use(/^\/shard\d+/, byRegExp);
 
+  // Paths given as arrays, to a mount and to a route: the patterns that matched.
+  const listings = express.Router();
+  listings.get(['/latest', '/page/:page'], ok);
+  app.use(['/catalog/:shop', '/archive'], listings);
+
   server = await listen(app);
 });
 
@@ -157,6 +162,19 @@ describe('http.route under mounts (Express)', () => {
     expect(recorded.line.route).toBeUndefined();
     expect(recorded.spanName).toBe('GET');
     expect(recorded.spanRoute).toBeUndefined();
+  });
+
+  it('a mount and a route given as arrays: the patterns that matched', async () => {
+    for (const [path, route] of [
+      ['/archive/page/3', '/archive/page/:page'],
+      ['/catalog/north/latest', '/catalog/:shop/latest'],
+    ]) {
+      expect(await routeRecordedFor(path!)).toMatchObject({
+        line: { route },
+        spanName: `GET ${route}`,
+        spanRoute: route,
+      });
+    }
   });
 
   it('50 user ids make one route and one duration series', async () => {

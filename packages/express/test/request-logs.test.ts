@@ -64,7 +64,9 @@ beforeAll(async () => {
       prediction: 1,
     });
     setImmediate(() => monitor.logger.info('after the response, from setImmediate'));
+    const locals = response.locals.driftwatch as DriftwatchRequestContext;
     response.json({
+      sameMonitor: locals.monitor === monitor,
       predictionId,
       context: response.locals.driftwatch as DriftwatchRequestContext,
       active: monitor.activeContext(),
@@ -118,9 +120,13 @@ describe('request logs (Express)', () => {
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-request-id');
     const body = (await response.json()) as {
+      sameMonitor: boolean;
       context: DriftwatchRequestContext;
       active: ActiveContext;
     };
+    // Handlers reach the monitor through res.locals; serialized, the context is the ids alone.
+    expect(body.sameMonitor).toBe(true);
+    expect(Object.keys(body.context).sort()).toEqual(['requestId', 'spanId', 'traceId']);
     expect(body.context.requestId).toBe(requestId);
     expect(body.active).toEqual({ ...body.context, sampled: true });
     await settle();

@@ -2,10 +2,11 @@
  * Express route errors on the request's span and duration series: with `driftwatchErrors()`
  * after the routes, a thrown error's class is `error.type` (and an exception event); without it
  * Express never shows the error to middleware, and `error.type` is the status code. A 4xx error
- * leaves the span unset.
+ * leaves the span unset. A failed request keeps its route, mounts included, whether Express's
+ * final handler or the app's own error handler answers.
  */
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../sdk/test/support/log-capture.js';
 import { driftwatch, driftwatchErrors } from '../src/index.js';
@@ -14,8 +15,11 @@ import { listen, type Listening } from './support/listen.js';
 let monitor: Monitor;
 let withRecorder: Listening;
 let without: Listening;
+let ownHandler: Listening;
 
-function app(recordErrors: boolean) {
+const ORDER_ROUTE = '/users/:userId/orders/:orderId';
+
+function app(recordErrors: boolean, answerErrors = false) {
   const routes = express();
   routes.use(driftwatch(monitor));
   routes.get('/boom', () => {
@@ -24,7 +28,17 @@ function app(recordErrors: boolean) {
   routes.get('/bad', () => {
     throw Object.assign(new Error('bad input'), { status: 400 });
   });
+  const orders = express.Router();
+  orders.get('/orders/:orderId', () => {
+    throw new TypeError('no such order');
+  });
+  routes.use('/users/:userId', orders);
   if (recordErrors) routes.use(driftwatchErrors());
+  if (answerErrors) {
+    routes.use((_error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+      response.status(500).json({ error: 'internal' });
+    });
+  }
   return routes;
 }
 
@@ -41,11 +55,13 @@ beforeAll(async () => {
   );
   withRecorder = await listen(app(true));
   without = await listen(app(false));
+  ownHandler = await listen(app(true, true));
 });
 
 afterAll(async () => {
   await withRecorder.close();
   await without.close();
+  await ownHandler.close();
   await monitor.shutdown();
 });
 
@@ -57,8 +73,6 @@ async function spanOf(baseUrl: string, path: string) {
   await monitor.flush();
   const spans = (monitor.transport as MemoryTransport)
     .items('spans')
-    // By url.path: Express clears the route before error handlers run, so a failed request has
-    // no http.route (the span is named by its method).
     .filter((span) => span.kind === 'SERVER' && span.attributes?.['url.path'] === path);
   return { status: response.status, span: spans.at(-1) };
 }
@@ -93,5 +107,29 @@ describe('route errors (Express)', () => {
     expect(status).toBe(400);
     expect(span?.status).toBeUndefined();
     expect(span?.attributes?.['error.type']).toBeUndefined();
+  });
+
+  it('keeps the route of a request that failed, when Express answers the error', async () => {
+    const { status, span } = await spanOf(withRecorder.baseUrl, '/boom');
+    expect(status).toBe(500);
+    expect(span?.name).toBe('GET /boom');
+    expect(span?.attributes?.['http.route']).toBe('/boom');
+    const failed = (monitor.transport as MemoryTransport)
+      .items('metrics')
+      .filter(
+        (point) =>
+          point.name === 'http.server.request.duration' &&
+          point.attributes?.['error.type'] === 'RangeError',
+      );
+    expect(failed.map((point) => point.attributes?.['http.route'])).toContain('/boom');
+  });
+
+  it('an error in a mounted router: the full route, with the mount pattern', async () => {
+    for (const server of [ownHandler, withRecorder, without]) {
+      const { status, span } = await spanOf(server.baseUrl, '/users/41/orders/7');
+      expect(status).toBe(500);
+      expect(span?.name).toBe(`GET ${ORDER_ROUTE}`);
+      expect(span?.attributes?.['http.route']).toBe(ORDER_ROUTE);
+    }
   });
 });

@@ -163,7 +163,9 @@ export function createHttpInstrumentation(config: {
     start(request) {
       const requestId = request.requestId ?? requestIdFrom(request.headers['x-request-id']);
       const { method } = request;
-      const scheme = request.scheme ?? 'http';
+      // Behind a trusted proxy a framework reads the scheme from the client-writable
+      // X-Forwarded-Proto: any other value would open a new duration series.
+      const scheme = request.scheme === 'https' ? 'https' : 'http';
       const path =
         request.path.length > MAX_ATTRIBUTE_CHARS
           ? request.path.slice(0, MAX_ATTRIBUTE_CHARS)

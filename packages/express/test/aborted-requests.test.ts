@@ -1,0 +1,122 @@
+/**
+ * Express requests the client abandons: before a slow handler answered, or mid-way through a
+ * streamed body. Each is recorded once, as 499 (as the Fastify plugin records them): one span,
+ * one duration sample and one completion line, with its route.
+ */
+import { request as httpRequest } from 'node:http';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import { driftwatch } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
+
+let monitor: Monitor;
+let logs: LogCapture;
+let server: Listening;
+
+beforeAll(async () => {
+  logs = captureLogs();
+  monitor = init(
+    {
+      serviceName: 'express-aborts',
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  const app = express();
+  app.use(driftwatch(monitor));
+  app.get('/slow', (_request, response) => {
+    setTimeout(() => response.json({ done: true }), 300);
+  });
+  app.get('/stream', (_request, response) => {
+    response.type('text/plain').write('first chunk\n');
+    // Nothing more for a while: the client leaves in between; the writes after it go nowhere.
+    let sent = 0;
+    const timer = setInterval(() => {
+      sent += 1;
+      if (sent > 5) {
+        clearInterval(timer);
+        response.end('last\n');
+      } else response.write('more\n');
+    }, 100);
+  });
+  server = await listen(app);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await monitor?.shutdown({ timeoutMs: 1000 });
+});
+
+/** GETs `path` and destroys the connection after `afterMs`; resolves with the request id. */
+function abandon(path: string, afterMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let requestId: string | undefined;
+    const outgoing = httpRequest(`${server.baseUrl}${path}`, (response) => {
+      requestId = response.headers['x-request-id'] as string | undefined;
+      response.on('data', () => undefined);
+      response.on('error', () => undefined);
+    });
+    outgoing.on('error', () => resolve(requestId));
+    outgoing.on('close', () => resolve(requestId));
+    outgoing.end();
+    setTimeout(() => outgoing.destroy(), afterMs);
+  });
+}
+
+async function recorded(path: string) {
+  await monitor.flush();
+  const transport = monitor.transport as MemoryTransport;
+  const lines = logs.lines.filter(
+    (line) => line.msg === 'request completed' && (line.req as { url?: string }).url === path,
+  );
+  const spans = transport
+    .items('spans')
+    .filter((span) => span.kind === 'SERVER' && span.attributes?.['url.path'] === path);
+  const durations = transport
+    .items('metrics')
+    .filter(
+      (point) =>
+        point.name === 'http.server.request.duration' && point.attributes?.['http.route'] === path,
+    );
+  return { lines, spans, durations: durations.at(-1) };
+}
+
+describe('aborted requests (Express)', () => {
+  it('a client gone before a slow handler answered: one span, one sample, one line, as 499', async () => {
+    await abandon('/slow', 50);
+    // The handler still answers later: that must not end the request a second time.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { lines, spans, durations } = await recorded('/slow');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 499 }, req: { route: '/slow' } });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
+    expect(durations).toMatchObject({
+      type: 'histogram',
+      count: 1,
+      attributes: { 'http.response.status_code': 499 },
+    });
+  });
+
+  it('a client gone mid-way through a streamed body: recorded once, as 499', async () => {
+    const requestId = await abandon('/stream', 150);
+    expect(requestId).toBeDefined();
+    await waitFor('the aborted stream recorded', async () => {
+      const found = await recorded('/stream');
+      return found.lines.length > 0 ? found : undefined;
+    });
+    // The handler's later writes and end() must not record it again.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const { lines, spans } = await recorded('/stream');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ request_id: requestId, res: { statusCode: 499 } });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.attributes?.['http.route']).toBe('/stream');
+  });
+});

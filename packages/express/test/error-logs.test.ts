@@ -1,0 +1,91 @@
+/**
+ * `driftwatchErrors(monitor)` logs a route's error that ends in a 5xx through the SDK's logger,
+ * with its stack and the request's ids, as the Fastify plugin does (Express's own final handler
+ * only prints the stack to stderr, without ids). A 4xx error is the client's and is not logged as
+ * an error.
+ */
+import { init, type Monitor } from '@driftwatch/sdk';
+import express from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { driftwatch, driftwatchErrors } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
+
+let monitor: Monitor;
+let logs: LogCapture;
+let server: Listening;
+
+beforeAll(async () => {
+  logs = captureLogs();
+  monitor = init(
+    {
+      serviceName: 'express-error-logs',
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  const app = express();
+  app.use(driftwatch(monitor));
+  app.get('/throws', () => {
+    throw new RangeError('kaput');
+  });
+  app.get('/rejects', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    throw new TypeError('kaput later');
+  });
+  app.get('/bad', () => {
+    throw Object.assign(new Error('bad input'), { status: 400 });
+  });
+  app.use(driftwatchErrors(monitor));
+  server = await listen(app);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await monitor?.shutdown({ timeoutMs: 1000 });
+});
+
+beforeEach(() => {
+  logs.lines.length = 0;
+  logs.raw.length = 0;
+});
+
+async function linesOf(path: string) {
+  const response = await fetch(`${server.baseUrl}${path}`);
+  await response.arrayBuffer();
+  const requestId = response.headers.get('x-request-id');
+  const lines = await vi.waitFor(() => {
+    const found = logs.lines.filter((line) => line.request_id === requestId);
+    expect(found.map((line) => line.msg)).toContain('request completed');
+    return found;
+  });
+  return { status: response.status, lines };
+}
+
+describe('route errors in the logs (Express)', () => {
+  it.each([
+    ['/throws', 'kaput', 'RangeError'],
+    ['/rejects', 'kaput later', 'TypeError'],
+  ])('%s: one error line with the stack and the request ids', async (path, message, type) => {
+    const { status, lines } = await linesOf(path);
+    expect(status).toBe(500);
+    const errors = lines.filter((line) => line.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: message, err: { type, message } });
+    expect(String((errors[0]!.err as { stack?: string }).stack)).toContain(`${type}: ${message}`);
+    const completed = lines.find((line) => line.msg === 'request completed');
+    expect(errors[0]).toMatchObject({
+      trace_id: completed?.trace_id,
+      span_id: completed?.span_id,
+    });
+  });
+
+  it('a 4xx error is not logged as an error', async () => {
+    const { status, lines } = await linesOf('/bad');
+    expect(status).toBe(400);
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+});
