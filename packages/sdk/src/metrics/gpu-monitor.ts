@@ -2,7 +2,8 @@
  * One long-lived `nvidia-smi -lms N` child: each sweep of device rows replaces the previous one
  * (a device missing from the output disappears). Restarted with backoff when it dies after
  * reporting (the backoff starts over only after a healthy run); when nvidia-smi is absent or
- * reports no GPU, one info log and no GPU series.
+ * reports no GPU, one info log and no GPU series. A child that goes silent after reporting (a
+ * driver that stopped answering) loses its devices and is killed, then restarted like a dead one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,6 +22,11 @@ export interface GpuMonitorConfig {
    * restart per cap. @default 60000
    */
   readonly stableRunMs?: number;
+  /**
+   * A child silent this long after its last device row has stalled: its devices are dropped (no
+   * last value reported as current) and it is killed. @default 3 × intervalMs + 5000
+   */
+  readonly staleAfterMs?: number;
 }
 
 const MAX_RESTART_DELAY_MS = 60_000;
@@ -31,8 +37,10 @@ export class GpuMonitor {
   private sweep = new Map<string, GpuSample>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
   private readonly firstRestartDelayMs: number;
   private readonly stableRunMs: number;
+  private readonly staleAfterMs: number;
   private restartDelayMs: number;
   private stopped = false;
   private loggedAbsent = false;
@@ -41,6 +49,7 @@ export class GpuMonitor {
   constructor(private readonly config: GpuMonitorConfig) {
     this.firstRestartDelayMs = config.firstRestartDelayMs ?? 1000;
     this.stableRunMs = config.stableRunMs ?? MAX_RESTART_DELAY_MS;
+    this.staleAfterMs = config.staleAfterMs ?? 3 * config.intervalMs + 5000;
     this.restartDelayMs = this.firstRestartDelayMs;
   }
 
@@ -69,8 +78,16 @@ export class GpuMonitor {
     let sawData = false;
     let otherOutput: string | undefined;
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT' || error.code === 'EACCES') this.absent(error);
-      else this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
+      if (error.code === 'ENOENT' || error.code === 'EACCES') {
+        this.absent(error);
+        return;
+      }
+      this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
+      // A spawn that failed for a passing reason (EMFILE, EAGAIN) emits no 'exit': retry it.
+      if (child.pid === undefined && this.child === child) {
+        this.child = undefined;
+        this.scheduleRestart();
+      }
     });
     if (child.stdout) {
       const lines = createInterface({ input: child.stdout });
@@ -83,13 +100,18 @@ export class GpuMonitor {
         }
         sawData = true;
         this.everSawData = true;
+        this.watchForStall(child);
         this.take(sample);
       });
       (child.stdout as { unref?: () => void }).unref?.();
     }
     child.unref();
     child.once('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
+      if (this.child === child) {
+        this.child = undefined;
+        if (this.stallTimer) clearTimeout(this.stallTimer);
+        this.stallTimer = undefined;
+      }
       this.publish();
       this.published = [];
       if (this.stopped || this.loggedAbsent) return;
@@ -107,19 +129,27 @@ export class GpuMonitor {
       // would otherwise be restarted every second forever.
       if (sawData && performance.now() - startedAt >= this.stableRunMs)
         this.restartDelayMs = this.firstRestartDelayMs;
-      this.config.diagnostics.debug(
-        `driftwatch: nvidia-smi exited; restarting in ${this.restartDelayMs} ms`,
-      );
-      this.restartTimer = setTimeout(() => this.start(), this.restartDelayMs);
-      this.restartTimer.unref();
-      this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
+      this.scheduleRestart();
     });
+  }
+
+  /** Starts a new child after the current backoff, and doubles the backoff. */
+  private scheduleRestart(): void {
+    if (this.stopped) return;
+    this.config.diagnostics.debug(
+      `driftwatch: nvidia-smi ended; restarting in ${this.restartDelayMs} ms`,
+    );
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => this.start(), this.restartDelayMs);
+    this.restartTimer.unref();
+    this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
   }
 
   stop(): void {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    if (this.stallTimer) clearTimeout(this.stallTimer);
     this.child?.kill('SIGTERM');
     this.child = undefined;
     this.published = [];
@@ -132,6 +162,27 @@ export class GpuMonitor {
         `driftwatch: ${this.config.command} not available (${error.message}); no GPU metrics`,
       );
     }
+  }
+
+  /** (Re)arms the stall watchdog of `child` on each device row. */
+  private watchForStall(child: ChildProcess): void {
+    if (this.stallTimer) {
+      this.stallTimer.refresh();
+      return;
+    }
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.child !== child || this.stopped) return;
+      this.config.diagnostics.warn(
+        `driftwatch: nvidia-smi reported nothing for ${this.staleAfterMs} ms; GPU series dropped, restarting it`,
+      );
+      if (this.sweepTimer) clearTimeout(this.sweepTimer);
+      this.sweep = new Map();
+      this.published = [];
+      // SIGKILL: a child stuck in the driver may not act on SIGTERM. Its exit restarts it.
+      child.kill('SIGKILL');
+    }, this.staleAfterMs);
+    this.stallTimer.unref();
   }
 
   /** A repeated index starts a new sweep; a quiet spell also ends the current one. */

@@ -78,13 +78,24 @@ export function metricPointsOf(metric: MetricData): MetricPoint[] {
  * series no longer observed (a GPU gone) stops being pushed; sums and histograms stay cumulative.
  */
 export class PipelineMetricExporter implements PushMetricExporter {
+  private closed = false;
+
   constructor(private readonly pipeline: ExportPipeline) {}
+
+  /** Later exports queue nothing (the reader's own export when it stops, after the last flush). */
+  close(): void {
+    this.closed = true;
+  }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
     return gaugeDeltaTemporality(instrumentType);
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    if (this.closed) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
     try {
       for (const scope of metrics.scopeMetrics) {
         for (const metric of scope.metrics) {

@@ -27,6 +27,11 @@ export interface SdkMeters {
   readonly fast: FastMetrics;
   /** Collects and pushes one round of metric points into the pipeline. */
   forceFlush(): Promise<void>;
+  /**
+   * Stops the readers without pushing again: call forceFlush first for the last points. (The
+   * periodic reader collects and exports once more when it stops, which after that flush would
+   * store every point twice.)
+   */
   shutdown(): Promise<void>;
 }
 
@@ -51,10 +56,13 @@ export function createSdkMeters(config: {
     metricProducers: [fast],
   });
   const readers = [prometheus] as Array<PrometheusExporter | PeriodicExportingMetricReader>;
-  if (config.exportThroughTransport) {
+  const exporter = config.exportThroughTransport
+    ? new PipelineMetricExporter(config.pipeline)
+    : undefined;
+  if (exporter) {
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: new PipelineMetricExporter(config.pipeline),
+        exporter,
         exportIntervalMillis: config.exportIntervalMs,
         exportTimeoutMillis: Math.min(config.exportIntervalMs, 30_000),
         metricProducers: [fast],
@@ -67,7 +75,10 @@ export function createSdkMeters(config: {
     prometheus,
     fast,
     forceFlush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    shutdown: () => {
+      exporter?.close();
+      return provider.shutdown();
+    },
   };
 }
 

@@ -119,6 +119,7 @@ describe('GPU metrics', () => {
     ]) {
       expect(gpuIndexes(one, metric)).toEqual(['0']);
     }
+    expect(promtoolCheckMetrics(one)).toEqual({ status: 0, output: '' });
     // The push through the transport drops the vanished GPU too (no stale last value). The first
     // push may still hold GPU 1: a gauge carries every series observed since the previous push,
     // and the scrapes above saw GPU 1 until the one-GPU sweep. The next holds only GPU 0.

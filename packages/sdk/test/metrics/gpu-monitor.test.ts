@@ -1,4 +1,10 @@
-/** Restart backoff of the nvidia-smi child, with a fake nvidia-smi that crashes after one sweep. */
+/**
+ * Restart backoff of the nvidia-smi child, with a fake nvidia-smi that crashes after one sweep; a
+ * child that stops reporting (its last values must not stay on as if current); a spawn that fails
+ * for want of file descriptors (retried, not given up).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { GpuMonitor } from '../../src/metrics/gpu-monitor.js';
@@ -9,6 +15,8 @@ import { waitFor } from '../support/net.js';
 // Short delays keep the test quick; the production defaults are 1 s and 60 s.
 const FIRST_RESTART_DELAY_MS = 250;
 const STABLE_RUN_MS = 500;
+// Only the stall test shortens this (default 3 × 100 + 5000 ms): a busy host must not trip it.
+const STALE_AFTER_MS = 600;
 
 let gpu: GpuMonitor | undefined;
 let fake: FakeNvidiaSmi | undefined;
@@ -20,13 +28,14 @@ afterEach(() => {
   fake = undefined;
 });
 
-function startMonitor(command: string): GpuMonitor {
+function startMonitor(command: string, staleAfterMs?: number): GpuMonitor {
   gpu = new GpuMonitor({
     command,
     intervalMs: 100,
     diagnostics: createDiagnostics('debug', captureLogs().destination),
     firstRestartDelayMs: FIRST_RESTART_DELAY_MS,
     stableRunMs: STABLE_RUN_MS,
+    ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
   });
   gpu.start();
   return gpu;
@@ -71,5 +80,76 @@ describe('nvidia-smi restarts', () => {
     const restartedAt = await waitFor('the restart', () => current.starts()[startsBefore]);
     // The first delay (250 ms) plus a sweep and a start-up, not the grown delay (≥ 2000 ms).
     expect(restartedAt - diedFrom).toBeLessThan(1500);
+  });
+});
+
+describe('a silent nvidia-smi', () => {
+  it('drops the devices it last reported, then replaces the child', async () => {
+    const current = (fake = writeFakeNvidiaSmi('2'));
+    const monitor = startMonitor(current.command, STALE_AFTER_MS);
+    await waitFor('two GPUs', () => (monitor.devices().length === 2 ? true : undefined));
+    const [firstPid] = current.pids();
+    current.setMode('hang'); // alive, but no sweep any more (a driver that stopped answering)
+    await waitFor('the stale devices to go', () =>
+      monitor.devices().length === 0 ? true : undefined,
+    );
+    await waitFor('the silent child to be replaced', () =>
+      current.pids().length >= 2 ? true : undefined,
+    );
+    await waitFor('the silent child to have ended', () => {
+      try {
+        process.kill(Number(firstPid), 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    current.setMode('2');
+    await waitFor('GPUs again from the new child', () =>
+      monitor.devices().length === 2 ? true : undefined,
+    );
+  });
+});
+
+describe('a spawn that fails for a passing reason', () => {
+  it('is retried once descriptors are free again (EMFILE emits no exit)', async () => {
+    const current = (fake = writeFakeNvidiaSmi('2'));
+    const moduleUrl = new URL('../../src/metrics/gpu-monitor.ts', import.meta.url).href;
+    const diagnosticsUrl = new URL('../../src/logs/diagnostics.ts', import.meta.url).href;
+    // In a child with few descriptors: fill them, start (the spawn fails), free them, wait.
+    const code = `
+      import { closeSync, openSync } from 'node:fs';
+      const { GpuMonitor } = await import(${JSON.stringify(moduleUrl)});
+      const { createDiagnostics } = await import(${JSON.stringify(diagnosticsUrl)});
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch {}
+      const gpu = new GpuMonitor({ command: ${JSON.stringify(current.command)}, intervalMs: 100,
+        diagnostics: createDiagnostics('debug'), firstRestartDelayMs: 100 });
+      gpu.start();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const fd of held) closeSync(fd);
+      const until = Date.now() + 10000;
+      while (gpu.devices().length === 0 && Date.now() < until)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      process.stdout.write('devices=' + gpu.devices().length + '\\n');
+      gpu.stop();
+    `;
+    const child = spawn(
+      'sh',
+      [
+        '-c',
+        'ulimit -n 128 && exec "$0" --import tsx --input-type=module -e "$DW_CODE"',
+        process.execPath,
+      ],
+      { env: { ...process.env, DW_CODE: code }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+    await once(child, 'exit');
+    // The failed spawn was seen (so the test did exercise it), then a later start reported GPUs.
+    expect(stderr).toContain('EMFILE');
+    expect(stdout).toBe('devices=2\n');
   });
 });

@@ -9,6 +9,8 @@ import {
   type PrometheusServer,
 } from '../support/prometheus.js';
 
+const ODD_ROUTE = '/q"uo\\te\nline/é';
+
 describe('Prometheus endpoint', () => {
   let monitor: Monitor;
   let prometheus: PrometheusServer;
@@ -27,6 +29,9 @@ describe('Prometheus endpoint', () => {
     );
     const request = monitor.http.start({ method: 'POST', path: '/predict', headers: {} });
     request.end({ statusCode: 200, route: '/predict' });
+    // Label values that must be escaped in the exposition: quote, backslash, newline, non-ASCII.
+    const odd = monitor.http.start({ method: 'GET', path: '/odd', headers: {} });
+    odd.end({ statusCode: 500, route: ODD_ROUTE, error: new TypeError('boom') });
     monitor.logPrediction({
       model: 'risk',
       modelVersion: '3',
@@ -132,6 +137,10 @@ describe('Prometheus endpoint', () => {
     ]);
     const cpu = await prometheus.query('process_cpu_time_total');
     expect(cpu.map((sample) => sample.metric.cpu_mode).sort()).toEqual(['system', 'user']);
+    const odd = await prometheus.query(
+      'http_server_request_duration_count{error_type="TypeError"}',
+    );
+    expect(odd.map((sample) => sample.metric.http_route)).toEqual([ODD_ROUTE]);
     const [info] = await prometheus.query('target_info');
     expect(info?.metric).toMatchObject({ service_name: 'scrape-test' });
   });

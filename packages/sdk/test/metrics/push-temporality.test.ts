@@ -92,4 +92,30 @@ describe('metric points pushed through the transport', () => {
       find(first, 'driftwatch_sdk_dropped', { reason: 'invalid' }).startTimeUnixNano,
     );
   });
+
+  it('pushes the last points once at shutdown, not once per reader stop', async () => {
+    const target = (monitor = init(
+      {
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination, export: false },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      },
+      {},
+    ));
+    target.logPrediction({
+      model: 'risk',
+      modelVersion: '3',
+      features: { age: 41 },
+      prediction: 1,
+    });
+    const transport = target.transport as MemoryTransport;
+    transport.clear();
+    await target.shutdown({ timeoutMs: 1000 });
+    monitor = undefined;
+    const pushed = transport.items('metrics');
+    // One collection: each series once (a second would store every point twice in the collector).
+    expect(pushed.filter((point) => point.name === 'driftwatch.model.predictions')).toHaveLength(1);
+    expect(pushed.filter((point) => point.name === 'driftwatch_sdk_queue_items')).toHaveLength(5);
+  });
 });

@@ -3,14 +3,15 @@
  * `--query-gpu=<fields> --format=csv,noheader,nounits -lms N` with recorded H100 values, in the
  * order of the queried fields, one sweep every N ms. A control file picks the behaviour:
  * `2` (two GPUs), `1` (GPU 1 gone), `die` (one sweep, then exit 1), `nodriver` (the message
- * nvidia-smi prints without a driver, exit 9). Every start appends its pid to `pids` and its
+ * nvidia-smi prints without a driver, exit 9), `hang` (alive but silent, as nvidia-smi is when
+ * the driver stops answering). Every start appends its pid to `pids` and its
  * time (ms since the epoch) to `starts`, so tests can see how far apart restarts come.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type FakeGpuMode = '2' | '1' | 'die' | 'nodriver';
+export type FakeGpuMode = '2' | '1' | 'die' | 'nodriver' | 'hang';
 
 export interface FakeNvidiaSmi {
   /** Directory holding `nvidia-smi` (put it first on PATH) */
@@ -75,6 +76,7 @@ if (mode() === 'nodriver') {
 }
 function sweep() {
   const current = mode();
+  if (current === 'hang') return;
   const shown = current === '1' ? gpus.slice(0, 1) : gpus;
   process.stdout.write(shown.map((gpu) => fields.map((f) => gpu[f] ?? '[N/A]').join(', ') + '\\n').join(''));
   if (current === 'die') process.exit(1);
