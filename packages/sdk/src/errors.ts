@@ -8,6 +8,8 @@ export const SdkErrorCodes = {
   SHUT_DOWN: 'DW_SDK_SHUT_DOWN',
   /** An HTTP send failed; `details.status` holds the HTTP status when there was one. */
   HTTP_SEND_FAILED: 'DW_SDK_HTTP_SEND_FAILED',
+  /** A Kafka send failed; the message names the brokers and the likely cause, kafkajs's error is `cause`. */
+  KAFKA_SEND_FAILED: 'DW_SDK_KAFKA_SEND_FAILED',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes];

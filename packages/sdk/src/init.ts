@@ -55,7 +55,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     diagnostics,
     converters: { logs: convertLogLine, spans: convertSpan, predictions: convertPrediction },
   });
-  pipeline.setTransport(createTransport(options.transport, env));
+  pipeline.setTransport(createTransport(options.transport, env, diagnostics));
 
   const storage = createContextStorage();
   const logger = createLogger({

@@ -181,7 +181,15 @@ export class ExportPipeline {
     clearTimeout(timer);
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
     const left = Math.max(0, timeoutMs - (Date.now() - started));
-    await this.transport?.shutdown(left).catch(() => undefined);
+    // A custom transport's shutdown may throw, return no promise or never settle: the deadline holds.
+    const closing = Promise.resolve()
+      .then(() => this.transport?.shutdown(left))
+      .catch(() => undefined);
+    const closeDeadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, left);
+    });
+    await Promise.race([closing, closeDeadline]);
+    clearTimeout(timer);
   }
 
   private schedulePump(): void {
@@ -290,9 +298,11 @@ export class ExportPipeline {
   private async deliver(transport: Transport, pairs: Pair[], deadline: number): Promise<void> {
     // One batch object for every attempt, so a transport can keep its encoding for the retries.
     const batch = this.toBatch(pairs);
+    // Items the destination acknowledged in earlier tries (a Kafka batch sent as several requests).
+    let delivered = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (this.abort.signal.aborted) {
-        this.drop('shutdown', pairs.length);
+        this.giveUp('shutdown', pairs.length, delivered);
         return;
       }
       const pausedMs = this.pausedUntil - Date.now();
@@ -306,7 +316,7 @@ export class ExportPipeline {
         );
         if (this.abort.signal.aborted) continue;
         if (Date.now() < this.pausedUntil) {
-          this.drop('retry_exhausted', pairs.length);
+          this.giveUp('retry_exhausted', pairs.length, delivered);
           return;
         }
       }
@@ -329,16 +339,20 @@ export class ExportPipeline {
         );
         return;
       }
+      const acknowledged = result.delivered;
+      if (typeof acknowledged === 'number' && acknowledged > delivered)
+        delivered = Math.min(pairs.length, Math.floor(acknowledged));
+      // Cut short by shutdown's abort: the destination did not fail, so nothing to report.
+      if (this.abort.signal.aborted) {
+        this.giveUp('shutdown', pairs.length, delivered);
+        return;
+      }
       this.stats.exportErrors += 1;
       // A 413 is split and sent again below: not a failure to report.
       if (!result.tooLarge) this.reportFailure(result.error, result.retryable);
-      if (this.abort.signal.aborted) {
-        this.drop('shutdown', pairs.length);
-        return;
-      }
       if (result.tooLarge) {
         if (pairs.length === 1) {
-          this.drop('too_large', 1);
+          this.tooLarge(1);
           return;
         }
         const half = Math.ceil(pairs.length / 2);
@@ -347,7 +361,7 @@ export class ExportPipeline {
         return;
       }
       if (!result.retryable) {
-        this.drop('send_failed', pairs.length);
+        this.giveUp('send_failed', pairs.length, delivered);
         return;
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
@@ -360,11 +374,17 @@ export class ExportPipeline {
         this.pausedUntil = Math.max(this.pausedUntil, until);
       }
       if (Date.now() + waitMs > deadline) {
-        this.drop('retry_exhausted', pairs.length);
+        this.giveUp('retry_exhausted', pairs.length, delivered);
         return;
       }
       await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
     }
+  }
+
+  /** Gives a batch up: what the destination acknowledged counts as sent, the rest as `reason`. */
+  private giveUp(reason: DropReason, count: number, delivered: number): void {
+    this.stats.sentItems += delivered;
+    this.drop(reason, count - delivered);
   }
 
   private delivered(

@@ -1,5 +1,7 @@
 /** Builds the configured transport. Kafka loads lazily (kafkajs is only required when used). */
+import type { DiagLogger } from '@opentelemetry/api';
 import { SdkError, SdkErrorCodes } from '../errors.js';
+import type { Diagnostics } from '../logs/diagnostics.js';
 import type { Env } from '../options-parse.js';
 import type { ResolvedTransport } from './transport-options.js';
 import { createHttpTransport } from './http-transport.js';
@@ -7,10 +9,41 @@ import { resolveKafkaOptions, type KafkaTransportOptions } from './kafka-options
 import { createMemoryTransport } from './memory-transport.js';
 import type { Transport } from './transport.js';
 
-/** The transport now, or a promise of it (Kafka). Kafka options are validated synchronously. */
+/**
+ * The SDK's diagnostic log as the DiagLogger the Kafka transport writes to: an Error argument
+ * becomes `err`, an object argument (kafkajs's log fields) the line's fields.
+ */
+export function diagLoggerOf(diagnostics: Diagnostics): DiagLogger {
+  const at =
+    (level: 'error' | 'warn' | 'info' | 'debug') =>
+    (message: string, ...args: unknown[]): void => {
+      const [first] = args;
+      const fields =
+        first instanceof Error
+          ? { err: first }
+          : typeof first === 'object' && first !== null
+            ? { ...first }
+            : {};
+      diagnostics[level](fields, message);
+    };
+  return {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    verbose: at('debug'),
+  };
+}
+
+/**
+ * The transport now, or a promise of it (Kafka). Kafka options are validated synchronously.
+ * `diagnostics`: where the Kafka transport reports (without it, OTel's `diag`, silent unless the
+ * host set a logger there).
+ */
 export function createTransport(
   resolved: ResolvedTransport,
   env: Env,
+  diagnostics?: Diagnostics,
 ): Transport | Promise<Transport> {
   switch (resolved.type) {
     case 'custom':
@@ -22,7 +55,11 @@ export function createTransport(
     case 'kafka': {
       const options = resolveKafkaOptions(resolved.input as KafkaTransportOptions, env);
       return import('./kafka-transport.js').then(
-        (module) => module.createKafkaTransport(options),
+        (module) =>
+          module.createKafkaTransport(
+            options,
+            diagnostics ? { logger: diagLoggerOf(diagnostics) } : {},
+          ),
         (error: unknown) => {
           throw new SdkError(
             SdkErrorCodes.TRANSPORT_UNAVAILABLE,

@@ -7,23 +7,19 @@
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
 import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
+import {
+  describeKafkaError,
+  isRetryableKafkaError,
+  KafkaSendTimeoutError,
+} from './kafka-errors.js';
 import { encodeBatch, splitRequests } from './kafka-messages.js';
 import type { ResolvedKafkaOptions } from './kafka-options.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
 // kafkajs is CommonJS and spreads its error classes into module.exports, which Node's ESM
 // named-export detection cannot see: take everything from the default export.
-const {
-  CompressionTypes,
-  Kafka,
-  KafkaJSError,
-  KafkaJSNonRetriableError,
-  KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-  KafkaJSSASLAuthenticationError,
-  Partitioners,
-  logLevel,
-} = kafkajs;
+const { CompressionTypes, Kafka, KafkaJSError, KafkaJSProtocolError, Partitioners, logLevel } =
+  kafkajs;
 
 export interface KafkaTransportDeps {
   /** Where kafkajs and transport diagnostics go. @default OTel `diag`, namespace driftwatch/kafka */
@@ -31,13 +27,6 @@ export interface KafkaTransportDeps {
   /** Builds the kafkajs client (tests pass a fake). @default `new Kafka(config)` */
   createClient?: (config: KafkaConfig) => Pick<InstanceType<typeof Kafka>, 'producer'>;
 }
-
-/** Producer-state errors that a fresh producer (new producer id, new connections) clears. */
-const RESET_TYPES = new Set([
-  'UNKNOWN_PRODUCER_ID',
-  'OUT_OF_ORDER_SEQUENCE_NUMBER',
-  'INVALID_PRODUCER_EPOCH',
-]);
 
 /**
  * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
@@ -71,36 +60,16 @@ interface BatchProgress {
   readonly oversized: number;
 }
 
-class KafkaSendTimeoutError extends Error {
-  override readonly name = 'KafkaSendTimeoutError';
-}
-
-/** true when sending the same batch later may succeed (broker down, leader moved, timeout). */
-export function isRetryableKafkaError(error: unknown): boolean {
-  if (error instanceof KafkaSendTimeoutError) return true;
-  if (error instanceof KafkaJSSASLAuthenticationError) return false;
-  if (error instanceof KafkaJSNumberOfRetriesExceeded)
-    return isRetryableKafkaError(error.cause ?? error);
-  if (error instanceof KafkaJSProtocolError) return error.retriable || RESET_TYPES.has(error.type);
-  if (error instanceof KafkaJSNonRetriableError) {
-    return (
-      error.cause instanceof Error && error.cause !== error && isRetryableKafkaError(error.cause)
-    );
-  }
-  if (error instanceof KafkaJSError) return error.retriable;
-  return false;
-}
-
-/** Routes kafkajs logs to the diagnostic logger; kafkajs INFO is chatty, so it becomes debug. */
+/**
+ * Routes kafkajs logs to the diagnostic logger at debug: kafkajs logs an error per connection
+ * attempt (several a second while a broker is down). What a user must see, the pipeline reports
+ * from each failed send's description, at most once per outage or once a minute.
+ */
 function logCreator(logger: DiagLogger) {
   return () =>
-    ({ namespace, level, log }: LogEntry) => {
+    ({ namespace, log }: LogEntry) => {
       const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;
-      const text = `kafkajs ${namespace}: ${String(message)}`;
-      if (level === logLevel.ERROR) logger.warn(text, extra);
-      else if (level === logLevel.WARN && !String(message).startsWith('Limiting retries'))
-        logger.warn(text, extra);
-      else logger.debug(text, extra);
+      logger.debug(`kafkajs ${namespace}: ${String(message)}`, extra);
     };
 }
 
@@ -231,6 +200,15 @@ export function createKafkaTransport(
     }
   }
 
+  /** Items of `batch` in its acknowledged produce requests. */
+  function deliveredOf(batch: TelemetryBatch): number {
+    if (progress?.batch !== batch) return 0;
+    let items = 0;
+    for (const request of progress.requests.slice(0, progress.acked))
+      for (const topic of request.topicMessages ?? []) items += topic.messages.length;
+    return items;
+  }
+
   /** Drops the progress of `batch` once the pipeline will not send it again. */
   function forget(batch: TelemetryBatch): void {
     if (progress?.batch === batch) progress = undefined;
@@ -239,7 +217,12 @@ export function createKafkaTransport(
   function withDeadline<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new KafkaSendTimeoutError(`kafka send exceeded ${options.sendTimeoutMs} ms`)),
+        () =>
+          reject(
+            new KafkaSendTimeoutError(
+              `no answer within sendTimeoutMs (${options.sendTimeoutMs} ms)`,
+            ),
+          ),
         options.sendTimeoutMs,
       );
       const onAbort = () => reject(new KafkaSendTimeoutError('kafka send aborted'));
@@ -277,6 +260,7 @@ export function createKafkaTransport(
         return oversized > 0 ? { ok: true, droppedTooLarge: oversized } : { ok: true };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
+        const delivered = deliveredOf(batch);
         const refused = idempotent ? idempotenceRefusal(error) : undefined;
         if (refused !== undefined) {
           // The same batch goes again (pipeline backoff) through a producer without idempotence.
@@ -285,7 +269,12 @@ export function createKafkaTransport(
           logger.warn(
             `kafka: the broker refuses the idempotent producer (${refused}); producing without it from now on (a retried batch may be written twice). Set kafka.idempotent false to skip this attempt.`,
           );
-          return { ok: false, retryable: true, error };
+          return {
+            ok: false,
+            retryable: true,
+            error: describeKafkaError(error, options),
+            ...(delivered > 0 ? { delivered } : {}),
+          };
         }
         const retryable = isRetryableKafkaError(error);
         if (retryable) {
@@ -293,9 +282,15 @@ export function createKafkaTransport(
           if (error instanceof KafkaSendTimeoutError && producer) discard(producer);
         } else {
           forget(batch);
-          logger.warn(`kafka: batch rejected: ${error.message}`);
+          // Reported by the pipeline (once a minute with a count): a line per batch would flood.
+          logger.debug(`kafka: batch rejected: ${error.message}`);
         }
-        return { ok: false, retryable, error };
+        return {
+          ok: false,
+          retryable,
+          error: describeKafkaError(error, options),
+          ...(delivered > 0 ? { delivered } : {}),
+        };
       } finally {
         attempt.abandoned = true;
       }

@@ -52,6 +52,12 @@ export type SendResult =
       readonly retryAfterMs?: number;
       /** The batch was too large for the destination (HTTP 413): the pipeline splits it. */
       readonly tooLarge?: boolean;
+      /**
+       * Items of this batch the destination has acknowledged so far (a Kafka batch split into
+       * several produce requests; a retry sends only the rest). Counted as sent, not dropped,
+       * if the pipeline gives the batch up.
+       */
+      readonly delivered?: number;
     };
 
 export interface Transport {

@@ -15,6 +15,9 @@ import {
 } from '../../src/transport/kafka-options.js';
 import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
 import type { TelemetryBatch } from '../../src/transport/transport.js';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import { resolveOptions } from '../../src/options.js';
+import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
 
 const {
   CompressionTypes,
@@ -180,6 +183,46 @@ describe('createKafkaTransport', () => {
     expect(kafka.sent).toHaveLength(7);
     await t.shutdown(100);
   });
+
+  it.each([
+    [
+      'rejected',
+      () => protocolError({ message: 'bad', type: 'INVALID_RECORD', code: 87, retriable: false }),
+      'send_failed',
+    ],
+    ['never acknowledged', brokerDown, 'retry_exhausted'],
+  ] as const)(
+    'counts the acknowledged part of a split batch as sent when the rest is %s',
+    async (_case, failure, reason) => {
+      // Twelve predictions make three produce requests of four; every try of the second fails.
+      const kafka = fakeKafka((request) =>
+        idsOf(request)[0] === 'p-4' ? Promise.reject(failure()) : Promise.resolve(),
+      );
+      const options = resolveOptions(
+        {
+          batch: { lingerMs: 10 },
+          retry: { initialBackoffMs: 10, maxBackoffMs: 20, deadlineMs: 200 },
+        },
+        {},
+      );
+      const pipeline = new ExportPipeline({
+        queue: options.queue,
+        batch: options.batch,
+        retry: options.retry,
+        resource: { 'service.name': 'svc' },
+        diagnostics: createDiagnostics('fatal', { write: () => undefined }),
+      });
+      pipeline.setTransport(transport({ maxRequestBytes: 2048 }, kafka));
+      for (const event of batchOf(12).predictions) pipeline.enqueue('predictions', event, 300);
+      await pipeline.flush();
+      const acknowledged = kafka.sent.filter((s) => idsOf(s.request)[0] === 'p-0');
+      expect(acknowledged).toHaveLength(1);
+      // p-0…p-3 are in Kafka; the other eight are not (the third request never went).
+      expect(pipeline.stats.sentItems).toBe(4);
+      expect(pipeline.stats.dropped[reason]).toBe(8);
+      await pipeline.shutdown(100);
+    },
+  );
 
   it('stops a send given up at its deadline before its next request, for the retry to go on', async () => {
     // Produce requests answered by hand: the first producer's second request outlives the send's

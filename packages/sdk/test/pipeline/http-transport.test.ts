@@ -193,13 +193,17 @@ describe('HTTP transport', () => {
     expect(target.stats.dropped.too_large).toBe(0);
   });
 
-  it('drops a single item that is still too large', async () => {
+  it('drops a single item that is still too large, and says so (once a minute)', async () => {
     receiver.respondWith(() => ({ status: 413 }));
     const target = start();
     predict(target, 2);
     await target.flush();
     expect(target.stats.dropped.too_large).toBe(2);
     expect(target.stats.sentItems).toBe(0);
+    const reports = diagnostics.lines.filter((line) => String(line.msg).includes('too large'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ level: 40, dropped: 1 });
+    expect(String(reports[0]?.msg)).toContain('too large for the http destination');
   });
 
   it('counts items the collector rejected (202) without retrying them', async () => {

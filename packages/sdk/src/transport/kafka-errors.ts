@@ -1,0 +1,121 @@
+/**
+ * What a kafkajs failure means for the SDK: whether sending the batch again may succeed, and a
+ * diagnostic that names the brokers and the likely misconfiguration (kafkajs says "Broker not
+ * connected" or "does not support the requested API version" where the cause is a hung broker,
+ * a listener without SASL or one without TLS).
+ */
+import kafkajs from 'kafkajs';
+import { SdkError, SdkErrorCodes } from '../errors.js';
+import type { ResolvedKafkaOptions } from './kafka-options.js';
+
+// kafkajs is CommonJS and spreads its error classes into module.exports (see kafka-transport.ts).
+const {
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSSASLAuthenticationError,
+} = kafkajs;
+
+/** The transport's own send deadline (`sendTimeoutMs`) or the pipeline's abort. */
+export class KafkaSendTimeoutError extends Error {
+  override readonly name = 'KafkaSendTimeoutError';
+}
+
+/** Producer-state errors that a fresh producer (new producer id, new connections) clears. */
+const RESET_TYPES = new Set([
+  'UNKNOWN_PRODUCER_ID',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/** Programming errors: kafkajs's own retrier never retries these either. */
+const UNRECOVERABLE = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
+/** true when sending the same batch later may succeed (broker down, leader moved, timeout). */
+export function isRetryableKafkaError(error: unknown): boolean {
+  if (error instanceof KafkaSendTimeoutError) return true;
+  if (error instanceof KafkaJSSASLAuthenticationError) return false;
+  if (error instanceof KafkaJSNumberOfRetriesExceeded)
+    return isRetryableKafkaError(error.cause ?? error);
+  if (error instanceof KafkaJSProtocolError) return error.retriable || RESET_TYPES.has(error.type);
+  if (error instanceof KafkaJSNonRetriableError) {
+    return (
+      error.cause instanceof Error && error.cause !== error && isRetryableKafkaError(error.cause)
+    );
+  }
+  if (error instanceof KafkaJSError) return error.retriable;
+  // kafkajs throws plain Errors from its internals, e.g. "Broker not connected" when a broker
+  // accepted the connection but did not answer ApiVersions: a state that passes, like a timeout.
+  return error instanceof Error && !UNRECOVERABLE.has(error.name);
+}
+
+/** The innermost error kafkajs wrapped (retries exceeded → connection error → socket error). */
+function rootOf(error: Error): Error {
+  let current = error;
+  for (let depth = 0; depth < 5; depth += 1) {
+    const cause: unknown = (current as { cause?: unknown }).cause;
+    if (!(cause instanceof Error) || cause === current) break;
+    current = cause;
+  }
+  return current;
+}
+
+/** Finds an error in the cause chain that `test` accepts. */
+function findInChain(error: Error, test: (candidate: Error) => boolean): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth += 1) {
+    if (test(current)) return current;
+    const cause: unknown = (current as { cause?: unknown }).cause;
+    if (cause === current) break;
+    current = cause;
+  }
+  return undefined;
+}
+
+const SASL_APIS = new Set(['SaslHandshake', 'SaslAuthenticate']);
+
+/** What went wrong, in the terms of the Kafka options a user can change. */
+function cause(error: Error, options: ResolvedKafkaOptions): string {
+  const text = rootOf(error).message;
+  if (error instanceof KafkaSendTimeoutError) return text;
+  const sasl = findInChain(error, (e) => e instanceof KafkaJSSASLAuthenticationError);
+  if (sasl && options.sasl)
+    return `SASL authentication failed for user "${options.sasl.username}" (${sasl.message}); check kafka.sasl`;
+  const saslRefused = findInChain(
+    error,
+    (e) =>
+      SASL_APIS.has(String((e as { apiName?: unknown }).apiName)) ||
+      (e as { type?: unknown }).type === 'ILLEGAL_SASL_STATE',
+  );
+  if (options.sasl && saslRefused)
+    return `the broker does not take SASL on this listener (${text}); kafka.sasl is set: check the port and the listener's security protocol`;
+  if (/certificate|CERT_|self[- ]signed/i.test(text))
+    return `the broker's TLS certificate was not accepted (${text}); check kafka.tls.ca and the broker host name`;
+  const handshake =
+    /Connection timeout|secure TLS connection|ECONNRESET|wrong version number|Closed connection|closed by the server/i;
+  if (options.tls !== false && handshake.test(text))
+    return `the TLS handshake did not complete (${text}); kafka.tls is on: check that this listener speaks TLS and that the broker is reachable`;
+  if (/Broker not connected|ApiVersions.*timed out/i.test(text)) {
+    const hint = options.tls === false ? '; if the listener expects TLS, set kafka.tls' : '';
+    return `the broker accepted the connection but did not answer (${text})${hint}`;
+  }
+  if (/Closed connection|closed by the server/i.test(text))
+    return `the broker closed the connection (${text}); if the listener expects TLS or SASL, set kafka.tls or kafka.sasl`;
+  return text;
+}
+
+/**
+ * The error a failed send reports: `kafka <brokers>: <cause>`, with kafkajs's error as `cause`.
+ *
+ * @example describeKafkaError(new Error('Broker not connected'), options).message
+ * // 'kafka 10.0.0.5:9092: the broker accepted the connection but did not answer (…)'
+ */
+export function describeKafkaError(error: Error, options: ResolvedKafkaOptions): SdkError {
+  return new SdkError(
+    SdkErrorCodes.KAFKA_SEND_FAILED,
+    `kafka ${options.brokers.join(',')}: ${cause(error, options)}`,
+    { brokers: options.brokers },
+    { cause: error },
+  );
+}

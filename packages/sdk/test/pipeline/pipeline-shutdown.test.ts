@@ -1,0 +1,86 @@
+/**
+ * Shutdown of the export pipeline with transports that misbehave at the end: one whose own
+ * shutdown never settles or throws (the deadline still holds, nothing rejects into the host), and
+ * a send cut short by shutdown's abort (counted as "shutdown", not reported as a failing export).
+ */
+import { describe, expect, it } from 'vitest';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import { resolveOptions } from '../../src/options.js';
+import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import type { SendResult, Transport } from '../../src/transport/transport.js';
+import { captureLogs } from '../support/log-capture.js';
+
+function pipelineWith(transport: Transport) {
+  const options = resolveOptions({ batch: { lingerMs: 10 } }, {});
+  const logs = captureLogs();
+  const pipeline = new ExportPipeline({
+    queue: options.queue,
+    batch: options.batch,
+    retry: options.retry,
+    resource: { 'service.name': 'svc' },
+    diagnostics: createDiagnostics('info', logs.destination),
+  });
+  pipeline.setTransport(transport);
+  return { pipeline, logs };
+}
+
+const label = (n: number) => ({ predictionId: `p-${n}`, label: 1, timeUnixMs: 1 });
+
+/** Resolves 'settled' when `work` settles first, 'hung' after `ms`. */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), ms);
+  });
+  return Promise.race([work.then(() => 'settled' as const), hung]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+describe('export pipeline shutdown', () => {
+  it.each([
+    ['never settles', () => new Promise<void>(() => undefined)],
+    [
+      'throws',
+      () => {
+        throw new Error('close failed');
+      },
+    ],
+    ['returns nothing', () => undefined as unknown as Promise<void>],
+  ])('returns by its deadline when the transport’s shutdown %s', async (_case, shutdown) => {
+    const { pipeline } = pipelineWith({
+      name: 'custom',
+      send: () => Promise.resolve({ ok: true }),
+      isReady: () => true,
+      shutdown,
+    });
+    pipeline.enqueue('labels', label(1), 100);
+    // Far beyond the 300 ms deadline: the wait only tells a hang from a return.
+    expect(await settlesWithin(pipeline.shutdown(300), 5000)).toBe('settled');
+    expect(pipeline.stats.sentItems).toBe(1);
+  });
+
+  it('counts a send cut short by the shutdown abort as "shutdown", with no "export failing" warning', async () => {
+    let sends = 0;
+    const { pipeline, logs } = pipelineWith({
+      name: 'slow',
+      send: (_batch, signal) =>
+        new Promise<SendResult>((resolve) => {
+          sends += 1;
+          signal?.addEventListener('abort', () =>
+            resolve({ ok: false, retryable: true, error: new Error('send aborted') }),
+          );
+        }),
+      isReady: () => true,
+      shutdown: () => Promise.resolve(),
+    });
+    pipeline.enqueue('labels', label(1), 100);
+    pipeline.enqueue('labels', label(2), 100);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sends).toBe(1);
+    await pipeline.shutdown(200);
+    expect(pipeline.stats.dropped.shutdown).toBe(2);
+    expect(pipeline.stats.exportErrors).toBe(0);
+    expect(logs.lines.filter((line) => (line.level as number) >= 40)).toEqual([]);
+  });
+});
