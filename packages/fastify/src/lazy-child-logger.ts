@@ -11,10 +11,15 @@ type ChildLoggerOptions = NonNullable<Parameters<Logger['child']>[1]>;
 const LEVEL_METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const DELEGATED = ['child', 'isLevelEnabled', 'bindings', 'setBindings', 'flush'] as const;
 
+// The child's own state, under symbols: a field named `bindings` would hide pino's `bindings()`.
+const kBindings = Symbol('driftwatch.lazyBindings');
+const kOptions = Symbol('driftwatch.lazyOptions');
+const kReal = Symbol('driftwatch.lazyReal');
+
 interface LazyChild {
-  readonly bindings: Bindings;
-  readonly options: ChildLoggerOptions;
-  real: Logger | undefined;
+  readonly [kBindings]: Bindings;
+  readonly [kOptions]: ChildLoggerOptions;
+  [kReal]: Logger | undefined;
 }
 
 type LazyFactory = (bindings: Bindings, options: ChildLoggerOptions) => Logger;
@@ -31,15 +36,15 @@ export function lazyChildFactory(parent: Logger): LazyFactory {
   }
   const proto = Object.create(parent) as Record<string, unknown>;
   const realize = (lazy: LazyChild): Logger =>
-    (lazy.real ??= parent.child(lazy.bindings, lazy.options) as unknown as Logger);
+    (lazy[kReal] ??= parent.child(lazy[kBindings], lazy[kOptions]) as unknown as Logger);
   const threshold = (lazy: LazyChild): number => {
-    const level = lazy.options.level;
+    const level = lazy[kOptions].level;
     return level === undefined ? parent.levelVal : (parent.levels.values[level] ?? Infinity);
   };
   for (const name of LEVEL_METHODS) {
     const value = parent.levels.values[name] ?? 0;
     proto[name] = function (this: LazyChild, ...args: unknown[]): void {
-      if (this.real === undefined && value < threshold(this)) return;
+      if (this[kReal] === undefined && value < threshold(this)) return;
       const real = realize(this);
       (real[name] as (...a: unknown[]) => void).apply(real, args);
     };
@@ -53,7 +58,7 @@ export function lazyChildFactory(parent: Logger): LazyFactory {
   }
   Object.defineProperty(proto, 'level', {
     get(this: LazyChild) {
-      return this.real?.level ?? this.options.level ?? parent.level;
+      return this[kReal]?.level ?? this[kOptions].level ?? parent.level;
     },
     set(this: LazyChild, level: string) {
       realize(this).level = level;
@@ -61,17 +66,19 @@ export function lazyChildFactory(parent: Logger): LazyFactory {
   });
   Object.defineProperty(proto, 'levelVal', {
     get(this: LazyChild) {
-      return this.real?.levelVal ?? threshold(this);
+      return this[kReal]?.levelVal ?? threshold(this);
     },
   });
 
   // A class over that prototype: every child has the same three-field shape.
   class Child implements LazyChild {
-    real: Logger | undefined = undefined;
-    constructor(
-      readonly bindings: Bindings,
-      readonly options: ChildLoggerOptions,
-    ) {}
+    [kReal]: Logger | undefined = undefined;
+    readonly [kBindings]: Bindings;
+    readonly [kOptions]: ChildLoggerOptions;
+    constructor(bindings: Bindings, options: ChildLoggerOptions) {
+      this[kBindings] = bindings;
+      this[kOptions] = options;
+    }
   }
   Object.setPrototypeOf(Child.prototype, proto);
   return (bindings, options) => new Child(bindings, options) as unknown as Logger;

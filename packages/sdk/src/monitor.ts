@@ -105,12 +105,17 @@ export function createMonitor(parts: MonitorParts): Monitor {
       const spanName = typeof name === 'string' ? name : String(name);
       const span = tracer.startSpan(spanName, attributes ? { attributes } : {}, context);
       const fail = (error: unknown): void => {
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        if (error instanceof Error) span.recordException(error);
-        span.end();
+        // Reading a thrown value may throw (no string form, a hostile getter): the span still
+        // ends, and the caller gets its own error back, never one of the SDK's.
+        try {
+          const message = error instanceof Error ? error.message : String(error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message });
+          if (error instanceof Error) span.recordException(error);
+        } catch {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        } finally {
+          span.end();
+        }
       };
       let result: T;
       try {

@@ -40,52 +40,81 @@ interface PinoPrefix {
   readonly restStart: number;
 }
 
-/** pino level → OTel severity number and text. */
+/** pino's standard levels, most severe first, with their OTel severity number and text. */
+const SEVERITY_BANDS = [
+  [60, 21, 'FATAL'],
+  [50, 17, 'ERROR'],
+  [40, 13, 'WARN'],
+  [30, 9, 'INFO'],
+  [20, 5, 'DEBUG'],
+  [10, 1, 'TRACE'],
+] as const;
+/** pino puts its standard levels 10 apart; the data model has 4 numbers per severity range. */
+const PINO_LEVEL_STEP = 10;
+
+/**
+ * pino level → OTel severity number and text. A custom level between two standard ones takes
+ * the data model's sub-level of its place in that range (35 → 11 `INFO3`, 45 → 15 `WARN3`), as
+ * the data model asks for sources with more levels than its six; above fatal up to `FATAL4`.
+ */
 export function severityOf(level: number): { number: number; text: string } {
-  if (level >= 60) return { number: 21, text: 'FATAL' };
-  if (level >= 50) return { number: 17, text: 'ERROR' };
-  if (level >= 40) return { number: 13, text: 'WARN' };
-  if (level >= 30) return { number: 9, text: 'INFO' };
-  if (level >= 20) return { number: 5, text: 'DEBUG' };
+  for (const [base, number, text] of SEVERITY_BANDS) {
+    if (level < base) continue;
+    const sub = Math.min(3, Math.floor(((level - base) * 4) / PINO_LEVEL_STEP));
+    return sub === 0 ? { number, text } : { number: number + sub, text: `${text}${sub + 1}` };
+  }
   return { number: 1, text: 'TRACE' };
 }
 
 type Attribute = string | number | boolean | string[];
 
+/** OTel's default attribute count limit: a wide logged object must not flatten without bound. */
+const MAX_ATTRIBUTES = 128;
+
+/** The record's attributes as they are flattened, and how many are left to fill. */
+interface AttributeSink {
+  readonly out: Record<string, Attribute>;
+  left: number;
+}
+
+function put(sink: AttributeSink, key: string, value: Attribute): void {
+  if (!Object.hasOwn(sink.out, key)) {
+    if (sink.left <= 0) return;
+    sink.left -= 1;
+  }
+  sink.out[key] = value;
+}
+
 function clip(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-function flatten(
-  prefix: string,
-  value: unknown,
-  out: Record<string, Attribute>,
-  depth: number,
-): void {
-  if (value === null || value === undefined || prefix.length > 256) return;
-  if (typeof value === 'string') out[prefix] = clip(value, MAX_ATTRIBUTE);
+function flatten(prefix: string, value: unknown, sink: AttributeSink, depth: number): void {
+  if (value === null || value === undefined || prefix.length > 256 || sink.left <= 0) return;
+  if (typeof value === 'string') put(sink, prefix, clip(value, MAX_ATTRIBUTE));
   else if (typeof value === 'number') {
-    if (Number.isFinite(value)) out[prefix] = value;
-  } else if (typeof value === 'boolean') out[prefix] = value;
+    if (Number.isFinite(value)) put(sink, prefix, value);
+  } else if (typeof value === 'boolean') put(sink, prefix, value);
   else if (Array.isArray(value) || depth >= 4)
-    out[prefix] = clip(JSON.stringify(value), MAX_ATTRIBUTE);
+    put(sink, prefix, clip(JSON.stringify(value), MAX_ATTRIBUTE));
   else if (typeof value === 'object') {
     // for-in over a JSON.parse result sees own keys only, without Object.entries' pair arrays.
     const object = value as Record<string, unknown>;
     for (const key in object) {
-      if (key !== '') flatten(`${prefix}.${key}`, object[key], out, depth + 1);
+      if (sink.left <= 0) return;
+      if (key !== '') flatten(`${prefix}.${key}`, object[key], sink, depth + 1);
     }
   }
 }
 
 /** Maps pino's `err` serializer output to OTel exception attributes. */
-function exception(err: unknown, out: Record<string, Attribute>): void {
-  if (typeof err !== 'object' || err === null) return flatten('err', err, out, 0);
+function exception(err: unknown, sink: AttributeSink): void {
+  if (typeof err !== 'object' || err === null) return flatten('err', err, sink, 0);
   const { type, message, stack, ...rest } = err as Record<string, unknown>;
-  if (typeof type === 'string') out['exception.type'] = clip(type, MAX_ATTRIBUTE);
-  if (typeof message === 'string') out['exception.message'] = clip(message, MAX_ATTRIBUTE);
-  if (typeof stack === 'string') out['exception.stacktrace'] = clip(stack, MAX_ATTRIBUTE);
-  for (const [key, inner] of Object.entries(rest)) flatten(`err.${key}`, inner, out, 1);
+  if (typeof type === 'string') put(sink, 'exception.type', clip(type, MAX_ATTRIBUTE));
+  if (typeof message === 'string') put(sink, 'exception.message', clip(message, MAX_ATTRIBUTE));
+  if (typeof stack === 'string') put(sink, 'exception.stacktrace', clip(stack, MAX_ATTRIBUTE));
+  for (const [key, inner] of Object.entries(rest)) flatten(`err.${key}`, inner, sink, 1);
 }
 
 /** The end of the run of at most MAX_DIGITS digits at `start` (`start` when there is none). */
@@ -149,6 +178,7 @@ export function logRecordFromLine(line: string): LogRecord {
   const traceId = w3cId(fields.trace_id, TRACE_ID, INVALID_TRACEID);
   const spanId = w3cId(fields.span_id, SPAN_ID, INVALID_SPANID);
   const attributes: Record<string, Attribute> = {};
+  const sink: AttributeSink = { out: attributes, left: MAX_ATTRIBUTES };
   let attributeCount = 0;
   for (const key in fields) {
     if (recordFields.has(key) || key === '') continue;
@@ -158,8 +188,8 @@ export function logRecordFromLine(line: string): LogRecord {
     )
       continue;
     attributeCount += 1;
-    if (key === 'err') exception(fields[key], attributes);
-    else flatten(key, fields[key], attributes, 0);
+    if (key === 'err') exception(fields[key], sink);
+    else flatten(key, fields[key], sink, 0);
   }
   const msg = fields.msg;
   const record: LogRecord = {

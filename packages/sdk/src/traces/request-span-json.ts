@@ -29,14 +29,14 @@ function attributesJson(attributes: RequestSpan['attributes']): string {
   return json === '' ? '{}' : `${json}}`;
 }
 
-/** The span's JSON; undefined for a span with a status or events. */
-export function requestSpanJson(span: RequestSpan): string | undefined {
+/** The span's JSON (times placed by `offsetMs`, see span-time.ts); undefined for a span with a status or events. */
+export function requestSpanJson(span: RequestSpan, offsetMs: number): string | undefined {
   if (span.status.code !== SpanStatusCode.UNSET || span.events !== undefined) return undefined;
   const parent = span.parentSpanId === undefined ? '' : `,"parentSpanId":"${span.parentSpanId}"`;
   return (
     `{"traceId":"${span.traceId}","spanId":"${span.spanId}","name":${jsonString(span.name)}` +
-    `,"kind":"SERVER","startTimeUnixNano":"${perfNowToNanoString(span.startPerfMs)}"` +
-    `,"endTimeUnixNano":"${perfNowToNanoString(span.endPerfMs)}"${parent}` +
+    `,"kind":"SERVER","startTimeUnixNano":"${perfNowToNanoString(span.startPerfMs, offsetMs)}"` +
+    `,"endTimeUnixNano":"${perfNowToNanoString(span.endPerfMs, offsetMs)}"${parent}` +
     `,"attributes":${attributesJson(span.attributes)}}`
   );
 }

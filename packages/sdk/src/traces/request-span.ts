@@ -70,10 +70,38 @@ export interface RequestSpanInit {
   readonly onEnd: ((span: RequestSpan) => void) | undefined;
 }
 
-/** A copy OTel's SpanImpl would keep: null entries of arrays dropped (the wire has no null). */
-function storable(value: AttributeValue): StoredValue {
-  if (!Array.isArray(value)) return value as StoredValue;
-  return (value as unknown[]).filter((v) => v !== null && v !== undefined) as StoredValue;
+/** The schema's longest attribute key and array. */
+export const MAX_ATTRIBUTE_KEY = 256;
+const MAX_ARRAY_ITEMS = 128;
+
+/** One scalar within the schema's limits: a string clipped, NaN or ±Infinity as its text. */
+function storableScalar(value: unknown): string | number | boolean | undefined {
+  if (typeof value === 'string')
+    return value.length > MAX_ATTRIBUTE_CHARS ? value.slice(0, MAX_ATTRIBUTE_CHARS) : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/**
+ * The value the schema accepts for an OTel attribute value, clipped as OTel's span limits clip
+ * (strings to 8192 characters, arrays to 128 items, nulls dropped: the wire has no null), NaN and
+ * ±Infinity as text (JSON has no such number); undefined for what is no attribute value. A
+ * refused value would otherwise cost the whole span.
+ */
+export function storableAttribute(value: unknown): StoredValue | undefined {
+  if (!Array.isArray(value)) return storableScalar(value);
+  const items: Array<string | number | boolean> = [];
+  for (const item of value as unknown[]) {
+    if (items.length >= MAX_ARRAY_ITEMS) break;
+    const kept = storableScalar(item);
+    if (kept !== undefined) items.push(kept);
+  }
+  return items;
+}
+
+/** An attribute key the schema accepts (1–256 characters). */
+export function isAttributeKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_ATTRIBUTE_KEY;
 }
 
 export class RequestSpan implements Span {
@@ -125,11 +153,12 @@ export class RequestSpan implements Span {
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    if (!this.recording || value === null || value === undefined || key.length === 0) return this;
+    if (!this.recording || value === null || value === undefined || !isAttributeKey(key))
+      return this;
     if (!isAttributeValue(value)) return this;
     const isNew = !Object.hasOwn(this.attributes, key);
     if (isNew && Object.keys(this.attributes).length >= MAX_ATTRIBUTES) return this;
-    this.attributes[key] = storable(value);
+    this.attributes[key] = storableAttribute(value)!;
     this.untrusted = true;
     return this;
   }
@@ -177,7 +206,8 @@ export class RequestSpan implements Span {
 
   updateName(name: string): this {
     if (!this.recording) return this;
-    this.name = name;
+    // Clipped to the schema's limit: a long name must not cost the whole span.
+    this.name = String(name).slice(0, MAX_SPAN_NAME);
     this.untrusted = true;
     return this;
   }
@@ -260,9 +290,8 @@ export class RequestSpan implements Span {
     let stored: Record<string, StoredValue> | undefined;
     let bytes = EVENT_OVERHEAD_BYTES + name.length;
     for (const key in attributes) {
-      const value = attributes[key];
-      if (value === undefined || value === null) continue;
-      const kept = storable(value);
+      const kept = storableAttribute(attributes[key]);
+      if (kept === undefined || !isAttributeKey(key)) continue;
       (stored ??= {})[key] = kept;
       bytes += key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(kept);
     }

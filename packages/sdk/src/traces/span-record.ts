@@ -12,12 +12,15 @@ import {
   ATTRIBUTE_OVERHEAD_BYTES,
   attributeValueBytes,
   EVENT_OVERHEAD_BYTES,
+  isAttributeKey,
   MAX_ATTRIBUTE_CHARS,
+  MAX_SPAN_NAME,
   RequestSpan,
+  storableAttribute,
 } from './request-span.js';
 import { requestSpanJson } from './request-span-json.js';
 import { WireJson } from '../transport/wire-json.js';
-import { perfNowToNanoString } from './span-time.js';
+import { perfNowToNanoString, wallClockOffsetMs } from './span-time.js';
 
 const KINDS: Record<SpanKind, SpanRecord['kind']> = {
   [SpanKind.INTERNAL]: 'INTERNAL',
@@ -39,15 +42,12 @@ export function hrTimeToNanoString([seconds, nanos]: HrTime): string {
 
 type Flat = string | number | boolean | Array<string | number | boolean>;
 
+/** The attributes within the schema's limits (see storableAttribute), as OTel's span limits clip. */
 function attributesOf(input: Attributes): Record<string, Flat> | undefined {
   let out: Record<string, Flat> | undefined;
   for (const key in input) {
-    const value = input[key];
-    if (value === undefined || value === null) continue;
-    const flat = Array.isArray(value)
-      ? (value.filter((v) => v !== null && v !== undefined) as Array<string | number | boolean>)
-      : (value as Flat);
-    (out ??= {})[key] = flat;
+    const flat = storableAttribute(input[key]);
+    if (flat !== undefined && isAttributeKey(key)) (out ??= {})[key] = flat;
   }
   return out;
 }
@@ -79,7 +79,7 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   const record: SpanRecord = {
     traceId: context.traceId,
     spanId: context.spanId,
-    name: span.name,
+    name: span.name.length > MAX_SPAN_NAME ? span.name.slice(0, MAX_SPAN_NAME) : span.name,
     kind: KINDS[span.kind] ?? 'INTERNAL',
     startTimeUnixNano: hrTimeToNanoString(span.startTime),
     endTimeUnixNano: hrTimeToNanoString(span.endTime),
@@ -107,14 +107,17 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
 }
 
 /** The record of an ended request span (its fields were built to fit the schema). */
-export function spanRecordFromRequest(span: RequestSpan): SpanRecord {
+export function spanRecordFromRequest(
+  span: RequestSpan,
+  offsetMs = wallClockOffsetMs(),
+): SpanRecord {
   const record: SpanRecord = {
     traceId: span.traceId,
     spanId: span.spanId,
     name: span.name,
     kind: 'SERVER',
-    startTimeUnixNano: perfNowToNanoString(span.startPerfMs),
-    endTimeUnixNano: perfNowToNanoString(span.endPerfMs),
+    startTimeUnixNano: perfNowToNanoString(span.startPerfMs, offsetMs),
+    endTimeUnixNano: perfNowToNanoString(span.endPerfMs, offsetMs),
   };
   if (span.parentSpanId !== undefined) record.parentSpanId = span.parentSpanId;
   record.attributes = span.attributes;
@@ -127,7 +130,7 @@ export function spanRecordFromRequest(span: RequestSpan): SpanRecord {
     record.events = span.events.map((event) => {
       const out: NonNullable<SpanRecord['events']>[number] = {
         name: event.name.slice(0, 1024),
-        timeUnixNano: perfNowToNanoString(event.perfMs),
+        timeUnixNano: perfNowToNanoString(event.perfMs, offsetMs),
       };
       if (event.attributes !== undefined) out.attributes = event.attributes;
       return out;
@@ -142,7 +145,9 @@ export const convertSpan: Converter = (entry, wire) => {
   if (entry instanceof RequestSpan) {
     if (!entry.untrusted) {
       if (!wire) return { ok: true, item: spanRecordFromRequest(entry) };
-      const json = requestSpanJson(entry) ?? JSON.stringify(spanRecordFromRequest(entry));
+      const offsetMs = wallClockOffsetMs();
+      const json =
+        requestSpanJson(entry, offsetMs) ?? JSON.stringify(spanRecordFromRequest(entry, offsetMs));
       return { ok: true, item: new WireJson(json, entry.traceId) };
     }
     record = spanRecordFromRequest(entry);

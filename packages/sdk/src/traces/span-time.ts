@@ -1,16 +1,34 @@
 /**
  * Span timestamps as epoch nanoseconds in decimal text (OTLP/JSON), from performance.now()
  * readings: whole milliseconds and the sub-millisecond rest are kept apart so that no float ever
- * holds the full nanosecond count (which would exceed 2^53).
+ * holds the full nanosecond count (which would exceed 2^53). performance.now() is a monotonic
+ * clock: timeOrigin + now() parts from the wall clock when the system clock is stepped (an NTP
+ * sync after the process started, a resumed VM), so readings are placed on the wall clock by the
+ * offset measured when they are converted, as OTel's spans and the log lines are.
  */
 import type { TimeInput } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 
 const ORIGIN_MS = Math.trunc(performance.timeOrigin);
 const ORIGIN_REST_MS = performance.timeOrigin - ORIGIN_MS;
+/** Date.now() has whole milliseconds: a smaller change of the offset is its rounding, not a step. */
+const OFFSET_STEP_MS = 2;
 
-/** A performance.now() reading → epoch nanoseconds as a decimal string. */
-export function perfNowToNanoString(perfMs: number): string {
+/** Wall clock minus (timeOrigin + performance.now()), in whole milliseconds. */
+let wallOffsetMs = 0;
+
+/**
+ * The wall clock's offset from the performance clock, measured now (two clock reads, at
+ * conversion time, never per request). Read it once per span so its times share it.
+ */
+export function wallClockOffsetMs(): number {
+  const measured = Date.now() - (performance.timeOrigin + performance.now());
+  if (Math.abs(measured - wallOffsetMs) > OFFSET_STEP_MS) wallOffsetMs = Math.round(measured);
+  return wallOffsetMs;
+}
+
+/** A performance.now() reading → epoch nanoseconds as a decimal string, `offsetMs` added. */
+export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
   const sinceOrigin = perfMs + ORIGIN_REST_MS;
   let wholeMs = Math.trunc(sinceOrigin);
   let nanos = Math.round((sinceOrigin - wholeMs) * 1e6);
@@ -18,7 +36,7 @@ export function perfNowToNanoString(perfMs: number): string {
     wholeMs += 1;
     nanos -= 1e6;
   }
-  return `${ORIGIN_MS + wholeMs}${String(nanos).padStart(6, '0')}`;
+  return `${ORIGIN_MS + offsetMs + wholeMs}${String(nanos).padStart(6, '0')}`;
 }
 
 /**
@@ -28,10 +46,13 @@ export function perfNowToNanoString(perfMs: number): string {
  */
 export function timeInputToPerfMs(input: TimeInput | undefined, now: number): number {
   if (input === undefined) return now;
-  if (typeof input === 'number') return input <= now ? input : input - performance.timeOrigin;
-  if (input instanceof Date) return input.getTime() - performance.timeOrigin;
+  if (typeof input === 'number' && input <= now) return input;
+  // Epoch times are wall-clock times: placed back by the offset that conversion adds.
+  const origin = performance.timeOrigin + wallClockOffsetMs();
+  if (typeof input === 'number') return input - origin;
+  if (input instanceof Date) return input.getTime() - origin;
   if (Array.isArray(input) && input.length === 2 && typeof input[0] === 'number') {
-    return input[0] * 1e3 + input[1] / 1e6 - performance.timeOrigin;
+    return input[0] * 1e3 + input[1] / 1e6 - origin;
   }
   return now;
 }

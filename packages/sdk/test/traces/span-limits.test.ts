@@ -1,0 +1,103 @@
+/**
+ * Span limits: a value the schema would refuse (a string over 8192 characters, an array over 128
+ * items, NaN or ±Infinity, a key over 256 characters, a name over 1024) is clipped or left out
+ * as OTel's span limits do, and the span is still exported: one oversized attribute must not
+ * cost the whole span (for a request span, the root of the request's trace).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateItem, type SpanRecord } from '@driftwatch/schema';
+import { init, type MemoryTransport } from '../../src/index.js';
+import { createRequestSpanStarter } from '../../src/traces/request-span-start.js';
+import type { RequestSpan } from '../../src/traces/request-span.js';
+import { convertSpan } from '../../src/traces/span-record.js';
+import { captureLogs } from '../support/log-capture.js';
+
+const LONG = 'x'.repeat(9000);
+const MANY = Array.from({ length: 200 }, (_, i) => i);
+const LONG_KEY = 'k'.repeat(300);
+
+const monitor = init(
+  {
+    serviceName: 'span-limits-test',
+    transport: { type: 'memory' },
+    logs: { destination: captureLogs().destination },
+    diagnostics: { destination: captureLogs().destination },
+    metrics: { enabled: false },
+  },
+  {},
+);
+afterAll(() => monitor.shutdown());
+
+async function exportedSpan(name: string): Promise<SpanRecord | undefined> {
+  await monitor.flush();
+  const spans = (monitor.transport as MemoryTransport).items('spans') as SpanRecord[];
+  return spans.find((span) => span.name.startsWith(name));
+}
+
+function expectClipped(attributes: SpanRecord['attributes']): void {
+  expect(attributes?.long).toBe(LONG.slice(0, 8192));
+  expect(attributes?.many).toEqual(MANY.slice(0, 128));
+  expect(attributes?.nan).toBe('NaN');
+  expect(attributes?.inf).toBe('-Infinity');
+  expect(attributes?.mixed).toEqual([1, 'NaN', 2]);
+  expect(attributes?.texts).toEqual(['a', LONG.slice(0, 8192)]);
+  expect(attributes?.ok).toBe(1);
+  expect(attributes && Object.hasOwn(attributes, LONG_KEY)).toBe(false);
+}
+
+function setOversized(span: {
+  setAttribute(key: string, value: unknown): unknown;
+  addEvent(name: string, attributes: Record<string, unknown>): unknown;
+}): void {
+  span.setAttribute('long', LONG);
+  span.setAttribute('many', MANY);
+  span.setAttribute('nan', Number.NaN);
+  span.setAttribute('inf', Number.NEGATIVE_INFINITY);
+  span.setAttribute('mixed', [1, Number.NaN, 2]);
+  span.setAttribute('texts', ['a', LONG]);
+  span.setAttribute(LONG_KEY, 'dropped');
+  span.setAttribute('ok', 1);
+  span.addEvent('input', { long: LONG, many: MANY, nan: Number.NaN });
+}
+
+describe('span limits', () => {
+  it('monitor.span: oversized values are clipped, the span is exported', async () => {
+    monitor.span('predict', (span) => setOversized(span as never));
+    const span = await exportedSpan('predict');
+    expect(monitor.stats.dropped.invalid).toBe(0);
+    expect(span).toBeDefined();
+    expect(validateItem('spans', span).ok).toBe(true);
+    expectClipped(span?.attributes);
+    expect(span?.events?.[0]?.attributes).toEqual({
+      long: LONG.slice(0, 8192),
+      many: MANY.slice(0, 128),
+      nan: 'NaN',
+    });
+  });
+
+  it('monitor.span: a name over 1024 characters is clipped, the span is exported', async () => {
+    monitor.span(`long-name-${LONG}`, () => undefined);
+    const span = await exportedSpan('long-name-');
+    expect(monitor.stats.dropped.invalid).toBe(0);
+    expect(span?.name).toHaveLength(1024);
+  });
+
+  it('request span changed by user code: clipped, not dropped', () => {
+    const ended: RequestSpan[] = [];
+    const start = createRequestSpanStarter({ sampleRatio: 1, onEnd: (s) => ended.push(s) });
+    const span = start('GET', { 'http.request.method': 'GET', 'url.path': '/' }, {});
+    setOversized(span as never);
+    span.updateName(`renamed-${LONG}`);
+    span.end();
+    const result = convertSpan(ended[0], false);
+    expect(result).toMatchObject({ ok: true });
+    const record = (result as { item: SpanRecord }).item;
+    expectClipped(record.attributes);
+    expect(record.name).toHaveLength(1024);
+    expect(record.events?.[0]?.attributes).toEqual({
+      long: LONG.slice(0, 8192),
+      many: MANY.slice(0, 128),
+      nan: 'NaN',
+    });
+  });
+});
