@@ -58,7 +58,14 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
     const predictionId = monitor.logPrediction({
       model: 'churn',
       modelVersion: '3.1.0',
-      features: { tenure_months: 14, plan: 'pro', autopay: false, last_login_days: null },
+      // A NaN feature (0/0 upstream) is a missing value, like null.
+      features: {
+        tenure_months: 14,
+        plan: 'pro',
+        autopay: false,
+        last_login_days: null,
+        spend_ratio: Number.NaN,
+      },
       prediction: 1,
       score: 0.73,
       segment: 'eu',
@@ -82,7 +89,7 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
       model_version: '3.1.0',
       num_features: { tenure_months: 14 },
       cat_features: { plan: 'pro', autopay: 'false' },
-      missing_features: ['last_login_days'],
+      missing_features: ['last_login_days', 'spend_ratio'],
       prediction: '1',
       prediction_num: 1,
       score: 0.73,

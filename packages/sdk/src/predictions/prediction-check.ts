@@ -75,6 +75,8 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
 /**
  * Checks a features record made by `copyFeatures` (own properties only, all enumerable); returns
  * its estimated queue bytes (names and string values counted), or -1 when it breaks the schema.
+ * A NaN or ±Infinity value becomes null in the copy: a missing value, as JSON.stringify writes
+ * it and as drift statistics count NaN, instead of costing the whole sample.
  */
 export function checkFeatures(features: Record<string, unknown>): number {
   let bytes = 0;
@@ -85,7 +87,10 @@ export function checkFeatures(features: Record<string, unknown>): number {
     if (typeof value === 'string') {
       if (value.length > 1024) return -1;
       bytes += value.length;
-    } else if (value !== null && !isScalar(value, 1024)) return -1;
+    } else if (value !== null && !isScalar(value, 1024)) {
+      if (typeof value !== 'number') return -1;
+      features[name] = null;
+    }
     if (!isFeatureName(name) || ++count > MAX_FEATURES) return -1;
     bytes += name.length + FEATURE_OVERHEAD_BYTES;
   }

@@ -45,8 +45,6 @@ const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`,
 const cases: Array<[string, Record<string, unknown>]> = [
   ['valid', {}],
   ['no optional fields', { score: undefined, segment: undefined, requestId: undefined }],
-  ['feature NaN', { features: { a: Number.NaN } }],
-  ['feature Infinity', { features: { a: Infinity } }],
   ['feature object', { features: { a: { nested: 1 } } }],
   ['feature array', { features: { a: [1] } }],
   ['feature long string', { features: { a: 'x'.repeat(1025) } }],
@@ -129,6 +127,15 @@ describe('prediction check', () => {
     const large = checkFeatures({ a: 1, b: 'x'.repeat(1000), ['c'.repeat(100)]: null });
     expect(large - small).toBe(999 + 99);
     expect(checkFeatures(Object.create({ inherited: 1 }) as Record<string, unknown>)).toBe(0);
+  });
+
+  it('makes NaN and ±Infinity features missing (null) in the copy, which the schema accepts', () => {
+    const features = copyFeatures({ a: Number.NaN, b: Infinity, c: -Infinity, d: 1.5, e: null })!;
+    expect(checkFeatures(features)).toBeGreaterThan(0);
+    expect(features).toEqual({ a: null, b: null, c: null, d: 1.5, e: null });
+    const event = { ...base, features } as PredictionEvent;
+    expect(fastValid(event)).toBe(true);
+    expect(validateItem('predictions', event).ok).toBe(true);
   });
 
   it('copies the features: the copy does not follow later changes to the object of the host', () => {
