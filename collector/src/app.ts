@@ -38,6 +38,7 @@ export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp>
   registerHealthRoutes(app, storage);
   registerIngestRoute(app, {
     writer: new EventWriter(storage),
+    maxConcurrentIngests: options.maxConcurrentIngests,
     ...(options.ingestToken ? { token: options.ingestToken } : {}),
   });
   registerReportRoutes(app, storage, options.maxWindowSamples);

@@ -12,6 +12,8 @@ export const CollectorErrorCodes = {
   MIGRATION_FAILED: 'DW_COLLECTOR_MIGRATION_FAILED',
   /** ClickHouse did not answer or rejected a statement. */
   STORAGE_FAILED: 'DW_COLLECTOR_STORAGE_FAILED',
+  /** More ingest requests in progress than `maxConcurrentIngests`: answered 429 with Retry-After. */
+  OVERLOADED: 'DW_COLLECTOR_OVERLOADED',
   /** An analysis request named bad windows or a model without data. */
   BAD_ANALYSIS_REQUEST: 'DW_COLLECTOR_BAD_ANALYSIS_REQUEST',
 } as const;

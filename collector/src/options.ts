@@ -33,6 +33,8 @@ export interface CollectorOptions {
   ingestToken?: string;
   /** Largest ingest body accepted, decompressed, in bytes. Env `DRIFTWATCH_MAX_BODY_BYTES`. @default 16777216 */
   maxBodyBytes: number;
+  /** Ingest requests held at once (more get 429 + Retry-After). Env `DRIFTWATCH_MAX_CONCURRENT_INGESTS`. @default 32 */
+  maxConcurrentIngests: number;
   /** Most raw values per feature and window read for exact tests. Env `DRIFTWATCH_MAX_WINDOW_SAMPLES`. @default 200000 */
   maxWindowSamples: number;
   /** pino level of the collector's own logs. Env `DRIFTWATCH_LOG_LEVEL`. @default "info" */
@@ -153,6 +155,17 @@ export function resolveCollectorOptions(
       ),
       1024,
       1024 * 1024 * 1024,
+    ),
+    maxConcurrentIngests: integer(
+      'maxConcurrentIngests',
+      pick<unknown>(
+        input.maxConcurrentIngests,
+        env.DRIFTWATCH_MAX_CONCURRENT_INGESTS,
+        file.maxConcurrentIngests,
+        32,
+      ),
+      1,
+      10_000,
     ),
     maxWindowSamples: integer(
       'maxWindowSamples',

@@ -1,6 +1,7 @@
 /**
  * Validates an ingest body item by item: valid items go on, each invalid one is reported with
- * its signal, index and the fields at fault. A bad item never sinks the valid ones beside it.
+ * its signal, index and the fields at fault. A bad item never sinks the valid ones beside it, nor
+ * does one the schema allows but storage cannot take (see storable.ts, well-formed.ts).
  */
 import {
   SIGNALS,
@@ -10,6 +11,8 @@ import {
   type ValidationIssue,
 } from '@driftwatch/schema';
 import type { ValidEvents } from '../storage/event-writer.js';
+import { storageIssues } from './storable.js';
+import { wellFormed } from './well-formed.js';
 
 export interface SplitBatch {
   readonly resource: Readonly<Record<string, string>>;
@@ -33,9 +36,15 @@ export function splitBatch(body: unknown): SplitResult {
     total += items.length;
     items.forEach((item, index) => {
       const result = validateItem(signal, item);
-      if (result.ok) (valid[signal] as unknown[]).push(result.value);
-      else rejected.push({ signal, index, issues: [...result.issues] });
+      if (!result.ok) {
+        rejected.push({ signal, index, issues: [...result.issues] });
+        return;
+      }
+      const unstorable = storageIssues(signal, result.value);
+      if (unstorable.length > 0) rejected.push({ signal, index, issues: unstorable });
+      else (valid[signal] as unknown[]).push(wellFormed(result.value));
     });
   }
-  return { ok: true, batch: { resource: envelope.value.resource ?? {}, valid, rejected, total } };
+  const resource = wellFormed(envelope.value.resource ?? {});
+  return { ok: true, batch: { resource, valid, rejected, total } };
 }

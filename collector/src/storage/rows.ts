@@ -93,22 +93,45 @@ export function logRow(record: LogRecord, resource: Resource) {
   };
 }
 
+/**
+ * The names the OpenTelemetry ClickHouse exporter writes (pdata's `String()`), which Grafana's
+ * ClickHouse plugin reads in its trace view: `Error`, not the wire's `ERROR`.
+ */
+const STATUS_CODE_NAMES: Readonly<Record<string, string>> = {
+  UNSET: 'Unset',
+  OK: 'Ok',
+  ERROR: 'Error',
+};
+const SPAN_KIND_NAMES: Readonly<Record<string, string>> = {
+  INTERNAL: 'Internal',
+  SERVER: 'Server',
+  CLIENT: 'Client',
+  PRODUCER: 'Producer',
+  CONSUMER: 'Consumer',
+};
+
 export function spanRow(span: SpanRecord, resource: Resource) {
   const resourceAttributes = { ...resource, ...(span.resource ?? {}) };
   const durationNanos = BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano);
+  const events = span.events ?? [];
   return {
     Timestamp: nanosToDateTime64(span.startTimeUnixNano),
     TraceId: span.traceId,
     SpanId: span.spanId,
     ParentSpanId: span.parentSpanId ?? '',
     SpanName: span.name,
-    SpanKind: span.kind,
+    SpanKind: SPAN_KIND_NAMES[span.kind] ?? 'Unspecified',
     ServiceName: resourceAttributes['service.name'] ?? '',
     ResourceAttributes: resourceAttributes,
     SpanAttributes: stringAttributes(span.attributes),
     Duration: (durationNanos > 0n ? durationNanos : 0n).toString(),
-    StatusCode: span.status?.code ?? 'UNSET',
+    StatusCode: STATUS_CODE_NAMES[span.status?.code ?? 'UNSET'] ?? 'Unset',
     StatusMessage: span.status?.message ?? '',
+    // The exporter's `Events Nested(...)`: exception events (exception.type/message/stacktrace)
+    // are where a failed span says why; Grafana's trace view reads them from these arrays.
+    'Events.Timestamp': events.map((event) => nanosToDateTime64(event.timeUnixNano)),
+    'Events.Name': events.map((event) => event.name),
+    'Events.Attributes': events.map((event) => stringAttributes(event.attributes)),
   };
 }
 
@@ -116,8 +139,13 @@ export function metricRow(point: MetricPoint, resource: Resource) {
   const resourceAttributes = { ...resource, ...(point.resource ?? {}) };
   const base = {
     TimeUnix: nanosToDateTime64(point.timeUnixNano),
+    // A cumulative point's start tells a counter reset (a restarted process) from a drop.
+    StartTimeUnix: nanosToDateTime64(point.startTimeUnixNano ?? point.timeUnixNano),
     MetricName: point.name,
+    MetricDescription: point.description ?? '',
     MetricType: point.type,
+    // Whether rate() applies (a counter) or the value is a level (an up-down counter).
+    IsMonotonic: point.type === 'sum' && point.monotonic,
     MetricUnit: point.unit ?? '',
     ServiceName: resourceAttributes['service.name'] ?? '',
     Attributes: stringAttributes(point.attributes),

@@ -1,0 +1,108 @@
+/**
+ * Ingest while ClickHouse is stalled or gone: a bounded number of requests is held (the rest are
+ * answered 429 before their body is read), and a batch storage could not take is answered 503;
+ * both carry Retry-After, which the SDK's HTTP transport honours.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerIngestRoute } from '../../src/api/ingest-route.js';
+import { registerErrorHandler } from '../../src/api/error-handler.js';
+import { EventWriter } from '../../src/storage/event-writer.js';
+import type { Storage } from '../../src/storage/open-storage.js';
+import { prediction } from '../helpers/events.js';
+
+/** An HTTP server that takes requests and never answers: ClickHouse stalled. */
+function stalledServer(): { server: Server; received: () => number; sockets: Set<Socket> } {
+  let received = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer(() => {
+    received += 1;
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return { server, received: () => received, sockets };
+}
+
+function serverStorage(url: string): Storage {
+  const client = createClient({ url, log: { level: ClickHouseLogLevel.OFF } });
+  return {
+    client,
+    database: 'dw_overload',
+    kind: 'server',
+    table: (name) => `\`dw_overload\`.\`${name}\``,
+    close: () => client.close(),
+  };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('POST /v1/ingest under overload and with storage down', () => {
+  const stalled = stalledServer();
+  let storage: Storage;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => stalled.server.listen(0, '127.0.0.1', resolve));
+    const { port } = stalled.server.address() as AddressInfo;
+    storage = serverStorage(`http://127.0.0.1:${port}`);
+    app = Fastify({ logger: false });
+    registerErrorHandler(app);
+    registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests: 2 });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await storage.close();
+    stalled.server.closeAllConnections();
+    await new Promise((resolve) => stalled.server.close(resolve));
+  });
+
+  const post = () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ predictions: [prediction()] }),
+    });
+
+  it('answers 429 with Retry-After past the bound, and 503 with Retry-After when storage fails', async () => {
+    const held = [post(), post()];
+    await until(() => stalled.received() === 2);
+
+    const refused = await post();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json().code).toBe('DW_COLLECTOR_OVERLOADED');
+
+    // ClickHouse goes away: the held batches fail, are answered 503, and free their places.
+    for (const socket of stalled.sockets) socket.destroy();
+    for (const response of await Promise.all(held)) {
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().code).toBe('DW_COLLECTOR_STORAGE_FAILED');
+    }
+    const received = stalled.received();
+    const next = post();
+    await until(() => stalled.received() === received + 1);
+    for (const socket of stalled.sockets) socket.destroy();
+    expect((await next).statusCode).toBe(503);
+  });
+
+  it('frees its place after every kind of answer', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const invalid = await app.inject({
+        method: 'POST',
+        url: '/v1/ingest',
+        headers: { 'content-type': 'application/json' },
+        payload: i % 2 === 0 ? '{"predictions": [' : JSON.stringify({ predictions: [{}] }),
+      });
+      expect(invalid.statusCode).toBe(400);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Span events, status and kind, and metric metadata in the OpenTelemetry ClickHouse exporter's
+ * columns and names (migration 0004), where Grafana's ClickHouse plugin reads them in OTel mode.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type CollectorApp } from '../../src/app.js';
+import { openTempStorage } from '../helpers/temp-storage.js';
+import { metricPoint, spanRecord } from '../helpers/events.js';
+
+describe('span events and metric metadata in the exporter columns', () => {
+  let collector: CollectorApp;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    const temp = await openTempStorage('dw_exporter_columns');
+    dispose = temp.dispose;
+    collector = await buildApp({ storageInstance: temp.storage, logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await collector.app.close();
+    await dispose();
+  });
+
+  const post = (body: unknown) =>
+    collector.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+  const rows = async (sql: string): Promise<unknown[]> => {
+    const query = sql.replace(/\{(\w+)\}/g, (_, name: string) => collector.storage.table(name));
+    return (await collector.storage.client.query({ query, format: 'JSONEachRow' })).json();
+  };
+
+  it("stores a span's exception event where Grafana's trace view reads it", async () => {
+    const response = await post({
+      spans: [
+        {
+          ...spanRecord,
+          spanId: '0123456789abcdef',
+          status: { code: 'ERROR', message: 'model not loaded' },
+          events: [
+            {
+              name: 'exception',
+              timeUnixNano: '1795687200001234567',
+              attributes: {
+                'exception.type': 'ModelError',
+                'exception.message': 'model not loaded',
+                'exception.escaped': true,
+              },
+            },
+            { name: 'retry', timeUnixNano: '1795687200002000000' },
+          ],
+        },
+      ],
+    });
+    expect(response.statusCode).toBe(202);
+    // The exporter's names for status and kind (pdata's), which the plugin's trace view tests.
+    expect(
+      await rows(`SELECT StatusCode, StatusMessage, SpanKind, TraceState
+        FROM {otel_traces} WHERE SpanId = '0123456789abcdef'`),
+    ).toEqual([
+      {
+        StatusCode: 'Error',
+        StatusMessage: 'model not loaded',
+        SpanKind: 'Server',
+        TraceState: '',
+      },
+    ]);
+    // The shape of the Grafana ClickHouse plugin's `logs` column for a trace.
+    expect(
+      await rows(`SELECT
+          arrayMap((name, timestamp, attributes) -> (name, toString(toUnixTimestamp64Nano(timestamp)), attributes),
+            Events.Name, Events.Timestamp, Events.Attributes) AS logs
+        FROM {otel_traces} WHERE SpanId = '0123456789abcdef'`),
+    ).toEqual([
+      {
+        logs: [
+          [
+            'exception',
+            '1795687200001234567',
+            {
+              'exception.type': 'ModelError',
+              'exception.message': 'model not loaded',
+              'exception.escaped': 'true',
+            },
+          ],
+          ['retry', '1795687200002000000', {}],
+        ],
+      },
+    ]);
+  });
+
+  it('keeps whether a sum is monotonic, its start time and its description', async () => {
+    const response = await post({
+      metrics: [
+        {
+          name: 'dw.test.requests',
+          description: 'requests served',
+          type: 'sum',
+          monotonic: true,
+          value: 42,
+          startTimeUnixNano: '1795687100000000001',
+          timeUnixNano: '1795687200000000000',
+        },
+        {
+          name: 'dw.test.in_flight',
+          type: 'sum',
+          monotonic: false,
+          value: 3,
+          timeUnixNano: '1795687200000000000',
+        },
+        { ...metricPoint, name: 'dw.test.duration' },
+      ],
+    });
+    expect(response.statusCode).toBe(202);
+    expect(
+      await rows(`SELECT MetricName, MetricDescription, IsMonotonic,
+          toString(toUnixTimestamp64Nano(StartTimeUnix)) AS start
+        FROM {otel_metrics} WHERE MetricName LIKE 'dw.test.%' ORDER BY MetricName`),
+    ).toEqual([
+      {
+        MetricName: 'dw.test.duration',
+        MetricDescription: '',
+        IsMonotonic: false,
+        start: '1795687200000000000',
+      },
+      {
+        MetricName: 'dw.test.in_flight',
+        MetricDescription: '',
+        IsMonotonic: false,
+        start: '1795687200000000000',
+      },
+      {
+        MetricName: 'dw.test.requests',
+        MetricDescription: 'requests served',
+        IsMonotonic: true,
+        start: '1795687100000000001',
+      },
+    ]);
+  });
+});
