@@ -82,8 +82,10 @@ class ActiveRequest implements RequestHandle {
     this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId, otel: undefined };
   }
 
-  end({ statusCode, route, error }: RequestEnd): void {
+  end({ statusCode: given, route, error }: RequestEnd): void {
     const { span, method } = this;
+    // A JavaScript caller's NaN or undefined would reach the wire as NaN: no status is 0.
+    const statusCode = Number.isInteger(given) && given >= 0 && given <= 999 ? given : 0;
     const elapsedMs = performance.now() - span.startPerfMs;
     const errorType = errorTypeOf(statusCode, error);
     span.endRequest(this.semconvMethod, route, statusCode, error, errorType);

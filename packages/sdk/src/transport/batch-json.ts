@@ -1,6 +1,7 @@
 /**
- * Encodes a batch into its JSON body (the bytes of `JSON.stringify(batch)`) inside a buffer kept
- * between batches. `Buffer.from(JSON.stringify(batch))` builds one large string (a 512-item batch
+ * Encodes a batch into its JSON body (the bytes of `JSON.stringify(batch)`, but lone surrogates
+ * written as U+FFFD: see wellFormSurrogateEscapes) inside a buffer kept between batches.
+ * `Buffer.from(JSON.stringify(batch))` builds one large string (a 512-item batch
  * is ~200 KB: V8 gives strings above 128 KB pages of their own, faulted in and unmapped again at
  * the next GC) and copies it into a second fresh allocation of the same size. Arrays are
  * stringified here in chunks of ~32 KB written one after the other into the kept buffer: on the
@@ -17,6 +18,67 @@ const MAX_KEPT_BYTES = 8 * 1024 * 1024;
 const COMMA = 0x2c;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const BACKSLASH = 0x5c;
+/** What JSON.stringify writes for a lone surrogate (`\ud800`…`\udfff`), and U+FFFD's escape. */
+const SURROGATE_ESCAPE = Buffer.from('\\ud');
+const REPLACEMENT_ESCAPE = Buffer.from('\\ufffd');
+
+function codeAt(json: Buffer | string, at: number): number | undefined {
+  return typeof json === 'string' ? json.charCodeAt(at) : json[at];
+}
+
+/** true when the character at `at` is escaped: an odd run of backslashes stands before it. */
+function escapedAt(json: Buffer | string, at: number): boolean {
+  let run = 0;
+  while (at - run - 1 >= 0 && codeAt(json, at - run - 1) === BACKSLASH) run += 1;
+  return run % 2 === 1;
+}
+
+/**
+ * Replaces, in place, every lone surrogate's escape with U+FFFD's (`\ufffd`, the same 6 bytes),
+ * as `String.prototype.toWellFormed()` and every UTF-8 encoder do. JSON.stringify writes a lone
+ * surrogate as `\udXXX` (a pair is written as itself), which the collector cannot store: its
+ * ClickHouse insert fails for the whole batch (503), retried until the batch is dropped. One
+ * native search per batch; no item is walked.
+ */
+export function wellFormSurrogateEscapes(body: Buffer): number {
+  let replaced = 0;
+  for (
+    let at = body.indexOf(SURROGATE_ESCAPE);
+    at !== -1;
+    at = body.indexOf(SURROGATE_ESCAPE, at + 3)
+  ) {
+    // 8, 9, a–f: d800–dfff (JSON.stringify writes lower-case hex).
+    const digit = body[at + 3] ?? 0;
+    const surrogate = digit === 0x38 || digit === 0x39 || (digit >= 0x61 && digit <= 0x66);
+    // `\\ud800` is the text "\ud800" (an escaped backslash, then "ud800").
+    if (!surrogate || escapedAt(body, at)) continue;
+    REPLACEMENT_ESCAPE.copy(body, at);
+    replaced += 1;
+  }
+  return replaced;
+}
+
+const PROTO_KEY = '"__proto__":';
+const PROTO_KEY_BYTES = Buffer.from(PROTO_KEY);
+
+/**
+ * true when `json` (JSON.stringify's text, which has no whitespace) holds a member named
+ * `__proto__`. The collector's JSON parser refuses such a body whole (prototype poisoning, HTTP
+ * 400), so one item holding one would cost its whole batch. One native search; a key's opening
+ * quote is never escaped (`"a\"__proto__":` is the key `a"__proto__`).
+ */
+export function holdsProtoKey(json: Buffer | string): boolean {
+  const isBuffer = typeof json !== 'string';
+  for (
+    let at = isBuffer ? json.indexOf(PROTO_KEY_BYTES) : json.indexOf(PROTO_KEY);
+    at !== -1;
+    at = isBuffer ? json.indexOf(PROTO_KEY_BYTES, at + 1) : json.indexOf(PROTO_KEY, at + 1)
+  ) {
+    if (!escapedAt(json, at)) return true;
+  }
+  return false;
+}
 
 /** An encoded body; `release()` (once its bytes are no longer read) lets the next batch reuse it. */
 export interface EncodedBody {
@@ -68,6 +130,7 @@ export class BatchJsonWriter {
     this.write('}');
     const buffer = this.buffer;
     const body = buffer.subarray(0, this.position);
+    wellFormSurrogateEscapes(body);
     this.buffer = Buffer.alloc(0);
     let released = false;
     return {

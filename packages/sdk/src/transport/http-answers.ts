@@ -1,8 +1,12 @@
 /**
  * What the collector's answers mean beyond their status: how long a Retry-After asks to wait,
- * and which items a 202 says it refused.
+ * and which items a 202 says it refused; and the items it would refuse with their whole batch,
+ * left out before sending.
  */
+import { SIGNALS, type Signal } from '@driftwatch/schema';
+import { holdsProtoKey } from './batch-json.js';
 import type { RejectedItem, TelemetryBatch } from './transport.js';
+import { WireJson } from './wire-json.js';
 
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
@@ -60,4 +64,68 @@ export function readRejected(
     });
   }
   return rejected.length > 0 ? rejected : undefined;
+}
+
+/** A batch without the items the collector would refuse it for, and where the others came from. */
+export interface LeftOut {
+  /** The batch to send (it may be empty). */
+  readonly batch: TelemetryBatch;
+  /** The items left out, as rejections of the original batch. */
+  readonly refused: readonly RejectedItem[];
+  /** Per signal, the original index of each item of `batch`. */
+  readonly origins: Readonly<Record<Signal, readonly number[]>>;
+  /** Items `batch` holds. */
+  readonly count: number;
+}
+
+const PROTO_ISSUE = {
+  path: '__proto__',
+  message: 'a member named "__proto__": the collector refuses a body that holds one',
+};
+
+/**
+ * Called when a batch's body holds a `__proto__` member (holdsProtoKey): the batch without the
+ * items that hold one, each counted as rejected. Only then are items stringified one by one.
+ */
+export function leaveOutProtoKeys(batch: TelemetryBatch): LeftOut {
+  const kept = { ...batch } as Record<string, unknown>;
+  const refused: RejectedItem[] = [];
+  const origins = {} as Record<Signal, number[]>;
+  let count = 0;
+  for (const signal of SIGNALS) {
+    const items = batch[signal] as readonly unknown[];
+    const keep: unknown[] = [];
+    origins[signal] = [];
+    items.forEach((item, index) => {
+      const json = item instanceof WireJson ? item.json : JSON.stringify(item);
+      if (json !== undefined && holdsProtoKey(json)) {
+        refused.push({ signal, index, issues: [PROTO_ISSUE] });
+        return;
+      }
+      keep.push(item);
+      origins[signal].push(index);
+    });
+    kept[signal] = keep;
+    count += keep.length;
+  }
+  // The resource (text attributes) holds one only when a key is "__proto__": sent without it.
+  if (holdsProtoKey(JSON.stringify(batch.resource))) {
+    kept.resource = Object.fromEntries(
+      Object.entries(batch.resource).filter(([key]) => key !== '__proto__'),
+    );
+  }
+  return { batch: kept as unknown as TelemetryBatch, refused, origins, count };
+}
+
+/** The collector's rejections of a sent batch `leftOut.batch`, as indexes of the original batch. */
+export function originalRejections(
+  leftOut: LeftOut,
+  answered: readonly RejectedItem[] | undefined,
+): readonly RejectedItem[] | undefined {
+  const all = [...leftOut.refused];
+  for (const item of answered ?? []) {
+    const index = leftOut.origins[item.signal][item.index];
+    if (index !== undefined) all.push({ ...item, index });
+  }
+  return all.length > 0 ? all : undefined;
 }

@@ -79,6 +79,9 @@ export function createPoster(endpoint: URL): Poster {
     get(url, headers, signal) {
       return new Promise((resolve, reject) => {
         const outgoing = request(url, { method: 'GET', agent, headers, signal });
+        // The readiness probe is advisory: its socket must not hold the host's process (the
+        // agent refs a pooled socket again when a POST reuses it).
+        outgoing.on('socket', (socket) => socket.unref());
         outgoing.on('response', (response) => {
           readAnswer(response).then(resolve, (error: unknown) =>
             reject(signal.aborted ? signal.reason : error),

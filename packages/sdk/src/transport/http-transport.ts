@@ -7,9 +7,15 @@
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { SdkError, SdkErrorCodes } from '../errors.js';
-import { BatchJsonWriter } from './batch-json.js';
+import { BatchJsonWriter, holdsProtoKey } from './batch-json.js';
 import { createPoster } from './http-post.js';
-import { parseRetryAfter, readRejected } from './http-answers.js';
+import {
+  leaveOutProtoKeys,
+  originalRejections,
+  parseRetryAfter,
+  readRejected,
+  type LeftOut,
+} from './http-answers.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
 const gzip = promisify(gzipCallback);
@@ -46,6 +52,17 @@ export function defaultGzipLevel(url: string): number {
   }
 }
 
+/**
+ * `path` under the collector's base URL, after its own path (a prefix such as `/driftwatch`);
+ * a query string stays a query string (`?tenant=a` is not the start of the path).
+ */
+function collectorUrl(base: string, path: string): URL {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  url.hash = '';
+  return url;
+}
+
 function failure(status: number, text: string, retryable: boolean): SdkError {
   const shown = text.length > 300 ? `${text.slice(0, 297)}...` : text;
   return new SdkError(
@@ -57,7 +74,7 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
 
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
 export function createHttpTransport(config: HttpTransportConfig): Transport {
-  const endpoint = new URL(`${config.url.replace(/\/+$/, '')}/v1/ingest`);
+  const endpoint = collectorUrl(config.url, '/v1/ingest');
   // For messages: credentials in the URL (user:password@) are never repeated.
   const shownEndpoint = new URL(endpoint.href);
   shownEndpoint.username = '';
@@ -73,23 +90,28 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   // (at most every PROBE_INTERVAL_MS) while not ready and readiness is asked, so that a
   // collector that is down at start-up is reported before any batch has failed.
   let ready = false;
-  const healthUrl = new URL(`${config.url.replace(/\/+$/, '')}/health`);
+  // A batch refused with 401, 403 or 404 (a wrong token or URL): /health answers 200 all the
+  // same, so the probe must not make it ready again; the next accepted batch does.
+  let refused = false;
+  const healthUrl = collectorUrl(config.url, '/health');
   let lastProbeAt = Number.NEGATIVE_INFINITY;
   let probing = false;
   function probe(): void {
-    if (closed || probing || performance.now() - lastProbeAt < PROBE_INTERVAL_MS) return;
+    if (closed || probing || refused || performance.now() - lastProbeAt < PROBE_INTERVAL_MS) return;
     probing = true;
     lastProbeAt = performance.now();
     const controller = new AbortController();
     inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new Error('probe timed out')), timeoutMs);
+    // Advisory: a collector that never answers must not keep a host that is done from exiting.
+    timer.unref();
     poster
       .get(healthUrl, baseHeaders, controller.signal)
       .then(
         // Any answer but an overloaded or refusing one, or a 404 (a URL that is not the
         // collector's base, e.g. ending in /v1/ingest): the collector is there.
         ({ status }) => {
-          if (!closed)
+          if (!closed && !refused)
             ready =
               status < 500 && status !== 401 && status !== 403 && status !== 404 && status !== 429;
         },
@@ -107,21 +129,35 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   const inFlight = new Set<AbortController>();
 
   const writer = new BatchJsonWriter();
+  interface Encoded {
+    readonly batch: TelemetryBatch;
+    readonly body: Buffer;
+    readonly gzipped: boolean;
+    readonly release: () => void;
+    /** Set when items were left out because the collector would refuse the whole body. */
+    readonly leftOut: LeftOut | undefined;
+  }
   // The encoded body of the batch being retried: serialized and compressed once, not per attempt.
   // `release` hands the writer's buffer back once the body is no longer read.
-  let encoded:
-    { batch: TelemetryBatch; body: Buffer; gzipped: boolean; release: () => void } | undefined;
-  async function encode(batch: TelemetryBatch): Promise<{ body: Buffer; gzipped: boolean }> {
+  let encoded: Encoded | undefined;
+  async function encode(batch: TelemetryBatch): Promise<Encoded> {
     if (encoded?.batch === batch) return encoded;
-    const json = writer.encode(batch);
+    let json = writer.encode(batch);
+    let leftOut: LeftOut | undefined;
+    if (holdsProtoKey(json.body)) {
+      // Rare: items are looked at one by one only when the body holds a "__proto__" member.
+      json.release();
+      leftOut = leaveOutProtoKeys(batch);
+      json = writer.encode(leftOut.batch);
+    }
     const gzipped = gzipOptions.level > 0 && json.body.length >= gzipMinBytes;
     if (!gzipped) {
-      encoded = { batch, body: json.body, gzipped, release: json.release };
+      encoded = { batch, body: json.body, gzipped, release: json.release, leftOut };
       return encoded;
     }
     try {
       const body = await gzip(json.body, gzipOptions);
-      encoded = { batch, body, gzipped, release: () => undefined };
+      encoded = { batch, body, gzipped, release: () => undefined, leftOut };
       return encoded;
     } finally {
       json.release();
@@ -129,7 +165,9 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   }
 
   async function post(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
-    const { body, gzipped } = await encode(batch);
+    const { body, gzipped, leftOut } = await encode(batch);
+    // Every item was left out: nothing to send, each counted as rejected.
+    if (leftOut?.count === 0) return { ok: true, rejected: leftOut.refused };
     const headers = gzipped ? gzipHeaders : baseHeaders;
     const controller = new AbortController();
     inFlight.add(controller);
@@ -144,7 +182,9 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       const { status, text } = response;
       if (status >= 200 && status < 300) {
         ready = true;
-        const rejected = status === 202 ? readRejected(text, batch) : undefined;
+        refused = false;
+        const answered = status === 202 ? readRejected(text, leftOut?.batch ?? batch) : undefined;
+        const rejected = leftOut ? originalRejections(leftOut, answered) : answered;
         return rejected ? { ok: true, rejected } : { ok: true };
       }
       if (status === 413) {
@@ -159,7 +199,8 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
           ? { ok: false, retryable: true, error }
           : { ok: false, retryable: true, error, retryAfterMs };
       }
-      ready = status !== 401 && status !== 403 && status !== 404;
+      refused = status === 401 || status === 403 || status === 404;
+      ready = !refused;
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
       ready = false;

@@ -90,16 +90,18 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
   }
   const http = (input?.type === 'http' ? input : {}) as Partial<HttpTransportOptions>;
   rejectUnknownKeys('transport (http)', 'transport.', http);
-  const url = toText(
-    'transport.url',
-    pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL'),
-    'http://127.0.0.1:7070',
-    {
-      maxLength: 2048,
-      pattern: /^https?:\/\/[^\s]+$/,
-      expected: 'an http:// or https:// URL',
-    },
-  );
+  const urlSource = pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL');
+  const urlCheck = { maxLength: 2048, expected: 'an http:// or https:// URL' };
+  const url = toText('transport.url', urlSource, 'http://127.0.0.1:7070', {
+    ...urlCheck,
+    pattern: /^https?:\/\/[^\s]+$/,
+  });
+  // The pattern lets through what the URL parser refuses (a port past 65535, an unclosed IPv6
+  // host, a bad escape): the transport would throw a bare TypeError from init().
+  if (!URL.canParse(url)) {
+    const option = urlSource.envName ? `transport.url (env ${urlSource.envName})` : 'transport.url';
+    throw invalidOption(option, url, urlCheck.expected);
+  }
   const tokenSrc = pick(http.token, env, 'DRIFTWATCH_COLLECTOR_TOKEN');
   const token =
     tokenSrc.value === undefined

@@ -405,7 +405,7 @@ describe('HTTP transport', () => {
         target.logPrediction({
           model: 'm',
           modelVersion: '1',
-          features: { x: Number.NaN },
+          features: { x: 1n as never },
           prediction: 1,
         }),
       () => target.logPrediction({ model: '', modelVersion: '1', features: {}, prediction: 1 }),

@@ -1,0 +1,78 @@
+/**
+ * Readiness of the HTTP transport after the collector refused a batch (401, 403, 404): its
+ * `/health` answers 200 whatever the token or the ingest path, so the probe must not turn such
+ * a refusal back into "ready"; the next accepted batch does.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { init, type Monitor } from '../../src/index.js';
+import { captureLogs } from '../support/log-capture.js';
+import { waitFor } from '../support/net.js';
+
+let server: Server | undefined;
+let monitor: Monitor | undefined;
+
+afterEach(async () => {
+  await monitor?.shutdown({ timeoutMs: 1000 });
+  monitor = undefined;
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+/** A collector whose /health is up and whose ingest answers `ingestStatus()`. */
+async function collector(ingestStatus: () => number): Promise<string> {
+  server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === '/health') {
+      response.writeHead(200).end('{"status":"ok"}');
+      return;
+    }
+    request.resume();
+    request.on('end', () => response.writeHead(ingestStatus()).end('{}'));
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+function start(url: string): Monitor {
+  monitor = init(
+    {
+      serviceName: 'readiness-test',
+      transport: { type: 'http', url, token: 'wrong' },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { enabled: false },
+      traces: { enabled: false },
+      batch: { lingerMs: 60_000 },
+    },
+    {},
+  );
+  return monitor;
+}
+
+async function predictAndFlush(target: Monitor): Promise<void> {
+  target.logPrediction({ model: 'm', modelVersion: '1', features: { x: 1 }, prediction: 1 });
+  await target.flush();
+}
+
+describe('HTTP transport readiness after a refused batch', () => {
+  it.each([401, 403, 404])(
+    'stays not ready after a %i while /health answers 200, until a batch is accepted',
+    async (status) => {
+      let answer = status;
+      const target = start(await collector(() => answer));
+      await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
+      await predictAndFlush(target);
+      expect(target.stats.dropped.send_failed).toBe(1);
+      // Asked for 2.5 s: the /health probe (at most once a second) runs meanwhile.
+      for (let i = 0; i < 25; i += 1) {
+        expect((await target.readiness()).ready).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      answer = 202;
+      await predictAndFlush(target);
+      expect((await target.readiness()).ready).toBe(true);
+    },
+  );
+});
