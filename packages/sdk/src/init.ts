@@ -5,6 +5,7 @@
  */
 import { createNoopMeter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { trackOtelGlobals } from './context/otel-globals.js';
 import { createContextStorage } from './context/request-context.js';
 import { createHttpInstrumentation } from './http/request-instrumentation.js';
 import { createDiagnostics } from './logs/diagnostics.js';
@@ -73,7 +74,17 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       ? (entry, bytes) => pipeline.enqueue('logs', entry, bytes)
       : undefined,
   });
-  const tracing = createTracing({ ...options.traces, resource, pipeline, storage });
+  const createTracingNow = () => createTracing({ ...options.traces, resource, pipeline, storage });
+  const globals = options.traces.registerGlobal
+    ? trackOtelGlobals(storage, createTracingNow)
+    : undefined;
+  const tracing = globals?.value ?? createTracingNow();
+  if (globals && globals.missed.length > 0) {
+    diagnostics.warn(
+      { missed: globals.missed },
+      `driftwatch: traces.registerGlobal: another OpenTelemetry SDK already holds the global ${globals.missed.join(', ')}; the OTel API will not see this monitor's requests there`,
+    );
+  }
 
   const meters = options.metrics.enabled
     ? createSdkMeters({
@@ -154,6 +165,8 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       await tracing.shutdown().catch(() => undefined);
       await pipeline.shutdown(timeoutMs);
       await server?.close();
+      // A monitor started later (tests, a reload) can then take the globals itself.
+      globals?.release();
       logger.flush();
     },
   });

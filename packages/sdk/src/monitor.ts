@@ -59,7 +59,11 @@ export interface Monitor {
   readiness(): Promise<ReadinessReport>;
   /** Sends everything queued now (metrics included). */
   flush(): Promise<void>;
-  /** Flushes within the deadline, then stops every timer, child process and server. */
+  /**
+   * Flushes within the deadline (`timeoutMs`, default `shutdownTimeoutMs`; negative counts as 0,
+   * Infinity as the longest timer, about 24.8 days), then stops every timer, child process and
+   * server. Called again, returns the first call's promise.
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<void>;
 }
 
@@ -77,6 +81,19 @@ export interface MonitorParts {
   readonly flushMetrics: () => Promise<void>;
   readonly injectTrace: (context: Context, headers: Record<string, string>) => void;
   readonly stop: (timeoutMs: number) => Promise<void>;
+}
+
+/** Longest delay a Node timer takes; a longer one fires after 1 ms (with a warning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The deadline `shutdown({ timeoutMs })` runs under: a number is clamped to 0 … the longest
+ * timer (so Infinity waits as long as Node can, instead of overflowing to 1 ms and dropping
+ * everything queued); anything else (NaN, text, a missing value) takes `shutdownTimeoutMs`.
+ */
+function deadlineMs(timeoutMs: unknown, fallback: number): number {
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs)) return fallback;
+  return Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS);
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
@@ -165,7 +182,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
       await pipeline.flush();
     },
     shutdown(options) {
-      stopping ??= parts.stop(options?.timeoutMs ?? parts.options.shutdownTimeoutMs);
+      stopping ??= parts.stop(deadlineMs(options?.timeoutMs, parts.options.shutdownTimeoutMs));
       return stopping;
     },
   };

@@ -113,6 +113,21 @@ export function toList(option: string, src: Source<readonly string[]>): string[]
   return [...list];
 }
 
+/**
+ * A pino destination from code: an object with a `write` method. Checked here because pino
+ * takes anything at start-up and then throws from every log call (in the host's code), or
+ * takes a string for a file path and creates it.
+ */
+export function toDestination<T extends { write: unknown }>(
+  option: string,
+  value: T | undefined,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'object' && value !== null && typeof value.write === 'function')
+    return value;
+  throw invalidOption(option, value, 'a stream with a write(line) method');
+}
+
 /** An object from code must be a plain object when given. */
 export function objectOrEmpty<T extends object>(option: string, value: T | undefined): Partial<T> {
   if (value === undefined) return {};

@@ -15,6 +15,7 @@ import {
   PRINTABLE,
   toBool,
   toChoice,
+  toDestination,
   toList,
   toNumber,
   toText,
@@ -373,7 +374,7 @@ export function resolveOptions(
       level: toChoice('logs.level', pick(logs.level, env, 'DRIFTWATCH_LOG_LEVEL'), 'info', LEVELS),
       export: toBool('logs.export', pick(logs.export, env, 'DRIFTWATCH_LOGS_EXPORT'), true),
       redact: checkedRedactPaths(codeRedact ?? DEFAULT_REDACT_PATHS, envRedact),
-      destination: logs.destination,
+      destination: toDestination('logs.destination', logs.destination),
       sync: toBool('logs.sync', pick(logs.sync, env, 'DRIFTWATCH_LOG_SYNC'), true),
     }),
     metrics: Object.freeze({
@@ -447,7 +448,7 @@ export function resolveOptions(
         'info',
         LEVELS,
       ),
-      destination: diagnostics.destination,
+      destination: toDestination('diagnostics.destination', diagnostics.destination),
     }),
     handleSignals: toBool(
       'handleSignals',

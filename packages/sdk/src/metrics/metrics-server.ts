@@ -25,6 +25,8 @@ export function startMetricsServer(config: {
     response.statusCode = 404;
     response.end('not found\n');
   });
+  // A scraper's keep-alive connection must not keep a host that is done from exiting.
+  server.on('connection', (socket) => socket.unref());
   const address = new Promise<{ host: string; port: number } | undefined>((resolve) => {
     server.once('error', (error) => {
       config.diagnostics.error(

@@ -6,6 +6,7 @@
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
+import { quietKafkajsWhenIdle, unrefSocketFactory } from './kafkajs-idle.js';
 import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
 import {
   describeKafkaError,
@@ -81,6 +82,7 @@ function kafkaConfig(options: ResolvedKafkaOptions, logger: DiagLogger): KafkaCo
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     enforceRequestTimeout: true,
+    socketFactory: unrefSocketFactory,
     ...(options.tls !== false ? { ssl: options.tls === true ? true : { ...options.tls } } : {}),
     ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
     retry: {
@@ -103,6 +105,7 @@ export function createKafkaTransport(
   options: ResolvedKafkaOptions,
   deps: KafkaTransportDeps = {},
 ): Transport {
+  quietKafkajsWhenIdle();
   const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
   const config = kafkaConfig(options, logger);
   const kafka = deps.createClient ? deps.createClient(config) : new Kafka(config);

@@ -48,6 +48,12 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['logs.export', { logs: { export: null as never } }, null],
   ['logs.sync', { logs: { sync: 'no' as never } }, 'no'],
   ['logs.redact', { logs: { redact: ['ok', ''] } }, ['ok', '']],
+  // pino took these at start-up, then threw from every log call (or created a file "stdout").
+  ['logs.destination', { logs: { destination: {} as never } }, {}],
+  ['logs.destination', { logs: { destination: 'stdout' as never } }, 'stdout'],
+  ['logs.destination', { logs: { destination: { write: 'x' } as never } }, { write: 'x' }],
+  ['diagnostics.destination', { diagnostics: { destination: 'stderr' as never } }, 'stderr'],
+  ['diagnostics.destination', { diagnostics: { destination: null as never } }, null],
   ['metrics.enabled', { metrics: { enabled: 'no' as never } }, 'no'],
   ['metrics.port', { metrics: { port: 70_000 } }, 70_000],
   ['metrics.host', { metrics: { host: 'a b' } }, 'a b'],

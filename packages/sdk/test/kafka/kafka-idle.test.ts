@@ -1,0 +1,50 @@
+/**
+ * A connected Kafka transport with nothing to send costs the host nothing: kafkajs 2.2.4 re-arms
+ * a 1 ms timer for ever once a broker has answered (tulios/kafkajs#1704), about 1,000 wake-ups a
+ * second, unless the SDK quiets its request queue (transport/kafkajs-idle.ts).
+ */
+import { createHook } from 'node:async_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { init, type Monitor } from '../../src/index.js';
+import { kafkaMonitorOptions, TOPIC_SIGNALS, uniqueTopics } from './apps.js';
+import { startMokapi, type Mokapi } from './mokapi.js';
+
+const topics = uniqueTopics('idle');
+let mokapi: Mokapi | undefined;
+let monitor: Monitor | undefined;
+
+beforeAll(async () => {
+  mokapi = await startMokapi({
+    topics: TOPIC_SIGNALS.map((signal) => ({ name: topics[signal], signal })),
+  });
+  monitor = init(
+    kafkaMonitorOptions('idle-svc', mokapi.brokers, topics, {
+      metrics: { enabled: false },
+      logs: { export: false },
+    }),
+    {},
+  );
+});
+
+afterAll(async () => {
+  await monitor?.shutdown({ timeoutMs: 5000 });
+  await mokapi?.stop();
+});
+
+it('an idle connected producer arms no timers', async () => {
+  monitor!.logPrediction({ model: 'idle', modelVersion: '1', features: { a: 1 }, prediction: 1 });
+  await monitor!.flush();
+  expect(monitor!.stats.sentItems).toBe(1);
+  await sleep(200);
+  let timers = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'Timeout') timers += 1;
+    },
+  }).enable();
+  await sleep(500);
+  hook.disable();
+  // The sleep above is one; kafkajs's request-timeout interval is one Timeout, re-armed.
+  expect(timers).toBeLessThan(10);
+});
