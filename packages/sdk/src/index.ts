@@ -33,8 +33,14 @@ export { createMemoryTransport } from './transport/memory-transport.js';
 export type { MemoryTransport } from './transport/memory-transport.js';
 export { resolveKafkaOptions } from './transport/kafka-options.js';
 export type {
+  KafkaCompression,
+  KafkaSaslMechanism,
+  KafkaSaslOptions,
+  KafkaTlsOptions,
   KafkaTransportOptions,
   ResolvedKafkaOptions,
   KafkaSignal,
 } from './transport/kafka-options.js';
 export type { Logger } from 'pino';
+// The types `monitor.span` and `monitor.tracer` hand out, without a direct @opentelemetry/api import.
+export type { Attributes, Span, Tracer } from '@opentelemetry/api';

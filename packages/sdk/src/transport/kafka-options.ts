@@ -99,12 +99,13 @@ const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
 type Env = Readonly<Record<string, string | undefined>>;
 
 function fail(field: string, value: unknown, expected: string, source?: string): never {
-  const from = source ? ` (from ${source})` : '';
+  // The message in the form of every other option's (README, Options).
+  const from = source ? ` (env ${source})` : '';
   const secret = field.endsWith('password');
   const shown = secret ? '"***"' : (JSON.stringify(value) ?? String(value));
   throw new SdkError(
     SdkErrorCodes.INVALID_OPTION,
-    `invalid option kafka.${field}${from}: ${shown}; expected ${expected}`,
+    `invalid option kafka.${field}${from}: got ${shown}, expected ${expected}`,
     { option: `kafka.${field}`, value: secret ? '***' : value, source: source ?? 'code', expected },
   );
 }
@@ -171,7 +172,20 @@ function parseSasl(value: unknown, env: Env): Readonly<KafkaSaslOptions> | undef
   const mechanism = fromCode
     ? (value as Partial<KafkaSaslOptions> | null)?.mechanism
     : env[`${ENV}SASL_MECHANISM`];
-  if (!fromCode && (mechanism === undefined || mechanism === '')) return undefined;
+  if (!fromCode && (mechanism === undefined || mechanism.trim() === '')) {
+    // Credentials without a mechanism would silently connect without SASL.
+    const credential = ['SASL_USERNAME', 'SASL_PASSWORD']
+      .map((name) => `${ENV}${name}`)
+      .find((name) => (env[name] ?? '').trim() !== '');
+    if (credential !== undefined)
+      fail(
+        'sasl.mechanism',
+        mechanism ?? '(unset)',
+        `plain | scram-sha-256 | scram-sha-512 (${credential} is set)`,
+        `${ENV}SASL_MECHANISM`,
+      );
+    return undefined;
+  }
   const src = fromCode ? undefined : `${ENV}SASL_MECHANISM`;
   if (fromCode && (typeof value !== 'object' || value === null))
     fail('sasl', value, 'an object { mechanism, username, password }');

@@ -7,6 +7,7 @@ import { rejectUnknownKeys } from '../option-keys.js';
 import { MS, pick, toChoice, toNumber, toText, type Env } from '../options-parse.js';
 import { defaultGzipLevel } from './http-transport.js';
 import type { Transport } from './transport.js';
+import type { KafkaTransportOptions } from './kafka-options.js';
 
 /** Send batches to the collector's `POST {url}/v1/ingest`. */
 export interface HttpTransportOptions {
@@ -32,11 +33,9 @@ export interface HttpTransportOptions {
 export interface MemoryTransportOptions {
   type: 'memory';
 }
-/** Kafka: the fields are those of the Kafka transport's options (`DRIFTWATCH_KAFKA_*`). */
-export interface KafkaTransportInput {
+/** Kafka: the Kafka transport's options (also `DRIFTWATCH_KAFKA_*`), type-checked. */
+export interface KafkaTransportInput extends KafkaTransportOptions {
   type: 'kafka';
-  brokers?: string | readonly string[];
-  [option: string]: unknown;
 }
 /**
  * What Node accepts in a header value without throwing on every request: visible ASCII,
@@ -88,7 +87,9 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
     const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
     return Object.freeze({ type, input: Object.freeze(rest) });
   }
-  const http = (input?.type === 'http' ? input : {}) as Partial<HttpTransportOptions>;
+  // Here the type is http: given in code, or (no type in code) from the env or the default. A
+  // JavaScript caller's `{ url, token }` without a type is an http transport's options.
+  const http = (input ?? {}) as Partial<HttpTransportOptions>;
   rejectUnknownKeys('transport (http)', 'transport.', http);
   const urlSource = pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL');
   const urlCheck = { maxLength: 2048, expected: 'an http:// or https:// URL' };

@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PredictionEvent } from '@driftwatch/schema';
-import { init, type Monitor } from '@driftwatch/sdk';
+import { init, type KafkaTransportInput, type Monitor } from '@driftwatch/sdk';
 import {
   buildFastifyApp,
   type FastifyApp,
@@ -61,7 +61,7 @@ beforeAll(async () => {
     {
       ...base,
       transport: {
-        ...(base.transport as Record<string, unknown>),
+        ...(base.transport as KafkaTransportInput),
         type: 'kafka',
         connectionTimeoutMs: 1000,
         requestTimeoutMs: 2000,

@@ -97,7 +97,7 @@ describe('invalid options name the option and the value', () => {
 
   it('says which environment variable held the bad value', () => {
     const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' });
-    expect(error.message).toContain('kafka.acks (from DRIFTWATCH_KAFKA_ACKS): "all"');
+    expect(error.message).toContain('kafka.acks (env DRIFTWATCH_KAFKA_ACKS): got "all", expected');
     expect(error.details.source).toBe('DRIFTWATCH_KAFKA_ACKS');
     expect(invalid({}, { DRIFTWATCH_KAFKA_BROKERS: 'kafka-1' }).details.source).toBe(
       'DRIFTWATCH_KAFKA_BROKERS',
@@ -241,6 +241,25 @@ describe('SASL', () => {
     const secret = invalid({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 42 } });
     expect(secret.message).not.toContain('42');
     expect(secret.details.value).toBe('***');
+  });
+
+  it('refuses credentials in the environment without a mechanism (they would go unused)', () => {
+    for (const mechanism of [undefined, '', '   ']) {
+      const error = invalid(
+        { brokers },
+        {
+          ...(mechanism === undefined ? {} : { DRIFTWATCH_KAFKA_SASL_MECHANISM: mechanism }),
+          DRIFTWATCH_KAFKA_SASL_USERNAME: 'svc',
+          DRIFTWATCH_KAFKA_SASL_PASSWORD: 'hunter2',
+        },
+      );
+      expect(error.details).toMatchObject({
+        option: 'kafka.sasl.mechanism',
+        source: 'DRIFTWATCH_KAFKA_SASL_MECHANISM',
+      });
+      expect(error.message).toContain('DRIFTWATCH_KAFKA_SASL_USERNAME is set');
+      expect(error.message).not.toContain('hunter2');
+    }
   });
 });
 

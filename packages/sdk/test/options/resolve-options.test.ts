@@ -233,6 +233,22 @@ describe('precedence', () => {
     expect(resolved.transport).toMatchObject({ url: 'http://127.0.0.1:1', token: 'code-token' });
   });
 
+  it("http options without a type (a JavaScript caller) are the http transport's", () => {
+    const resolved = resolveOptions(
+      { transport: { url: 'http://collector.internal:7070', token: 'js-token' } as never },
+      {},
+    );
+    expect(resolved.transport).toMatchObject({
+      type: 'http',
+      url: 'http://collector.internal:7070',
+      token: 'js-token',
+    });
+    // An unknown key is still refused, naming it.
+    expect(() => resolveOptions({ transport: { ur: 'http://x' } as never }, {})).toThrow(
+      /transport\.ur/,
+    );
+  });
+
   it('defaults without code or env, frozen', () => {
     const resolved = resolveOptions({}, {});
     expect(resolved).toMatchObject({
