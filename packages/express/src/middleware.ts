@@ -96,9 +96,18 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);
     // 'close' comes once per response, after 'finish' when it was sent in full: one listener.
     response.once('close', () => {
-      // A client that went away before the response finished: 499, as nginx records it.
-      const statusCode = response.writableFinished ? response.statusCode : 499;
-      handle.end({ statusCode, route: routeOf(request, app), error: marked[ERROR] });
+      const error = marked[ERROR];
+      const route = routeOf(request, app);
+      if (response.writableFinished) {
+        handle.end({ statusCode: response.statusCode, route, error });
+      } else if (error !== undefined && response.headersSent) {
+        // An error passed on after the headers went out: Express's final handler cuts the
+        // connection. The server failed, with the status it had sent; the client did not leave.
+        handle.end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
+      } else {
+        // A client that went away before the response finished: 499, as nginx records it.
+        handle.end({ statusCode: 499, route, error });
+      }
     });
     monitor.contextStorage.run(handle.store, next);
   };

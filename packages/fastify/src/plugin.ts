@@ -4,11 +4,12 @@
  * callbacks included), the HTTP duration histogram and one completion log line; plus
  * `/health`, `/readiness` and optionally the Prometheus route on the host's own server.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import { requestIdFrom } from '@driftwatch/sdk';
 import fastify, {
   type FastifyPluginCallback,
+  type FastifyReply,
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
@@ -51,10 +52,12 @@ declare module 'fastify' {
  */
 export function fastifyOptions(monitor: Monitor): Pick<
   FastifyServerOptions,
-  'genReqId' | 'requestIdHeader' | 'logController' | 'disableRequestLogging'
+  'requestIdHeader' | 'logController' | 'disableRequestLogging'
 > & {
   loggerInstance: Monitor['logger'];
   childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']>;
+  /** Takes any raw request with headers: an HTTP/1 IncomingMessage or an Http2ServerRequest. */
+  genReqId: (raw: { readonly headers: IncomingHttpHeaders }) => string;
 } {
   // Fastify before 5.12 has no LogController: fall back to the option it still understands.
   const LogController = (fastify as { LogController?: typeof fastify.LogController }).LogController;
@@ -84,12 +87,21 @@ export function fastifyOptions(monitor: Monitor): Pick<
       ? { logController: new CompletionLineController() }
       : { disableRequestLogging: true }),
     requestIdHeader: false,
-    genReqId: (raw: IncomingMessage) => {
+    genReqId: (raw) => {
       const id = requestIdFrom(raw.headers['x-request-id']);
-      (raw as IncomingMessage & { [kRequestId]?: string })[kRequestId] = id;
+      (raw as { [kRequestId]?: string })[kRequestId] = id;
       return id;
     },
   };
+}
+
+/**
+ * The status of a request whose response closed unfinished: 101 for an upgrade (WebSocket) whose
+ * handler hijacked the reply and answered on the socket itself, as @fastify/websocket does (the
+ * session is recorded when it closes, as nginx logs it); otherwise 499, the client went away.
+ */
+function closedStatus(request: FastifyRequest, reply: FastifyReply): number {
+  return reply.sent && !reply.raw.headersSent && request.headers.upgrade !== undefined ? 101 : 499;
 }
 
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
@@ -101,6 +113,17 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   // monomorphic).
   fastify.decorateRequest(kHandle, null);
   fastify.decorateRequest(kError, null);
+
+  // Each request ends once: in onResponse, or when its response closes unfinished (the client
+  // went away first; Fastify then never sends onResponse): 499, as nginx and the Express
+  // middleware record it.
+  const end = (request: FastifyRequest, statusCode: number): void => {
+    const state = request as unknown as Instrumented;
+    const handle = state[kHandle];
+    if (handle === null) return;
+    state[kHandle] = null;
+    handle.end({ statusCode, route: request.routeOptions.url, error: state[kError] ?? undefined });
+  };
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
@@ -115,6 +138,13 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     });
     (request as unknown as Instrumented)[kHandle] = handle;
     reply.header('x-request-id', handle.requestId);
+    // A response closed before it finished: the client went away (or a stream was reset).
+    // Fastify's onRequestAbort misses a request whose body was read (a POST: Node no longer
+    // counts it as aborted), and then neither it nor onResponse ever comes.
+    const res = reply.raw;
+    res.on('close', () => {
+      if (!res.writableFinished) end(request, closedStatus(request, reply));
+    });
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
     // AsyncResource made here, so the handler, its promises and timers keep the context even
     // when the body arrives in later socket reads, with no second hook to enter it again. `run`
@@ -127,23 +157,10 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     next();
   });
 
-  // Each request ends once: in onResponse, or in onRequestAbort when the client went away first
-  // (Fastify then never sends onResponse): 499, as nginx and the Express middleware record it.
-  const end = (request: FastifyRequest, statusCode: number): void => {
-    const state = request as unknown as Instrumented;
-    const handle = state[kHandle];
-    if (handle === null) return;
-    state[kHandle] = null;
-    handle.end({ statusCode, route: request.routeOptions.url, error: state[kError] ?? undefined });
-  };
-
   fastify.addHook('onResponse', (request, reply, next) => {
-    end(request, reply.statusCode);
-    next();
-  });
-
-  fastify.addHook('onRequestAbort', (request, next) => {
-    end(request, 499);
+    // An HTTP/2 stream the client reset emits 'finish' (so onResponse) though it was never
+    // ended: that response did not complete either.
+    end(request, reply.raw.writableEnded ? reply.statusCode : 499);
     next();
   });
 

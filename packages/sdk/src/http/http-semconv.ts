@@ -27,13 +27,19 @@ const MAX_ERROR_TYPE = 128;
 /**
  * `error.type` of a request answered with a 5xx: the error's class (`TypeError`, a framework's
  * `FastifyError`), or the status code when nothing was thrown. Undefined below 500: a 4xx is
- * the client's error, not the server's, and leaves the span's status unset.
+ * the client's error, not the server's, and leaves the span's status unset. A response the
+ * server cut short after its headers went out (`failedMidResponse`) failed whatever status it
+ * sent (the conventions' "another error"): its error's class, or `_OTHER`.
  */
-export function errorTypeOf(statusCode: number, error: unknown): string | undefined {
-  if (statusCode < 500) return undefined;
+export function errorTypeOf(
+  statusCode: number,
+  error: unknown,
+  failedMidResponse = false,
+): string | undefined {
+  if (statusCode < 500 && !failedMidResponse) return undefined;
   if (error instanceof Error) {
     const name = error.constructor?.name || error.name;
     if (typeof name === 'string' && name !== '') return name.slice(0, MAX_ERROR_TYPE);
   }
-  return String(statusCode);
+  return statusCode >= 500 ? String(statusCode) : '_OTHER';
 }

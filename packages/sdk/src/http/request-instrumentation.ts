@@ -40,6 +40,11 @@ export interface RequestEnd {
   /** Route template (`/users/:id`); undefined when no route matched. */
   readonly route: string | undefined;
   readonly error?: unknown;
+  /**
+   * The server failed after the response's headers went out (`error` passed on mid-stream, the
+   * connection then cut): `statusCode` is the status sent, and the request is still an error.
+   */
+  readonly failedMidResponse?: boolean;
 }
 
 /** One request in flight. */
@@ -82,12 +87,12 @@ class ActiveRequest implements RequestHandle {
     this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId, otel: undefined };
   }
 
-  end({ statusCode: given, route, error }: RequestEnd): void {
+  end({ statusCode: given, route, error, failedMidResponse }: RequestEnd): void {
     const { span, method } = this;
     // A JavaScript caller's NaN or undefined would reach the wire as NaN: no status is 0.
     const statusCode = Number.isInteger(given) && given >= 0 && given <= 999 ? given : 0;
     const elapsedMs = performance.now() - span.startPerfMs;
-    const errorType = errorTypeOf(statusCode, error);
+    const errorType = errorTypeOf(statusCode, error, failedMidResponse === true);
     span.endRequest(this.semconvMethod, route, statusCode, error, errorType);
     this.shared
       .seriesOf(this.scheme, this.semconvMethod, route, statusCode, errorType)

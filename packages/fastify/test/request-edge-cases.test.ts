@@ -1,0 +1,176 @@
+/**
+ * Requests at the edges of HTTP/1.1 on an instrumented Fastify server: pipelined requests on one
+ * connection (each its own id, context and line), HEAD (Fastify's automatic HEAD route) and 304,
+ * a URL near Node's header limit (the span's `url.path` clipped to 8192 characters), duplicate
+ * `x-request-id` and `traceparent` headers (Node joins them: a joined traceparent is invalid, so
+ * a new trace starts).
+ */
+import { connect } from 'node:net';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import { driftwatch, fastifyOptions } from '../src/index.js';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+
+let monitor: Monitor;
+let app: FastifyInstance;
+let logs: LogCapture;
+let port: number;
+
+beforeAll(async () => {
+  logs = captureLogs();
+  monitor = init(
+    {
+      serviceName: 'fastify-edges',
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
+  await app.register(driftwatch, { monitor });
+  app.get('/echo/:n', async (request) => {
+    const { n } = request.params as { n: string };
+    // Later requests answer first: a context that crossed requests would show.
+    await new Promise((resolve) => setTimeout(resolve, 60 - Number(n) * 20));
+    request.log.info({ n }, 'handled');
+    return { n, requestId: monitor.activeContext()?.requestId };
+  });
+  app.get('/cached', async (request, reply) => {
+    if (request.headers['if-none-match'] === '"v1"') return reply.code(304).send();
+    return reply.header('etag', '"v1"').send({ fresh: true });
+  });
+  app.get('/any/*', async () => ({ ok: true }));
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  port = Number(new URL(address).port);
+});
+
+afterAll(async () => {
+  await app.close();
+  await monitor.shutdown();
+});
+
+/** Writes `raw` on one connection and resolves with everything read until the server closes. */
+function rawExchange(raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (data: string) => (received += data));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.write(raw);
+  });
+}
+
+function completion(requestId: string) {
+  return logs.lines.filter(
+    (line) => line.request_id === requestId && line.msg === 'request completed',
+  );
+}
+
+async function serverSpans() {
+  await monitor.flush();
+  return (monitor.transport as MemoryTransport)
+    .items('spans')
+    .filter((span) => span.kind === 'SERVER');
+}
+
+describe('HTTP/1.1 edge cases (Fastify)', () => {
+  it('pipelined requests: each keeps its own id, context, line and order', async () => {
+    const requests = [0, 1, 2].map(
+      (n) =>
+        `GET /echo/${n} HTTP/1.1\r\nHost: x\r\nx-request-id: pipe-${n}\r\n` +
+        (n === 2 ? 'Connection: close\r\n' : '') +
+        '\r\n',
+    );
+    const received = await rawExchange(requests.join(''));
+    const bodies = [...received.matchAll(/\{"n":"(\d)","requestId":"([^"]+)"\}/g)].map((match) => [
+      match[1],
+      match[2],
+    ]);
+    expect(bodies).toEqual([
+      ['0', 'pipe-0'],
+      ['1', 'pipe-1'],
+      ['2', 'pipe-2'],
+    ]);
+    for (const n of [0, 1, 2]) {
+      const lines = logs.lines.filter((line) => line.request_id === `pipe-${n}`);
+      expect(lines.map((line) => line.msg)).toEqual(['handled', 'request completed']);
+      expect(lines[0]).toMatchObject({ n: String(n), reqId: `pipe-${n}` });
+      expect(lines[1]).toMatchObject({ res: { statusCode: 200 }, req: { route: '/echo/:n' } });
+    }
+  });
+
+  it('HEAD (automatic route) and 304: their own status, route and span', async () => {
+    const head = await fetch(`http://127.0.0.1:${port}/cached`, {
+      method: 'HEAD',
+      headers: { 'x-request-id': 'edge-head' },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-request-id')).toBe('edge-head');
+    const notModified = await fetch(`http://127.0.0.1:${port}/cached`, {
+      headers: { 'x-request-id': 'edge-304', 'if-none-match': '"v1"' },
+    });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('x-request-id')).toBe('edge-304');
+    const lines = await waitFor('both recorded', () => {
+      const found = [...completion('edge-head'), ...completion('edge-304')];
+      return found.length === 2 ? found : undefined;
+    });
+    expect(lines[0]).toMatchObject({
+      req: { method: 'HEAD', route: '/cached' },
+      res: { statusCode: 200 },
+    });
+    expect(lines[1]).toMatchObject({
+      req: { method: 'GET', route: '/cached' },
+      res: { statusCode: 304 },
+    });
+    const spans = (await serverSpans()).filter((span) =>
+      [lines[0]!.span_id, lines[1]!.span_id].includes(span.spanId),
+    );
+    expect(spans.map((span) => span.name).sort()).toEqual(['GET /cached', 'HEAD /cached']);
+    expect(spans.every((span) => span.status?.code !== 'ERROR')).toBe(true);
+  });
+
+  it('a URL near the header limit: answered, url.path clipped to 8192 characters', async () => {
+    const path = `/any/${'a'.repeat(15_000)}`;
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+      headers: { 'x-request-id': 'edge-long' },
+    });
+    expect(response.status).toBe(200);
+    const [line] = await waitFor('recorded', () => {
+      const found = completion('edge-long');
+      return found.length > 0 ? found : undefined;
+    });
+    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    expect((span?.attributes?.['url.path'] as string).length).toBe(8192);
+    expect(span?.attributes?.['http.route']).toBe('/any/*');
+    // A URL past Node's limit (16 KiB of headers) is refused by Node before any hook: 431.
+    const refused = await rawExchange(
+      `GET /any/${'b'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
+    expect(refused).toMatch(/^HTTP\/1\.1 431 /);
+  });
+
+  it('duplicate x-request-id and traceparent headers: a safe id and a new trace', async () => {
+    const received = await rawExchange(
+      'GET /cached HTTP/1.1\r\nHost: x\r\nx-request-id: dup-1\r\nx-request-id: dup-2\r\n' +
+        `traceparent: ${TRACEPARENT}\r\ntraceparent: ${TRACEPARENT}\r\ntracestate: k=v\r\n` +
+        'Connection: close\r\n\r\n',
+    );
+    const echoed = /^x-request-id: (.*)\r$/im.exec(received)?.[1];
+    // Node joins duplicate headers with ", ": still printable ASCII, so kept as sent.
+    expect(echoed).toBe('dup-1, dup-2');
+    const [line] = completion('dup-1, dup-2');
+    expect(line?.trace_id).not.toBe(TRACE_ID);
+    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    expect(span?.parentSpanId).toBeUndefined();
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Long-lived Fastify responses: Server-Sent Events written on `reply.raw` after `hijack()`, a
+ * `reply.send(stream)` over about a second, and a POST whose body was read before the client
+ * left. Each is recorded once, at its real end (the duration covers the whole stream), the
+ * context is kept in the stream's callbacks, and a client gone mid-stream is a 499.
+ */
+import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import { driftwatch, fastifyOptions } from '../src/index.js';
+
+let monitor: Monitor;
+let app: FastifyInstance;
+let logs: LogCapture;
+let baseUrl: string;
+
+/** A body that pushes `count` chunks, one every `everyMs`, logging from its timer callbacks. */
+function slowBody(count: number, everyMs: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      setTimeout(() => {
+        sent += 1;
+        monitor.logger.info({ chunk: sent }, 'chunk');
+        this.push(sent > count ? null : `chunk ${sent}\n`);
+      }, everyMs);
+    },
+  });
+}
+
+beforeAll(async () => {
+  logs = captureLogs();
+  monitor = init(
+    {
+      serviceName: 'fastify-streams',
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
+  await app.register(driftwatch, { monitor });
+  app.get('/events', (request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'x-request-id': monitor.activeContext()?.requestId ?? '',
+    });
+    let sent = 0;
+    const timer = setInterval(() => {
+      sent += 1;
+      monitor.logger.info({ event: sent }, 'event');
+      if (sent >= 5) {
+        clearInterval(timer);
+        reply.raw.end(`data: ${sent}\n\n`);
+      } else reply.raw.write(`data: ${sent}\n\n`);
+    }, 200);
+    request.raw.on('close', () => clearInterval(timer));
+  });
+  app.get('/download', (_request, reply) => reply.type('text/plain').send(slowBody(5, 200)));
+  app.post('/download', (_request, reply) => reply.type('text/plain').send(slowBody(20, 100)));
+  app.post('/slow', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { done: true };
+  });
+  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+});
+
+afterAll(async () => {
+  await app.close();
+  await monitor.shutdown();
+});
+
+function completions(requestId: string) {
+  return logs.lines.filter(
+    (line) => line.request_id === requestId && line.msg === 'request completed',
+  );
+}
+
+async function serverSpans(requestId: string) {
+  await monitor.flush();
+  const line = logs.lines.find((entry) => entry.request_id === requestId);
+  return (monitor.transport as MemoryTransport)
+    .items('spans')
+    .filter((span) => span.kind === 'SERVER' && span.traceId === line?.trace_id);
+}
+
+/** Sends a request with `x-request-id` and destroys the connection after `afterMs`. */
+function abandon(method: string, path: string, requestId: string, afterMs: number, body?: string) {
+  return new Promise<void>((resolve) => {
+    const outgoing = httpRequest(
+      `${baseUrl}${path}`,
+      {
+        method,
+        headers: {
+          'x-request-id': requestId,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+      (response) => {
+        response.on('data', () => undefined);
+        response.on('error', () => undefined);
+      },
+    );
+    outgoing.on('error', () => resolve());
+    outgoing.on('close', () => resolve());
+    outgoing.end(body);
+    setTimeout(() => outgoing.destroy(), afterMs);
+  });
+}
+
+describe('long-lived responses (Fastify)', () => {
+  it.each([
+    ['SSE on a hijacked reply', '/events', 'event'],
+    ['reply.send(stream)', '/download', 'chunk'],
+  ])(
+    '%s: one span and one line at the real end, with the context in its callbacks',
+    async (_name, path, message) => {
+      const requestId = `stream-${path.slice(1)}`;
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': requestId } });
+      const text = await response.text();
+      const elapsedMs = performance.now() - started;
+      expect(response.headers.get('x-request-id')).toBe(requestId);
+      expect(text.split('\n').filter(Boolean)).toHaveLength(5);
+      const lines = await waitFor('the completion line', () => {
+        const found = completions(requestId);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!.responseTime as number).toBeGreaterThanOrEqual(800);
+      expect(lines[0]!.responseTime as number).toBeLessThanOrEqual(elapsedMs + 50);
+      // Every line logged from the stream's timers carries the request's ids.
+      const fromStream = logs.lines.filter((line) => line.msg === message);
+      expect(fromStream.length).toBeGreaterThanOrEqual(5);
+      expect(fromStream.every((line) => line.request_id === requestId)).toBe(true);
+      const spans = await serverSpans(requestId);
+      expect(spans).toHaveLength(1);
+      const span = spans[0]!;
+      const spanMs = Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
+      expect(spanMs).toBeGreaterThanOrEqual(800);
+      expect(span.attributes?.['http.response.status_code']).toBe(200);
+    },
+  );
+
+  it.each([
+    ['SSE on a hijacked reply', 'GET', '/events', undefined],
+    ['reply.send(stream) to a GET', 'GET', '/download', undefined],
+    ['reply.send(stream) to a POST whose body was read', 'POST', '/download', '{"a":1}'],
+    ['a slow handler of a POST whose body was read', 'POST', '/slow', '{"a":1}'],
+  ])('%s, abandoned by the client: recorded once, as 499', async (_name, method, path, body) => {
+    const requestId = `abandon-${method}-${path.slice(1)}`;
+    await abandon(method, path, requestId, 250, body);
+    const lines = await waitFor(
+      'the abandoned request recorded',
+      () => {
+        const found = completions(requestId);
+        return found.length > 0 ? found : undefined;
+      },
+      5000,
+    );
+    // The handler or stream goes on for a while: nothing may end the request a second time.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(completions(requestId)).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 499 } });
+    const spans = await serverSpans(requestId);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Upgrade (WebSocket) requests on an instrumented Fastify server, with a raw handshake (the `ws`
+ * package is not a dependency): dispatched through Fastify's router as @fastify/websocket does
+ * (a ServerResponse assigned to the socket, a handler that hijacks the reply and answers 101 on
+ * the socket), the session is recorded once when the socket closes, as 101 (as nginx logs it);
+ * handled by the server's own `upgrade` listener, it is not a request of the plugin's and nothing
+ * throws or stays behind.
+ */
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import { driftwatch, fastifyOptions } from '../src/index.js';
+
+const kSocket = Symbol('test.upgradeSocket');
+type Upgrading = IncomingMessage & { [kSocket]?: Duplex };
+
+let monitor: Monitor;
+let app: FastifyInstance;
+let logs: LogCapture;
+let port: number;
+const uncaught: unknown[] = [];
+const onUncaught = (error: unknown): void => {
+  uncaught.push(error);
+};
+
+beforeAll(async () => {
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+  logs = captureLogs();
+  monitor = init(
+    {
+      serviceName: 'fastify-upgrades',
+      transport: { type: 'memory' },
+      logs: { destination: logs.destination },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
+  await app.register(driftwatch, { monitor });
+  app.get('/socket', (request, reply) => {
+    const socket = (request.raw as Upgrading)[kSocket];
+    if (socket === undefined) return reply.code(426).send();
+    reply.hijack();
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    );
+    socket.on('data', (data: Buffer) => {
+      request.log.info('message');
+      socket.write(data);
+    });
+    socket.on('end', () => socket.end());
+  });
+  app.get('/plain', async () => ({ ok: true }));
+  await app.ready();
+  app.server.on('upgrade', (raw: Upgrading, socket: Duplex) => {
+    if (raw.url === '/own') {
+      // The server's own upgrade handling, outside Fastify.
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n',
+      );
+      socket.on('data', (data: Buffer) => socket.write(data));
+      socket.on('end', () => socket.end());
+      return;
+    }
+    raw[kSocket] = socket;
+    const response = new ServerResponse(raw);
+    response.assignSocket(socket as Socket);
+    app.routing(raw, response);
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  port = Number(new URL(address).port);
+});
+
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+  await app.close();
+  await monitor.shutdown();
+});
+
+/** Upgrades, sends one message, reads the echo and closes; resolves with what it received. */
+function session(path: string, requestId: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('error', reject);
+    socket.on('data', (data: string) => {
+      received += data;
+      if (received.includes('\r\n\r\n') && !received.endsWith('\r\n\r\n')) socket.destroy();
+      else if (received.endsWith('\r\n\r\n')) socket.write('hello');
+    });
+    socket.on('close', () => resolve(received));
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        `x-request-id: ${requestId}\r\n\r\n`,
+    );
+  });
+}
+
+function completions(requestId: string) {
+  return logs.lines.filter(
+    (line) => line.request_id === requestId && line.msg === 'request completed',
+  );
+}
+
+describe('upgrade requests (Fastify)', () => {
+  it('routed through Fastify and hijacked: the session is recorded once at its close, as 101', async () => {
+    const received = await session('/socket', 'upgrade-routed');
+    expect(received).toMatch(/^HTTP\/1\.1 101 /);
+    expect(received.endsWith('hello')).toBe(true);
+    const lines = await waitFor('the session recorded', () => {
+      const found = completions('upgrade-routed');
+      return found.length > 0 ? found : undefined;
+    });
+    // The socket's own events run in its context, not the request's (AsyncLocalStorage follows
+    // where the socket was made): such a line has request.log's reqId, and no other request's ids.
+    const messages = logs.lines.filter((line) => line.msg === 'message');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.reqId).toBe('upgrade-routed');
+    expect([undefined, 'upgrade-routed']).toContain(messages[0]!.request_id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(completions('upgrade-routed')).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 101 }, req: { route: '/socket' } });
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .filter((span) => span.kind === 'SERVER' && span.traceId === lines[0]!.trace_id);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.attributes?.['http.response.status_code']).toBe(101);
+    expect(uncaught).toEqual([]);
+  });
+
+  it("handled by the server's own upgrade listener: nothing recorded, nothing thrown", async () => {
+    const received = await session('/own', 'upgrade-own');
+    expect(received).toMatch(/^HTTP\/1\.1 101 /);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(logs.lines.filter((line) => line.request_id === 'upgrade-own')).toEqual([]);
+    const plain = await fetch(`http://127.0.0.1:${port}/plain`);
+    expect(plain.status).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+});
