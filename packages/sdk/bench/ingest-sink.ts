@@ -3,7 +3,8 @@
  * export. `POST /v1/ingest` bodies (Driftwatch's HTTP transport) are kept and, when the driver
  * asks for the counts, gunzipped, parsed and counted per signal; OTLP posts (`/v1/traces`,
  * `/v1/metrics`, `/v1/logs`, the conventional stack; `/v1/floor`, the hand-written floor) are
- * counted by requests and bytes.
+ * counted by requests and bytes, and the spans in `/v1/traces` bodies are counted with the
+ * ingest items (did (c) export a span per request?).
  * Decoding is deferred so that the sink does the same work for both stacks while the servers
  * are measured (receive the bytes, answer): the collector's decoding cost is not the SDK's, and
  * on a 2-core machine it would otherwise be taken from the server under test.
@@ -13,6 +14,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { serveRequests } from './ipc.js';
+import { countOtlpSpans } from './otlp-span-count.js';
 
 export interface SinkCounts {
   /** Items received per signal through `/v1/ingest`. */
@@ -21,6 +23,8 @@ export interface SinkCounts {
   ingestWireBytes: number;
   /** Requests and bytes received per OTLP path. */
   readonly otlp: Record<string, { requests: number; bytes: number }>;
+  /** Spans in the `/v1/traces` bodies (the conventional stack's OTLP export). */
+  otlpSpans: number;
   badRequests: number;
 }
 
@@ -29,6 +33,7 @@ const counts: SinkCounts = {
   ingestBatches: 0,
   ingestWireBytes: 0,
   otlp: {},
+  otlpSpans: 0,
   badRequests: 0,
 };
 
@@ -43,6 +48,8 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 /** Ingest bodies received but not yet decoded. */
 let pending: { wire: Buffer; encoding: string | undefined }[] = [];
+/** OTLP trace bodies received but not yet decoded. */
+let pendingTraces: { body: Buffer; contentType: string | undefined }[] = [];
 
 function countIngest(wire: Buffer, encoding: string | undefined): void {
   const json = encoding === 'gzip' ? gunzipSync(wire) : wire;
@@ -64,6 +71,14 @@ function decodePending(): SinkCounts {
     }
   }
   pending = [];
+  for (const { body, contentType } of pendingTraces) {
+    try {
+      counts.otlpSpans += countOtlpSpans(body, contentType);
+    } catch {
+      counts.badRequests += 1;
+    }
+  }
+  pendingTraces = [];
   return counts;
 }
 
@@ -80,6 +95,8 @@ const server = createServer((request, response) => {
         const entry = (counts.otlp[path] ??= { requests: 0, bytes: 0 });
         entry.requests += 1;
         entry.bytes += body.length;
+        if (path === '/v1/traces')
+          pendingTraces.push({ body, contentType: request.headers['content-type'] });
         response
           .writeHead(200, {
             'content-type': String(request.headers['content-type'] ?? 'application/json'),

@@ -67,17 +67,30 @@ export function ensembleScore(features: Readonly<Features>, members: number): nu
   return sum / members;
 }
 
-/** How many ensemble members take about `targetMs` of CPU on this machine. */
+/**
+ * How many ensemble members take about `targetMs` of CPU on this machine, as the servers run it
+ * once warm. `ensembleScore` is first run long enough for V8 to optimize it, then its CPU time
+ * per member is averaged over a second. The former calibration (six rounds of 20 calls, 86 ms in
+ * all, from cold) gave 11,100–15,600 members from one run to the next where about 17,000 take
+ * 1 ms, so the "~1 ms" route cost 0.65–1.0 ms (0.79 ms in a bench run); on the 2-core VM the
+ * cost of this code also drifts by ±25% in phases of a few hundred ms, which short rounds
+ * caught one at a time. CPU time, not wall time: a host that preempts the driver must not
+ * shrink the route.
+ */
 export function calibrateEnsembleMembers(targetMs: number): number {
-  let members = 1000;
-  for (let round = 0; round < 6; round += 1) {
-    const calls = 20;
-    const started = performance.now();
-    let sink = 0;
-    for (let i = 0; i < calls; i += 1) sink += ensembleScore(SAMPLE_FEATURES, members);
-    const perCallMs = (performance.now() - started) / calls;
-    if (!(sink > 0) || perCallMs <= 0) break;
-    members = Math.max(1, Math.round((members * targetMs) / perCallMs));
+  const probeMembers = 5000;
+  let sink = 0;
+  const warmUntil = performance.now() + 300;
+  while (performance.now() < warmUntil) sink += ensembleScore(SAMPLE_FEATURES, probeMembers);
+  let calls = 0;
+  const before = process.cpuUsage();
+  const measureUntil = performance.now() + 1000;
+  while (performance.now() < measureUntil) {
+    sink += ensembleScore(SAMPLE_FEATURES, probeMembers);
+    calls += 1;
   }
-  return members;
+  const used = process.cpuUsage(before);
+  const msPerMember = (used.user + used.system) / 1000 / (calls * probeMembers);
+  if (!(sink > 0) || !(msPerMember > 0)) throw new Error('could not calibrate the heavy route');
+  return Math.max(1, Math.round(targetMs / msPerMember));
 }

@@ -140,7 +140,9 @@ async function deliveryReport(servers: Servers, sink: ChildService): Promise<boo
   const { stats } = await driftwatch.request<{
     stats: { dropped: Record<string, number>; sentItems: number; exportErrors: number };
   }>('finish');
-  await serverOf(servers, 'conventional').request('finish');
+  const conventional = serverOf(servers, 'conventional');
+  const conventionalServed = (await conventional.request<CpuSample>('cpu')).served;
+  await conventional.request('finish');
   await servers.get('floor')?.request('finish');
   const counts = await sink.request<SinkCounts>('counts');
   const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + count, 0);
@@ -165,7 +167,10 @@ async function deliveryReport(servers: Servers, sink: ChildService): Promise<boo
       `delivery (b): ${served} predictions served; sink received predictions=${predictions} spans=${spans} logs=${logs} ` +
         `metrics=${counts.items.metrics ?? 0} in ${counts.ingestBatches} batches (${(counts.ingestWireBytes / 1e6).toFixed(1)} MB on the wire)`,
       `delivery (b): monitor.stats sentItems=${stats.sentItems} dropped=${JSON.stringify(stats.dropped)} exportErrors=${stats.exportErrors}`,
-      `delivery (c): OTLP ${otlp || 'nothing'}`,
+      `delivery (c): ${conventionalServed} requests served; sink received spans=${counts.otlpSpans} (OTLP ${otlp || 'nothing'})` +
+        // Informational: a (c) that dropped spans did less work than its stack does, which
+        // would flatter (c), not (b).
+        (counts.otlpSpans < conventionalServed ? ' — (c) dropped spans' : ''),
       ...(floor
         ? [`delivery (d): ${floor.requests} posts / ${(floor.bytes / 1e6).toFixed(1)} MB`]
         : []),
