@@ -81,8 +81,8 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       method: request.method,
       path: pathOf(request),
       headers: request.headers,
-      // Behind a trusted proxy this is the client-writable X-Forwarded-Proto: http or https only.
-      scheme: request.protocol === 'https' ? 'https' : 'http',
+      // Behind a trusted proxy, the client-writable X-Forwarded-Proto (the SDK keeps http/https).
+      scheme: request.protocol,
     });
     const context: DriftwatchRequestContext = new RequestContext(
       handle.requestId,

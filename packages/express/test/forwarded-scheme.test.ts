@@ -3,10 +3,11 @@
  * `X-Forwarded-Proto` value, which a client can write itself: `url.scheme` must stay `http` or
  * `https`, or every made-up value would be a new duration series until the cap overflows.
  */
-import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../sdk/test/support/log-capture.js';
+import { durationPoints, serverSpans } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
@@ -47,17 +48,11 @@ describe('url.scheme behind a trusted proxy (Express)', () => {
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
-    await monitor.flush();
-    const transport = monitor.transport as MemoryTransport;
-    const schemes = transport
-      .items('spans')
-      .filter((span) => span.kind === 'SERVER')
-      .map((span) => span.attributes?.['url.scheme']);
+    const schemes = (await serverSpans(monitor)).map((span) => span.attributes?.['url.scheme']);
     expect(schemes).toEqual(['https', 'http', 'http', 'http']);
-    const seriesSchemes = transport
-      .items('metrics')
-      .filter((point) => point.name === 'http.server.request.duration')
-      .map((point) => point.attributes?.['url.scheme']);
+    const seriesSchemes = (await durationPoints(monitor)).map(
+      (point) => point.attributes?.['url.scheme'],
+    );
     expect(new Set(seriesSchemes)).toEqual(new Set(['https', 'http']));
   });
 });

@@ -6,13 +6,17 @@
  * server's own `upgrade` listener they never reach Express (nothing recorded, nothing thrown).
  */
 import type { Server } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
+import {
+  completionLines,
+  rawExchange,
+  serverSpans,
+} from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -83,34 +87,6 @@ afterAll(async () => {
 });
 
 /** Writes `raw` on one connection; resolves with what was read once `done` says so or it closed. */
-function rawExchange(raw: string, done?: (received: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (data: string) => {
-      received += data;
-      if (done?.(received)) socket.destroy();
-    });
-    socket.on('error', reject);
-    socket.on('close', () => resolve(received));
-    socket.write(raw);
-  });
-}
-
-function completion(requestId: string) {
-  return logs.lines.filter(
-    (line) => line.request_id === requestId && line.msg === 'request completed',
-  );
-}
-
-async function serverSpans() {
-  await monitor.flush();
-  return (monitor.transport as MemoryTransport)
-    .items('spans')
-    .filter((span) => span.kind === 'SERVER');
-}
-
 describe('HTTP/1.1 edge cases (Express)', () => {
   it('pipelined requests: each keeps its own id, context, line and order', async () => {
     const requests = [0, 1, 2].map(
@@ -119,7 +95,7 @@ describe('HTTP/1.1 edge cases (Express)', () => {
         (n === 2 ? 'Connection: close\r\n' : '') +
         '\r\n',
     );
-    const received = await rawExchange(requests.join(''));
+    const received = await rawExchange(port, requests.join(''));
     const bodies = [...received.matchAll(/\{"n":(\d),"requestId":"([^"]+)"\}/g)].map((match) => [
       match[1],
       match[2],
@@ -143,29 +119,35 @@ describe('HTTP/1.1 edge cases (Express)', () => {
     });
     expect(response.status).toBe(200);
     const [line] = await waitFor('recorded', () => {
-      const found = completion('edge-long');
+      const found = completionLines(logs, 'edge-long');
       return found.length > 0 ? found : undefined;
     });
-    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    const span = (await serverSpans(monitor)).find(
+      (candidate) => candidate.spanId === line!.span_id,
+    );
     expect((span?.attributes?.['url.path'] as string).length).toBe(8192);
     expect(span?.attributes?.['http.route']).toBe('/any/*rest');
   });
 
   it('duplicate x-request-id and traceparent headers: a safe id and a new trace', async () => {
     const received = await rawExchange(
+      port,
       'GET /any/x HTTP/1.1\r\nHost: x\r\nx-request-id: dup-1\r\nx-request-id: dup-2\r\n' +
         `traceparent: ${TRACEPARENT}\r\ntraceparent: ${TRACEPARENT}\r\ntracestate: k=v\r\n` +
         'Connection: close\r\n\r\n',
     );
     expect(/^x-request-id: (.*)\r$/im.exec(received)?.[1]).toBe('dup-1, dup-2');
-    const [line] = completion('dup-1, dup-2');
+    const [line] = completionLines(logs, 'dup-1, dup-2');
     expect(line?.trace_id).not.toBe(TRACE_ID);
-    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    const span = (await serverSpans(monitor)).find(
+      (candidate) => candidate.spanId === line!.span_id,
+    );
     expect(span?.parentSpanId).toBeUndefined();
   });
 
   it("an upgrade taken by the server's own listener: nothing recorded, nothing thrown", async () => {
     const received = await rawExchange(
+      port,
       'GET /echo/0 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n' +
         'x-request-id: edge-upgrade\r\n\r\nhello',
       (text) => text.endsWith('hello'),

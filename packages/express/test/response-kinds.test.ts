@@ -13,6 +13,7 @@ import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { completionLines } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { driftwatch, driftwatchErrors } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
@@ -74,15 +75,9 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-function completions(requestId: string) {
-  return logs.lines.filter(
-    (line) => line.request_id === requestId && line.msg === 'request completed',
-  );
-}
-
 async function recorded(requestId: string) {
   const lines = await waitFor('the completion line', () => {
-    const found = completions(requestId);
+    const found = completionLines(logs, requestId);
     return found.length > 0 ? found : undefined;
   });
   await monitor.flush();
@@ -124,7 +119,7 @@ describe('response kinds (Express)', () => {
     });
     const { lines } = await recorded('express-abandon');
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    expect(completions('express-abandon')).toHaveLength(1);
+    expect(completionLines(logs, 'express-abandon')).toHaveLength(1);
     expect(lines[0]).toMatchObject({ res: { statusCode: 499 }, req: { route: '/stream' } });
   });
 

@@ -5,12 +5,16 @@
  * `x-request-id` and `traceparent` headers (Node joins them: a joined traceparent is invalid, so
  * a new trace starts).
  */
-import { connect } from 'node:net';
-import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import { init, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
+import {
+  completionLines,
+  rawExchange,
+  serverSpans,
+} from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -57,31 +61,6 @@ afterAll(async () => {
 });
 
 /** Writes `raw` on one connection and resolves with everything read until the server closes. */
-function rawExchange(raw: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (data: string) => (received += data));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(received));
-    socket.write(raw);
-  });
-}
-
-function completion(requestId: string) {
-  return logs.lines.filter(
-    (line) => line.request_id === requestId && line.msg === 'request completed',
-  );
-}
-
-async function serverSpans() {
-  await monitor.flush();
-  return (monitor.transport as MemoryTransport)
-    .items('spans')
-    .filter((span) => span.kind === 'SERVER');
-}
-
 describe('HTTP/1.1 edge cases (Fastify)', () => {
   it('pipelined requests: each keeps its own id, context, line and order', async () => {
     const requests = [0, 1, 2].map(
@@ -90,7 +69,7 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
         (n === 2 ? 'Connection: close\r\n' : '') +
         '\r\n',
     );
-    const received = await rawExchange(requests.join(''));
+    const received = await rawExchange(port, requests.join(''));
     const bodies = [...received.matchAll(/\{"n":"(\d)","requestId":"([^"]+)"\}/g)].map((match) => [
       match[1],
       match[2],
@@ -121,7 +100,7 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
     expect(notModified.status).toBe(304);
     expect(notModified.headers.get('x-request-id')).toBe('edge-304');
     const lines = await waitFor('both recorded', () => {
-      const found = [...completion('edge-head'), ...completion('edge-304')];
+      const found = [...completionLines(logs, 'edge-head'), ...completionLines(logs, 'edge-304')];
       return found.length === 2 ? found : undefined;
     });
     expect(lines[0]).toMatchObject({
@@ -132,7 +111,7 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
       req: { method: 'GET', route: '/cached' },
       res: { statusCode: 304 },
     });
-    const spans = (await serverSpans()).filter((span) =>
+    const spans = (await serverSpans(monitor)).filter((span) =>
       [lines[0]!.span_id, lines[1]!.span_id].includes(span.spanId),
     );
     expect(spans.map((span) => span.name).sort()).toEqual(['GET /cached', 'HEAD /cached']);
@@ -146,14 +125,17 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
     });
     expect(response.status).toBe(200);
     const [line] = await waitFor('recorded', () => {
-      const found = completion('edge-long');
+      const found = completionLines(logs, 'edge-long');
       return found.length > 0 ? found : undefined;
     });
-    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    const span = (await serverSpans(monitor)).find(
+      (candidate) => candidate.spanId === line!.span_id,
+    );
     expect((span?.attributes?.['url.path'] as string).length).toBe(8192);
     expect(span?.attributes?.['http.route']).toBe('/any/*');
     // A URL past Node's limit (16 KiB of headers) is refused by Node before any hook: 431.
     const refused = await rawExchange(
+      port,
       `GET /any/${'b'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
     );
     expect(refused).toMatch(/^HTTP\/1\.1 431 /);
@@ -161,6 +143,7 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
 
   it('duplicate x-request-id and traceparent headers: a safe id and a new trace', async () => {
     const received = await rawExchange(
+      port,
       'GET /cached HTTP/1.1\r\nHost: x\r\nx-request-id: dup-1\r\nx-request-id: dup-2\r\n' +
         `traceparent: ${TRACEPARENT}\r\ntraceparent: ${TRACEPARENT}\r\ntracestate: k=v\r\n` +
         'Connection: close\r\n\r\n',
@@ -168,9 +151,11 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
     const echoed = /^x-request-id: (.*)\r$/im.exec(received)?.[1];
     // Node joins duplicate headers with ", ": still printable ASCII, so kept as sent.
     expect(echoed).toBe('dup-1, dup-2');
-    const [line] = completion('dup-1, dup-2');
+    const [line] = completionLines(logs, 'dup-1, dup-2');
     expect(line?.trace_id).not.toBe(TRACE_ID);
-    const span = (await serverSpans()).find((candidate) => candidate.spanId === line!.span_id);
+    const span = (await serverSpans(monitor)).find(
+      (candidate) => candidate.spanId === line!.span_id,
+    );
     expect(span?.parentSpanId).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { completionLines } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
@@ -77,12 +78,6 @@ afterAll(async () => {
   await monitor.shutdown();
 });
 
-function completions(requestId: string) {
-  return logs.lines.filter(
-    (line) => line.request_id === requestId && line.msg === 'request completed',
-  );
-}
-
 async function serverSpans(requestId: string) {
   await monitor.flush();
   const line = logs.lines.find((entry) => entry.request_id === requestId);
@@ -130,7 +125,7 @@ describe('long-lived responses (Fastify)', () => {
       expect(response.headers.get('x-request-id')).toBe(requestId);
       expect(text.split('\n').filter(Boolean)).toHaveLength(5);
       const lines = await waitFor('the completion line', () => {
-        const found = completions(requestId);
+        const found = completionLines(logs, requestId);
         return found.length > 0 ? found : undefined;
       });
       expect(lines).toHaveLength(1);
@@ -160,14 +155,14 @@ describe('long-lived responses (Fastify)', () => {
     const lines = await waitFor(
       'the abandoned request recorded',
       () => {
-        const found = completions(requestId);
+        const found = completionLines(logs, requestId);
         return found.length > 0 ? found : undefined;
       },
       5000,
     );
     // The handler or stream goes on for a while: nothing may end the request a second time.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(completions(requestId)).toHaveLength(1);
+    expect(completionLines(logs, requestId)).toHaveLength(1);
     expect(lines[0]).toMatchObject({ res: { statusCode: 499 } });
     const spans = await serverSpans(requestId);
     expect(spans).toHaveLength(1);

@@ -13,6 +13,7 @@ import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { completionLines } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
@@ -105,19 +106,13 @@ function session(path: string, requestId: string): Promise<string> {
   });
 }
 
-function completions(requestId: string) {
-  return logs.lines.filter(
-    (line) => line.request_id === requestId && line.msg === 'request completed',
-  );
-}
-
 describe('upgrade requests (Fastify)', () => {
   it('routed through Fastify and hijacked: the session is recorded once at its close, as 101', async () => {
     const received = await session('/socket', 'upgrade-routed');
     expect(received).toMatch(/^HTTP\/1\.1 101 /);
     expect(received.endsWith('hello')).toBe(true);
     const lines = await waitFor('the session recorded', () => {
-      const found = completions('upgrade-routed');
+      const found = completionLines(logs, 'upgrade-routed');
       return found.length > 0 ? found : undefined;
     });
     // The socket's own events run in its context, not the request's (AsyncLocalStorage follows
@@ -127,7 +122,7 @@ describe('upgrade requests (Fastify)', () => {
     expect(messages[0]!.reqId).toBe('upgrade-routed');
     expect([undefined, 'upgrade-routed']).toContain(messages[0]!.request_id);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(completions('upgrade-routed')).toHaveLength(1);
+    expect(completionLines(logs, 'upgrade-routed')).toHaveLength(1);
     expect(lines[0]).toMatchObject({ res: { statusCode: 101 }, req: { route: '/socket' } });
     await monitor.flush();
     const spans = (monitor.transport as MemoryTransport)

@@ -51,3 +51,12 @@ export function invalidOption(
     { option, value: secret ? '***' : value, expected },
   );
 }
+
+/** An error's message for a diagnostic; never throws (a hostile value's getter or toString may). */
+export function errorMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

@@ -1,4 +1,6 @@
 /** Readiness checks (`/readiness`): named functions answering true when the service may take traffic. */
+import { settleWithin } from './pipeline/deadline.js';
+
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
 export interface ReadinessReport {
@@ -17,17 +19,11 @@ export class Readiness {
   async report(timeoutMs = 2000): Promise<ReadinessReport> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]): Promise<[string, boolean]> => {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), timeoutMs);
-        });
         try {
-          const ok = await Promise.race([Promise.resolve().then(check), timeout]);
+          const ok = await settleWithin(Promise.resolve().then(check), timeoutMs, false);
           return [name, ok === true];
         } catch {
           return [name, false];
-        } finally {
-          clearTimeout(timer);
         }
       }),
     );

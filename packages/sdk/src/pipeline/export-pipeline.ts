@@ -12,6 +12,8 @@ import type {
   Transport,
 } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
+import { settleWithin } from './deadline.js';
+import { errorMessage } from '../errors.js';
 import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
@@ -38,15 +40,6 @@ export interface PipelineConfig {
 }
 
 type Pair = { signal: Signal; item: unknown };
-
-/** An error's message for a diagnostic; never throws (a hostile value may). */
-function errorText(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'unprintable error';
-  }
-}
 
 /** Longest a Retry-After holds the exporter (a server asking for an hour gets five minutes). */
 const MAX_PAUSE_MS = 300_000;
@@ -164,32 +157,20 @@ export class ExportPipeline {
   /** Flushes within `timeoutMs`, then stops: what is left is dropped with reason "shutdown". */
   async shutdown(timeoutMs: number): Promise<void> {
     const started = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([this.flush(), deadline]);
-    clearTimeout(timer);
+    const left = (): number => Math.max(0, timeoutMs - (Date.now() - started));
+    await settleWithin(this.flush(), timeoutMs, undefined);
     this.stopped = true;
     this.abort.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     // A custom transport may ignore the abort signal: its send is not waited for past the deadline.
-    const pumpDeadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, timeoutMs - (Date.now() - started)));
-    });
-    await Promise.race([this.pumping, pumpDeadline]);
-    clearTimeout(timer);
+    await settleWithin(this.pumping, left(), undefined);
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
-    const left = Math.max(0, timeoutMs - (Date.now() - started));
     // A custom transport's shutdown may throw, return no promise or never settle: the deadline holds.
+    const remaining = left();
     const closing = Promise.resolve()
-      .then(() => this.transport?.shutdown(left))
+      .then(() => this.transport?.shutdown(remaining))
       .catch(() => undefined);
-    const closeDeadline = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, left);
-    });
-    await Promise.race([closing, closeDeadline]);
-    clearTimeout(timer);
+    await settleWithin(closing, remaining, undefined);
   }
 
   private schedulePump(): void {
@@ -262,7 +243,7 @@ export class ExportPipeline {
         try {
           converted = convert(next.item, wire);
         } catch (error) {
-          converted = { ok: false, issue: `conversion failed: ${errorText(error)}` };
+          converted = { ok: false, issue: `conversion failed: ${errorMessage(error)}` };
         }
         if (converted.ok) pairs.push({ signal, item: converted.item });
         else this.invalid(signal, converted.issue);

@@ -4,6 +4,7 @@
  * Never throws into the caller: invalid input is counted and reported on the diagnostic logger.
  */
 import { newUuid } from '../context/random-ids.js';
+import { errorMessage } from '../errors.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
   validateItem,
@@ -72,14 +73,6 @@ function wholeMs(time: unknown): number | undefined {
   return typeof time === 'number' && Number.isFinite(time) ? Math.round(time) : (time as number);
 }
 
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'unprintable error';
-  }
-}
-
 /** What one model+version needs per prediction, found with two Map lookups and no allocation. */
 interface ModelEntry {
   readonly predictions: CounterSeries;
@@ -122,7 +115,7 @@ export class PredictionRecorder {
       return this.recordPrediction(input);
     } catch (error) {
       // Hostile input (a throwing getter, a Proxy): counted, never thrown into the host.
-      this.pipeline.invalid('predictions', `logPrediction failed: ${describe(error)}`);
+      this.pipeline.invalid('predictions', `logPrediction failed: ${errorMessage(error)}`);
       return newUuid();
     }
   }
@@ -132,7 +125,7 @@ export class PredictionRecorder {
     try {
       this.recordLabel(predictionId, label, options);
     } catch (error) {
-      this.pipeline.invalid('labels', `logLabel failed: ${describe(error)}`);
+      this.pipeline.invalid('labels', `logLabel failed: ${errorMessage(error)}`);
     }
   }
 

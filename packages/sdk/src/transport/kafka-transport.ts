@@ -7,6 +7,7 @@
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
 import { quietKafkajsWhenIdle, unrefSocketFactory } from './kafkajs-idle.js';
+import { settleWithin } from '../pipeline/deadline.js';
 import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
 import {
   describeKafkaError,
@@ -310,12 +311,7 @@ export function createKafkaTransport(
         const late = pending ? await pending.catch(() => undefined) : undefined;
         await Promise.allSettled([current?.disconnect(), late?.disconnect()]);
       })();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, Math.max(0, timeoutMs));
-      });
-      await Promise.race([work, deadline]);
-      clearTimeout(timer);
+      await settleWithin(work, timeoutMs, undefined);
     },
   };
 }

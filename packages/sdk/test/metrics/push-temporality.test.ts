@@ -33,6 +33,21 @@ function find(points: readonly MetricPoint[], name: string, attributes: object =
   return found;
 }
 
+/** A memory-transport monitor without runtime metrics that has logged one prediction. */
+function monitorWithOnePrediction(): Monitor {
+  const created = init(
+    {
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+    },
+    {},
+  );
+  created.logPrediction({ model: 'risk', modelVersion: '3', features: { age: 41 }, prediction: 1 });
+  return created;
+}
+
 describe('metric points pushed through the transport', () => {
   it('asks for delta gauges and cumulative everything else', () => {
     for (const type of Object.values(InstrumentType)) {
@@ -44,21 +59,7 @@ describe('metric points pushed through the transport', () => {
   });
 
   it('keeps counters and histograms cumulative from one collection to the next', async () => {
-    const target = (monitor = init(
-      {
-        transport: { type: 'memory' },
-        logs: { destination: captureLogs().destination, export: false },
-        diagnostics: { destination: captureLogs().destination },
-        metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-      },
-      {},
-    ));
-    target.logPrediction({
-      model: 'risk',
-      modelVersion: '3',
-      features: { age: 41 },
-      prediction: 1,
-    });
+    const target = (monitor = monitorWithOnePrediction());
     // An object is not a feature value: one dropped{reason="invalid"} (an observable counter).
     target.logPrediction({
       model: 'risk',
@@ -94,21 +95,7 @@ describe('metric points pushed through the transport', () => {
   });
 
   it('pushes the last points once at shutdown, not once per reader stop', async () => {
-    const target = (monitor = init(
-      {
-        transport: { type: 'memory' },
-        logs: { destination: captureLogs().destination, export: false },
-        diagnostics: { destination: captureLogs().destination },
-        metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-      },
-      {},
-    ));
-    target.logPrediction({
-      model: 'risk',
-      modelVersion: '3',
-      features: { age: 41 },
-      prediction: 1,
-    });
+    const target = (monitor = monitorWithOnePrediction());
     const transport = target.transport as MemoryTransport;
     transport.clear();
     await target.shutdown({ timeoutMs: 1000 });
