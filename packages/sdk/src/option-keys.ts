@@ -51,6 +51,7 @@ export const OPTION_KEYS = {
     redact: true,
     destination: true,
     sync: true,
+    batchWrites: true,
   }),
   metrics: keys<Section<'metrics'>>({
     enabled: true,

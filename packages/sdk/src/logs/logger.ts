@@ -9,6 +9,7 @@
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
+import { joinsLines, TurnBatchedWrites } from './turn-batched-writes.js';
 
 /** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
 export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
@@ -20,6 +21,10 @@ export interface LoggerConfig {
   readonly destination: DestinationStream | undefined;
   /** Write to the default destination (stdout) synchronously, line by line (else asynchronously). */
   readonly sync: boolean;
+  /** Join the lines of one event-loop turn into one write, for byte-stream destinations. */
+  readonly batchWrites: boolean;
+  /** Told when the destination throws on a joined write (those lines are lost). */
+  readonly onWriteError: (error: unknown) => void;
   readonly storage: ContextStorage;
   /** Called with every line when log export is on. */
   readonly onLine: ExportLogEntry | undefined;
@@ -45,6 +50,8 @@ interface DirectState extends DirectWriter {
   readonly paths: readonly string[];
   /** Keys every line may carry besides the caller's: base bindings, message, mixin fields. */
   readonly fixedKeys: readonly string[];
+  /** The joined writes in front of the destination, when there are. */
+  readonly batched: TurnBatchedWrites | undefined;
 }
 
 const kDirect = Symbol('driftwatch.directWriter');
@@ -58,21 +65,54 @@ function defaultDestination(sync: boolean): DestinationStream {
   return pino.destination({ dest: 1, sync });
 }
 
+type Flushes = {
+  flush?: (callback?: (error?: Error | null) => void) => void;
+  flushSync?: () => void;
+};
+
+/** pino's `logger.flush()` and exit flushes reach the destination behind the export tee. */
+function forwardFlushes(tee: DestinationStream, out: DestinationStream): void {
+  const { flush, flushSync } = out as Flushes;
+  if (typeof flush === 'function') (tee as Flushes).flush = (callback) => flush.call(out, callback);
+  if (typeof flushSync === 'function') (tee as Flushes).flushSync = () => flushSync.call(out);
+}
+
+/** pino sets these on a destination that asks for them (pino.multistream routes by level). */
+const METADATA = Symbol.for('pino.metadata');
+const METADATA_FIELDS = ['lastLevel', 'lastMsg', 'lastObj', 'lastTime', 'lastLogger'] as const;
+
+/** The destination seen by pino when log export is on: writes to `out`, then exports the line. */
+function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationStream {
+  const target = out as DestinationStream & Record<string | symbol, unknown>;
+  const tee: DestinationStream & Record<string | symbol, unknown> =
+    target[METADATA] === true
+      ? {
+          [METADATA]: true,
+          write(line: string) {
+            for (const field of METADATA_FIELDS) target[field] = tee[field];
+            out.write(line);
+            onLine(line, line.length + 64);
+          },
+        }
+      : {
+          write(line: string) {
+            out.write(line);
+            onLine(line, line.length + 64);
+          },
+        };
+  forwardFlushes(tee, out);
+  return tee;
+}
+
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
-  const out = config.destination ?? defaultDestination(config.sync);
-  const destination: DestinationStream = onLine
-    ? {
-        write(line: string) {
-          out.write(line);
-          onLine(line, line.length + 64);
-        },
-      }
-    : out;
-  const flushSync = (out as { flushSync?: () => void }).flushSync;
-  if (onLine && typeof flushSync === 'function') {
-    (destination as { flushSync?: () => void }).flushSync = () => flushSync.call(out);
-  }
+  const target = config.destination ?? defaultDestination(config.sync);
+  const batched =
+    config.batchWrites && joinsLines(target)
+      ? new TurnBatchedWrites(target, config.onWriteError)
+      : undefined;
+  const out: DestinationStream = batched ?? target;
+  const destination: DestinationStream = onLine ? exportTee(out, onLine) : out;
   const options: LoggerOptions = {
     level: config.level,
     base: { ...config.base },
@@ -111,9 +151,17 @@ export function createLogger(config: LoggerConfig): Logger {
     onLine,
     paths: config.redact,
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
+    batched,
   };
   (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
   return logger;
+}
+
+/** Writes the lines held for the end of this turn (monitor.flush); `close` also at shutdown. */
+export function writeHeldLines(logger: Logger, close = false): void {
+  const batched = (logger as Logger & { [kDirect]?: DirectState })[kDirect]?.batched;
+  if (close) batched?.close();
+  else batched?.writeNow();
 }
 
 /** One segment of a pino redact path: `.key`, `["key"]`, `['key']` or `[*]`/`.*`. */
