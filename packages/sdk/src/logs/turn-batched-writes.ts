@@ -16,8 +16,8 @@ import type { DestinationStream } from 'pino';
 export const MAX_PENDING_CHARS = 64 * 1024;
 /** pino's numeric level of `error`: lines at this level or above are not held. */
 const ERROR_LEVEL = 50;
-/** Where a pino line's level digits start: after `{"level":`. */
-const LEVEL_OFFSET = 9;
+/** Asks pino to set `lastLevel` (and the rest of its metadata) before each write. */
+const METADATA = Symbol.for('pino.metadata');
 
 type FlushableDestination = DestinationStream & {
   /** SonicBoom's mode; false: it buffers and writes asynchronously. */
@@ -37,21 +37,9 @@ export function joinsLines(destination: DestinationStream): boolean {
     fd?: unknown;
     [key: symbol]: unknown;
   };
-  if (candidate[Symbol.for('pino.metadata')] === true) return false;
+  if (candidate[METADATA] === true) return false;
   if (destination instanceof Writable) return true;
   return typeof candidate.fd === 'number' && typeof candidate.flushSync === 'function';
-}
-
-/** The numeric level at the start of a pino line, or -1 when it does not start so. */
-function lineLevel(line: string): number {
-  let level = 0;
-  let at = LEVEL_OFFSET;
-  for (; at < line.length; at += 1) {
-    const digit = line.charCodeAt(at) - 48;
-    if (digit < 0 || digit > 9) break;
-    level = level * 10 + digit;
-  }
-  return at === LEVEL_OFFSET || !line.startsWith('{"level":') ? -1 : level;
 }
 
 /** Writers with lines pending, written by the process exit hook. */
@@ -63,6 +51,15 @@ function writeAllAtExit(): void {
 }
 
 export class TurnBatchedWrites implements DestinationStream {
+  // pino's metadata: the level is read from here rather than from the line, whose text (a rope
+  // of concatenated pieces) would be flattened into a copy just to read its first characters.
+  // Lines the SDK writes itself (the completion line, at info) come without: reset after each.
+  readonly [METADATA] = true;
+  lastLevel = 0;
+  lastMsg: unknown = undefined;
+  lastObj: unknown = undefined;
+  lastTime: unknown = undefined;
+  lastLogger: unknown = undefined;
   private pending = '';
   private scheduled: NodeJS.Immediate | undefined;
   private readonly writeScheduled = (): void => {
@@ -83,8 +80,11 @@ export class TurnBatchedWrites implements DestinationStream {
   }
 
   write(line: string): void {
+    const level = this.lastLevel;
+    this.lastLevel = 0;
+    this.lastObj = undefined;
     this.pending += line;
-    if (this.pending.length >= MAX_PENDING_CHARS || lineLevel(line) >= ERROR_LEVEL) {
+    if (this.pending.length >= MAX_PENDING_CHARS || level >= ERROR_LEVEL) {
       this.writeNow();
     } else {
       this.scheduled ??= setImmediate(this.writeScheduled);

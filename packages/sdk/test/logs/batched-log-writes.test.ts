@@ -72,16 +72,21 @@ describe('batched log writes', () => {
     expect(linesOf(chunks.slice(1))).toMatchObject([{ level: 40, msg: 'next turn' }]);
   });
 
-  it('writes a line at level error or above at once, with the lines held before it', () => {
-    const { stream, chunks } = chunkRecorder();
-    const { logger } = start({ destination: stream });
-    logger.info('before');
-    logger.error('failed');
-    expect(chunks).toHaveLength(1);
-    expect(linesOf(chunks).map((line) => line.msg)).toEqual(['before', 'failed']);
-    logger.fatal('fatal too');
-    expect(chunks).toHaveLength(2);
-  });
+  it.each([true, false])(
+    'writes a line at level error or above at once, with the lines held before it (export %s)',
+    (exported) => {
+      const { stream, chunks } = chunkRecorder();
+      const { logger } = start({ destination: stream, export: exported });
+      logger.info('before');
+      logger.error('failed');
+      expect(chunks).toHaveLength(1);
+      expect(linesOf(chunks).map((line) => line.msg)).toEqual(['before', 'failed']);
+      logger.fatal('fatal too');
+      expect(chunks).toHaveLength(2);
+      logger.info('after the error: held again');
+      expect(chunks).toHaveLength(2);
+    },
+  );
 
   it('never holds more than MAX_PENDING_CHARS: a burst is written in bounded chunks', async () => {
     const { stream, chunks } = chunkRecorder();
