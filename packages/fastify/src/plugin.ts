@@ -15,6 +15,7 @@ import fastify, {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { lazyChildFactory } from './lazy-child-logger.js';
+import { bindUpgradeSocket } from './upgrade-context.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -145,6 +146,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     res.on('close', () => {
       if (!res.writableFinished) end(request, closedStatus(request, reply));
     });
+    bindUpgradeSocket(raw, storage, handle);
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
     // AsyncResource made here, so the handler, its promises and timers keep the context even
     // when the body arrives in later socket reads, with no second hook to enter it again. `run`

@@ -7,7 +7,7 @@
  * throws or stays behind.
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
-import { connect, type Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -54,7 +54,11 @@ beforeAll(async () => {
     );
     socket.on('data', (data: Buffer) => {
       request.log.info('message');
-      socket.write(data);
+      monitor.logger.info('message, global logger');
+      setTimeout(() => {
+        monitor.logger.info('message, later');
+        socket.write(data);
+      }, 5);
     });
     socket.on('end', () => socket.end());
   });
@@ -115,12 +119,22 @@ describe('upgrade requests (Fastify)', () => {
       const found = completionLines(logs, 'upgrade-routed');
       return found.length > 0 ? found : undefined;
     });
-    // The socket's own events run in its context, not the request's (AsyncLocalStorage follows
-    // where the socket was made): such a line has request.log's reqId, and no other request's ids.
-    const messages = logs.lines.filter((line) => line.msg === 'message');
-    expect(messages).toHaveLength(1);
+    // The upgraded socket's own events (a WebSocket's messages) run in the request's context:
+    // lines logged there, and from callbacks they schedule, carry the session's ids.
+    const messages = logs.lines.filter((line) => String(line.msg).startsWith('message'));
+    expect(messages.map((line) => line.msg)).toEqual([
+      'message',
+      'message, global logger',
+      'message, later',
+    ]);
     expect(messages[0]!.reqId).toBe('upgrade-routed');
-    expect([undefined, 'upgrade-routed']).toContain(messages[0]!.request_id);
+    for (const line of messages) {
+      expect(line).toMatchObject({
+        request_id: 'upgrade-routed',
+        trace_id: lines[0]!.trace_id,
+        span_id: lines[0]!.span_id,
+      });
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(completionLines(logs, 'upgrade-routed')).toHaveLength(1);
     expect(lines[0]).toMatchObject({ res: { statusCode: 101 }, req: { route: '/socket' } });
@@ -140,6 +154,32 @@ describe('upgrade requests (Fastify)', () => {
     expect(logs.lines.filter((line) => line.request_id === 'upgrade-own')).toEqual([]);
     const plain = await fetch(`http://127.0.0.1:${port}/plain`);
     expect(plain.status).toBe(200);
+    expect(uncaught).toEqual([]);
+  });
+
+  it('an Upgrade header on a server with no upgrade listener: an ordinary request, its keep-alive socket not bound', async () => {
+    const plainApp = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
+    await plainApp.register(driftwatch, { monitor });
+    plainApp.get('/bound', async (request) => ({
+      bound: request.raw.socket.emit !== Socket.prototype.emit,
+    }));
+    const address = await plainApp.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const socket = connect(Number(new URL(address).port), '127.0.0.1');
+      socket.setEncoding('latin1');
+      let received = '';
+      socket.on('data', (data: string) => (received += data));
+      socket.write(
+        'GET /bound HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive, Upgrade\r\n' +
+          'Upgrade: websocket\r\n\r\n',
+      );
+      await waitFor('the answer', () => (received.includes('"bound"') ? true : undefined));
+      socket.destroy();
+      expect(received).toMatch(/^HTTP\/1\.1 200 /);
+      expect(received).toContain('{"bound":false}');
+    } finally {
+      await plainApp.close();
+    }
     expect(uncaught).toEqual([]);
   });
 });
