@@ -79,7 +79,7 @@ function driftwatchMonitor(config: AppConfig): Monitor {
       serviceVersion: '1.0.0',
       environment: 'bench',
       transport: { type: 'http', url: config.sinkUrl },
-      logs: { destination: config.logDestination, export: process.env.SCRATCH_EXPORT !== '0' },
+      logs: { destination: config.logDestination },
       metrics: { port: 0, host: '127.0.0.1' },
     },
     // Defaults only: DRIFTWATCH_* variables of the calling shell must not change the run.
