@@ -95,11 +95,11 @@ export interface DriftwatchOptions {
     /** Where JSON lines are written. @default stdout */
     destination?: DestinationStream;
     /**
-     * Write to stdout synchronously, so that what was written is out before the next line of the
-     * host runs (pino's own default, `pino.destination(1)`, is asynchronous). `false`:
-     * asynchronously, so that a slow reader of stdout cannot block the event loop; lines logged
-     * while a write is in flight leave together, and what is left is written on exit (not on a
-     * crash). Measured CPU per line is about the same either way. Ignored with `destination`.
+     * Write to stdout synchronously: each write (one line, or a turn's lines with `batchWrites`)
+     * is out before the process goes on (pino's own default, `pino.destination(1)`, is
+     * asynchronous). `false`: asynchronously, so that a slow reader of stdout cannot block the
+     * event loop; lines logged while a write is in flight leave together, and what is left is
+     * written on exit (not on a crash). Ignored with `destination`.
      * Env `DRIFTWATCH_LOG_SYNC`. @default true
      */
     sync?: boolean;
