@@ -8,10 +8,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { trackOtelGlobals } from './context/otel-globals.js';
 import { createContextStorage } from './context/request-context.js';
 import { createHttpInstrumentation } from './http/request-instrumentation.js';
-import { createDiagnostics, reportLogWriteError } from './logs/diagnostics.js';
+import { createDiagnostics } from './logs/diagnostics.js';
 import { convertLogLine } from './logs/log-record.js';
 import { convertPrediction } from './predictions/prediction-json.js';
-import { createLogger, writeHeldLines } from './logs/logger.js';
+import { createLogger } from './logs/logger.js';
 import { FastMetrics } from './metrics/fast-instruments.js';
 import { GpuMonitor } from './metrics/gpu-monitor.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
@@ -69,8 +69,6 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     },
     destination: options.logs.destination,
     sync: options.logs.sync,
-    batchWrites: options.logs.batchWrites,
-    onWriteError: reportLogWriteError(diagnostics),
     storage,
     onLine: options.logs.export
       ? (entry, bytes) => pipeline.enqueue('logs', entry, bytes)
@@ -156,7 +154,6 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     injectTrace: tracing.inject,
     async stop(timeoutMs) {
       stopped = true;
-      writeHeldLines(logger);
       removeSignalHandlers?.();
       gpu?.stop();
       stopRuntime?.();
@@ -170,7 +167,6 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       await server?.close();
       // A monitor started later (tests, a reload) can then take the globals itself.
       globals?.release();
-      writeHeldLines(logger, true);
       logger.flush();
     },
   });

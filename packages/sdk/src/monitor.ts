@@ -10,7 +10,6 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { writeHeldLines } from './logs/logger.js';
 import { otelContextOf, storeFor } from './context/context-manager.js';
 import type { ActiveContext, ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
@@ -58,7 +57,7 @@ export interface Monitor {
   metricsHandler(request: IncomingMessage, response: ServerResponse): void;
   addReadinessCheck(name: string, check: ReadinessCheck): void;
   readiness(): Promise<ReadinessReport>;
-  /** Writes the log lines held for this turn and sends everything queued now (metrics included). */
+  /** Sends everything queued now (metrics included). */
   flush(): Promise<void>;
   /**
    * Flushes within the deadline (`timeoutMs`, default `shutdownTimeoutMs`; negative counts as 0,
@@ -179,7 +178,6 @@ export function createMonitor(parts: MonitorParts): Monitor {
     addReadinessCheck: (name, check) => parts.readiness.add(name, check),
     readiness: () => parts.readiness.report(),
     async flush() {
-      writeHeldLines(parts.logger);
       await parts.flushMetrics().catch(() => undefined);
       await pipeline.flush();
     },

@@ -51,7 +51,6 @@ export const OPTION_KEYS = {
     redact: true,
     destination: true,
     sync: true,
-    batchWrites: true,
   }),
   metrics: keys<Section<'metrics'>>({
     enabled: true,

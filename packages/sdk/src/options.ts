@@ -95,24 +95,14 @@ export interface DriftwatchOptions {
     /** Where JSON lines are written. @default stdout */
     destination?: DestinationStream;
     /**
-     * Write to stdout synchronously: each write (one line, or a turn's lines with `batchWrites`)
-     * is out before the process goes on (pino's own default, `pino.destination(1)`, is
-     * asynchronous). `false`: asynchronously, so that a slow reader of stdout cannot block the
-     * event loop; lines logged while a write is in flight leave together, and what is left is
-     * written on exit (not on a crash). Ignored with `destination`.
+     * Write each line to stdout synchronously, so that no line is lost when the process crashes
+     * (pino's own default, `pino.destination(1)`, is asynchronous). `false`: asynchronously, so
+     * that a slow reader of stdout cannot block the event loop; lines logged while a write is in
+     * flight leave together, and pino flushes what is left on exit (not on a crash). Measured CPU
+     * per line is about the same either way. Ignored with `destination`.
      * Env `DRIFTWATCH_LOG_SYNC`. @default true
      */
     sync?: boolean;
-    /**
-     * Lines logged during one turn of the event loop go to a byte-stream destination (stdout,
-     * `pino.destination`, a Node writable stream) in one write at the end of that turn, instead of
-     * one system call per line; a line at level error or above is written at once, with those
-     * before it, and what is held is written on `flush()`, `shutdown()` and process exit (also
-     * after an uncaught exception; not on SIGKILL or a native crash). A custom `{ write(line) }`
-     * destination always gets one line per call. `false`: every line written as it is logged.
-     * Env `DRIFTWATCH_LOG_BATCH_WRITES`. @default true
-     */
-    batchWrites?: boolean;
   };
   metrics?: {
     /** Env `DRIFTWATCH_METRICS_ENABLED`. @default true */
@@ -191,7 +181,6 @@ export interface ResolvedOptions {
     readonly redact: readonly string[];
     readonly destination: DestinationStream | undefined;
     readonly sync: boolean;
-    readonly batchWrites: boolean;
   };
   readonly metrics: {
     readonly enabled: boolean;
@@ -387,11 +376,6 @@ export function resolveOptions(
       redact: checkedRedactPaths(codeRedact ?? DEFAULT_REDACT_PATHS, envRedact),
       destination: toDestination('logs.destination', logs.destination),
       sync: toBool('logs.sync', pick(logs.sync, env, 'DRIFTWATCH_LOG_SYNC'), true),
-      batchWrites: toBool(
-        'logs.batchWrites',
-        pick(logs.batchWrites, env, 'DRIFTWATCH_LOG_BATCH_WRITES'),
-        true,
-      ),
     }),
     metrics: Object.freeze({
       enabled: toBool(

@@ -9,7 +9,6 @@
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
-import { joinsLines, TurnBatchedWrites } from './turn-batched-writes.js';
 
 /** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
 export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
@@ -21,10 +20,6 @@ export interface LoggerConfig {
   readonly destination: DestinationStream | undefined;
   /** Write to the default destination (stdout) synchronously, line by line (else asynchronously). */
   readonly sync: boolean;
-  /** Join the lines of one event-loop turn into one write, for byte-stream destinations. */
-  readonly batchWrites: boolean;
-  /** Told when the destination throws on a joined write (those lines are lost). */
-  readonly onWriteError: (error: unknown) => void;
   readonly storage: ContextStorage;
   /** Called with every line when log export is on. */
   readonly onLine: ExportLogEntry | undefined;
@@ -50,8 +45,8 @@ interface DirectState extends DirectWriter {
   readonly paths: readonly string[];
   /** Keys every line may carry besides the caller's: base bindings, message, mixin fields. */
   readonly fixedKeys: readonly string[];
-  /** The joined writes in front of the destination, when there are. */
-  readonly batched: TurnBatchedWrites | undefined;
+  /** pino.multistream and the like: each line needs pino's metadata (its level) set first. */
+  readonly needsMetadata: boolean;
 }
 
 const kDirect = Symbol('driftwatch.directWriter');
@@ -89,7 +84,11 @@ function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationS
       ? {
           [METADATA]: true,
           write(line: string) {
-            for (const field of METADATA_FIELDS) target[field] = tee[field];
+            for (const field of METADATA_FIELDS) {
+              target[field] = tee[field];
+              // Not kept here after the line: the last logged object, logger, message.
+              tee[field] = undefined;
+            }
             out.write(line);
             onLine(line, line.length + 64);
           },
@@ -106,12 +105,7 @@ function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationS
 
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
-  const target = config.destination ?? defaultDestination(config.sync);
-  const batched =
-    config.batchWrites && joinsLines(target)
-      ? new TurnBatchedWrites(target, config.onWriteError)
-      : undefined;
-  const out: DestinationStream = batched ?? target;
+  const out = config.destination ?? defaultDestination(config.sync);
   const destination: DestinationStream = onLine ? exportTee(out, onLine) : out;
   const options: LoggerOptions = {
     level: config.level,
@@ -151,17 +145,10 @@ export function createLogger(config: LoggerConfig): Logger {
     onLine,
     paths: config.redact,
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
-    batched,
+    needsMetadata: (out as { [METADATA]?: unknown })[METADATA] === true,
   };
   (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
   return logger;
-}
-
-/** Writes the lines held for the end of this turn (monitor.flush); `close` also at shutdown. */
-export function writeHeldLines(logger: Logger, close = false): void {
-  const batched = (logger as Logger & { [kDirect]?: DirectState })[kDirect]?.batched;
-  if (close) batched?.close();
-  else batched?.writeNow();
 }
 
 /** One segment of a pino redact path: `.key`, `["key"]`, `['key']` or `[*]`/`.*`. */
@@ -205,5 +192,7 @@ export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter 
   if (state === undefined) return undefined;
   const full: Record<string, true | LineShape> = { ...shape };
   for (const key of state.fixedKeys) full[key] ??= true;
+  // A destination that routes by pino's metadata gets every line through pino, which sets it.
+  if (state.needsMetadata) return undefined;
   return state.paths.some((path) => redactPathReaches(path, full)) ? undefined : state;
 }

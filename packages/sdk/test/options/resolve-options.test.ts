@@ -94,7 +94,6 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_LOG_LEVEL', 'loud', 'logs.level'],
   ['DRIFTWATCH_LOGS_EXPORT', 'maybe', 'logs.export'],
   ['DRIFTWATCH_LOG_SYNC', 'sometimes', 'logs.sync'],
-  ['DRIFTWATCH_LOG_BATCH_WRITES', 'often', 'logs.batchWrites'],
   ['DRIFTWATCH_LOG_REDACT', 'a,,b', 'logs.redact'],
   ['DRIFTWATCH_METRICS_ENABLED', 'nope', 'metrics.enabled'],
   ['DRIFTWATCH_METRICS_PORT', '65536', 'metrics.port'],
@@ -278,17 +277,6 @@ describe('precedence', () => {
     expect(resolveOptions({ logs: { sync: true } }, { DRIFTWATCH_LOG_SYNC: '0' }).logs.sync).toBe(
       true,
     );
-  });
-
-  it('logs.batchWrites: code, then DRIFTWATCH_LOG_BATCH_WRITES, then true', () => {
-    expect(resolveOptions({}, {}).logs.batchWrites).toBe(true);
-    expect(resolveOptions({}, { DRIFTWATCH_LOG_BATCH_WRITES: 'false' }).logs.batchWrites).toBe(
-      false,
-    );
-    expect(
-      resolveOptions({ logs: { batchWrites: true } }, { DRIFTWATCH_LOG_BATCH_WRITES: '0' }).logs
-        .batchWrites,
-    ).toBe(true);
   });
 
   it('transport.gzipLevel: 0 by default for a loopback collector, 1 otherwise', () => {
