@@ -30,6 +30,6 @@ export function bindUpgradeSocket(
     this: BindableSocket,
     ...args: Parameters<BindableSocket['emit']>
   ) {
-    return storage.run(store, () => emit.apply(this, args));
+    return storage.run(store, Reflect.apply, emit, this, args) as boolean;
   } as BindableSocket['emit'];
 }
