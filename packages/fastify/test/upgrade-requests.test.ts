@@ -62,7 +62,10 @@ beforeAll(async () => {
     });
     socket.on('end', () => socket.end());
   });
-  app.get('/plain', async () => ({ ok: true }));
+  app.get('/plain', async (request) => ({
+    ok: true,
+    bound: request.raw.socket.emit !== Socket.prototype.emit,
+  }));
   await app.ready();
   app.server.on('upgrade', (raw: Upgrading, socket: Duplex) => {
     if (raw.url === '/own') {
@@ -154,6 +157,8 @@ describe('upgrade requests (Fastify)', () => {
     expect(logs.lines.filter((line) => line.request_id === 'upgrade-own')).toEqual([]);
     const plain = await fetch(`http://127.0.0.1:${port}/plain`);
     expect(plain.status).toBe(200);
+    // An ordinary request on the server that has upgrade listeners: its socket is not bound.
+    expect(await plain.json()).toEqual({ ok: true, bound: false });
     expect(uncaught).toEqual([]);
   });
 
