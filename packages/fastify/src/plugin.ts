@@ -29,11 +29,14 @@ export interface DriftwatchFastifyOptions {
 
 const kHandle = Symbol('driftwatch.handle');
 const kError = Symbol('driftwatch.error');
+/** Set when the response's body stream failed after the headers went out. */
+const kStreamFailed = Symbol('driftwatch.streamFailed');
 const kRequestId = Symbol.for('driftwatch.requestId');
 
 interface Instrumented {
   [kHandle]: RequestHandle | null;
   [kError]: unknown;
+  [kStreamFailed]: boolean | null;
 }
 
 declare module 'fastify' {
@@ -70,6 +73,25 @@ export function fastifyOptions(monitor: Monitor): Pick<
     class extends LogController {
       override incomingRequest(): void {}
       override requestCompleted(): void {}
+      // Fastify reports here a body stream that failed after the headers were sent, then
+      // destroys the response: the request failed on the server's side (recorded with the sent
+      // status, as an error), not the client's (499). It also reports the response's own errors
+      // (the client leaving: a premature close, a reset socket), once the response is already
+      // destroyed; those stay 499.
+      override streamError(
+        error: Error,
+        request: FastifyRequest,
+        reply: FastifyReply,
+        metadata?: Record<string, unknown>,
+      ): void {
+        const fromSource = !reply.raw.destroyed;
+        if (fromSource && (error as { code?: unknown }).code !== 'ERR_STREAM_PREMATURE_CLOSE') {
+          const state = request as unknown as Instrumented;
+          state[kError] = error;
+          state[kStreamFailed] = true;
+        }
+        super.streamError(error, request, reply, metadata);
+      }
     };
   // One factory per parent: Fastify passes its own logger (derived from monitor.logger), or a
   // route's or plugin's.
@@ -114,16 +136,22 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   // monomorphic).
   fastify.decorateRequest(kHandle, null);
   fastify.decorateRequest(kError, null);
+  fastify.decorateRequest(kStreamFailed, null);
 
   // Each request ends once: in onResponse, or when its response closes unfinished (the client
   // went away first; Fastify then never sends onResponse): 499, as nginx and the Express
   // middleware record it.
-  const end = (request: FastifyRequest, statusCode: number): void => {
+  const end = (request: FastifyRequest, statusCode: number, failedMidResponse = false): void => {
     const state = request as unknown as Instrumented;
     const handle = state[kHandle];
     if (handle === null) return;
     state[kHandle] = null;
-    handle.end({ statusCode, route: request.routeOptions.url, error: state[kError] ?? undefined });
+    handle.end({
+      statusCode,
+      route: request.routeOptions.url,
+      error: state[kError] ?? undefined,
+      failedMidResponse,
+    });
   };
 
   fastify.addHook('onRequest', (request, reply, next) => {
@@ -144,7 +172,10 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // counts it as aborted), and then neither it nor onResponse ever comes.
     const res = reply.raw;
     res.on('close', () => {
-      if (!res.writableFinished) end(request, closedStatus(request, reply));
+      if (res.writableFinished) return;
+      if ((request as unknown as Instrumented)[kStreamFailed] === true) {
+        end(request, reply.statusCode, true);
+      } else end(request, closedStatus(request, reply));
     });
     bindUpgradeSocket(raw, storage, handle);
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an

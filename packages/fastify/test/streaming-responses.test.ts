@@ -66,6 +66,19 @@ beforeAll(async () => {
   });
   app.get('/download', (_request, reply) => reply.type('text/plain').send(slowBody(5, 200)));
   app.post('/download', (_request, reply) => reply.type('text/plain').send(slowBody(20, 100)));
+  // Two chunks, then the source fails (a file read error, a broken upstream): the headers and
+  // part of the body are out, and Fastify destroys the response.
+  app.get('/broken-download', (_request, reply) => {
+    let pushed = 0;
+    const body = new Readable({
+      read() {
+        pushed += 1;
+        if (pushed <= 2) this.push(`chunk ${pushed}\n`);
+        else setTimeout(() => this.destroy(new TypeError('upstream read failed')), 50);
+      },
+    });
+    return reply.type('text/plain').send(body);
+  });
   app.post('/slow', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     return { done: true };
@@ -167,5 +180,59 @@ describe('long-lived responses (Fastify)', () => {
     const spans = await serverSpans(requestId);
     expect(spans).toHaveLength(1);
     expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
+  });
+
+  it('a body stream that fails after the headers were sent: the server failed, not the client', async () => {
+    const requestId = 'stream-broken';
+    await new Promise<void>((resolve) => {
+      const outgoing = httpRequest(`${baseUrl}/broken-download`, {
+        headers: { 'x-request-id': requestId },
+      });
+      outgoing.on('response', (response) => {
+        response.on('data', () => undefined);
+        response.on('error', () => undefined);
+        response.on('close', () => resolve());
+      });
+      outgoing.on('error', () => resolve());
+      outgoing.end();
+    });
+    const lines = await waitFor('the failed stream recorded', () => {
+      const found = completionLines(logs, requestId);
+      return found.length > 0 ? found : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(completionLines(logs, requestId)).toHaveLength(1);
+    // The status that was sent, and an error all the same (span status, error.type, exception).
+    expect(lines[0]).toMatchObject({
+      res: { statusCode: 200 },
+      req: { route: '/broken-download' },
+    });
+    const spans = await serverSpans(requestId);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.status).toEqual({ code: 'ERROR' });
+    expect(spans[0]!.attributes).toMatchObject({
+      'http.response.status_code': 200,
+      'error.type': 'TypeError',
+    });
+    expect(spans[0]!.events?.map((event) => event.name)).toEqual(['exception']);
+    const durations = (monitor.transport as MemoryTransport)
+      .items('metrics')
+      .filter(
+        (point) =>
+          point.name === 'http.server.request.duration' &&
+          point.attributes?.['http.route'] === '/broken-download',
+      );
+    expect(durations.at(-1)?.attributes).toMatchObject({
+      'http.response.status_code': 200,
+      'error.type': 'TypeError',
+    });
+    // Fastify's own warning about it is still logged, with the request's ids.
+    expect(
+      logs.lines.find(
+        (line) =>
+          line.request_id === requestId &&
+          line.msg === 'response terminated with an error with headers already sent',
+      ),
+    ).toBeDefined();
   });
 });
