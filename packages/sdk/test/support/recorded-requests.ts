@@ -3,7 +3,9 @@
  * Express tests (completion lines, SERVER spans and duration points of a memory-transport
  * monitor), and a raw HTTP/1.1 exchange for what `fetch` cannot send (pipelining, upgrades).
  */
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
+import { expect } from 'vitest';
 import type { MemoryTransport, Monitor } from '../../src/index.js';
 import type { LogCapture } from './log-capture.js';
 
@@ -31,6 +33,43 @@ export async function durationPoints(monitor: Monitor) {
   return (monitor.transport as MemoryTransport)
     .items('metrics')
     .filter((point) => point.name === 'http.server.request.duration');
+}
+
+/** GETs `url` with `x-request-id` and reads until the response closes, cut short or not. */
+export function readUntilClosed(url: string, requestId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const outgoing = httpRequest(url, { headers: { 'x-request-id': requestId } });
+    outgoing.on('response', (response) => {
+      response.on('data', () => undefined);
+      response.on('error', () => undefined);
+      response.on('close', () => resolve());
+    });
+    outgoing.on('error', () => resolve());
+    outgoing.end();
+  });
+}
+
+/**
+ * Checks how a request the server failed after its headers went out was recorded: the status
+ * that was sent, and an error all the same (span status, `error.type`, the exception event, and
+ * `error.type` on the route's last duration point).
+ */
+export async function expectFailedAfterHeaders(
+  monitor: Monitor,
+  span: Awaited<ReturnType<typeof serverSpans>>[number],
+  expected: { readonly route: string; readonly statusCode: number; readonly errorType: string },
+): Promise<void> {
+  const marks = {
+    'http.response.status_code': expected.statusCode,
+    'error.type': expected.errorType,
+  };
+  expect(span.status).toEqual({ code: 'ERROR' });
+  expect(span.attributes).toMatchObject(marks);
+  expect(span.events?.map((event) => event.name)).toEqual(['exception']);
+  const points = (await durationPoints(monitor)).filter(
+    (point) => point.attributes?.['http.route'] === expected.route,
+  );
+  expect(points.at(-1)?.attributes).toMatchObject(marks);
 }
 
 /**
