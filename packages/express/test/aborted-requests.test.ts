@@ -7,7 +7,8 @@ import { request as httpRequest } from 'node:http';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
@@ -17,17 +18,7 @@ let logs: LogCapture;
 let server: Listening;
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'express-aborts',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'express-aborts'));
   const app = express();
   app.use(driftwatch(monitor));
   app.get('/slow', (_request, response) => {

@@ -7,7 +7,8 @@
 import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch, driftwatchErrors } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
@@ -16,17 +17,7 @@ let logs: LogCapture;
 let server: Listening;
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'express-error-logs',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'express-error-logs'));
   const app = express();
   app.use(driftwatch(monitor));
   app.get('/throws', () => {

@@ -6,7 +6,8 @@
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
@@ -19,17 +20,7 @@ const ok: RequestHandler = (_request, response) => {
 };
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'express-mounts',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'express-mounts'));
   const app = express();
   app.use(driftwatch(monitor));
 

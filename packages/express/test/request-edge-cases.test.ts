@@ -10,7 +10,8 @@ import type { Duplex } from 'node:stream';
 import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import {
   completionLines,
@@ -35,17 +36,7 @@ const onUncaught = (error: unknown): void => {
 
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'express-edges',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'express-edges'));
   const app = express();
   app.use(driftwatch(monitor));
   app.get('/echo/:n', (request, response) => {

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import {
   completionLines,
   expectFailedAfterHeaders,
@@ -30,17 +31,7 @@ let directory: string;
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'dw-express-files-'));
   writeFileSync(join(directory, 'model.txt'), 'weights\n');
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'express-responses',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'express-responses'));
   const app = express();
   app.use(driftwatch(monitor));
   app.use(express.json());

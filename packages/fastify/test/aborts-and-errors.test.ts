@@ -7,11 +7,12 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
-import { driftwatch, fastifyOptions } from '../src/index.js';
+import { instrumentedApp } from './support/instrumented-app.js';
 
 let monitor: Monitor;
 let app: FastifyInstance;
@@ -19,19 +20,8 @@ let logs: LogCapture;
 let baseUrl: string;
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'fastify-aborts',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
-  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-  await app.register(driftwatch, { monitor });
+  ({ monitor, logs } = capturedMonitor(init, 'fastify-aborts'));
+  app = await instrumentedApp(monitor);
   app.get('/slow', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     return { done: true };

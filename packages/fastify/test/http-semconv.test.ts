@@ -6,10 +6,10 @@
  */
 import { request as httpRequest } from 'node:http';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../../sdk/test/support/log-capture.js';
-import { driftwatch, fastifyOptions } from '../src/index.js';
+import { instrumentedApp } from './support/instrumented-app.js';
 
 let monitor: Monitor;
 let app: FastifyInstance;
@@ -26,8 +26,7 @@ beforeAll(async () => {
     },
     {},
   );
-  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-  await app.register(driftwatch, { monitor });
+  app = await instrumentedApp(monitor);
   app.get('/boom', async () => {
     throw new RangeError('out of range');
   });

@@ -6,16 +6,17 @@
  * a new trace starts).
  */
 import { init, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import {
   completionLines,
   rawExchange,
   serverSpans,
 } from '../../sdk/test/support/recorded-requests.js';
-import { driftwatch, fastifyOptions } from '../src/index.js';
+import { instrumentedApp } from './support/instrumented-app.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -26,19 +27,8 @@ let logs: LogCapture;
 let port: number;
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'fastify-edges',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
-  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-  await app.register(driftwatch, { monitor });
+  ({ monitor, logs } = capturedMonitor(init, 'fastify-edges'));
+  app = await instrumentedApp(monitor);
   app.get('/echo/:n', async (request) => {
     const { n } = request.params as { n: string };
     // Later requests answer first: a context that crossed requests would show.

@@ -7,7 +7,8 @@ import { init, type Monitor } from '@driftwatch/sdk';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
 let monitor: Monitor;
@@ -15,17 +16,7 @@ let app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Moni
 let logs: LogCapture;
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'fastify-logger-api-test',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  ({ monitor, logs } = capturedMonitor(init, 'fastify-logger-api-test'));
   app = Fastify(fastifyOptions(monitor));
   await app.register(driftwatch, { monitor });
   app.get('/bindings', async (request) => {

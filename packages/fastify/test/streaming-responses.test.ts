@@ -7,16 +7,17 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import {
   completionLines,
   expectFailedAfterHeaders,
   readUntilClosed,
 } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
-import { driftwatch, fastifyOptions } from '../src/index.js';
+import { instrumentedApp } from './support/instrumented-app.js';
 
 let monitor: Monitor;
 let app: FastifyInstance;
@@ -38,19 +39,8 @@ function slowBody(count: number, everyMs: number): Readable {
 }
 
 beforeAll(async () => {
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'fastify-streams',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
-  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-  await app.register(driftwatch, { monitor });
+  ({ monitor, logs } = capturedMonitor(init, 'fastify-streams'));
+  app = await instrumentedApp(monitor);
   app.get('/events', (request, reply) => {
     reply.hijack();
     reply.raw.writeHead(200, {

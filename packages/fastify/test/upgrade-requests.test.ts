@@ -10,12 +10,13 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import { connect, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
+import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { completionLines } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
-import { driftwatch, fastifyOptions } from '../src/index.js';
+import { instrumentedApp } from './support/instrumented-app.js';
 
 const kSocket = Symbol('test.upgradeSocket');
 type Upgrading = IncomingMessage & { [kSocket]?: Duplex };
@@ -32,19 +33,8 @@ const onUncaught = (error: unknown): void => {
 beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-  logs = captureLogs();
-  monitor = init(
-    {
-      serviceName: 'fastify-upgrades',
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
-  app = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-  await app.register(driftwatch, { monitor });
+  ({ monitor, logs } = capturedMonitor(init, 'fastify-upgrades'));
+  app = await instrumentedApp(monitor);
   app.get('/socket', (request, reply) => {
     const socket = (request.raw as Upgrading)[kSocket];
     if (socket === undefined) return reply.code(426).send();
@@ -163,8 +153,7 @@ describe('upgrade requests (Fastify)', () => {
   });
 
   it('an Upgrade header on a server with no upgrade listener: an ordinary request, its keep-alive socket not bound', async () => {
-    const plainApp = Fastify(fastifyOptions(monitor)) as unknown as FastifyInstance;
-    await plainApp.register(driftwatch, { monitor });
+    const plainApp = await instrumentedApp(monitor);
     plainApp.get('/bound', async (request) => ({
       bound: request.raw.socket.emit !== Socket.prototype.emit,
     }));
