@@ -4,38 +4,21 @@
  * (or, for a lone surrogate, with U+FFFD) or rejected on its own; never does it sink its batch.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type CollectorApp } from '../../src/app.js';
-import { openTempStorage } from '../helpers/temp-storage.js';
+import { startIngestCollector, type IngestCollector } from '../helpers/ingest-collector.js';
 import { logRecord, metricPoint, prediction, spanRecord } from '../helpers/events.js';
 
 const MAX_NANOS = '4294967295999999999';
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 describe('POST /v1/ingest with hostile but schema-valid items', () => {
-  let collector: CollectorApp;
-  let dispose: () => Promise<void>;
+  let ingest: IngestCollector;
   beforeAll(async () => {
-    const temp = await openTempStorage('dw_ingest_hostile');
-    dispose = temp.dispose;
-    collector = await buildApp({ storageInstance: temp.storage, logLevel: 'silent' });
+    ingest = await startIngestCollector('dw_ingest_hostile');
   });
-  afterAll(async () => {
-    await collector.app.close();
-    await dispose();
-  });
+  afterAll(() => ingest.close());
 
-  const post = (body: unknown) =>
-    collector.app.inject({
-      method: 'POST',
-      url: '/v1/ingest',
-      headers: { 'content-type': 'application/json' },
-      payload: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-  const rows = async <T>(sql: string): Promise<T[]> => {
-    const table = (name: string) => collector.storage.table(name);
-    const query = sql.replace(/\{(\w+)\}/g, (_, name: string) => table(name));
-    return (await collector.storage.client.query({ query, format: 'JSONEachRow' })).json<T>();
-  };
+  const post = (body: unknown) => ingest.post(body);
+  const rows = <T = unknown>(sql: string) => ingest.rows<T>(sql);
   const where = (r: { signal: string; index: number; issues: Array<{ path: string }> }) =>
     `${r.signal}[${r.index}]${r.issues.map((i) => i.path).join(',')}`;
 

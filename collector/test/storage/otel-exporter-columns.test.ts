@@ -3,34 +3,18 @@
  * columns and names (migration 0004), where Grafana's ClickHouse plugin reads them in OTel mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type CollectorApp } from '../../src/app.js';
-import { openTempStorage } from '../helpers/temp-storage.js';
+import { startIngestCollector, type IngestCollector } from '../helpers/ingest-collector.js';
 import { metricPoint, spanRecord } from '../helpers/events.js';
 
 describe('span events and metric metadata in the exporter columns', () => {
-  let collector: CollectorApp;
-  let dispose: () => Promise<void>;
+  let ingest: IngestCollector;
   beforeAll(async () => {
-    const temp = await openTempStorage('dw_exporter_columns');
-    dispose = temp.dispose;
-    collector = await buildApp({ storageInstance: temp.storage, logLevel: 'silent' });
+    ingest = await startIngestCollector('dw_exporter_columns');
   });
-  afterAll(async () => {
-    await collector.app.close();
-    await dispose();
-  });
+  afterAll(() => ingest.close());
 
-  const post = (body: unknown) =>
-    collector.app.inject({
-      method: 'POST',
-      url: '/v1/ingest',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
-  const rows = async (sql: string): Promise<unknown[]> => {
-    const query = sql.replace(/\{(\w+)\}/g, (_, name: string) => collector.storage.table(name));
-    return (await collector.storage.client.query({ query, format: 'JSONEachRow' })).json();
-  };
+  const post = (body: unknown) => ingest.post(body);
+  const rows = <T = unknown>(sql: string) => ingest.rows<T>(sql);
 
   it("stores a span's exception event where Grafana's trace view reads it", async () => {
     const response = await post({
