@@ -6,9 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { init, type Monitor } from '../../src/index.js';
-import { captureLogs } from '../support/log-capture.js';
+import type { Monitor } from '../../src/index.js';
 import { waitFor } from '../support/net.js';
+import { predictionOnlyMonitor, sendOnePrediction } from '../support/prediction-monitor.js';
 
 let server: Server | undefined;
 let monitor: Monitor | undefined;
@@ -36,24 +36,8 @@ async function collector(ingestStatus: () => number): Promise<string> {
 }
 
 function start(url: string): Monitor {
-  monitor = init(
-    {
-      serviceName: 'readiness-test',
-      transport: { type: 'http', url, token: 'wrong' },
-      logs: { destination: captureLogs().destination, export: false },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { enabled: false },
-      traces: { enabled: false },
-      batch: { lingerMs: 60_000 },
-    },
-    {},
-  );
+  monitor = predictionOnlyMonitor('readiness-test', { type: 'http', url, token: 'wrong' });
   return monitor;
-}
-
-async function predictAndFlush(target: Monitor): Promise<void> {
-  target.logPrediction({ model: 'm', modelVersion: '1', features: { x: 1 }, prediction: 1 });
-  await target.flush();
 }
 
 describe('HTTP transport readiness after a refused batch', () => {
@@ -63,7 +47,7 @@ describe('HTTP transport readiness after a refused batch', () => {
       let answer = status;
       const target = start(await collector(() => answer));
       await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
-      await predictAndFlush(target);
+      await sendOnePrediction(target);
       expect(target.stats.dropped.send_failed).toBe(1);
       // Asked for 2.5 s: the /health probe (at most once a second) runs meanwhile.
       for (let i = 0; i < 25; i += 1) {
@@ -71,7 +55,7 @@ describe('HTTP transport readiness after a refused batch', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       answer = 202;
-      await predictAndFlush(target);
+      await sendOnePrediction(target);
       expect((await target.readiness()).ready).toBe(true);
     },
   );

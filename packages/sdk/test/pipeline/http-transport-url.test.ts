@@ -13,8 +13,8 @@ import type { AddressInfo, Server } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { init, SdkError, type Monitor } from '../../src/index.js';
-import { captureLogs } from '../support/log-capture.js';
 import { waitFor } from '../support/net.js';
+import { predictionOnlyMonitor, sendOnePrediction } from '../support/prediction-monitor.js';
 
 /** Self-signed for localhost and 127.0.0.1, valid until 2126 (test only). */
 const TLS_KEY = `-----BEGIN PRIVATE KEY-----
@@ -80,24 +80,8 @@ async function listen(tls: boolean): Promise<number> {
 }
 
 function start(url: string, extra: Record<string, unknown> = {}): Monitor {
-  monitor = init(
-    {
-      serviceName: 'url-test',
-      transport: { type: 'http', url, ...extra },
-      logs: { destination: captureLogs().destination, export: false },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { enabled: false },
-      traces: { enabled: false },
-      batch: { lingerMs: 60_000 },
-    },
-    {},
-  );
+  monitor = predictionOnlyMonitor('url-test', { type: 'http', url, ...extra });
   return monitor;
-}
-
-async function sendOne(target: Monitor): Promise<void> {
-  target.logPrediction({ model: 'm', modelVersion: '1', features: { x: 1 }, prediction: 1 });
-  await target.flush();
 }
 
 describe('collector URLs', () => {
@@ -116,7 +100,7 @@ describe('collector URLs', () => {
     const port = await listen(false);
     const target = start(`http://127.0.0.1:${port}${suffix}`);
     await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
-    await sendOne(target);
+    await sendOnePrediction(target);
     expect(target.stats.sentItems).toBe(1);
     expect(seen.find((request) => request.method === 'POST')?.url).toBe(ingest);
     expect(seen.find((request) => request.method === 'GET')?.url).toBe(health);
@@ -135,8 +119,8 @@ describe('collector URLs', () => {
         gzipLevel: 1,
       });
       await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
-      await sendOne(target);
-      await sendOne(target);
+      await sendOnePrediction(target);
+      await sendOnePrediction(target);
       expect(target.stats).toMatchObject({ sentItems: 2, exportErrors: 0 });
       const posts = seen.filter((request) => request.method === 'POST');
       expect(posts).toHaveLength(2);
