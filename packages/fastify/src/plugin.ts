@@ -138,9 +138,9 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   fastify.decorateRequest(kError, null);
   fastify.decorateRequest(kStreamFailed, null);
 
-  // Each request ends once: in onResponse, or when its response closes unfinished (the client
-  // went away first; Fastify then never sends onResponse): 499, as nginx and the Express
-  // middleware record it.
+  // Each request ends once: in onResponse, or when its response closes unfinished (Fastify then
+  // never sends onResponse): 499 when the client went away first, as nginx and the Express
+  // middleware record it; the sent status, as an error, when the body stream failed.
   const end = (request: FastifyRequest, statusCode: number, failedMidResponse = false): void => {
     const state = request as unknown as Instrumented;
     const handle = state[kHandle];

@@ -76,29 +76,32 @@ function forwardFlushes(tee: DestinationStream, out: DestinationStream): void {
 const METADATA = Symbol.for('pino.metadata');
 const METADATA_FIELDS = ['lastLevel', 'lastMsg', 'lastObj', 'lastTime', 'lastLogger'] as const;
 
-/** The destination seen by pino when log export is on: writes to `out`, then exports the line. */
+/** Does `out` route by pino's metadata (pino.multistream), which pino sets before each write? */
+function needsMetadata(out: DestinationStream): boolean {
+  return (out as { [METADATA]?: unknown })[METADATA] === true;
+}
+
+/**
+ * The destination seen by pino when log export is on: writes to `out`, then exports the line.
+ * For a destination that routes by pino's metadata, the tee asks for it and passes it on.
+ */
 function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationStream {
   const target = out as DestinationStream & Record<string | symbol, unknown>;
-  const tee: DestinationStream & Record<string | symbol, unknown> =
-    target[METADATA] === true
-      ? {
-          [METADATA]: true,
-          write(line: string) {
-            for (const field of METADATA_FIELDS) {
-              target[field] = tee[field];
-              // Not kept here after the line: the last logged object, logger, message.
-              tee[field] = undefined;
-            }
-            out.write(line);
-            onLine(line, line.length + 64);
-          },
+  const passMetadata = needsMetadata(out);
+  const tee: DestinationStream & Record<string | symbol, unknown> = {
+    write(line: string) {
+      if (passMetadata) {
+        for (const field of METADATA_FIELDS) {
+          target[field] = tee[field];
+          // Not kept here after the line: the last logged object, logger, message.
+          tee[field] = undefined;
         }
-      : {
-          write(line: string) {
-            out.write(line);
-            onLine(line, line.length + 64);
-          },
-        };
+      }
+      out.write(line);
+      onLine(line, line.length + 64);
+    },
+  };
+  if (passMetadata) tee[METADATA] = true;
   forwardFlushes(tee, out);
   return tee;
 }
@@ -145,7 +148,7 @@ export function createLogger(config: LoggerConfig): Logger {
     onLine,
     paths: config.redact,
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
-    needsMetadata: (out as { [METADATA]?: unknown })[METADATA] === true,
+    needsMetadata: needsMetadata(out),
   };
   (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
   return logger;
@@ -190,9 +193,9 @@ export function redactPathReaches(path: string, shape: LineShape): boolean {
 export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter | undefined {
   const state = (logger as Logger & { [kDirect]?: DirectState })[kDirect];
   if (state === undefined) return undefined;
-  const full: Record<string, true | LineShape> = { ...shape };
-  for (const key of state.fixedKeys) full[key] ??= true;
   // A destination that routes by pino's metadata gets every line through pino, which sets it.
   if (state.needsMetadata) return undefined;
+  const full: Record<string, true | LineShape> = { ...shape };
+  for (const key of state.fixedKeys) full[key] ??= true;
   return state.paths.some((path) => redactPathReaches(path, full)) ? undefined : state;
 }
