@@ -3,10 +3,11 @@
  * request context for logs (request_id/trace_id/span_id on every line), the HTTP duration
  * histogram and one completion log line; `healthRoutes` adds `/health` and `/readiness`.
  */
-import type { Monitor } from '@driftwatch/sdk';
+import { bindUpgradeSocket, type Monitor } from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
+import { sessionStatus, upgradedSocketOf, withoutWebSocketSuffix } from './websocket-session.js';
 
 /** Available to handlers as `res.locals.driftwatch` (the ids also from `monitor.activeContext()`). */
 export interface DriftwatchRequestContext {
@@ -77,9 +78,11 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     marked[INSTRUMENTED] = true;
     // The app this middleware runs in: mount patterns are searched from the top of its mounts.
     const app: unknown = request.app;
+    // A WebSocket session a library (express-ws) answered before routing it here.
+    const session = upgradedSocketOf(request, response);
     const handle = monitor.http.start({
       method: request.method,
-      path: pathOf(request),
+      path: session === undefined ? pathOf(request) : withoutWebSocketSuffix(pathOf(request)),
       headers: request.headers,
       // Behind a trusted proxy, the client-writable X-Forwarded-Proto (the SDK keeps http/https).
       scheme: request.protocol,
@@ -91,6 +94,27 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       monitor,
     );
     response.locals.driftwatch = context;
+    if (session !== undefined) {
+      // Its response never closes: the session ends with its socket, whose events (the
+      // WebSocket's messages) run in this request's context.
+      bindUpgradeSocket(request, monitor.contextStorage, handle);
+      const endSession = (): void => {
+        const error = marked[ERROR];
+        const route = routeOf(request, app);
+        handle.end({
+          statusCode: sessionStatus(
+            request,
+            response,
+            error === undefined ? undefined : statusOfError(error),
+          ),
+          route: route === undefined ? undefined : withoutWebSocketSuffix(route),
+          error,
+        });
+      };
+      if (session.destroyed) process.nextTick(endSession);
+      else session.once('close', endSession);
+      return monitor.contextStorage.run(handle.store, next);
+    }
     // Headers already sent (a route before this middleware answered, then called next()):
     // setHeader would throw into the host's error handlers.
     if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);

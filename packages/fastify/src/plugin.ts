@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
-import { requestIdFrom } from '@driftwatch/sdk';
+import { bindUpgradeSocket, requestIdFrom } from '@driftwatch/sdk';
 import fastify, {
   type FastifyPluginCallback,
   type FastifyReply,
@@ -15,7 +15,6 @@ import fastify, {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { lazyChildFactory } from './lazy-child-logger.js';
-import { bindUpgradeSocket } from './upgrade-context.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;

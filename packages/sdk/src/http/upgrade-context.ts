@@ -1,13 +1,15 @@
 /**
- * The request context for an upgraded connection's own events. AsyncLocalStorage follows where a
- * socket was made, so the events of a WebSocket's socket (and the `message` events a WebSocket
- * library emits from them) ran outside the upgrade request's context: lines logged there had no
- * request_id or trace_id. A socket that came through the server's `upgrade` event serves that
- * one session, so its events are emitted inside the request's context; a keep-alive socket is
- * never bound (its next request has other ids).
+ * The request context for an upgraded connection's own events (the Fastify plugin's and the
+ * Express middleware's). AsyncLocalStorage follows where a socket was made, so the events of a
+ * WebSocket's socket (and the `message` events a WebSocket library emits from them) ran outside
+ * the upgrade request's context: lines logged there had no request_id or trace_id. A socket that
+ * came through the server's `upgrade` event serves that one session, so its events are emitted
+ * inside the request's context; a keep-alive socket is never bound (its next request has other
+ * ids).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Monitor, RequestHandle } from '@driftwatch/sdk';
+import type { ContextStorage } from '../context/request-context.js';
+import type { RequestHandle } from './request-instrumentation.js';
 
 const kBound = Symbol('driftwatch.upgradeContext');
 
@@ -16,7 +18,7 @@ type BindableSocket = IncomingMessage['socket'] & { [kBound]?: true };
 /** Runs `raw.socket`'s event listeners in `handle`'s context when `raw` is an upgrade request. */
 export function bindUpgradeSocket(
   raw: IncomingMessage & { upgrade?: boolean },
-  storage: Monitor['contextStorage'],
+  storage: ContextStorage,
   handle: RequestHandle,
 ): void {
   // Node sets `upgrade` only for a request it handed to an `upgrade` listener (with none, an
