@@ -5,6 +5,7 @@
  * `/health`, `/readiness` and optionally the Prometheus route on the host's own server.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import { bindUpgradeSocket, requestIdFrom } from '@driftwatch/sdk';
 import fastify, {
@@ -30,13 +31,22 @@ const kHandle = Symbol('driftwatch.handle');
 const kError = Symbol('driftwatch.error');
 /** Set when the response's body stream failed after the headers went out. */
 const kStreamFailed = Symbol('driftwatch.streamFailed');
+/** The response's body stream, kept where no log controller of ours hears of its failure. */
+const kBodyStream = Symbol('driftwatch.bodyStream');
 const kRequestId = Symbol.for('driftwatch.requestId');
 
 interface Instrumented {
   [kHandle]: RequestHandle | null;
   [kError]: unknown;
   [kStreamFailed]: boolean | null;
+  [kBodyStream]: Readable | null;
 }
+
+/**
+ * The child-logger factories of `fastifyOptions` that come with the completion-line controller,
+ * which hears of a body stream failing (Fastify exposes the factory, not the controller).
+ */
+const reportingFactories = new WeakSet<object>();
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,16 +105,22 @@ export function fastifyOptions(monitor: Monitor): Pick<
   // One factory per parent: Fastify passes its own logger (derived from monitor.logger), or a
   // route's or plugin's.
   const factories = new WeakMap<object, ReturnType<typeof lazyChildFactory>>();
+  const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
+    logger,
+    bindings,
+    options,
+  ) => {
+    let factory = factories.get(logger);
+    if (factory === undefined) {
+      factory = lazyChildFactory(logger as unknown as Monitor['logger']);
+      factories.set(logger, factory);
+    }
+    return factory(bindings, options);
+  };
+  if (CompletionLineController) reportingFactories.add(childLoggerFactory);
   return {
     loggerInstance: monitor.logger,
-    childLoggerFactory: (logger, bindings, options) => {
-      let factory = factories.get(logger);
-      if (factory === undefined) {
-        factory = lazyChildFactory(logger as unknown as Monitor['logger']);
-        factories.set(logger, factory);
-      }
-      return factory(bindings, options);
-    },
+    childLoggerFactory,
     ...(CompletionLineController
       ? { logController: new CompletionLineController() }
       : { disableRequestLogging: true }),
@@ -126,6 +142,27 @@ function closedStatus(request: FastifyRequest, reply: FastifyReply): number {
   return reply.sent && !reply.raw.headersSent && request.headers.upgrade !== undefined ? 101 : 499;
 }
 
+function isNodeStream(payload: unknown): payload is Readable {
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    typeof (payload as { pipe?: unknown }).pipe === 'function'
+  );
+}
+
+/**
+ * Whether the response closed unfinished because its body stream failed after the headers went
+ * out (Fastify then destroys the response); the error is kept for the span. A stream Fastify
+ * destroyed because the client left has no error, or a premature close.
+ */
+function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
+  const error = state[kBodyStream]?.errored as { code?: unknown } | null | undefined;
+  if (!headersSent || error === null || error === undefined) return false;
+  if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return false;
+  state[kError] = error;
+  return true;
+}
+
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
   const { monitor } = options;
   const storage = monitor.contextStorage;
@@ -136,6 +173,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   fastify.decorateRequest(kHandle, null);
   fastify.decorateRequest(kError, null);
   fastify.decorateRequest(kStreamFailed, null);
+  fastify.decorateRequest(kBodyStream, null);
 
   // Each request ends once: in onResponse, or when its response closes unfinished (Fastify then
   // never sends onResponse): 499 when the client went away first, as nginx and the Express
@@ -172,7 +210,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     const res = reply.raw;
     res.on('close', () => {
       if (res.writableFinished) return;
-      if ((request as unknown as Instrumented)[kStreamFailed] === true) {
+      const state = request as unknown as Instrumented;
+      if (state[kStreamFailed] === true || bodyStreamFailed(state, res.headersSent)) {
         end(request, reply.statusCode, true);
       } else end(request, closedStatus(request, reply));
     });
@@ -183,6 +222,15 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // restores the socket's context afterwards: nothing leaks into the next request.
     storage.run(handle.store, next);
   });
+
+  // Without fastifyOptions' controller, nothing reports a body stream that fails after the
+  // headers: the stream is kept, and asked at the close whether it failed.
+  if (!reportingFactories.has(fastify.childLoggerFactory)) {
+    fastify.addHook('onSend', function keepBodyStream(request, _reply, payload, next) {
+      if (isNodeStream(payload)) (request as unknown as Instrumented)[kBodyStream] = payload;
+      next(null, payload);
+    });
+  }
 
   fastify.addHook('onError', (request, _reply, error, next) => {
     (request as unknown as Instrumented)[kError] = error;

@@ -7,7 +7,7 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
@@ -17,6 +17,7 @@ import {
   readUntilClosed,
 } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
+import { driftwatch } from '../src/index.js';
 import { instrumentedApp } from './support/instrumented-app.js';
 
 let monitor: Monitor;
@@ -36,6 +37,22 @@ function slowBody(count: number, everyMs: number): Readable {
       }, everyMs);
     },
   });
+}
+
+/**
+ * Two chunks, then the source fails (a file read error, a broken upstream): the headers and part
+ * of the body are out, and Fastify destroys the response.
+ */
+function sendBrokenBody(_request: FastifyRequest, reply: FastifyReply) {
+  let pushed = 0;
+  const body = new Readable({
+    read() {
+      pushed += 1;
+      if (pushed <= 2) this.push(`chunk ${pushed}\n`);
+      else setTimeout(() => this.destroy(new TypeError('upstream read failed')), 50);
+    },
+  });
+  return reply.type('text/plain').send(body);
 }
 
 beforeAll(async () => {
@@ -60,19 +77,7 @@ beforeAll(async () => {
   });
   app.get('/download', (_request, reply) => reply.type('text/plain').send(slowBody(5, 200)));
   app.post('/download', (_request, reply) => reply.type('text/plain').send(slowBody(20, 100)));
-  // Two chunks, then the source fails (a file read error, a broken upstream): the headers and
-  // part of the body are out, and Fastify destroys the response.
-  app.get('/broken-download', (_request, reply) => {
-    let pushed = 0;
-    const body = new Readable({
-      read() {
-        pushed += 1;
-        if (pushed <= 2) this.push(`chunk ${pushed}\n`);
-        else setTimeout(() => this.destroy(new TypeError('upstream read failed')), 50);
-      },
-    });
-    return reply.type('text/plain').send(body);
-  });
+  app.get('/broken-download', sendBrokenBody);
   app.post('/slow', async () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     return { done: true };
@@ -94,10 +99,10 @@ async function serverSpans(requestId: string) {
 }
 
 /** Sends a request with `x-request-id` and destroys the connection after `afterMs`. */
-function abandon(method: string, path: string, requestId: string, afterMs: number, body?: string) {
+function abandon(method: string, url: string, requestId: string, afterMs: number, body?: string) {
   return new Promise<void>((resolve) => {
     const outgoing = httpRequest(
-      `${baseUrl}${path}`,
+      url,
       {
         method,
         headers: {
@@ -158,7 +163,7 @@ describe('long-lived responses (Fastify)', () => {
     ['a slow handler of a POST whose body was read', 'POST', '/slow', '{"a":1}'],
   ])('%s, abandoned by the client: recorded once, as 499', async (_name, method, path, body) => {
     const requestId = `abandon-${method}-${path.slice(1)}`;
-    await abandon(method, path, requestId, 250, body);
+    await abandon(method, `${baseUrl}${path}`, requestId, 250, body);
     const lines = await waitFor(
       'the abandoned request recorded',
       () => {
@@ -204,5 +209,41 @@ describe('long-lived responses (Fastify)', () => {
           line.msg === 'response terminated with an error with headers already sent',
       ),
     ).toBeDefined();
+  });
+});
+
+describe('a failed body stream without fastifyOptions (Fastify logging on its own)', () => {
+  it('is recorded with the sent status as an error; a client leaving a stream is still 499', async () => {
+    const plain = Fastify({ logger: false });
+    await plain.register(driftwatch, { monitor });
+    plain.get('/broken-download', sendBrokenBody);
+    plain.get('/download', (_request, reply) => reply.type('text/plain').send(slowBody(5, 200)));
+    const plainUrl = await plain.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      await readUntilClosed(`${plainUrl}/broken-download`, 'plain-stream-broken');
+      const [line] = await waitFor('the failed stream recorded', () => {
+        const found = completionLines(logs, 'plain-stream-broken');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(line).toMatchObject({ res: { statusCode: 200 }, req: { route: '/broken-download' } });
+      const spans = await serverSpans('plain-stream-broken');
+      expect(spans).toHaveLength(1);
+      await expectFailedAfterHeaders(monitor, spans[0]!, {
+        route: '/broken-download',
+        statusCode: 200,
+        errorType: 'TypeError',
+      });
+
+      await abandon('GET', `${plainUrl}/download`, 'plain-stream-left', 250);
+      const [left] = await waitFor('the abandoned stream recorded', () => {
+        const found = completionLines(logs, 'plain-stream-left');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(left).toMatchObject({ res: { statusCode: 499 } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(completionLines(logs, 'plain-stream-left')).toHaveLength(1);
+    } finally {
+      await plain.close();
+    }
   });
 });
