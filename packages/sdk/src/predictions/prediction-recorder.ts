@@ -90,6 +90,11 @@ export class PredictionRecorder {
   private readonly models = new Map<string, Map<string, ModelEntry>>();
   private modelEntries = 0;
   private readonly serviceNameValid: boolean;
+  /**
+   * The ratio for a label that names no model: the largest configured. Sampling is a threshold
+   * on the id's hash, so every label whose prediction was kept is kept (and some others).
+   */
+  private readonly anyModelLabelRatio: number;
 
   constructor(
     private readonly options: ResolvedOptions,
@@ -107,6 +112,10 @@ export class PredictionRecorder {
       boundaries: options.predictions.scoreBuckets,
     });
     this.serviceNameValid = isPrintable(options.serviceName, 128);
+    this.anyModelLabelRatio = Math.max(
+      options.predictions.sampleRatio,
+      ...Object.values(options.predictions.modelSampleRatios),
+    );
   }
 
   /** Records one prediction; returns its id (also when it was sampled out or invalid). Never throws. */
@@ -201,12 +210,16 @@ export class PredictionRecorder {
 
   private recordLabel(id: string, label: LabelValue, options: LabelInput): void {
     const predictionId = idText(id) ?? id;
-    // Sampled as its prediction was (same id, same answer): a model named here uses its ratio.
+    // Sampled as its prediction was (same id, same answer): a model named here uses its ratio;
+    // without one, the largest ratio keeps the label of any prediction that was kept.
     const model = options?.model;
+    const ratios = this.options.predictions.modelSampleRatios;
     const ratio =
-      typeof model === 'string' && Object.hasOwn(this.options.predictions.modelSampleRatios, model)
-        ? (this.options.predictions.modelSampleRatios[model] as number)
-        : this.options.predictions.sampleRatio;
+      typeof model !== 'string'
+        ? this.anyModelLabelRatio
+        : Object.hasOwn(ratios, model)
+          ? (ratios[model] as number)
+          : this.options.predictions.sampleRatio;
     if (typeof predictionId === 'string' && !sampledIn(predictionId, ratio)) return;
     const event: LabelEvent = {
       predictionId,

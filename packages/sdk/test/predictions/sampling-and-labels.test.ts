@@ -61,6 +61,22 @@ describe('prediction sampling', () => {
     expect(serving.stats.dropped.invalid).toBe(0);
   });
 
+  it('a label that names no model keeps every kept prediction of a model sampled above the global ratio', async () => {
+    const options = { predictions: { sampleRatio: 0.1, modelSampleRatios: { risk: 1 } } };
+    const serving = start(options);
+    const ids = Array.from({ length: 200 }, (_, i) =>
+      serving.logPrediction({ model: 'risk', modelVersion: '1', features: { i }, prediction: 1 }),
+    );
+    const labelling = start(options);
+    for (const id of ids) labelling.logLabel(id, 1);
+    await Promise.all([serving.flush(), labelling.flush()]);
+    expect(transportOf(serving).items('predictions')).toHaveLength(200);
+    const labelled = transportOf(labelling)
+      .items('labels')
+      .map((item) => item.predictionId);
+    expect(labelled.sort()).toEqual([...ids].sort());
+  });
+
   it('ratio 0 sends neither predictions nor their labels; 1 sends all', async () => {
     const monitor = start({ predictions: { modelSampleRatios: { off: 0 } } });
     const off = monitor.logPrediction({
