@@ -95,13 +95,13 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   let refused = false;
   const healthUrl = collectorUrl(config.url, '/health');
   let lastProbeAt = Number.NEGATIVE_INFINITY;
-  let probing = false;
+  // The probe in progress: not a delivery, so shutdown aborts it at once instead of waiting.
+  let probing: AbortController | undefined;
   function probe(): void {
     if (closed || probing || refused || performance.now() - lastProbeAt < PROBE_INTERVAL_MS) return;
-    probing = true;
     lastProbeAt = performance.now();
     const controller = new AbortController();
-    inFlight.add(controller);
+    probing = controller;
     const timer = setTimeout(() => controller.abort(new Error('probe timed out')), timeoutMs);
     // Advisory: a collector that never answers must not keep a host that is done from exiting.
     timer.unref();
@@ -121,8 +121,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       )
       .finally(() => {
         clearTimeout(timer);
-        inFlight.delete(controller);
-        probing = false;
+        probing = undefined;
       });
   }
   let closed = false;
@@ -248,6 +247,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     },
     shutdown(shutdownTimeoutMs) {
       closed = true;
+      probing?.abort(new Error('transport shut down'));
       if (inFlight.size === 0) {
         poster.close();
         return Promise.resolve();

@@ -1,7 +1,8 @@
 /**
- * Readiness of the HTTP transport after the collector refused a batch (401, 403, 404): its
- * `/health` answers 200 whatever the token or the ingest path, so the probe must not turn such
- * a refusal back into "ready"; the next accepted batch does.
+ * The HTTP transport's readiness probe (`GET /health`). After the collector refused a batch
+ * (401, 403, 404) its `/health` answers 200 whatever the token or the ingest path, so the probe
+ * must not turn such a refusal back into "ready"; the next accepted batch does. A probe the
+ * collector never answers is no delivery: shutdown does not wait for it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -59,4 +60,24 @@ describe('HTTP transport readiness after a refused batch', () => {
       expect((await target.readiness()).ready).toBe(true);
     },
   );
+});
+
+describe('HTTP transport readiness probe at shutdown', () => {
+  it('a probe the collector never answers is aborted at once: shutdown does not wait for it', async () => {
+    const probes: Array<Promise<void>> = [];
+    server = createServer((request) => {
+      // Accepts the probe and never answers it (a hung collector).
+      probes.push(new Promise((resolve) => request.on('close', resolve)));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const target = predictionOnlyMonitor('probe-shutdown', { type: 'http', url });
+    await waitFor('the probe', () => (probes.length > 0 ? true : undefined));
+    const started = performance.now();
+    await target.shutdown({ timeoutMs: 20_000 });
+    // Nothing was queued: returning takes no part of the 20 s deadline.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    await probes[0];
+    expect(target.stats.dropped.shutdown).toBe(0);
+  });
 });
