@@ -170,6 +170,11 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       logger.flush();
     },
   });
-  if (options.handleSignals) removeSignalHandlers = handleShutdownSignals(() => monitor.shutdown());
+  if (options.handleSignals) {
+    removeSignalHandlers = handleShutdownSignals({
+      shutdown: () => monitor.shutdown(),
+      flush: () => monitor.flush(),
+    });
+  }
   return monitor;
 }

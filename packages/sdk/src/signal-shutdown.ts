@@ -1,20 +1,34 @@
 /**
  * Opt-in SIGTERM/SIGINT handling (`handleSignals`): flush and stop within the shutdown deadline,
  * then end the process as the signal would have (killed by it, so supervisors see why). When the
- * host listens to the signal too, the host decides when to exit: its own drain is not cut short.
- * One listener per signal for the whole process: with several monitors, the process ends once
- * all of them have shut down, not when the quickest has. A second signal during the flush, with
- * no host listener, ends the process at once.
+ * host listens to the signal too, the host decides when to exit and drains first: the monitors
+ * then only flush what is queued and stay up, so what the drain logs is still delivered (the
+ * host calls `monitor.shutdown()` when its drain ends). One listener per signal for the whole
+ * process: with several monitors, the process ends once all of them have shut down, not when the
+ * quickest has. A second signal during the flush, with no host listener, ends the process at
+ * once.
  */
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 type ShutdownSignal = (typeof SIGNALS)[number];
 
-const shutdowns = new Set<() => Promise<void>>();
+/** What a signal asks of one monitor. */
+export interface SignalTarget {
+  shutdown(): Promise<void>;
+  flush(): Promise<void>;
+}
+
+const targets = new Set<SignalTarget>();
 
 function onSignal(signal: ShutdownSignal): void {
   uninstall();
-  const pending = [...shutdowns].map((shutdown) => shutdown().catch(() => undefined));
+  // Counted after our own listener is gone: any left are the host's.
+  if (process.listenerCount(signal) > 0) {
+    for (const target of targets) target.flush().catch(() => undefined);
+    return;
+  }
+  const pending = [...targets].map((target) => target.shutdown().catch(() => undefined));
   void Promise.all(pending).then(() => {
+    // A listener the host added meanwhile decides the exit.
     if (process.listenerCount(signal) > 0) return;
     process.kill(process.pid, signal);
   });
@@ -32,12 +46,12 @@ function uninstall(): void {
   for (const [signal, listener] of listeners) process.off(signal, listener);
 }
 
-/** Registers a monitor's shutdown; returns the function that unregisters it. */
-export function handleShutdownSignals(shutdown: () => Promise<void>): () => void {
-  shutdowns.add(shutdown);
+/** Registers a monitor for the signals; returns the function that unregisters it. */
+export function handleShutdownSignals(target: SignalTarget): () => void {
+  targets.add(target);
   install();
   return () => {
-    shutdowns.delete(shutdown);
-    if (shutdowns.size === 0) uninstall();
+    targets.delete(target);
+    if (targets.size === 0) uninstall();
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `handleSignals`: on SIGTERM the SDK flushes what is queued, then the process ends as the
- * signal would have ended it; a host with its own SIGTERM listener keeps control of its exit.
+ * signal would have ended it; a host with its own SIGTERM listener keeps control of its exit, and
+ * what its drain logs is still delivered.
  * Real child processes, real signals, a real HTTP receiver.
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-async function terminate(mode: 'alone' | 'host' | 'two') {
+async function terminate(mode: 'alone' | 'host' | 'drain' | 'two') {
   const process_ = spawn(process.execPath, ['--import', 'tsx', child, receiver.url, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,5 +66,16 @@ describe('SIGTERM with handleSignals', () => {
     expect(result.code).toBe(7);
     expect(result.signal).toBeNull();
     expect(result.tookMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it('with a host listener the monitor stays up for the drain: what the drain logs is delivered', async () => {
+    const result = await terminate('drain');
+    expect(result.code).toBe(7);
+    expect(result.predictions.map((prediction) => prediction.features)).toEqual([
+      { a: 1 },
+      { a: 2 },
+      { a: 2 },
+      { a: 2 },
+    ]);
   });
 });

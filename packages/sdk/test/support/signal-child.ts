@@ -1,7 +1,8 @@
 /**
  * Child process of signal-shutdown.test.ts: an SDK with `handleSignals`, one prediction queued
  * (a long linger: only the shutdown flush sends it). Modes (second argument): `host` adds a
- * SIGTERM listener of its own that drains for 300 ms and exits with code 7; `two` starts a second
+ * SIGTERM listener of its own that drains for 300 ms and exits with code 7; `drain` one that logs
+ * three more predictions over 300 ms, shuts the monitor down and exits with code 7; `two` starts a second
  * monitor first, with nothing queued (it shuts down at once), so that the process must wait for
  * the slower one.
  */
@@ -21,6 +22,24 @@ const monitor = init(options(url!), {});
 if (mode === 'host') {
   process.on('SIGTERM', () => {
     setTimeout(() => process.exit(7), 300);
+  });
+}
+if (mode === 'drain') {
+  // The host's graceful drain: requests still in flight log predictions, then it shuts down.
+  process.on('SIGTERM', () => {
+    let left = 3;
+    const timer = setInterval(() => {
+      monitor.logPrediction({
+        model: 'churn',
+        modelVersion: '1',
+        features: { a: 2 },
+        prediction: 0,
+      });
+      left -= 1;
+      if (left > 0) return;
+      clearInterval(timer);
+      void monitor.shutdown().then(() => process.exit(7));
+    }, 100);
   });
 }
 monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: 1 }, prediction: 1 });
