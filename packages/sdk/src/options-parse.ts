@@ -38,6 +38,9 @@ export function toBool(option: string, src: Source<boolean>, fallback: boolean):
   throw invalidOption(label(option, src.envName), value, 'true or false');
 }
 
+/** A decimal number as written in an environment variable: `12`, `-0.5`, `.25`, `1e3`. */
+export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export function toNumber(
   option: string,
   src: Source<number>,
@@ -46,8 +49,12 @@ export function toNumber(
 ): number {
   const { value } = src;
   if (value === undefined) return fallback;
-  // Text is parsed only from the environment; code must pass a real number.
-  const n = typeof value === 'string' && src.envName !== undefined ? Number(value) : value;
+  // Text is parsed only from the environment, and only in decimal (`Number` would also take
+  // `0x10`, `0b11` or `Infinity`); code must pass a real number.
+  const n =
+    typeof value === 'string' && src.envName !== undefined && DECIMAL.test(value)
+      ? Number(value)
+      : value;
   const ok =
     typeof n === 'number' &&
     Number.isFinite(n) &&

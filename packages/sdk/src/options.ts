@@ -462,5 +462,15 @@ export function resolveOptions(
       MS,
     ),
   };
+  const { initialBackoffMs, maxBackoffMs } = resolved.retry;
+  if (initialBackoffMs > maxBackoffMs) {
+    const from =
+      retry.initialBackoffMs === undefined ? ' (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS)' : '';
+    throw invalidOption(
+      `retry.initialBackoffMs${from}`,
+      initialBackoffMs,
+      `at most retry.maxBackoffMs (${maxBackoffMs})`,
+    );
+  }
   return Object.freeze(resolved);
 }

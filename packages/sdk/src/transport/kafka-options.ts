@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
+import { DECIMAL } from '../options-parse.js';
 
 /** The signals the transport spreads over one topic each. */
 export type KafkaSignal = 'predictions' | 'labels' | 'logs' | 'spans' | 'metrics';
@@ -127,7 +128,8 @@ function parseBool(field: string, value: unknown, fallback: boolean, src?: strin
 
 function parseInt(field: string, value: unknown, fallback: number, min: number, src?: string) {
   if (value === undefined) return fallback;
-  const n = typeof value === 'string' ? Number(value) : value;
+  // Decimal text only: `Number` would also take `0x10` or `0b11`.
+  const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > 2_147_483_647) {
     return fail(field, value, `an integer >= ${min}`, src);
   }

@@ -108,6 +108,10 @@ describe('invalid options name the option and the value', () => {
       option: 'kafka.sendTimeoutMs',
       value: 'soon',
     });
+    // Decimal text only: Number() would read 0x10 as 16.
+    expect(
+      invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: '0x10' }).details,
+    ).toMatchObject({ option: 'kafka.sendTimeoutMs', value: '0x10' });
     expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TOPIC_LOGS: 'a/b' }).details).toMatchObject({
       option: 'kafka.topics.logs',
       value: 'a/b',

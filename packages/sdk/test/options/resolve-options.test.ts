@@ -109,6 +109,11 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_DIAG_LEVEL', 'chatty', 'diagnostics.level'],
   ['DRIFTWATCH_HANDLE_SIGNALS', 'TRUE!', 'handleSignals'],
   ['DRIFTWATCH_SHUTDOWN_TIMEOUT_MS', '1h', 'shutdownTimeoutMs'],
+  // Number() would read these as 16, 3, 8 and Infinity: only decimal text is a number here.
+  ['DRIFTWATCH_QUEUE_MAX_ITEMS', '0x10', 'queue.maxItems'],
+  ['DRIFTWATCH_BATCH_LINGER_MS', '0b11', 'batch.lingerMs'],
+  ['DRIFTWATCH_METRICS_PORT', '0o10', 'metrics.port'],
+  ['DRIFTWATCH_RETRY_DEADLINE_MS', 'Infinity', 'retry.deadlineMs'],
 ];
 
 describe('invalid options', () => {
@@ -129,6 +134,36 @@ describe('invalid options', () => {
     expect(error.message).toContain(option);
     expect(error.message).toContain(name);
     expect(error.message).toContain(JSON.stringify(raw.trim()));
+  });
+
+  it('decimal text in any common form is a number: 1e3, +12, .5, 2.', () => {
+    const options = resolveOptions(
+      {},
+      {
+        DRIFTWATCH_QUEUE_MAX_ITEMS: '1e3',
+        DRIFTWATCH_BATCH_MAX_ITEMS: '+12',
+        DRIFTWATCH_TRACES_SAMPLE_RATIO: '.5',
+        DRIFTWATCH_BATCH_LINGER_MS: '2.',
+      },
+    );
+    expect(options.queue.maxItems).toBe(1000);
+    expect(options.batch.maxItems).toBe(12);
+    expect(options.traces.sampleRatio).toBe(0.5);
+    expect(options.batch.lingerMs).toBe(2);
+  });
+
+  it('a first backoff longer than the longest is refused, naming both', () => {
+    const fromEnv = failure(() =>
+      resolveOptions(
+        {},
+        { DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS: '10000', DRIFTWATCH_RETRY_MAX_BACKOFF_MS: '100' },
+      ),
+    );
+    expect(fromEnv.message).toBe(
+      'invalid option retry.initialBackoffMs (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS): got 10000, expected at most retry.maxBackoffMs (100)',
+    );
+    const fromCode = failure(() => resolveOptions({ retry: { initialBackoffMs: 6000 } }, {}));
+    expect(fromCode.details).toMatchObject({ option: 'retry.initialBackoffMs', value: 6000 });
   });
 
   it('init() fails at start-up with the same error', () => {
