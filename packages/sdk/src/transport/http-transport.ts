@@ -190,7 +190,8 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
         ready = true;
         return { ok: false, retryable: false, tooLarge: true, error: failure(status, text, false) };
       }
-      if (status === 429 || status >= 500) {
+      // 408: a proxy or load balancer timed the upload out; the same body can go again.
+      if (status === 429 || status === 408 || status >= 500) {
         ready = false;
         const retryAfterMs = parseRetryAfter(response.retryAfter);
         const error = failure(status, text, true);

@@ -143,16 +143,18 @@ describe('HTTP transport', () => {
     expect(target.stats.dropped.retry_exhausted).toBe(2);
   });
 
-  it('retries 5xx with backoff until delivered', async () => {
+  it('retries 5xx and 408 (a proxy timed the upload out) with backoff until delivered', async () => {
     receiver.respondWith((_request, index) =>
-      index < 2 ? { status: index === 0 ? 503 : 500 } : { status: 200 },
+      index < 3 ? { status: [503, 500, 408][index] } : { status: 200 },
     );
     const target = start();
     predict(target, 3);
     await target.flush();
-    expect(receiver.requests).toHaveLength(3);
-    expect(receiver.requests.map((request) => request.batch.predictions.length)).toEqual([3, 3, 3]);
-    expect(target.stats).toMatchObject({ sentItems: 3, exportErrors: 2 });
+    expect(receiver.requests).toHaveLength(4);
+    expect(receiver.requests.map((request) => request.batch.predictions.length)).toEqual([
+      3, 3, 3, 3,
+    ]);
+    expect(target.stats).toMatchObject({ sentItems: 3, exportErrors: 3 });
     expect(target.stats.dropped.send_failed).toBe(0);
   });
 
