@@ -10,6 +10,7 @@ import { baseAttributesJson, CompletionRecord } from './completion-record.js';
 import { httpMethodJson, jsonString, routeJson } from './json-string.js';
 import { MAX_ATTRIBUTE as MAX_ATTRIBUTE_CHARS } from './log-record.js';
 import { directWriterFor, type LineShape } from './logger.js';
+import { jsonTextBytes } from '../pipeline/wire-bytes.js';
 
 export interface CompletedRequest {
   readonly requestId: string;
@@ -86,7 +87,7 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
         statusCode,
         responseTimeMs,
       ),
-      line.length + 64,
+      jsonTextBytes(line) + 64,
     );
   };
 }

@@ -9,6 +9,7 @@
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
+import { jsonTextBytes } from '../pipeline/wire-bytes.js';
 
 /** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
 export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
@@ -98,7 +99,8 @@ function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationS
         }
       }
       out.write(line);
-      onLine(line, line.length + 64);
+      // UTF-8 bytes: a line's non-ASCII characters take up to 3 bytes each when sent.
+      onLine(line, jsonTextBytes(line) + 64);
     },
   };
   if (passMetadata) tee[METADATA] = true;

@@ -16,6 +16,9 @@ export interface QueueTotals {
 /** Bytes assumed for an item whose estimate is not a usable number. */
 const UNKNOWN_ITEM_BYTES = 1024;
 
+/** What `push` returns for an item larger than maxBytes alone: refused, nothing else dropped. */
+export const LARGER_THAN_QUEUE = -1;
+
 export class BoundedQueue<T> {
   private items: Array<T | undefined> = [];
   private sizes: number[] = [];
@@ -34,19 +37,21 @@ export class BoundedQueue<T> {
 
   /**
    * Adds an item of `bytes` estimated bytes; returns how many items were dropped to respect
-   * the limits (the new one itself under drop-newest, the oldest ones under drop-oldest).
+   * the limits (the new one itself under drop-newest, the oldest ones under drop-oldest), or
+   * LARGER_THAN_QUEUE for an item that would not fit even in the empty queue.
    */
   push(item: T, estimate: number): number {
     const { maxItems, maxBytes } = this.limits;
     // A broken estimate (NaN from a value of an unexpected type) must not disable the byte bound
     // for good: NaN would stay in the running total, and every comparison with it is false.
     const bytes = estimate >= 0 && estimate < Infinity ? estimate : UNKNOWN_ITEM_BYTES;
+    // Not a full queue's fault: evicting the others would not make room for it.
+    if (bytes > maxBytes) return LARGER_THAN_QUEUE;
     if (this.limits.dropPolicy === 'drop-newest') {
       if (this.length >= maxItems || this.bytesQueued + bytes > maxBytes) return 1;
       this.append(item, bytes);
       return 0;
     }
-    if (bytes > maxBytes) return 1;
     let dropped = 0;
     while (this.length > 0 && (this.length >= maxItems || this.bytesQueued + bytes > maxBytes)) {
       this.shift();

@@ -15,7 +15,7 @@ import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
 import { ReportLimiter } from './report-limiter.js';
-import { BoundedQueue, type QueueTotals } from './bounded-queue.js';
+import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 
@@ -69,6 +69,8 @@ export class ExportPipeline {
   };
   /** A destination's Retry-After holds every batch until then, not only the one it answered. */
   private pausedUntil = 0;
+  /** JSON bytes of a batch without items (the resource, the signals' arrays): part of every batch. */
+  private readonly envelopeBytes: number;
 
   constructor(private readonly config: PipelineConfig) {
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
@@ -77,6 +79,7 @@ export class ExportPipeline {
       this.queues[signal] = new BoundedQueue(config.queue, this.totals);
       this.removed[signal] = 0;
     }
+    this.envelopeBytes = Buffer.byteLength(JSON.stringify(this.toBatch([])));
   }
 
   /** The transport, or a promise of it (Kafka loads lazily); items queue meanwhile. */
@@ -116,6 +119,11 @@ export class ExportPipeline {
     }
     const queue = this.queues[signal];
     const dropped = queue.push(entry, bytes);
+    if (dropped === LARGER_THAN_QUEUE) {
+      // It never entered the queue: not counted in `removed`, so flush targets stay right.
+      this.tooLarge(1, `${signal} queue's queue.maxBytes`);
+      return;
+    }
     if (dropped > 0) {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
@@ -186,7 +194,7 @@ export class ExportPipeline {
   private batchFull(): boolean {
     return (
       this.totals.items >= this.config.batch.maxItems ||
-      this.totals.bytes >= this.config.batch.maxBytes
+      this.totals.bytes + this.envelopeBytes >= this.config.batch.maxBytes
     );
   }
 
@@ -223,7 +231,7 @@ export class ExportPipeline {
   private takeBatch(wire: boolean): Pair[] {
     const { maxItems, maxBytes } = this.config.batch;
     const pairs: Pair[] = [];
-    let bytes = 0;
+    let bytes = this.envelopeBytes;
     for (const signal of SIGNALS) {
       const queue = this.queues[signal];
       const convert = this.config.converters?.[signal];
@@ -395,13 +403,19 @@ export class ExportPipeline {
     }
   }
 
-  /** Items a transport left out of a send it otherwise made, each over its size limit. */
-  private tooLarge(count: number): void {
+  /**
+   * Items over a size limit: one a transport left out of a send it otherwise made (`limit`: its
+   * destination), or one larger than a whole queue, refused by enqueue.
+   */
+  private tooLarge(
+    count: number,
+    limit = `${this.transport?.name ?? 'transport'} destination`,
+  ): void {
     this.drop('too_large', count);
     if (this.reports.admit('too_large') === 0) return;
     this.config.diagnostics.warn(
       { dropped: count },
-      `driftwatch: dropped ${count} item(s) too large for the ${this.transport?.name ?? 'transport'} destination (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
+      `driftwatch: dropped ${count} item(s) too large for the ${limit} (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
     );
   }
 

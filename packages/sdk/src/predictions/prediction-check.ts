@@ -7,6 +7,7 @@
  * test/predictions/prediction-check.test.ts holds both to the same answers.
  */
 import type { PredictionEvent } from '@driftwatch/schema';
+import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 
 const MAX_FEATURES = 1000;
 const MAX_TIME_UNIX_MS = 8_640_000_000_000_000;
@@ -25,7 +26,8 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 // In a for-in loop V8 optimizes this call, not Object.hasOwn (~7x slower there).
 const hasOwnProperty = Object.prototype.hasOwnProperty;
-const knownNames = new Set<string>();
+/** Valid feature names seen, with their JSON bytes. */
+const knownNames = new Map<string, number>();
 
 /** 1 to `maxLength` UTF-16 units, no control character (the schema's `Name`/`Identifier`). */
 export function isPrintable(value: unknown, maxLength: number): boolean {
@@ -45,12 +47,14 @@ function isScalar(value: unknown, maxLength: number): boolean {
   return type === 'boolean';
 }
 
-/** A feature name the schema accepts; a Set lookup once the name has been seen. */
-function isFeatureName(name: string): boolean {
-  if (knownNames.has(name)) return true;
-  if (!FEATURE_NAME.test(name)) return false;
-  if (knownNames.size < MAX_KNOWN_NAMES) knownNames.add(name);
-  return true;
+/** The JSON bytes of a feature name the schema accepts, -1 for another; a Map lookup once seen. */
+function featureNameBytes(name: string): number {
+  const known = knownNames.get(name);
+  if (known !== undefined) return known;
+  if (!FEATURE_NAME.test(name)) return -1;
+  const bytes = jsonStringBytes(name);
+  if (knownNames.size < MAX_KNOWN_NAMES) knownNames.set(name, bytes);
+  return bytes;
 }
 
 /**
@@ -74,7 +78,8 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
 
 /**
  * Checks a features record made by `copyFeatures` (own properties only, all enumerable); returns
- * its estimated queue bytes (names and string values counted), or -1 when it breaks the schema.
+ * its estimated queue bytes (names and string values counted as escaped UTF-8, see wire-bytes.ts),
+ * or -1 when it breaks the schema.
  * A NaN or ±Infinity value becomes null in the copy: a missing value, as JSON.stringify writes
  * it and as drift statistics count NaN, instead of costing the whole sample.
  */
@@ -86,13 +91,14 @@ export function checkFeatures(features: Record<string, unknown>): number {
     const value = features[name];
     if (typeof value === 'string') {
       if (value.length > 1024) return -1;
-      bytes += value.length;
+      bytes += jsonStringBytes(value);
     } else if (value !== null && !isScalar(value, 1024)) {
       if (typeof value !== 'number') return -1;
       features[name] = null;
     }
-    if (!isFeatureName(name) || ++count > MAX_FEATURES) return -1;
-    bytes += name.length + FEATURE_OVERHEAD_BYTES;
+    const nameBytes = featureNameBytes(name);
+    if (nameBytes < 0 || ++count > MAX_FEATURES) return -1;
+    bytes += nameBytes + FEATURE_OVERHEAD_BYTES;
   }
   return bytes;
 }

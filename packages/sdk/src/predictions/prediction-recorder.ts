@@ -20,6 +20,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
 import { sampledIn } from './sampling.js';
+import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
   copyFeatures,
@@ -28,8 +29,11 @@ import {
   isValidPrediction,
 } from './prediction-check.js';
 
-/** Queue estimate of a prediction beside its features, prediction and segment strings. */
-const PREDICTION_BASE_BYTES = 200;
+/**
+ * Queue estimate of a prediction beside its features and strings: member names, punctuation and
+ * the numbers and hex ids at their longest (a time of 16 digits, a score of 25 characters).
+ */
+const PREDICTION_BASE_BYTES = 300;
 /** Model/version pairs whose series and checks are cached: as many as the metric series cap. */
 const MAX_MODEL_ENTRIES = 2000;
 
@@ -65,6 +69,11 @@ function idText(id: unknown): string | undefined {
   if (typeof id === 'string') return id;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return undefined;
+}
+
+/** A value's wire bytes when it is a string (validated fields may still be of another type). */
+function stringBytes(value: unknown): number {
+  return typeof value === 'string' ? jsonStringBytes(value) : 0;
 }
 
 /** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
@@ -198,12 +207,18 @@ export class PredictionRecorder {
         return predictionId;
       }
     }
-    // Strings counted by length: one feature or prediction may be a 1024-character string.
+    // Strings counted as their escaped UTF-8 (an upper bound): one feature or prediction may be a
+    // 1024-character string, and a character may take up to 6 bytes in the JSON sent.
     const bytes =
       PREDICTION_BASE_BYTES +
       Math.max(0, featureBytes) +
-      (typeof event.prediction === 'string' ? event.prediction.length : 0) +
-      (typeof event.segment === 'string' ? event.segment.length : 0);
+      jsonStringBytes(predictionId) +
+      stringBytes(event.model) +
+      stringBytes(event.modelVersion) +
+      stringBytes(event.serviceName) +
+      stringBytes(event.prediction) +
+      stringBytes(event.segment) +
+      stringBytes(event.requestId);
     this.pipeline.enqueue('predictions', event, bytes);
     return predictionId;
   }

@@ -18,6 +18,7 @@ import {
 import { isAttributeValue, sanitizeAttributes, TraceState } from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
 import { isTimeInput, timeInputToPerfMs } from './span-time.js';
+import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 
 /** The schema's longest span name and attribute string. */
 export const MAX_SPAN_NAME = 1024;
@@ -25,36 +26,40 @@ export const MAX_ATTRIBUTE_CHARS = 8192;
 /** The OTel SDK's default span limits. */
 const MAX_ATTRIBUTES = 128;
 const MAX_EVENTS = 128;
-/** Queue estimates (JSON bytes) beside the strings, which are counted by length. */
+/** Queue estimates (JSON bytes) beside the strings, which are counted by `jsonStringBytes`. */
 const SPAN_OVERHEAD_BYTES = 300;
 export const ATTRIBUTE_OVERHEAD_BYTES = 24;
 export const EVENT_OVERHEAD_BYTES = 80;
 /** The SDK's own attributes of a request span (method, path, scheme, route, status code). */
 const REQUEST_ATTRIBUTES = 5;
+/** The longest number JSON.stringify writes (`-0.0000012345678901234567`), in an array. */
+const ARRAY_NUMBER_BYTES = 25;
 
 type StoredValue = string | number | boolean | Array<string | number | boolean>;
 export type SpanEvent = {
   name: string;
   perfMs: number;
   attributes: Record<string, StoredValue> | undefined;
-  /** Estimated JSON bytes, strings counted by length (for the span's queue estimate). */
+  /** Estimated JSON bytes (for the span's queue estimate). */
   bytes: number;
 };
 
 /**
- * What an attribute value adds to a queue estimate: a string by its length (up to 8 KB each, so
- * a flat per-attribute guess would let a queue hold many times its maxBytes), arrays summed.
+ * What an attribute value adds to a queue estimate: a string by its JSON bytes (up to 8K
+ * characters each, so a flat per-attribute guess would let a queue hold many times its
+ * maxBytes), arrays summed with their quotes and commas.
  */
 export function attributeValueBytes(value: unknown): number {
-  if (typeof value === 'string') return value.length;
+  if (typeof value === 'string') return jsonStringBytes(value);
   if (!Array.isArray(value)) return 8;
   let bytes = 2;
-  for (const item of value as unknown[]) bytes += typeof item === 'string' ? item.length + 3 : 8;
+  for (const item of value as unknown[])
+    bytes += typeof item === 'string' ? jsonStringBytes(item) + 3 : ARRAY_NUMBER_BYTES + 1;
   return bytes;
 }
 
-function stringLength(value: unknown): number {
-  return typeof value === 'string' ? value.length : 0;
+function stringBytes(value: unknown): number {
+  return typeof value === 'string' ? jsonStringBytes(value) : 0;
 }
 
 export interface RequestSpanInit {
@@ -263,23 +268,26 @@ export class RequestSpan implements Span {
     this.end();
   }
 
-  /** Estimated JSON size, for the queue's byte bound: strings counted by their length. */
+  /** Estimated JSON size, for the queue's byte bound: strings counted by `jsonStringBytes`. */
   estimatedBytes(): number {
     const bytes =
-      SPAN_OVERHEAD_BYTES + this.name.length + this.eventBytes + stringLength(this.status.message);
+      SPAN_OVERHEAD_BYTES +
+      jsonStringBytes(this.name) +
+      this.eventBytes +
+      stringBytes(this.status.message);
     if (!this.untrusted) {
       // The SDK's own attributes: only the path and the route are long (up to 8 KB each).
       return (
         bytes +
         REQUEST_ATTRIBUTES * ATTRIBUTE_OVERHEAD_BYTES +
-        stringLength(this.attributes['url.path']) +
-        stringLength(this.attributes['http.route'])
+        stringBytes(this.attributes['url.path']) +
+        stringBytes(this.attributes['http.route'])
       );
     }
     let attributeBytes = 0;
     for (const key in this.attributes) {
       attributeBytes +=
-        key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(this.attributes[key]);
+        jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(this.attributes[key]);
     }
     return bytes + attributeBytes;
   }
@@ -288,12 +296,12 @@ export class RequestSpan implements Span {
     const events = (this.events ??= []);
     if (events.length >= MAX_EVENTS) this.eventBytes -= events.shift()?.bytes ?? 0;
     let stored: Record<string, StoredValue> | undefined;
-    let bytes = EVENT_OVERHEAD_BYTES + name.length;
+    let bytes = EVENT_OVERHEAD_BYTES + jsonStringBytes(name);
     for (const key in attributes) {
       const kept = storableAttribute(attributes[key]);
       if (kept === undefined || !isAttributeKey(key)) continue;
       (stored ??= {})[key] = kept;
-      bytes += key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(kept);
+      bytes += jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(kept);
     }
     events.push({
       name,

@@ -20,6 +20,7 @@ import {
 } from './request-span.js';
 import { requestSpanJson } from './request-span-json.js';
 import { WireJson } from '../transport/wire-json.js';
+import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 import { perfNowToNanoString, wallClockOffsetMs } from './span-time.js';
 
 const KINDS: Record<SpanKind, SpanRecord['kind']> = {
@@ -55,20 +56,20 @@ function attributesOf(input: Attributes): Record<string, Flat> | undefined {
 function attributesBytes(attributes: Attributes): number {
   let bytes = 0;
   for (const key in attributes) {
-    bytes += key.length + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(attributes[key]);
+    bytes += jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(attributes[key]);
   }
   return bytes;
 }
 
 /**
  * Estimated JSON size of a span, for the queue's byte bound: names and string values counted by
- * length (the OTel SDK sets no length limit on attribute values by default).
+ * their JSON bytes (the OTel SDK sets no length limit on attribute values by default).
  */
 export function estimateSpanBytes(span: ReadableSpan): number {
-  let bytes = 300 + span.name.length + (span.status.message?.length ?? 0);
+  let bytes = 300 + jsonStringBytes(span.name) + jsonStringBytes(span.status.message ?? '');
   bytes += attributesBytes(span.attributes);
   for (const event of span.events) {
-    bytes += EVENT_OVERHEAD_BYTES + event.name.length;
+    bytes += EVENT_OVERHEAD_BYTES + jsonStringBytes(event.name);
     if (event.attributes !== undefined) bytes += attributesBytes(event.attributes);
   }
   return bytes;

@@ -1,5 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { BoundedQueue, type QueueTotals } from '../../src/pipeline/bounded-queue.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import type { DropPolicy } from '../../src/options.js';
+import { resolveOptions } from '../../src/options.js';
+import {
+  BoundedQueue,
+  LARGER_THAN_QUEUE,
+  type QueueTotals,
+} from '../../src/pipeline/bounded-queue.js';
+import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import type { TelemetryBatch, Transport } from '../../src/transport/transport.js';
+import { captureLogs, type LogCapture } from '../support/log-capture.js';
 
 const limits = { maxItems: 3, maxBytes: 100, dropPolicy: 'drop-oldest' as const };
 
@@ -41,5 +51,99 @@ describe('bounded queue', () => {
     expect(queue.push('b', 1000)).toBe(1);
     expect(queue.shift()?.item).toBe('a');
     expect(totals.bytes).toBe(1000);
+  });
+});
+
+describe('an item larger than queue.maxBytes', () => {
+  const DROP_POLICIES: DropPolicy[] = ['drop-oldest', 'drop-newest'];
+  const QUEUE_MAX_BYTES = 1024;
+  let opened: ExportPipeline | undefined;
+  afterEach(async () => {
+    await opened?.shutdown(1000);
+    opened = undefined;
+  });
+
+  /** A pipeline whose queues only empty on flush, with a transport that keeps the ids it sends. */
+  function pipelineWith(
+    dropPolicy: DropPolicy,
+    transport: Transport | Promise<Transport>,
+  ): { pipeline: ExportPipeline; diagnostics: LogCapture } {
+    const options = resolveOptions(
+      { queue: { maxBytes: QUEUE_MAX_BYTES, dropPolicy }, batch: { lingerMs: 60_000 } },
+      {},
+    );
+    const diagnostics = captureLogs();
+    const pipeline = new ExportPipeline({
+      queue: options.queue,
+      batch: options.batch,
+      retry: options.retry,
+      resource: { 'service.name': 'svc' },
+      diagnostics: createDiagnostics('info', diagnostics.destination),
+    });
+    pipeline.setTransport(transport);
+    opened = pipeline;
+    return { pipeline, diagnostics };
+  }
+
+  function keepingTransport(sent: string[]): Transport {
+    return {
+      name: 'keeping',
+      send: (batch: TelemetryBatch) => {
+        sent.push(...batch.labels.map((label) => label.predictionId));
+        return Promise.resolve({ ok: true });
+      },
+      isReady: () => true,
+      shutdown: () => Promise.resolve(),
+    };
+  }
+
+  const label = (id: string) => ({ predictionId: id, label: 1, timeUnixMs: 1 });
+
+  it.each(DROP_POLICIES)('is refused by the queue under %s, and nothing else is', (dropPolicy) => {
+    const totals: QueueTotals = { items: 0, bytes: 0 };
+    const queue = new BoundedQueue<string>({ ...limits, dropPolicy }, totals);
+    queue.push('a', 10);
+    expect(queue.push('huge', limits.maxBytes + 1)).toBe(LARGER_THAN_QUEUE);
+    expect(totals).toEqual({ items: 1, bytes: 10 });
+    expect(queue.shift()?.item).toBe('a');
+    expect(queue.length).toBe(0);
+  });
+
+  it.each(DROP_POLICIES)(
+    'is dropped as too_large with a warning under %s, the queued items sent',
+    async (dropPolicy) => {
+      const sent: string[] = [];
+      const { pipeline, diagnostics } = pipelineWith(dropPolicy, keepingTransport(sent));
+      pipeline.enqueue('labels', label('before'), 100);
+      pipeline.enqueue('labels', label('huge'), QUEUE_MAX_BYTES + 1);
+      pipeline.enqueue('labels', label('after'), 100);
+      await pipeline.flush();
+
+      expect(sent).toEqual(['before', 'after']);
+      expect(pipeline.stats.dropped.too_large).toBe(1);
+      expect(pipeline.stats.dropped.queue_full).toBe(0);
+      const warnings = diagnostics.lines.filter((line) => line.level === 40);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ dropped: 1 });
+      expect(String(warnings[0]?.msg)).toContain("too large for the labels queue's queue.maxBytes");
+    },
+  );
+
+  it('does not end a waiting flush before what was queued is sent (drop-oldest)', async () => {
+    const sent: string[] = [];
+    // A transport still loading (as Kafka's does) holds the flush while the item arrives; under
+    // drop-oldest, items that left the queue count towards the flush's target.
+    let load: (transport: Transport) => void = () => undefined;
+    const loading = new Promise<Transport>((resolve) => {
+      load = resolve;
+    });
+    const { pipeline } = pipelineWith('drop-oldest', loading);
+    pipeline.enqueue('labels', label('queued'), 100);
+    const flushed = pipeline.flush();
+    pipeline.enqueue('labels', label('huge'), QUEUE_MAX_BYTES + 1);
+    load(keepingTransport(sent));
+    await flushed;
+
+    expect(sent).toEqual(['queued']);
   });
 });

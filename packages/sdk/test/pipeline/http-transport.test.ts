@@ -145,7 +145,7 @@ describe('HTTP transport', () => {
 
   it('retries 5xx and 408 (a proxy timed the upload out) with backoff until delivered', async () => {
     receiver.respondWith((_request, index) =>
-      index < 3 ? { status: [503, 500, 408][index] } : { status: 200 },
+      index < 3 ? { status: [503, 500, 408][index]! } : { status: 200 },
     );
     const target = start();
     predict(target, 3);

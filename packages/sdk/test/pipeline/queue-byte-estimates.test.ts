@@ -1,14 +1,35 @@
 /**
  * queue.maxBytes bounds what a queue really holds: item estimates count their strings (feature
- * names and values, span names, attribute values), so a queue of large-string items is held to
- * maxBytes of JSON, and what does not fit is dropped and counted ("queue_full").
+ * names and values, span names, attribute values, log lines) as the UTF-8 bytes of their JSON,
+ * escapes included, so a queue of large-string items is held to maxBytes of JSON, and what does
+ * not fit is dropped and counted ("queue_full"). batch.maxBytes bounds the JSON body of a batch
+ * the same way, its resource included.
  */
-import type { PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type { LogRecord, PredictionEvent, SpanRecord } from '@driftwatch/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import { resolveOptions } from '../../src/options.js';
+import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import {
+  init,
+  type MemoryTransport,
+  type Monitor,
+  type TelemetryBatch,
+  type Transport,
+} from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const QUEUE_MAX_BYTES = 100_000;
+/**
+ * Characters whose JSON is longer than one byte: a CJK character is 3 bytes of UTF-8, a control
+ * character is written as the 6 bytes of `\u0001`.
+ */
+const WIDE_CHARACTERS = [
+  ['CJK characters', '\u6f22'],
+  ['control characters', '\u0001'],
+] as const;
+
+type ExportedSignal = 'predictions' | 'spans' | 'logs';
 
 let monitor: Monitor | undefined;
 afterEach(async () => {
@@ -17,13 +38,13 @@ afterEach(async () => {
 });
 
 /** A monitor whose queues only empty on flush (batches larger than the queues, a long linger). */
-function queueingMonitor(): Monitor {
+function queueingMonitor(exportLogs = false): Monitor {
   monitor = init(
     {
       transport: { type: 'memory' },
       queue: { maxBytes: QUEUE_MAX_BYTES, maxItems: 10_000 },
       batch: { maxItems: 10_000, maxBytes: 100_000_000, lingerMs: 60_000 },
-      logs: { destination: captureLogs().destination, export: false },
+      logs: { destination: captureLogs().destination, export: exportLogs },
       diagnostics: { destination: captureLogs().destination },
       metrics: { enabled: false },
     },
@@ -33,10 +54,10 @@ function queueingMonitor(): Monitor {
 }
 
 /** JSON bytes of what one signal exported. */
-function exportedBytes(target: Monitor, signal: 'predictions' | 'spans'): number {
-  const items: Array<PredictionEvent | SpanRecord> = (target.transport as MemoryTransport).items(
-    signal,
-  );
+function exportedBytes(target: Monitor, signal: ExportedSignal): number {
+  const items: Array<PredictionEvent | SpanRecord | LogRecord> = (
+    target.transport as MemoryTransport
+  ).items(signal);
   return items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0);
 }
 
@@ -47,7 +68,7 @@ function exportedBytes(target: Monitor, signal: 'predictions' | 'spans'): number
 async function expectHeldToMaxBytes(
   target: Monitor,
   count: number,
-  signal: 'predictions' | 'spans',
+  signal: ExportedSignal,
 ): Promise<void> {
   const dropped = target.stats.dropped.queue_full;
   await target.flush();
@@ -99,5 +120,138 @@ describe('queue byte estimates', () => {
       });
     }
     await expectHeldToMaxBytes(target, count, 'spans');
+  });
+});
+
+describe('queue byte estimates of strings that are more bytes than characters', () => {
+  it.each(WIDE_CHARACTERS)(
+    'hold a queue of predictions with %s in feature values to queue.maxBytes',
+    async (_kind, character) => {
+      const target = queueingMonitor();
+      const count = 100;
+      for (let i = 0; i < count; i += 1) {
+        target.logPrediction({
+          model: 'risk',
+          modelVersion: '3',
+          features: { text: character.repeat(1000), age: i },
+          prediction: 1,
+        });
+      }
+      await expectHeldToMaxBytes(target, count, 'predictions');
+    },
+  );
+
+  it.each(WIDE_CHARACTERS)(
+    'hold a queue of spans with %s in attribute and event values to queue.maxBytes',
+    async (_kind, character) => {
+      const target = queueingMonitor();
+      const count = 30;
+      for (let i = 0; i < count; i += 1) {
+        target.span('work', (span) => {
+          span.setAttribute('payload', character.repeat(3000));
+          span.setAttribute('tags', [character.repeat(500), character.repeat(500)]);
+          span.addEvent('note', { text: character.repeat(1000) });
+        });
+      }
+      await expectHeldToMaxBytes(target, count, 'spans');
+    },
+  );
+
+  it('hold a queue of request spans with CJK paths and routes to queue.maxBytes', async () => {
+    const target = queueingMonitor();
+    const count = 30;
+    for (let i = 0; i < count; i += 1) {
+      const request = target.http.start({
+        method: 'GET',
+        path: `/${'\u6f22'.repeat(3000)}/${i}`,
+        headers: {},
+      });
+      request.end({ statusCode: 200, route: `/${'\u6f22'.repeat(3000)}/:id` });
+    }
+    await expectHeldToMaxBytes(target, count, 'spans');
+  });
+
+  it('hold a queue of log lines with CJK text to queue.maxBytes', async () => {
+    const target = queueingMonitor(true);
+    const count = 100;
+    for (let i = 0; i < count; i += 1) {
+      target.logger.info({ text: '\u6f22'.repeat(1000) }, `line ${i}`);
+    }
+    await expectHeldToMaxBytes(target, count, 'logs');
+  });
+});
+
+describe('batch byte estimates', () => {
+  const BATCH_MAX_BYTES = 64 * 1024;
+
+  /** A transport that keeps the JSON size of every batch body it is given. */
+  function measuringTransport(bodies: number[]): Transport {
+    return {
+      name: 'measuring',
+      send: (batch: TelemetryBatch) => {
+        bodies.push(Buffer.byteLength(JSON.stringify(batch)));
+        return Promise.resolve({ ok: true });
+      },
+      isReady: () => true,
+      shutdown: () => Promise.resolve(),
+    };
+  }
+
+  it.each(WIDE_CHARACTERS)(
+    'keep the JSON body of each batch within batch.maxBytes with %s in feature values',
+    async (_kind, character) => {
+      const bodies: number[] = [];
+      monitor = init(
+        {
+          // A resource of multi-byte names, sent in every batch beside the items.
+          serviceName: '\u6f22'.repeat(128),
+          environment: '\u6f22'.repeat(128),
+          transport: measuringTransport(bodies),
+          batch: { maxBytes: BATCH_MAX_BYTES, lingerMs: 60_000 },
+          logs: { destination: captureLogs().destination, export: false },
+          diagnostics: { destination: captureLogs().destination },
+          metrics: { enabled: false },
+        },
+        {},
+      );
+      const features = Object.fromEntries(
+        Array.from({ length: 10 }, (_, i) => [`f${i}`, character.repeat(1000)]),
+      );
+      for (let i = 0; i < 40; i += 1) {
+        monitor.logPrediction({ model: 'm', modelVersion: '1', features, prediction: i });
+      }
+      await monitor.flush();
+
+      expect(monitor.stats.sentItems).toBe(40);
+      expect(bodies.length).toBeGreaterThan(1);
+      expect(Math.max(...bodies)).toBeLessThanOrEqual(BATCH_MAX_BYTES);
+      // The estimate is not so large that batches carry much less than they could.
+      expect(Math.max(...bodies)).toBeGreaterThan(BATCH_MAX_BYTES * 0.5);
+    },
+  );
+
+  it('count the resource and the signal arrays of a batch against batch.maxBytes', async () => {
+    const bodies: number[] = [];
+    const options = resolveOptions({}, {});
+    const resource = { 'service.name': 's'.repeat(2000) };
+    const pipeline = new ExportPipeline({
+      queue: options.queue,
+      batch: { maxItems: 1000, maxBytes: 10_000, lingerMs: 60_000 },
+      retry: options.retry,
+      resource,
+      diagnostics: createDiagnostics('info', captureLogs().destination),
+    });
+    pipeline.setTransport(measuringTransport(bodies));
+    // Estimates that are the items' exact JSON bytes, with the comma that separates them.
+    for (let i = 0; i < 20; i += 1) {
+      const label = { predictionId: `p-${i}`, label: 'x'.repeat(1000), timeUnixMs: 1 };
+      pipeline.enqueue('labels', label, Buffer.byteLength(JSON.stringify(label)) + 1);
+    }
+    await pipeline.flush();
+    await pipeline.shutdown(1000);
+
+    expect(pipeline.stats.sentItems).toBe(20);
+    expect(Math.max(...bodies)).toBeLessThanOrEqual(10_000);
+    expect(Math.max(...bodies)).toBeGreaterThan(10_000 - 1100);
   });
 });
