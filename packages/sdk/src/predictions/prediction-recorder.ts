@@ -34,6 +34,8 @@ import {
  * the numbers and hex ids at their longest (a time of 16 digits, a score of 25 characters).
  */
 const PREDICTION_BASE_BYTES = 300;
+/** Queue estimate of a label beside its strings: member names, punctuation and the time. */
+const LABEL_BASE_BYTES = 120;
 /** Model/version pairs whose series and checks are cached: as many as the metric series cap. */
 const MAX_MODEL_ENTRIES = 2000;
 
@@ -247,7 +249,13 @@ export class PredictionRecorder {
       this.pipeline.invalid('labels', issueText(result.issues));
       return;
     }
-    this.pipeline.enqueue('labels', event, 120 + predictionId.length);
+    // The label and the model may be strings too: counted as their escaped UTF-8.
+    const bytes =
+      LABEL_BASE_BYTES +
+      jsonStringBytes(predictionId) +
+      stringBytes(event.label) +
+      stringBytes(event.model);
+    this.pipeline.enqueue('labels', event, bytes);
   }
 
   /** The metric series and validity of one model+version, cached for strings. */

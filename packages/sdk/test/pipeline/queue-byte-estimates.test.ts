@@ -5,7 +5,7 @@
  * not fit is dropped and counted ("queue_full"). batch.maxBytes bounds the JSON body of a batch
  * the same way, its resource included.
  */
-import type { LogRecord, PredictionEvent, SpanRecord } from '@driftwatch/schema';
+import type { LabelEvent, LogRecord, PredictionEvent, SpanRecord } from '@driftwatch/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { resolveOptions } from '../../src/options.js';
@@ -29,7 +29,7 @@ const WIDE_CHARACTERS = [
   ['control characters', '\u0001'],
 ] as const;
 
-type ExportedSignal = 'predictions' | 'spans' | 'logs';
+type ExportedSignal = 'predictions' | 'labels' | 'spans' | 'logs';
 
 let monitor: Monitor | undefined;
 afterEach(async () => {
@@ -55,7 +55,7 @@ function queueingMonitor(exportLogs = false): Monitor {
 
 /** JSON bytes of what one signal exported. */
 function exportedBytes(target: Monitor, signal: ExportedSignal): number {
-  const items: Array<PredictionEvent | SpanRecord | LogRecord> = (
+  const items: Array<PredictionEvent | LabelEvent | SpanRecord | LogRecord> = (
     target.transport as MemoryTransport
   ).items(signal);
   return items.reduce((sum, item) => sum + Buffer.byteLength(JSON.stringify(item)), 0);
@@ -93,6 +93,13 @@ describe('queue byte estimates', () => {
       });
     }
     await expectHeldToMaxBytes(target, count, 'predictions');
+  });
+
+  it('hold a queue of labels with long string labels to queue.maxBytes', async () => {
+    const target = queueingMonitor();
+    const count = 300;
+    for (let i = 0; i < count; i += 1) target.logLabel(`prediction-${i}`, 'l'.repeat(1000));
+    await expectHeldToMaxBytes(target, count, 'labels');
   });
 
   it('hold a queue of request spans with long paths and routes to queue.maxBytes', async () => {
