@@ -102,11 +102,9 @@ export class PipelineMetricExporter implements PushMetricExporter {
           for (const point of metricPointsOf(metric)) {
             const result = validateItem('metrics', point);
             if (result.ok) {
-              this.pipeline.enqueue(
-                'metrics',
-                point,
-                200 + JSON.stringify(point.attributes ?? {}).length,
-              );
+              // Exact: points come a few hundred per export interval, not per request, and a
+              // histogram's buckets or non-ASCII attribute values would defeat a cheap guess.
+              this.pipeline.enqueue('metrics', point, Buffer.byteLength(JSON.stringify(point)));
             } else {
               const issue = result.issues[0];
               this.pipeline.invalid(
