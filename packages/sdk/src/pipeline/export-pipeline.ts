@@ -44,6 +44,33 @@ type Pair = { signal: Signal; item: unknown };
 /** Longest a Retry-After holds the exporter (a server asking for an hour gets five minutes). */
 const MAX_PAUSE_MS = 300_000;
 
+/**
+ * A custom transport's answer as the pipeline reads it: anything but an object with a boolean
+ * `ok` (a `send` that returns nothing) fails the batch, counted and reported, instead of
+ * throwing where no one counts what it held.
+ */
+function checkedResult(transport: Transport, result: unknown): SendResult {
+  if (
+    typeof result === 'object' &&
+    result !== null &&
+    typeof (result as SendResult).ok === 'boolean'
+  )
+    return result as SendResult;
+  const got =
+    result === null
+      ? 'null'
+      : typeof result === 'object'
+        ? 'an object without a boolean ok'
+        : String(result);
+  return {
+    ok: false,
+    retryable: false,
+    error: new Error(
+      `transport ${transport.name} answered send() with ${got}, expected { ok: true } or { ok: false, retryable, error }`,
+    ),
+  };
+}
+
 export class ExportPipeline {
   readonly stats: PipelineStats = emptyStats();
   private readonly queues: Record<Signal, BoundedQueue<unknown>>;
@@ -311,7 +338,7 @@ export class ExportPipeline {
       }
       let result: SendResult;
       try {
-        result = await transport.send(batch, this.abort.signal);
+        result = checkedResult(transport, await transport.send(batch, this.abort.signal));
       } catch (error) {
         result = {
           ok: false,

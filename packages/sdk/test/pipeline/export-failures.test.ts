@@ -173,6 +173,22 @@ describe('export failures', () => {
     expect(Date.now() - began).toBeLessThan(1500);
   });
 
+  it('a custom transport whose send() answers nothing: the batch is counted as failed and reported', async () => {
+    const silent = {
+      name: 'silent',
+      send: () => Promise.resolve(undefined),
+      isReady: () => true,
+      shutdown: () => Promise.resolve(),
+    } as unknown as Transport;
+    const target = start({ transport: silent, batch: { lingerMs: 10 } });
+    predict(target, 3);
+    await target.flush();
+    expect(target.stats.dropped.send_failed).toBe(3);
+    expect(target.stats.exportErrors).toBe(1);
+    const error = diagnostics.lines.find((line) => line.level === 50);
+    expect(String(error?.msg)).toContain('transport silent answered send() with undefined');
+  });
+
   it('a token that Node cannot send in a header fails at init, naming the option only', () => {
     expect(() =>
       init({ transport: { type: 'http', url: receiver.url, token: 'tok€n' } }, {}),
