@@ -6,7 +6,8 @@
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
-import { quietKafkajsWhenIdle, unrefSocketFactory } from './kafkajs-idle.js';
+import { quietKafkajsWhenIdle } from './kafkajs-idle.js';
+import { KafkaSockets } from './kafka-sockets.js';
 import { settleWithin } from '../pipeline/deadline.js';
 import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
 import {
@@ -26,7 +27,10 @@ const { CompressionTypes, Kafka, KafkaJSError, KafkaJSProtocolError, Partitioner
 export interface KafkaTransportDeps {
   /** Where kafkajs and transport diagnostics go. @default OTel `diag`, namespace driftwatch/kafka */
   logger?: DiagLogger;
-  /** Builds the kafkajs client (tests pass a fake). @default `new Kafka(config)` */
+  /**
+   * Builds a kafkajs client, one per producer: each has its own socket factory, so the sockets of
+   * a producer given up on can be closed (tests pass a fake). @default `new Kafka(config)`
+   */
   createClient?: (config: KafkaConfig) => Pick<InstanceType<typeof Kafka>, 'producer'>;
 }
 
@@ -83,7 +87,6 @@ function kafkaConfig(options: ResolvedKafkaOptions, logger: DiagLogger): KafkaCo
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     enforceRequestTimeout: true,
-    socketFactory: unrefSocketFactory,
     ...(options.tls !== false ? { ssl: options.tls === true ? true : { ...options.tls } } : {}),
     ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
     retry: {
@@ -109,7 +112,7 @@ export function createKafkaTransport(
   quietKafkajsWhenIdle();
   const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
   const config = kafkaConfig(options, logger);
-  const kafka = deps.createClient ? deps.createClient(config) : new Kafka(config);
+  const createClient = deps.createClient ?? ((client: KafkaConfig) => new Kafka(client));
   const compression =
     options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   let producer: Producer | undefined;
@@ -122,24 +125,34 @@ export function createKafkaTransport(
   // The pipeline retries with the same batch object, so a retry sends only the rest: records of
   // acknowledged requests are not written twice. One batch at a time; forgotten once it is done.
   let progress: BatchProgress | undefined;
+  // The sockets of each producer not yet given up on: the current one and one connecting.
+  const socketsOf = new Map<Producer, KafkaSockets>();
 
   function discard(stale: Producer): void {
     if (producer === stale) producer = undefined;
     ready = false;
+    // Its sockets first: kafkajs's disconnect() never closes one that a hung broker holds.
+    socketsOf.get(stale)?.close(new Error('connection closed by the driftwatch transport'));
+    socketsOf.delete(stale);
     stale.disconnect().catch((error: unknown) => logger.debug('kafka: disconnect failed', error));
   }
 
   function connect(): Promise<Producer> {
     if (producer) return Promise.resolve(producer);
     connecting ??= (async () => {
-      const fresh = kafka.producer({
+      const sockets = new KafkaSockets();
+      const fresh = createClient({ ...config, socketFactory: sockets.factory }).producer({
         idempotent,
         maxInFlightRequests: idempotent ? 1 : undefined,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
         retry: config.retry,
       });
+      socketsOf.set(fresh, sockets);
       fresh.on(fresh.events.DISCONNECT, () => {
+        // kafkajs only half-closes its sockets (see kafka-sockets.ts): they go now.
+        socketsOf.get(fresh)?.close();
+        socketsOf.delete(fresh);
         if (producer === fresh) {
           producer = undefined;
           ready = false;
@@ -218,23 +231,29 @@ export function createKafkaTransport(
     if (progress?.batch === batch) progress = undefined;
   }
 
+  /**
+   * `work`, or a KafkaSendTimeoutError at sendTimeoutMs or when `signal` aborts. Whichever comes
+   * first clears the timer and the listener: a send aborted at shutdown while the broker hangs
+   * must not hold the host's process for the rest of sendTimeoutMs.
+   */
   function withDeadline<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new KafkaSendTimeoutError(
-              `no answer within sendTimeoutMs (${options.sendTimeoutMs} ms)`,
-            ),
-          ),
-        options.sendTimeoutMs,
-      );
-      const onAbort = () => reject(new KafkaSendTimeoutError('kafka send aborted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      work.then(resolve, reject).finally(() => {
+      const settle = (outcome: () => void): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-      });
+        outcome();
+      };
+      const timer = setTimeout(() => {
+        const message = `no answer within sendTimeoutMs (${options.sendTimeoutMs} ms)`;
+        settle(() => reject(new KafkaSendTimeoutError(message)));
+      }, options.sendTimeoutMs);
+      const onAbort = (): void =>
+        settle(() => reject(new KafkaSendTimeoutError('kafka send aborted')));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => settle(() => resolve(value)),
+        (error: unknown) => settle(() => reject(error)),
+      );
     });
   }
 
@@ -283,7 +302,10 @@ export function createKafkaTransport(
         const retryable = isRetryableKafkaError(error);
         if (retryable) {
           ready = false;
-          if (error instanceof KafkaSendTimeoutError && producer) discard(producer);
+          // Aborted, the pipeline is shutting down: shutdown() closes the producer (see there).
+          if (error instanceof KafkaSendTimeoutError && producer && !signal?.aborted) {
+            discard(producer);
+          }
         } else {
           forget(batch);
           // Reported by the pipeline (once a minute with a count): a line per batch would flood.
@@ -312,6 +334,10 @@ export function createKafkaTransport(
         await Promise.allSettled([current?.disconnect(), late?.disconnect()]);
       })();
       await settleWithin(work, timeoutMs, undefined);
+      // Then what a hung broker keeps open is closed, and no producer opens another. Quietly:
+      // kafkajs would retry the requests a failed socket fails on timers that hold the host.
+      for (const sockets of socketsOf.values()) sockets.close();
+      socketsOf.clear();
     },
   };
 }
