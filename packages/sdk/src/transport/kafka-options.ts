@@ -284,6 +284,11 @@ export function resolveKafkaOptions(
       acksSrc,
     );
 
+  const retries = parseInt('retries', input.retries, 2, 0);
+  // kafkajs refuses every send of an idempotent producer that may not retry: fail at start-up.
+  if (idem && retries === 0)
+    fail('retries', retries, 'at least 1 when idempotent is true (set idempotent: false for 0)');
+
   const options: ResolvedKafkaOptions = {
     brokers: parseBrokers(brokers, brokersSrc),
     clientId: id,
@@ -296,7 +301,7 @@ export function resolveKafkaOptions(
     connectionTimeoutMs: parseInt('connectionTimeoutMs', connectMs, 3000, 1, connectSrc),
     requestTimeoutMs: parseInt('requestTimeoutMs', requestMs, 5000, 1, requestSrc),
     sendTimeoutMs: parseInt('sendTimeoutMs', sendMs, 10_000, 1, sendSrc),
-    retries: parseInt('retries', input.retries, 2, 0),
+    retries,
     maxMessageBytes: parseInt('maxMessageBytes', input.maxMessageBytes, 1_000_000, 64),
     maxRequestBytes: parseInt('maxRequestBytes', input.maxRequestBytes, 1_000_000, 1024),
   };

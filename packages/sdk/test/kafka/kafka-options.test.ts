@@ -108,6 +108,14 @@ describe('invalid options name the option and the value', () => {
       option: 'kafka.sendTimeoutMs',
       value: 'soon',
     });
+    // An idempotent producer that may not retry: kafkajs would refuse every send.
+    expect(invalid({ brokers, retries: 0 }).details).toMatchObject({
+      option: 'kafka.retries',
+      value: 0,
+    });
+    expect(
+      resolveKafkaOptions({ brokers, retries: 0, idempotent: false, acks: 1 }, {}).retries,
+    ).toBe(0);
     // Decimal text only: Number() would read 0x10 as 16.
     expect(
       invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: '0x10' }).details,
