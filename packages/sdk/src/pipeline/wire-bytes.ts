@@ -1,27 +1,23 @@
 /**
- * Upper bounds of the bytes text takes in the wire JSON (UTF-8, escaped), for the queue and batch
- * byte estimates. They run per item on the host's request path: a string of printable ASCII, the
- * common case, costs one regex test; any other is bounded by a multiple of its length, found with
- * a few more tests, never with a walk of the string in JavaScript.
+ * The bytes text takes in the wire JSON (UTF-8, escaped), for the queue and batch byte
+ * estimates. They run per item on the host's request path: a string of printable ASCII, the
+ * common case, costs one regex test; any other is measured by V8's own JSON escaping and UTF-8
+ * count, never by a walk of the string in JavaScript.
  */
 
 /** Anything but printable ASCII other than `"` and `\`, which JSON writes as one byte each. */
 const NOT_ONE_BYTE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-/** Anything but ASCII that JSON writes in at most two bytes: printable, `\"`, `\\`, `\b\t\n\f\r`. */
-// eslint-disable-next-line no-control-regex -- the control characters with a two-byte escape
-const NOT_AT_MOST_TWO_BYTES = /[^\x08-\x0a\x0c\x0d\x20-\x7e]/;
-/** What JSON writes as a six-byte `\uXXXX`: the other control characters and lone surrogates. */
-const SIX_BYTE_ESCAPE =
-  // eslint-disable-next-line no-control-regex -- control characters are what this finds
-  /[\x00-\x07\x0b\x0e-\x1f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const NON_ASCII = /[\u0080-\uffff]/;
 
-/** At least the bytes of `text` inside a JSON string literal (its quotes not counted). */
+/**
+ * The bytes of `text` inside a JSON string literal (its quotes not counted), as the wire JSON
+ * writes it (byte for byte `JSON.stringify`'s). Exact, not a multiple of the length: a bound of
+ * 6 bytes per character for a string holding one control character would make a queue of
+ * accented text refuse most of what fits in queue.maxBytes.
+ */
 export function jsonStringBytes(text: string): number {
   if (!NOT_ONE_BYTE.test(text)) return text.length;
-  if (!NOT_AT_MOST_TWO_BYTES.test(text)) return text.length * 2;
-  // Otherwise UTF-8 takes at most 3 bytes per UTF-16 unit (4 for a surrogate pair's two units).
-  return SIX_BYTE_ESCAPE.test(text) ? text.length * 6 : text.length * 3;
+  return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
 
 /** The UTF-8 bytes of text that is JSON already (a log line): its escapes are in its length. */
