@@ -19,6 +19,7 @@ import {
   serverSpans,
 } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
+import { collectUncaught, type UncaughtErrors } from '../../sdk/test/support/uncaught-errors.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const TRACEPARENT = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
@@ -29,13 +30,10 @@ let server: Server;
 let port: number;
 /** Upgraded sockets are no longer the server's: closed by the test. */
 const upgraded: Duplex[] = [];
-const uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => {
-  uncaught.push(error);
-};
+let uncaught: UncaughtErrors;
 
 beforeAll(async () => {
-  process.on('uncaughtException', onUncaught);
+  uncaught = collectUncaught();
   ({ monitor, logs } = capturedMonitor(init, 'express-edges'));
   const app = express();
   app.use(driftwatch(monitor));
@@ -70,7 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.off('uncaughtException', onUncaught);
+  uncaught.stop();
   server.closeAllConnections();
   for (const socket of upgraded) socket.destroy();
   await new Promise((resolve) => server.close(resolve));
@@ -147,6 +145,6 @@ describe('HTTP/1.1 edge cases (Express)', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(logs.lines.filter((line) => line.request_id === 'edge-upgrade')).toEqual([]);
     expect((await fetch(`http://127.0.0.1:${port}/any/after`)).status).toBe(200);
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 });

@@ -17,19 +17,16 @@ import { waitFor } from '../../sdk/test/support/net.js';
 import { completionLines, serverSpans } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch, driftwatchErrors } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
+import { collectUncaught, type UncaughtErrors } from '../../sdk/test/support/uncaught-errors.js';
 
 let monitor: Monitor;
 let logs: LogCapture;
 let server: Listening;
 let wsUrl: string;
-const uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => {
-  uncaught.push(error);
-};
+let uncaught: UncaughtErrors;
 
 beforeAll(async () => {
-  process.on('uncaughtException', onUncaught);
-  process.on('unhandledRejection', onUncaught);
+  uncaught = collectUncaught();
   ({ monitor, logs } = capturedMonitor(init, 'express-websockets'));
   const app = express();
   // express-ws serves the app on a server of its own (its `app.listen`) and adds `.ws` routes.
@@ -59,8 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUncaught);
+  uncaught.stop();
   await server.close();
   await monitor.shutdown();
 });
@@ -128,7 +124,7 @@ describe('WebSocket sessions (express-ws)', () => {
       'url.path': '/echo/lobby',
     });
     expect(span.status?.code).not.toBe('ERROR');
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 
   it('a route that throws: recorded as 500 with the error, once', async () => {
@@ -151,7 +147,7 @@ describe('WebSocket sessions (express-ws)', () => {
     const line = await recorded('ws-nowhere');
     expect(line).toMatchObject({ res: { statusCode: 404 }, req: { url: '/nowhere' } });
     expect((line.req as Record<string, unknown>).route).toBeUndefined();
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 
   it('an ordinary request on the same server: recorded as usual, its socket not bound', async () => {

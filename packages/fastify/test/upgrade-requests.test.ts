@@ -17,6 +17,7 @@ import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { completionLines } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { instrumentedApp } from './support/instrumented-app.js';
+import { collectUncaught, type UncaughtErrors } from '../../sdk/test/support/uncaught-errors.js';
 
 const kSocket = Symbol('test.upgradeSocket');
 type Upgrading = IncomingMessage & { [kSocket]?: Duplex };
@@ -25,14 +26,10 @@ let monitor: Monitor;
 let app: FastifyInstance;
 let logs: LogCapture;
 let port: number;
-const uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => {
-  uncaught.push(error);
-};
+let uncaught: UncaughtErrors;
 
 beforeAll(async () => {
-  process.on('uncaughtException', onUncaught);
-  process.on('unhandledRejection', onUncaught);
+  uncaught = collectUncaught();
   ({ monitor, logs } = capturedMonitor(init, 'fastify-upgrades'));
   app = await instrumentedApp(monitor);
   app.get('/socket', (request, reply) => {
@@ -77,8 +74,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUncaught);
+  uncaught.stop();
   await app.close();
   await monitor.shutdown();
 });
@@ -137,7 +133,7 @@ describe('upgrade requests (Fastify)', () => {
       .filter((span) => span.kind === 'SERVER' && span.traceId === lines[0]!.trace_id);
     expect(spans).toHaveLength(1);
     expect(spans[0]!.attributes?.['http.response.status_code']).toBe(101);
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 
   it("handled by the server's own upgrade listener: nothing recorded, nothing thrown", async () => {
@@ -149,7 +145,7 @@ describe('upgrade requests (Fastify)', () => {
     expect(plain.status).toBe(200);
     // An ordinary request on the server that has upgrade listeners: its socket is not bound.
     expect(await plain.json()).toEqual({ ok: true, bound: false });
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 
   it('an Upgrade header on a server with no upgrade listener: an ordinary request, its keep-alive socket not bound', async () => {
@@ -174,6 +170,6 @@ describe('upgrade requests (Fastify)', () => {
     } finally {
       await plainApp.close();
     }
-    expect(uncaught).toEqual([]);
+    expect(uncaught.errors).toEqual([]);
   });
 });
