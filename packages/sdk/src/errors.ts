@@ -4,6 +4,8 @@ export const SdkErrorCodes = {
   INVALID_OPTION: 'DW_SDK_INVALID_OPTION',
   /** The configured transport could not be created (e.g. the Kafka module failed to load). */
   TRANSPORT_UNAVAILABLE: 'DW_SDK_TRANSPORT_UNAVAILABLE',
+  /** An API call got an argument it cannot use (`monitor.span` without a function); thrown at the call. */
+  INVALID_ARGUMENT: 'DW_SDK_INVALID_ARGUMENT',
   /** The monitor was used after `shutdown()`. */
   SHUT_DOWN: 'DW_SDK_SHUT_DOWN',
   /** An HTTP send failed; `details.status` holds the HTTP status when there was one. */
@@ -59,4 +61,24 @@ export function errorMessage(error: unknown): string {
   } catch {
     return 'unprintable error';
   }
+}
+
+/** The error an API call throws for an argument it cannot use: which call, which argument. */
+export function invalidArgument(
+  call: string,
+  argument: string,
+  value: unknown,
+  expected: string,
+): SdkError {
+  const got =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'function'
+        ? 'a function'
+        : String(value);
+  return new SdkError(
+    SdkErrorCodes.INVALID_ARGUMENT,
+    `${call}: ${argument} must be ${expected}, got ${got}`,
+    { call, argument, expected },
+  );
 }

@@ -10,6 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { invalidArgument } from './errors.js';
 import { otelContextOf, storeFor } from './context/context-manager.js';
 import type { ActiveContext, ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
@@ -96,8 +97,8 @@ function deadlineMs(timeoutMs: unknown, fallback: number): number {
   return Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS);
 }
 
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 export function createMonitor(parts: MonitorParts): Monitor {
@@ -116,6 +117,8 @@ export function createMonitor(parts: MonitorParts): Monitor {
     contextStorage: storage,
     metricsAddress: parts.metricsAddress,
     span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
+      // No span to open without the work it measures: a clear error, before anything started.
+      if (typeof fn !== 'function') throw invalidArgument('monitor.span', 'fn', fn, 'a function');
       const parent = storage.getStore();
       const context = otelContextOf(parent);
       // JavaScript callers may pass anything: the span gets a string name, never a throw.
@@ -141,11 +144,12 @@ export function createMonitor(parts: MonitorParts): Monitor {
         fail(error);
         throw error;
       }
-      if (!isPromise(result)) {
+      if (!isThenable(result)) {
         span.end();
         return result;
       }
-      return result.then(
+      // Adopted as a Promise: a thenable's own `then` may return nothing, or throw.
+      return Promise.resolve(result).then(
         (value) => {
           span.end();
           return value;

@@ -1,4 +1,5 @@
 /** Readiness checks (`/readiness`): named functions answering true when the service may take traffic. */
+import { invalidArgument } from './errors.js';
 import { settleWithin } from './pipeline/deadline.js';
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
@@ -12,6 +13,11 @@ export class Readiness {
   private readonly checks = new Map<string, ReadinessCheck>();
 
   add(name: string, check: ReadinessCheck): void {
+    // Accepted silently, either would report "not ready" for ever, with nothing saying why.
+    if (typeof name !== 'string' || name === '')
+      throw invalidArgument('addReadinessCheck', 'name', name, 'a non-empty string');
+    if (typeof check !== 'function')
+      throw invalidArgument('addReadinessCheck', 'check', check, 'a function');
     this.checks.set(name, check);
   }
 

@@ -1,10 +1,11 @@
 /**
  * monitor.span from JavaScript callers: a name that is not a string becomes the span's string
  * name (the span ends, its byte estimate stays a number, fn's result comes back); a thrown value
- * with no string form reaches the caller as it was thrown, and the span still ends as an error.
+ * with no string form reaches the caller as it was thrown, and the span still ends as an error;
+ * a thenable that is not a Promise is awaited like one; no function is a clear error.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport } from '../../src/index.js';
+import { init, SdkErrorCodes, type MemoryTransport } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const monitor = init(
@@ -57,4 +58,54 @@ describe('monitor.span', () => {
       expect(span?.status).toEqual({ code: 'ERROR' });
     },
   );
+
+  it('a thenable that is not a Promise: its value comes back and the span ends, whatever its then returns', async () => {
+    const thenable = {
+      then(resolve: (value: number) => void) {
+        setTimeout(() => resolve(42), 5);
+        // A then that returns nothing: valid for await, not a Promise.
+      },
+    };
+    await expect(monitor.span('thenable', () => thenable)).resolves.toBe(42);
+    const broken = {
+      then() {
+        throw new RangeError('then failed');
+      },
+    };
+    await expect(monitor.span('thenable-broken', () => broken)).rejects.toThrow('then failed');
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport).items('spans');
+    const ended = spans.find((span) => span.name === 'thenable');
+    expect(ended).toBeDefined();
+    expect(ended?.status?.code).not.toBe('ERROR');
+    expect(spans.find((span) => span.name === 'thenable-broken')?.status).toMatchObject({
+      code: 'ERROR',
+      message: 'then failed',
+    });
+  });
+
+  it('without a function: a clear error naming the argument, and no span', async () => {
+    await monitor.flush();
+    const before = (monitor.transport as MemoryTransport).items('spans').length;
+    expect(() => monitor.span('no-work', 42 as never)).toThrow(
+      expect.objectContaining({
+        code: SdkErrorCodes.INVALID_ARGUMENT,
+        message: 'monitor.span: fn must be a function, got 42',
+      }),
+    );
+    await monitor.flush();
+    expect((monitor.transport as MemoryTransport).items('spans')).toHaveLength(before);
+  });
+});
+
+describe('addReadinessCheck', () => {
+  it('refuses a check that is not a function, or no name, with a clear error', async () => {
+    expect(() => monitor.addReadinessCheck('db', 42 as never)).toThrow(
+      'addReadinessCheck: check must be a function, got 42',
+    );
+    expect(() => monitor.addReadinessCheck('', () => true)).toThrow(
+      'addReadinessCheck: name must be a non-empty string, got ""',
+    );
+    expect(await monitor.readiness()).toMatchObject({ checks: {} });
+  });
 });
