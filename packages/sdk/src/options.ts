@@ -397,7 +397,13 @@ export function resolveOptions(
         'metrics.route',
         pick(metrics.route, env, 'DRIFTWATCH_METRICS_ROUTE'),
         '/metrics',
-        { maxLength: 256, pattern: /^\/[^\s?#]*$/, expected: 'a path starting with /' },
+        // Characters a request path carries as they are: the server compares the raw path, so
+        // a route with any other (`/métrics`, sent as `/m%C3%A9trics`) could never be scraped.
+        {
+          maxLength: 256,
+          pattern: /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/,
+          expected: "a path starting with / of letters, digits and -._~!$&'()*+,;=:@/",
+        },
       ),
       serve: toBool('metrics.serve', pick(metrics.serve, env, 'DRIFTWATCH_METRICS_SERVE'), true),
       exportIntervalMs: toNumber(

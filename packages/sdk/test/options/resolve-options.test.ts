@@ -99,6 +99,9 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_METRICS_PORT', '65536', 'metrics.port'],
   ['DRIFTWATCH_METRICS_HOST', 'host/name', 'metrics.host'],
   ['DRIFTWATCH_METRICS_ROUTE', '/metrics?x', 'metrics.route'],
+  // Sent percent-encoded by every client, so never equal to the raw path the server compares.
+  ['DRIFTWATCH_METRICS_ROUTE', '/m\u00e9trics', 'metrics.route'],
+  ['DRIFTWATCH_METRICS_ROUTE', '/a%20b', 'metrics.route'],
   ['DRIFTWATCH_METRICS_SERVE', 'off', 'metrics.serve'],
   ['DRIFTWATCH_METRICS_EXPORT_INTERVAL_MS', '99', 'metrics.exportIntervalMs'],
   ['DRIFTWATCH_RUNTIME_METRICS', 'y', 'metrics.runtime'],
