@@ -5,24 +5,33 @@
 import { pino } from 'pino';
 import { invalidOption } from '../errors.js';
 
-/** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
-const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'];
 /**
- * Header names as clients and proxies may spell them (Node lower-cases only incoming ones), in
- * pino's path syntax.
+ * A key as code and clients spell it: `token`, `Token`, `TOKEN` (pino matches keys exactly;
+ * Node lower-cases only incoming header names, not a config object's or an outgoing request's).
+ */
+function spellings(key: string): string[] {
+  return [key, key.charAt(0).toUpperCase() + key.slice(1), key.toUpperCase()];
+}
+
+/** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
+const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'].flatMap(spellings);
+/**
+ * Header names with a hyphen, in pino's path syntax (`headers.Authorization` is one of the keys
+ * above, one level down).
  */
 const SECRET_HEADERS = [
-  '.Authorization',
-  '.Cookie',
-  '["set-cookie"]',
-  '["Set-Cookie"]',
-  '["proxy-authorization"]',
-  '["Proxy-Authorization"]',
-];
+  'set-cookie',
+  'Set-Cookie',
+  'SET-COOKIE',
+  'proxy-authorization',
+  'Proxy-Authorization',
+  'PROXY-AUTHORIZATION',
+].map((name) => `["${name}"]`);
 
 /**
  * `config.db.password`, `err.config.headers.authorization` (an HTTP client's error) and
- * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`.
+ * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`,
+ * each also capitalised or in upper case (`Password`, `headers.AUTHORIZATION`).
  * Paths are pino's (exact keys, `*` for one level): the completion line keeps its fast path
  * because none of them can reach its fields.
  */

@@ -1,6 +1,6 @@
 /**
  * The default redact paths reach secrets where services usually log them: nested config, an
- * HTTP client's error (its request headers), response headers, capitalized header names.
+ * HTTP client's error (its request headers), response headers, capitalized or upper-case keys.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { init, type Monitor } from '../../src/index.js';
@@ -35,6 +35,11 @@ describe('default redaction', () => {
     ['set-cookie on a response', { res: { headers: { 'set-cookie': ['sid=secret-5'] } } }],
     ['a capitalized Cookie header', { out: { headers: { Cookie: 'sid=secret-6' } } }],
     ['a proxy-authorization header', { req: { headers: { 'proxy-authorization': 'secret-7' } } }],
+    ['a top-level Authorization', { Authorization: 'Bearer secret-8' }],
+    ['a capitalized Password in config', { db: { Password: 'secret-9' } }],
+    ['an upper-case AUTHORIZATION header', { req: { headers: { AUTHORIZATION: 'secret-10' } } }],
+    ['a capitalized Token', { client: { Token: 'secret-11' } }],
+    ['an upper-case SET-COOKIE header', { res: { headers: { 'SET-COOKIE': 'sid=secret-12' } } }],
   ])('%s', (_case, fields) => {
     monitor.logger.info(fields, 'with a secret');
     const line = logs.raw.at(-1) ?? '';
