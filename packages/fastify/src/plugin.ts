@@ -166,6 +166,7 @@ function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
   const { monitor } = options;
   const storage = monitor.contextStorage;
+  const levels = monitor.logger.levels;
   fastify.decorate('driftwatch', monitor);
   // Declared up front, so Fastify sets them in its Request constructor: every request object keeps
   // one shape instead of changing it in the hooks (V8 then keeps Fastify's own property accesses
@@ -183,11 +184,15 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     const handle = state[kHandle];
     if (handle === null) return;
     state[kHandle] = null;
+    const { url: route, logLevel } = request.routeOptions;
     handle.end({
       statusCode,
-      route: request.routeOptions.url,
+      route,
       error: state[kError] ?? undefined,
       failedMidResponse,
+      // A route or plugin registered with a `logLevel` above info (`silent` for a health check)
+      // gets no request lines from Fastify: nor the completion line.
+      logLine: !logLevel || (levels.values[logLevel] ?? 0) <= (levels.values.info ?? 30),
     });
   };
 

@@ -105,6 +105,7 @@ beforeAll(async () => {
     request.log.child({ part: 'child' }).warn('from a child of request.log');
     return { level: request.log.level };
   });
+  app.get('/verbose', { logLevel: 'debug' }, async () => ({ ok: true }));
   app.get('/boom', async () => {
     throw new Error('kaput');
   });
@@ -372,6 +373,19 @@ describe('request logs (Fastify)', () => {
       reqId: requestId,
       request_id: requestId,
       part: 'child',
+    });
+    // Above info, as Fastify's own request lines: no completion line, the span all the same.
+    expect(messages).not.toContain('request completed');
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .filter((span) => span.name === 'GET /levels');
+    expect(spans).toHaveLength(1);
+    // At or below info: the line is written.
+    await fetch(`${baseUrl}/verbose`);
+    await settle();
+    expect(logs.lines.find((line) => line.msg === 'request completed')).toMatchObject({
+      req: { route: '/verbose' },
     });
   });
 

@@ -45,6 +45,11 @@ export interface RequestEnd {
    * connection then cut): `statusCode` is the status sent, and the request is still an error.
    */
   readonly failedMidResponse?: boolean;
+  /**
+   * false: no completion line for this request, as the framework's route asked (Fastify's
+   * `logLevel` above info); its span and duration are still recorded. @default true
+   */
+  readonly logLine?: boolean;
 }
 
 /** One request in flight. */
@@ -87,7 +92,7 @@ class ActiveRequest implements RequestHandle {
     this.store = { requestId, span, traceId: span.traceId, spanId: span.spanId, otel: undefined };
   }
 
-  end({ statusCode: given, route, error, failedMidResponse }: RequestEnd): void {
+  end({ statusCode: given, route, error, failedMidResponse, logLine }: RequestEnd): void {
     const { span, method } = this;
     // A JavaScript caller's NaN or undefined would reach the wire as NaN: no status is 0.
     const statusCode = Number.isInteger(given) && given >= 0 && given <= 999 ? given : 0;
@@ -97,6 +102,7 @@ class ActiveRequest implements RequestHandle {
     this.shared
       .seriesOf(this.scheme, this.semconvMethod, route, statusCode, errorType)
       .record(elapsedMs / 1000);
+    if (logLine === false) return;
     this.shared.writeLine?.({
       requestId: this.requestId,
       traceId: span.traceId,
