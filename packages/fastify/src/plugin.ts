@@ -16,6 +16,7 @@ import fastify, {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { lazyChildFactory } from './lazy-child-logger.js';
+import { routerErrorHandler } from './router-errors.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -67,6 +68,8 @@ export function fastifyOptions(monitor: Monitor): Pick<
   FastifyServerOptions,
   'requestIdHeader' | 'logController' | 'disableRequestLogging'
 > & {
+  /** Records what the router answers before any hook; fits HTTP/1 and HTTP/2 servers. */
+  frameworkErrors: ReturnType<typeof routerErrorHandler>;
   loggerInstance: Monitor['logger'];
   childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']>;
   /** Takes any raw request with headers: an HTTP/1 IncomingMessage or an Http2ServerRequest. */
@@ -125,6 +128,8 @@ export function fastifyOptions(monitor: Monitor): Pick<
       ? { logController: new CompletionLineController() }
       : { disableRequestLogging: true }),
     requestIdHeader: false,
+    // Requests the router answers before any hook (a URL that does not decode) are recorded too.
+    frameworkErrors: routerErrorHandler(monitor),
     genReqId: (raw) => {
       const id = requestIdFrom(raw.headers['x-request-id']);
       (raw as { [kRequestId]?: string })[kRequestId] = id;

@@ -3,10 +3,11 @@
  * connection (each its own id, context and line), HEAD (Fastify's automatic HEAD route) and 304,
  * a URL near Node's header limit (the span's `url.path` clipped to 8192 characters), duplicate
  * `x-request-id` and `traceparent` headers (Node joins them: a joined traceparent is invalid, so
- * a new trace starts).
+ * a new trace starts), and URLs the router answers before any hook (one that does not decode, a
+ * parameter over maxParamLength): recorded, with Fastify's own answer.
  */
 import { init, type Monitor } from '@driftwatch/sdk';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
@@ -41,6 +42,7 @@ beforeAll(async () => {
     return reply.header('etag', '"v1"').send({ fresh: true });
   });
   app.get('/any/*', async () => ({ ok: true }));
+  app.get('/users/:id', async () => ({ ok: true }));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   port = Number(new URL(address).port);
 });
@@ -148,4 +150,40 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
     );
     expect(span?.parentSpanId).toBeUndefined();
   });
+
+  it.each([
+    ['a URL that does not decode', '/users/%zz', 400, 'FST_ERR_BAD_URL'],
+    [
+      'a parameter over maxParamLength',
+      `/users/${'u'.repeat(200)}`,
+      414,
+      'FST_ERR_MAX_PARAM_LENGTH',
+    ],
+  ])(
+    '%s: answered by the router as Fastify would, and recorded with no route',
+    async (_case, path, status, code) => {
+      const plain = Fastify();
+      plain.get('/users/:id', async () => ({ ok: true }));
+      const expected = await plain.inject({ method: 'GET', url: path });
+      await plain.close();
+      const requestId = `router-${status}`;
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.status).toBe(status);
+      expect(await response.json()).toEqual(expected.json());
+      expect(response.headers.get('content-type')).toBe(expected.headers['content-type']);
+      expect(expected.json()).toMatchObject({ code, statusCode: status });
+      expect(response.headers.get('x-request-id')).toBe(requestId);
+      const [line] = await waitFor('the completion line', () => {
+        const found = completionLines(logs, requestId);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(line).toMatchObject({ res: { statusCode: status }, req: { method: 'GET' } });
+      expect((line!.req as Record<string, unknown>).route).toBeUndefined();
+      const span = (await serverSpans(monitor)).find((item) => item.traceId === line!.trace_id);
+      expect(span?.name).toBe('GET');
+      expect(span?.attributes?.['http.response.status_code']).toBe(status);
+    },
+  );
 });

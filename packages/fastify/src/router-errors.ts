@@ -1,0 +1,74 @@
+/**
+ * Requests Fastify's router answers before any hook runs: a URL that does not decode (400
+ * FST_ERR_BAD_URL), a parameter over `maxParamLength` (414) or a failed async constraint (500).
+ * Without this they got no request id, span, duration or completion line. `fastifyOptions`
+ * installs it as Fastify's `frameworkErrors`; it records the request and answers as Fastify
+ * does without the option (the same body, written on the raw response).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Monitor } from '@driftwatch/sdk';
+
+/** What the handler reads of Fastify's request and reply, HTTP/1 or HTTP/2 alike. */
+interface RouterErrorRequest {
+  readonly raw: { readonly url?: string };
+  readonly method: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly id: string;
+  readonly protocol: string;
+}
+interface RouterErrorReply {
+  readonly raw: {
+    readonly statusCode: number;
+    readonly writableFinished: boolean;
+    once(event: 'close', listener: () => void): unknown;
+    writeHead(statusCode: number, headers: Record<string, string | number>): unknown;
+    end(body: string): unknown;
+  };
+}
+type FrameworkErrors = (
+  error: Error & { code?: string },
+  request: RouterErrorRequest,
+  reply: RouterErrorReply,
+) => void;
+
+/** Fastify's own answer to each router error. */
+const ANSWERS: Record<string, { statusCode: number; error: string }> = {
+  FST_ERR_BAD_URL: { statusCode: 400, error: 'Bad Request' },
+  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, error: 'Bad Request' },
+  FST_ERR_ASYNC_CONSTRAINT: { statusCode: 500, error: 'Internal Server Error' },
+};
+
+export function routerErrorHandler(monitor: Monitor): FrameworkErrors {
+  return (error, request, reply) => {
+    const url = request.raw.url ?? '/';
+    const query = url.indexOf('?');
+    const handle = monitor.http.start({
+      method: request.method,
+      path: query === -1 ? url : url.slice(0, query),
+      headers: request.headers,
+      requestId: request.id,
+      scheme: request.protocol,
+    });
+    const res = reply.raw;
+    // No route matched: none of the plugin's hooks runs for it, so its end is watched here.
+    res.once('close', () => {
+      handle.end({ statusCode: res.writableFinished ? res.statusCode : 499, route: undefined });
+    });
+    const answer = ANSWERS[error.code ?? ''] ?? { statusCode: 400, error: 'Bad Request' };
+    const body = JSON.stringify({
+      error: answer.error,
+      code: error.code,
+      message: error.message,
+      statusCode: answer.statusCode,
+    });
+    // Written as Fastify writes it without the option: on the raw response, no hooks.
+    monitor.contextStorage.run(handle.store, () => {
+      res.writeHead(answer.statusCode, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'x-request-id': handle.requestId,
+      });
+      res.end(body);
+    });
+  };
+}
