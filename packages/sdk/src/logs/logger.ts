@@ -10,6 +10,10 @@ import { pino, type DestinationStream, type Level, type Logger, type LoggerOptio
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
+import { DEFAULT_REDACT_PATHS } from './redact-paths.js';
+import { REDACTED, redactSecrets } from './secret-redaction.js';
+
+const DEFAULT_PATHS = new Set(DEFAULT_REDACT_PATHS);
 
 /** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
 export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
@@ -83,14 +87,19 @@ function needsMetadata(out: DestinationStream): boolean {
 }
 
 /**
- * The destination seen by pino when log export is on: writes to `out`, then exports the line.
- * For a destination that routes by pino's metadata, the tee asks for it and passes it on.
+ * The destination seen by pino when log export or the default redaction is on: redacts the
+ * line's secrets, writes it to `out`, then exports it. For a destination that routes by pino's
+ * metadata, the tee asks for it and passes it on.
  */
-function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationStream {
+function lineTee(
+  out: DestinationStream,
+  onLine: ExportLogEntry | undefined,
+  redact: boolean,
+): DestinationStream {
   const target = out as DestinationStream & Record<string | symbol, unknown>;
   const passMetadata = needsMetadata(out);
   const tee: DestinationStream & Record<string | symbol, unknown> = {
-    write(line: string) {
+    write(written: string) {
       if (passMetadata) {
         for (const field of METADATA_FIELDS) {
           target[field] = tee[field];
@@ -98,9 +107,10 @@ function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationS
           tee[field] = undefined;
         }
       }
+      const line = redact ? redactSecrets(written) : written;
       out.write(line);
       // UTF-8 bytes: a line's non-ASCII characters take up to 3 bytes each when sent.
-      onLine(line, jsonTextBytes(line) + 64);
+      onLine?.(line, jsonTextBytes(line) + 64);
     },
   };
   if (passMetadata) tee[METADATA] = true;
@@ -111,7 +121,14 @@ function exportTee(out: DestinationStream, onLine: ExportLogEntry): DestinationS
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
   const out = config.destination ?? defaultDestination(config.sync);
-  const destination: DestinationStream = onLine ? exportTee(out, onLine) : out;
+  // The default paths are applied to the serialized line (secret-redaction.ts), far cheaper
+  // than pino's redactor; only paths beside them go to pino.
+  const redactDefaults = DEFAULT_REDACT_PATHS.every((path) => config.redact.includes(path));
+  const pinoPaths = redactDefaults
+    ? config.redact.filter((path) => !DEFAULT_PATHS.has(path))
+    : config.redact;
+  const destination: DestinationStream =
+    onLine || redactDefaults ? lineTee(out, onLine, redactDefaults) : out;
   const options: LoggerOptions = {
     level: config.level,
     base: { ...config.base },
@@ -130,12 +147,9 @@ export function createLogger(config: LoggerConfig): Logger {
     },
   };
   const logger =
-    config.redact.length === 0
+    pinoPaths.length === 0
       ? pino(options, destination)
-      : pino(
-          { ...options, redact: { paths: [...config.redact], censor: '[Redacted]' } },
-          destination,
-        );
+      : pino({ ...options, redact: { paths: [...pinoPaths], censor: REDACTED } }, destination);
   let bindings = '';
   const baseAttributes: Record<string, string> = {};
   for (const [key, value] of Object.entries(config.base)) {
@@ -148,7 +162,7 @@ export function createLogger(config: LoggerConfig): Logger {
     bindings,
     baseAttributes,
     onLine,
-    paths: config.redact,
+    paths: pinoPaths,
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
     needsMetadata: needsMetadata(out),
   };

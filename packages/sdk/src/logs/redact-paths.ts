@@ -29,11 +29,12 @@ const SECRET_HEADERS = [
 ].map((name) => `["${name}"]`);
 
 /**
- * `config.db.password`, `err.config.headers.authorization` (an HTTP client's error) and
- * `res.headers["set-cookie"]` are redacted as well as `password` or `req.headers.authorization`,
- * each also capitalised or in upper case (`Password`, `headers.AUTHORIZATION`).
- * Paths are pino's (exact keys, `*` for one level): the completion line keeps its fast path
- * because none of them can reach its fields.
+ * The default redaction written as pino paths: `config.db.password`, an HTTP client's
+ * `err.config.headers.Authorization`, `res.headers["set-cookie"]`, each key in three spellings
+ * at the first four levels. It is the default of `logs.redact` and what a list in code extends
+ * (`[...DEFAULT_REDACT_PATHS, 'user.ssn']`). While all of them are configured, the logger does
+ * not hand them to pino: it applies secret-redaction.ts to each line, which reaches these keys
+ * in any spelling and at any depth, for far less.
  */
 export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
   ...['', '*.', '*.*.', '*.*.*.'].flatMap((level) => SECRET_KEYS.map((key) => level + key)),

@@ -1,9 +1,11 @@
 /**
- * The default redact paths reach secrets where services usually log them: nested config, an
- * HTTP client's error (its request headers), response headers, capitalized or upper-case keys.
+ * The default redaction reaches secrets where services usually log them: nested config, an
+ * HTTP client's error (its request headers), response headers, capitalized or upper-case keys,
+ * any depth, a child logger's bindings, the exported log record; and leaves the rest of the line
+ * as pino wrote it. Paths added to the defaults still apply; a list in code replaces them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { init, type Monitor } from '../../src/index.js';
+import { DEFAULT_REDACT_PATHS, init, type MemoryTransport, type Monitor } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const logs = captureLogs();
@@ -46,6 +48,71 @@ describe('default redaction', () => {
     expect(line).toContain('with a secret');
     expect(line).toContain('[Redacted]');
     expect(line).not.toMatch(/secret-\d/);
+  });
+
+  it("at any depth, in any spelling, and in a child logger's bindings", () => {
+    monitor.logger.info({ a: { b: { c: { d: { e: { pAssWord: 'secret-13' } } } } } }, 'deep');
+    expect(logs.lines.at(-1)).toMatchObject({
+      a: { b: { c: { d: { e: { pAssWord: '[Redacted]' } } } } },
+    });
+    monitor.logger.child({ token: 'secret-14', job: 'sync' }).info('from a child');
+    expect(logs.lines.at(-1)).toMatchObject({
+      token: '[Redacted]',
+      job: 'sync',
+      msg: 'from a child',
+    });
+    monitor.logger.info({ list: [{ Cookie: 'secret-15' }, { ok: 1 }] }, 'in an array');
+    expect(logs.lines.at(-1)).toMatchObject({ list: [{ Cookie: '[Redacted]' }, { ok: 1 }] });
+    expect(logs.raw.join('')).not.toMatch(/secret-1[345]/);
+  });
+
+  it('leaves a line whose text only mentions a secret key as pino wrote it', () => {
+    monitor.logger.info({ note: 'the "token": field is required' }, 'mention');
+    const line = logs.raw.at(-1) ?? '';
+    expect(JSON.parse(line)).toMatchObject({ note: 'the "token": field is required' });
+    expect(line).not.toContain('[Redacted]');
+  });
+
+  it('redacts the exported log record too', async () => {
+    monitor.logger.info({ Authorization: 'Bearer secret-16' }, 'exported');
+    await monitor.flush();
+    const records = (monitor.transport as MemoryTransport).items('logs');
+    const record = records.find((item) => item.body === 'exported');
+    expect(record).toBeDefined();
+    expect(JSON.stringify(record)).not.toContain('secret-16');
+  });
+
+  it('applies paths added to the defaults; a list in code replaces them', async () => {
+    const extended = captureLogs();
+    const withExtra = init(
+      {
+        serviceName: 'redaction-extra',
+        transport: { type: 'memory' },
+        logs: { destination: extended.destination, redact: [...DEFAULT_REDACT_PATHS, 'user.ssn'] },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { enabled: false },
+      },
+      {},
+    );
+    withExtra.logger.info({ user: { ssn: '123', password: 'secret-17' } }, 'both');
+    expect(extended.lines.at(-1)).toMatchObject({
+      user: { ssn: '[Redacted]', password: '[Redacted]' },
+    });
+    await withExtra.shutdown();
+    const replaced = captureLogs();
+    const only = init(
+      {
+        serviceName: 'redaction-replaced',
+        transport: { type: 'memory' },
+        logs: { destination: replaced.destination, redact: ['user.ssn'] },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { enabled: false },
+      },
+      {},
+    );
+    only.logger.info({ user: { ssn: '123', password: 'kept' } }, 'own list');
+    expect(replaced.lines.at(-1)).toMatchObject({ user: { ssn: '[Redacted]', password: 'kept' } });
+    await only.shutdown();
   });
 
   it('keeps what is not a secret', () => {
