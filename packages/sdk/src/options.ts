@@ -276,6 +276,12 @@ export function resolveOptions(
   const envRedact =
     toList('logs.redact', pick<readonly string[]>(undefined, env, 'DRIFTWATCH_LOG_REDACT')) ?? [];
   const codeRedact = toList('logs.redact', { value: logs.redact });
+  const maxBackoffMs = toNumber(
+    'retry.maxBackoffMs',
+    pick(retry.maxBackoffMs, env, 'DRIFTWATCH_RETRY_MAX_BACKOFF_MS'),
+    5000,
+    { ...MS, min: 1 },
+  );
   const resolved: ResolvedOptions = {
     serviceName: toText(
       'serviceName',
@@ -337,18 +343,15 @@ export function resolveOptions(
       ),
     }),
     retry: Object.freeze({
+      // At most the longest backoff: a default never exceeds a shorter one given, a value set
+      // is refused (it would be capped without a word).
       initialBackoffMs: toNumber(
         'retry.initialBackoffMs',
         pick(retry.initialBackoffMs, env, 'DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS'),
-        200,
-        { ...MS, min: 1 },
+        Math.min(200, maxBackoffMs),
+        { ...MS, min: 1, max: maxBackoffMs },
       ),
-      maxBackoffMs: toNumber(
-        'retry.maxBackoffMs',
-        pick(retry.maxBackoffMs, env, 'DRIFTWATCH_RETRY_MAX_BACKOFF_MS'),
-        5000,
-        { ...MS, min: 1 },
-      ),
+      maxBackoffMs,
       deadlineMs: toNumber(
         'retry.deadlineMs',
         pick(retry.deadlineMs, env, 'DRIFTWATCH_RETRY_DEADLINE_MS'),
@@ -468,15 +471,5 @@ export function resolveOptions(
       MS,
     ),
   };
-  const { initialBackoffMs, maxBackoffMs } = resolved.retry;
-  if (initialBackoffMs > maxBackoffMs) {
-    const from =
-      retry.initialBackoffMs === undefined ? ' (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS)' : '';
-    throw invalidOption(
-      `retry.initialBackoffMs${from}`,
-      initialBackoffMs,
-      `at most retry.maxBackoffMs (${maxBackoffMs})`,
-    );
-  }
   return Object.freeze(resolved);
 }

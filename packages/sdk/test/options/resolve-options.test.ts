@@ -155,7 +155,7 @@ describe('invalid options', () => {
     expect(options.batch.lingerMs).toBe(2);
   });
 
-  it('a first backoff longer than the longest is refused, naming both', () => {
+  it('a first backoff longer than the longest is refused; the default one is lowered to fit', () => {
     const fromEnv = failure(() =>
       resolveOptions(
         {},
@@ -163,10 +163,15 @@ describe('invalid options', () => {
       ),
     );
     expect(fromEnv.message).toBe(
-      'invalid option retry.initialBackoffMs (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS): got 10000, expected at most retry.maxBackoffMs (100)',
+      'invalid option retry.initialBackoffMs (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS): got "10000", expected an integer from 1 to 100',
     );
     const fromCode = failure(() => resolveOptions({ retry: { initialBackoffMs: 6000 } }, {}));
     expect(fromCode.details).toMatchObject({ option: 'retry.initialBackoffMs', value: 6000 });
+    // Only the longest given, below the default first backoff (200 ms): valid, the first fits.
+    expect(resolveOptions({ retry: { maxBackoffMs: 50 } }, {}).retry).toMatchObject({
+      initialBackoffMs: 50,
+      maxBackoffMs: 50,
+    });
   });
 
   it('init() fails at start-up with the same error', () => {
