@@ -32,12 +32,14 @@ export function withoutWebSocketSuffix(path: string): string {
 }
 
 /**
- * The session's status: the error status when a route failed, the status a middleware refused it
- * with (express-ws then closes the socket), 404 when no `.ws` route took it, else 101, the status
- * that opened it (as nginx logs a WebSocket session).
+ * The session's status: the error status when a route failed (known through
+ * `driftwatchErrors()`: express-ws hands errors to its own final callback, not Express's), the
+ * status a middleware answered with (express-ws then closes the socket), 404 when no `.ws` route
+ * took it, else 101, the status that opened it (as nginx logs a WebSocket session).
  */
 export function sessionStatus(request: Request, response: Response, errorStatus?: number): number {
   if (errorStatus !== undefined) return errorStatus;
-  if (response.statusCode >= 400) return response.statusCode;
+  // express-ws closes the socket on any status a middleware answers with (a 401, a redirect).
+  if (response.statusCode !== 200) return response.statusCode;
   return (request as WebSocketRequest).wsHandled === false ? 404 : 101;
 }

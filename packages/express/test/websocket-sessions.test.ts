@@ -35,6 +35,9 @@ beforeAll(async () => {
   app.use('/guarded', (_request, response) => {
     response.status(401).end();
   });
+  app.use('/moved', (_request, response) => {
+    response.redirect(301, '/echo/lobby');
+  });
   wsApp.ws('/echo/:room', (socket) => {
     socket.on('message', (data: Buffer) => {
       monitor.logger.info('message');
@@ -140,9 +143,11 @@ describe('WebSocket sessions (express-ws)', () => {
     ).toMatchObject({ request_id: 'ws-boom', trace_id: line.trace_id });
   });
 
-  it('refused by a middleware: recorded with its status; an unknown path: 404', async () => {
+  it('answered by a middleware (a 401, a redirect): recorded with its status; an unknown path: 404', async () => {
     await session('/guarded/room', 'ws-guarded');
     expect(await recorded('ws-guarded')).toMatchObject({ res: { statusCode: 401 } });
+    await session('/moved', 'ws-moved');
+    expect(await recorded('ws-moved')).toMatchObject({ res: { statusCode: 301 } });
     await session('/nowhere', 'ws-nowhere');
     const line = await recorded('ws-nowhere');
     expect(line).toMatchObject({ res: { statusCode: 404 }, req: { url: '/nowhere' } });

@@ -31,12 +31,25 @@ type FrameworkErrors = (
   reply: RouterErrorReply,
 ) => void;
 
-/** Fastify's own answer to each router error. */
-const ANSWERS: Record<string, { statusCode: number; error: string }> = {
-  FST_ERR_BAD_URL: { statusCode: 400, error: 'Bad Request' },
-  FST_ERR_MAX_PARAM_LENGTH: { statusCode: 414, error: 'Bad Request' },
-  FST_ERR_ASYNC_CONSTRAINT: { statusCode: 500, error: 'Internal Server Error' },
+/** Fastify's own status for each router error. */
+const STATUS: Record<string, number> = {
+  FST_ERR_BAD_URL: 400,
+  FST_ERR_MAX_PARAM_LENGTH: 414,
+  FST_ERR_ASYNC_CONSTRAINT: 500,
 };
+
+/** The body Fastify answers a router error with (an async constraint's has no code). */
+function bodyOf(error: Error & { code?: string }, statusCode: number): string {
+  if (statusCode === 500) {
+    return '{"error":"Internal Server Error","message":"Unexpected error from async constraint","statusCode":500}';
+  }
+  return JSON.stringify({
+    error: 'Bad Request',
+    code: error.code,
+    message: error.message,
+    statusCode,
+  });
+}
 
 export function routerErrorHandler(monitor: Monitor): FrameworkErrors {
   return (error, request, reply) => {
@@ -54,16 +67,11 @@ export function routerErrorHandler(monitor: Monitor): FrameworkErrors {
     res.once('close', () => {
       handle.end({ statusCode: res.writableFinished ? res.statusCode : 499, route: undefined });
     });
-    const answer = ANSWERS[error.code ?? ''] ?? { statusCode: 400, error: 'Bad Request' };
-    const body = JSON.stringify({
-      error: answer.error,
-      code: error.code,
-      message: error.message,
-      statusCode: answer.statusCode,
-    });
+    const statusCode = STATUS[error.code ?? ''] ?? 400;
+    const body = bodyOf(error, statusCode);
     // Written as Fastify writes it without the option: on the raw response, no hooks.
     monitor.contextStorage.run(handle.store, () => {
-      res.writeHead(answer.statusCode, {
+      res.writeHead(statusCode, {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),
         'x-request-id': handle.requestId,

@@ -17,6 +17,7 @@ import {
   rawExchange,
   serverSpans,
 } from '../../sdk/test/support/recorded-requests.js';
+import { driftwatch, fastifyOptions } from '../src/index.js';
 import { instrumentedApp } from './support/instrumented-app.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -186,4 +187,49 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
       expect(span?.attributes?.['http.response.status_code']).toBe(status);
     },
   );
+
+  it('a failed async constraint: answered 500 as Fastify would, and recorded', async () => {
+    // A constraint whose value is derived asynchronously, and fails (Fastify's types know only
+    // the synchronous form: hence the casts).
+    const failing = {
+      name: 'tenant',
+      storage: () => {
+        const handlers = new Map<string, unknown>();
+        return {
+          get: (value: string) => (handlers.get(value) ?? null) as never,
+          set: (value: string, handler: unknown) => void handlers.set(value, handler),
+        };
+      },
+      deriveConstraint: (
+        _request: unknown,
+        _context: unknown,
+        done: (error: Error | null) => void,
+      ) => done(new Error('tenant lookup failed')),
+      mustMatchWhenDerived: true,
+      validate: () => undefined,
+    };
+    const plain = Fastify({ constraints: { tenant: failing as never } });
+    plain.get('/t', { constraints: { tenant: 'a' } }, async () => ({ ok: true }));
+    const expected = await plain.inject({ method: 'GET', url: '/t' });
+    await plain.close();
+    const instrumented = Fastify({
+      ...fastifyOptions(monitor),
+      constraints: { tenant: failing as never },
+    });
+    await instrumented.register(driftwatch, { monitor });
+    instrumented.get('/t', { constraints: { tenant: 'a' } }, async () => ({ ok: true }));
+    const address = await instrumented.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const response = await fetch(`${address}/t`, { headers: { 'x-request-id': 'router-500' } });
+      expect(response.status).toBe(500);
+      expect(await response.text()).toBe(expected.body);
+      const [line] = await waitFor('the completion line', () => {
+        const found = completionLines(logs, 'router-500');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(line).toMatchObject({ res: { statusCode: 500 } });
+    } finally {
+      await instrumented.close();
+    }
+  });
 });

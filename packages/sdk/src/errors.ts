@@ -63,6 +63,21 @@ export function errorMessage(error: unknown): string {
   }
 }
 
+/**
+ * A short description of any value, for a message: never throws (an object without a string
+ * form, a throwing toString) and never prints a function's source or an object's contents.
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'symbol') return 'a symbol';
+  return String(value);
+}
+
 /** The error an API call throws for an argument it cannot use: which call, which argument. */
 export function invalidArgument(
   call: string,
@@ -70,15 +85,9 @@ export function invalidArgument(
   value: unknown,
   expected: string,
 ): SdkError {
-  const got =
-    typeof value === 'string'
-      ? JSON.stringify(value)
-      : typeof value === 'function'
-        ? 'a function'
-        : String(value);
   return new SdkError(
     SdkErrorCodes.INVALID_ARGUMENT,
-    `${call}: ${argument} must be ${expected}, got ${got}`,
+    `${call}: ${argument} must be ${expected}, got ${describe(value)}`,
     { call, argument, expected },
   );
 }

@@ -61,7 +61,9 @@ function checkedResult(transport: Transport, result: unknown): SendResult {
       ? 'null'
       : typeof result === 'object'
         ? 'an object without a boolean ok'
-        : String(result);
+        : typeof result === 'function'
+          ? 'a function'
+          : String(result);
   return {
     ok: false,
     retryable: false,

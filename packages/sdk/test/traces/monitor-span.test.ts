@@ -93,6 +93,10 @@ describe('monitor.span', () => {
         message: 'monitor.span: fn must be a function, got 42',
       }),
     );
+    // A value without a string form is described, not converted (which would throw).
+    expect(() => monitor.span('no-work', Object.create(null) as never)).toThrow(
+      'monitor.span: fn must be a function, got an object',
+    );
     await monitor.flush();
     expect((monitor.transport as MemoryTransport).items('spans')).toHaveLength(before);
   });
