@@ -92,6 +92,8 @@ interface ModelEntry {
   readonly valid: boolean;
   /** The model's sample ratio. */
   readonly sampleRatio: number;
+  /** The JSON bytes of the model and version names, counted once. */
+  readonly nameBytes: number;
 }
 
 export class PredictionRecorder {
@@ -101,6 +103,7 @@ export class PredictionRecorder {
   private readonly models = new Map<string, Map<string, ModelEntry>>();
   private modelEntries = 0;
   private readonly serviceNameValid: boolean;
+  private readonly serviceNameBytes: number;
   /**
    * The ratio for a label that names no model: the largest configured. Sampling is a threshold
    * on the id's hash, so every label whose prediction was kept is kept (and some others).
@@ -123,6 +126,7 @@ export class PredictionRecorder {
       boundaries: options.predictions.scoreBuckets,
     });
     this.serviceNameValid = isPrintable(options.serviceName, 128);
+    this.serviceNameBytes = jsonStringBytes(options.serviceName);
     this.anyModelLabelRatio = Math.max(
       options.predictions.sampleRatio,
       ...Object.values(options.predictions.modelSampleRatios),
@@ -209,15 +213,14 @@ export class PredictionRecorder {
         return predictionId;
       }
     }
-    // Strings counted as their escaped UTF-8 (an upper bound): one feature or prediction may be a
-    // 1024-character string, and a character may take up to 6 bytes in the JSON sent.
+    // Strings counted as their JSON bytes (see wire-bytes.ts): one feature or prediction may be a
+    // 1024-character string of characters that take several bytes each.
     const bytes =
       PREDICTION_BASE_BYTES +
       Math.max(0, featureBytes) +
       jsonStringBytes(predictionId) +
-      stringBytes(event.model) +
-      stringBytes(event.modelVersion) +
-      stringBytes(event.serviceName) +
+      model.nameBytes +
+      this.serviceNameBytes +
       stringBytes(event.prediction) +
       stringBytes(event.segment) +
       stringBytes(event.requestId);
@@ -275,6 +278,7 @@ export class PredictionRecorder {
       sampleRatio: Object.hasOwn(this.options.predictions.modelSampleRatios, String(model))
         ? (this.options.predictions.modelSampleRatios[String(model)] as number)
         : this.options.predictions.sampleRatio,
+      nameBytes: stringBytes(model) + stringBytes(version),
     };
     // Bounded: a host that invents model names per call must not grow this without limit.
     if (
