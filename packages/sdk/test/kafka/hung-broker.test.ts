@@ -18,18 +18,13 @@ import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
 import type { TelemetryBatch, Transport } from '../../src/transport/transport.js';
 import { waitFor } from '../support/net.js';
 import { startMokapi } from './mokapi.js';
+import { silentLogger } from './silent-logger.js';
 
 const TOPIC = 'dw-hung.predictions';
 /** Short enough for a failed send to take well under a second. */
 const FAST_FAILURE = { connectionTimeoutMs: 150, requestTimeoutMs: 150, sendTimeoutMs: 400 };
 
-const silent = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
+const silent = silentLogger;
 
 let sequence = 0;
 function batch(): TelemetryBatch {

@@ -18,6 +18,7 @@ import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { resolveOptions } from '../../src/options.js';
 import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import { silentLogger } from './silent-logger.js';
 
 const {
   CompressionTypes,
@@ -44,13 +45,7 @@ const batchOf = (count: number): TelemetryBatch => ({
   metrics: [],
 });
 
-const silent = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-};
+const silent = silentLogger;
 
 /** A kafkajs client whose producers record every sendBatch and answer with `behaviour`. */
 function fakeKafka(
