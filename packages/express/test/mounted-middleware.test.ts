@@ -6,6 +6,7 @@
 import { init, type ActiveContext, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
@@ -22,16 +23,7 @@ function answerWithContext(monitor: Monitor): RequestHandler {
 }
 
 function startMonitor(serviceName: string): Monitor {
-  const monitor = init(
-    {
-      serviceName,
-      transport: { type: 'memory' },
-      logs: { destination: logs.destination },
-      diagnostics: { destination: captureLogs().destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-    },
-    {},
-  );
+  const { monitor } = capturedMonitor(init, serviceName, logs);
   monitors.push(monitor);
   return monitor;
 }

@@ -67,7 +67,7 @@ export function errorMessage(error: unknown): string {
  * A short description of any value, for a message: never throws (an object without a string
  * form, a throwing toString) and never prints a function's source or an object's contents.
  */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   if (typeof value === 'function') return 'a function';
@@ -87,7 +87,7 @@ export function invalidArgument(
 ): SdkError {
   return new SdkError(
     SdkErrorCodes.INVALID_ARGUMENT,
-    `${call}: ${argument} must be ${expected}, got ${describe(value)}`,
+    `${call}: ${argument} must be ${expected}, got ${describeValue(value)}`,
     { call, argument, expected },
   );
 }

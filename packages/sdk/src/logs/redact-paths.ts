@@ -4,29 +4,28 @@
  */
 import { pino } from 'pino';
 import { invalidOption } from '../errors.js';
+import { SECRET_HEADER_NAMES, SECRET_WORDS } from './secret-redaction.js';
 
 /**
- * A key as code and clients spell it: `token`, `Token`, `TOKEN` (pino matches keys exactly;
- * Node lower-cases only incoming header names, not a config object's or an outgoing request's).
+ * A key as code and clients spell it: `token`, `Token`, `TOKEN`, `Set-Cookie` (pino matches keys
+ * exactly; Node lower-cases only incoming header names, not a config object's or an outgoing
+ * request's).
  */
 function spellings(key: string): string[] {
-  return [key, key.charAt(0).toUpperCase() + key.slice(1), key.toUpperCase()];
+  const capitalised = key.replace(
+    /(^|-)([a-z])/g,
+    (_, dash: string, letter: string) => dash + letter.toUpperCase(),
+  );
+  return [key, capitalised, key.toUpperCase()];
 }
 
 /** Keys that hold secrets, redacted at any of the first four levels of a logged object. */
-const SECRET_KEYS = ['authorization', 'cookie', 'password', 'token'].flatMap(spellings);
+const SECRET_KEYS = SECRET_WORDS.flatMap(spellings);
 /**
  * Header names with a hyphen, in pino's path syntax (`headers.Authorization` is one of the keys
  * above, one level down).
  */
-const SECRET_HEADERS = [
-  'set-cookie',
-  'Set-Cookie',
-  'SET-COOKIE',
-  'proxy-authorization',
-  'Proxy-Authorization',
-  'PROXY-AUTHORIZATION',
-].map((name) => `["${name}"]`);
+const SECRET_HEADERS = SECRET_HEADER_NAMES.flatMap(spellings).map((name) => `["${name}"]`);
 
 /**
  * The default redaction written as pino paths: `config.db.password`, an HTTP client's

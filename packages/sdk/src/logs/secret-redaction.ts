@@ -8,22 +8,18 @@
  * a serializer or `logger.child()` put in the line.
  */
 
-/** Keys whose values are secrets, in any spelling (`Authorization`, `TOKEN`, `Set-Cookie`). */
-const SECRET_KEYS = new Set([
-  'authorization',
-  'cookie',
-  'password',
-  'token',
-  'set-cookie',
-  'proxy-authorization',
-]);
+/** Keys whose values are secrets, as one-word keys and as hyphenated header names. */
+export const SECRET_WORDS = ['authorization', 'cookie', 'password', 'token'] as const;
+export const SECRET_HEADER_NAMES = ['set-cookie', 'proxy-authorization'] as const;
+
+/** The secret keys in lower case: a key matches in any spelling (`Authorization`, `TOKEN`). */
+const SECRET_KEYS = new Set<string>([...SECRET_WORDS, ...SECRET_HEADER_NAMES]);
 
 /**
  * A secret key as JSON writes it in a line. A match inside a string value is harmless: the line
  * is parsed and only real keys are redacted.
  */
-const SECRET_KEY_IN_LINE =
-  /"(?:authorization|cookie|password|token|set-cookie|proxy-authorization)":/i;
+const SECRET_KEY_IN_LINE = new RegExp(`"(?:${[...SECRET_KEYS].join('|')})":`, 'i');
 
 export const REDACTED = '[Redacted]';
 

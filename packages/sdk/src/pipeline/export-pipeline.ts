@@ -13,7 +13,7 @@ import type {
 } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
-import { errorMessage } from '../errors.js';
+import { describeValue, errorMessage } from '../errors.js';
 import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
@@ -57,13 +57,9 @@ function checkedResult(transport: Transport, result: unknown): SendResult {
   )
     return result as SendResult;
   const got =
-    result === null
-      ? 'null'
-      : typeof result === 'object'
-        ? 'an object without a boolean ok'
-        : typeof result === 'function'
-          ? 'a function'
-          : String(result);
+    typeof result === 'object' && result !== null && !Array.isArray(result)
+      ? 'an object without a boolean ok'
+      : describeValue(result);
   return {
     ok: false,
     retryable: false,

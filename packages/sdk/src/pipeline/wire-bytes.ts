@@ -20,6 +20,11 @@ export function jsonStringBytes(text: string): number {
   return Buffer.byteLength(JSON.stringify(text)) - 2;
 }
 
+/** `jsonStringBytes` of a value that is a string, 0 for any other (an unchecked field). */
+export function stringJsonBytes(value: unknown): number {
+  return typeof value === 'string' ? jsonStringBytes(value) : 0;
+}
+
 /** The UTF-8 bytes of text that is JSON already (a log line): its escapes are in its length. */
 export function jsonTextBytes(json: string): number {
   return NON_ASCII.test(json) ? Buffer.byteLength(json) : json.length;

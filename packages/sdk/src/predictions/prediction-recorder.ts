@@ -20,7 +20,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
 import { sampledIn } from './sampling.js';
-import { jsonStringBytes } from '../pipeline/wire-bytes.js';
+import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
   copyFeatures,
@@ -71,11 +71,6 @@ function idText(id: unknown): string | undefined {
   if (typeof id === 'string') return id;
   if (typeof id === 'number' && Number.isFinite(id)) return String(id);
   return undefined;
-}
-
-/** A value's wire bytes when it is a string (validated fields may still be of another type). */
-function stringBytes(value: unknown): number {
-  return typeof value === 'string' ? jsonStringBytes(value) : 0;
 }
 
 /** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
@@ -221,9 +216,9 @@ export class PredictionRecorder {
       jsonStringBytes(predictionId) +
       model.nameBytes +
       this.serviceNameBytes +
-      stringBytes(event.prediction) +
-      stringBytes(event.segment) +
-      stringBytes(event.requestId);
+      stringJsonBytes(event.prediction) +
+      stringJsonBytes(event.segment) +
+      stringJsonBytes(event.requestId);
     this.pipeline.enqueue('predictions', event, bytes);
     return predictionId;
   }
@@ -256,8 +251,8 @@ export class PredictionRecorder {
     const bytes =
       LABEL_BASE_BYTES +
       jsonStringBytes(predictionId) +
-      stringBytes(event.label) +
-      stringBytes(event.model);
+      stringJsonBytes(event.label) +
+      stringJsonBytes(event.model);
     this.pipeline.enqueue('labels', event, bytes);
   }
 
@@ -278,7 +273,7 @@ export class PredictionRecorder {
       sampleRatio: Object.hasOwn(this.options.predictions.modelSampleRatios, String(model))
         ? (this.options.predictions.modelSampleRatios[String(model)] as number)
         : this.options.predictions.sampleRatio,
-      nameBytes: stringBytes(model) + stringBytes(version),
+      nameBytes: stringJsonBytes(model) + stringJsonBytes(version),
     };
     // Bounded: a host that invents model names per call must not grow this without limit.
     if (

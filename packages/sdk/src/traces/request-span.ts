@@ -18,7 +18,7 @@ import {
 import { isAttributeValue, sanitizeAttributes, TraceState } from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
 import { isTimeInput, timeInputToPerfMs } from './span-time.js';
-import { jsonStringBytes } from '../pipeline/wire-bytes.js';
+import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 
 /** The schema's longest span name and attribute string. */
 export const MAX_SPAN_NAME = 1024;
@@ -56,10 +56,6 @@ export function attributeValueBytes(value: unknown): number {
   for (const item of value as unknown[])
     bytes += typeof item === 'string' ? jsonStringBytes(item) + 3 : ARRAY_NUMBER_BYTES + 1;
   return bytes;
-}
-
-function stringBytes(value: unknown): number {
-  return typeof value === 'string' ? jsonStringBytes(value) : 0;
 }
 
 export interface RequestSpanInit {
@@ -274,14 +270,14 @@ export class RequestSpan implements Span {
       SPAN_OVERHEAD_BYTES +
       jsonStringBytes(this.name) +
       this.eventBytes +
-      stringBytes(this.status.message);
+      stringJsonBytes(this.status.message);
     if (!this.untrusted) {
       // The SDK's own attributes: only the path and the route are long (up to 8 KB each).
       return (
         bytes +
         REQUEST_ATTRIBUTES * ATTRIBUTE_OVERHEAD_BYTES +
-        stringBytes(this.attributes['url.path']) +
-        stringBytes(this.attributes['http.route'])
+        stringJsonBytes(this.attributes['url.path']) +
+        stringJsonBytes(this.attributes['http.route'])
       );
     }
     let attributeBytes = 0;

@@ -1,15 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import type { DropPolicy } from '../../src/options.js';
-import { resolveOptions } from '../../src/options.js';
 import {
   BoundedQueue,
   LARGER_THAN_QUEUE,
   type QueueTotals,
 } from '../../src/pipeline/bounded-queue.js';
-import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import type { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
 import type { TelemetryBatch, Transport } from '../../src/transport/transport.js';
-import { captureLogs, type LogCapture } from '../support/log-capture.js';
+import type { LogCapture } from '../support/log-capture.js';
+import { testPipeline } from '../support/test-pipeline.js';
 
 const limits = { maxItems: 3, maxBytes: 100, dropPolicy: 'drop-oldest' as const };
 
@@ -68,21 +67,12 @@ describe('an item larger than queue.maxBytes', () => {
     dropPolicy: DropPolicy,
     transport: Transport | Promise<Transport>,
   ): { pipeline: ExportPipeline; diagnostics: LogCapture } {
-    const options = resolveOptions(
+    const made = testPipeline(
       { queue: { maxBytes: QUEUE_MAX_BYTES, dropPolicy }, batch: { lingerMs: 60_000 } },
-      {},
+      transport,
     );
-    const diagnostics = captureLogs();
-    const pipeline = new ExportPipeline({
-      queue: options.queue,
-      batch: options.batch,
-      retry: options.retry,
-      resource: { 'service.name': 'svc' },
-      diagnostics: createDiagnostics('info', diagnostics.destination),
-    });
-    pipeline.setTransport(transport);
-    opened = pipeline;
-    return { pipeline, diagnostics };
+    opened = made.pipeline;
+    return made;
   }
 
   function keepingTransport(sent: string[]): Transport {

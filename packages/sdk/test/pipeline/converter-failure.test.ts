@@ -4,23 +4,16 @@
  * still sent (the items had already left their queue, so an escaped error would lose them all).
  */
 import { describe, expect, it } from 'vitest';
-import { createDiagnostics } from '../../src/logs/diagnostics.js';
-import { resolveOptions } from '../../src/options.js';
-import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
 import { createMemoryTransport } from '../../src/transport/memory-transport.js';
-import { captureLogs } from '../support/log-capture.js';
+import { testPipeline } from '../support/test-pipeline.js';
 
 describe('export pipeline', () => {
   it('drops and counts an item whose conversion throws, and sends the rest of its batch', async () => {
-    const options = resolveOptions({ batch: { lingerMs: 60_000 } }, {});
-    const logs = captureLogs();
-    const pipeline = new ExportPipeline({
-      queue: options.queue,
-      batch: options.batch,
-      retry: options.retry,
-      resource: { 'service.name': 'svc' },
-      diagnostics: createDiagnostics('info', logs.destination),
-      converters: {
+    const transport = createMemoryTransport();
+    const { pipeline, diagnostics: logs } = testPipeline(
+      { batch: { lingerMs: 60_000 } },
+      transport,
+      {
         labels: (entry) => {
           const label = entry as { predictionId: string };
           if (label.predictionId.startsWith('bad'))
@@ -28,9 +21,7 @@ describe('export pipeline', () => {
           return { ok: true, item: entry };
         },
       },
-    });
-    const transport = createMemoryTransport();
-    pipeline.setTransport(transport);
+    );
     for (const predictionId of ['p-1', 'bad-1', 'p-2', 'bad-2', 'p-3']) {
       pipeline.enqueue('labels', { predictionId, label: 1, timeUnixMs: 1 }, 100);
     }

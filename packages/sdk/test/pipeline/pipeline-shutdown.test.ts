@@ -4,24 +4,12 @@
  * a send cut short by shutdown's abort (counted as "shutdown", not reported as a failing export).
  */
 import { describe, expect, it } from 'vitest';
-import { createDiagnostics } from '../../src/logs/diagnostics.js';
-import { resolveOptions } from '../../src/options.js';
-import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
 import type { SendResult, Transport } from '../../src/transport/transport.js';
-import { captureLogs } from '../support/log-capture.js';
+import { testPipeline } from '../support/test-pipeline.js';
 
 function pipelineWith(transport: Transport) {
-  const options = resolveOptions({ batch: { lingerMs: 10 } }, {});
-  const logs = captureLogs();
-  const pipeline = new ExportPipeline({
-    queue: options.queue,
-    batch: options.batch,
-    retry: options.retry,
-    resource: { 'service.name': 'svc' },
-    diagnostics: createDiagnostics('info', logs.destination),
-  });
-  pipeline.setTransport(transport);
-  return { pipeline, logs };
+  const { pipeline, diagnostics } = testPipeline({ batch: { lingerMs: 10 } }, transport);
+  return { pipeline, logs: diagnostics };
 }
 
 const label = (n: number) => ({ predictionId: `p-${n}`, label: 1, timeUnixMs: 1 });

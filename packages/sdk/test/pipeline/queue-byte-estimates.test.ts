@@ -80,6 +80,25 @@ async function expectHeldToMaxBytes(
   expect(exportedBytes(target, signal)).toBeGreaterThan(QUEUE_MAX_BYTES * 0.5);
 }
 
+/** Records `count` requests (a span each) whose path and route hold the long segments given. */
+function logRequests(target: Monitor, count: number, inPath: string, inRoute: string): void {
+  for (let i = 0; i < count; i += 1) {
+    const request = target.http.start({ method: 'GET', path: `/${inPath}/${i}`, headers: {} });
+    request.end({ statusCode: 200, route: `/${inRoute}/:id` });
+  }
+}
+
+/** Records `count` spans with a `payload` attribute, two `tag`s and a `note` event. */
+function recordSpans(target: Monitor, count: number, payload: string, tag: string, note: string) {
+  for (let i = 0; i < count; i += 1) {
+    target.span('work', (span) => {
+      span.setAttribute('payload', payload);
+      span.setAttribute('tags', [tag, tag]);
+      span.addEvent('note', { text: note });
+    });
+  }
+}
+
 describe('queue byte estimates', () => {
   it('hold a queue of predictions with long feature names and values to queue.maxBytes', async () => {
     const target = queueingMonitor();
@@ -105,27 +124,14 @@ describe('queue byte estimates', () => {
   it('hold a queue of request spans with long paths and routes to queue.maxBytes', async () => {
     const target = queueingMonitor();
     const count = 30;
-    for (let i = 0; i < count; i += 1) {
-      const request = target.http.start({
-        method: 'GET',
-        path: `/${'p'.repeat(8000)}/${i}`,
-        headers: {},
-      });
-      request.end({ statusCode: 200, route: `/${'r'.repeat(8000)}/:id` });
-    }
+    logRequests(target, count, 'p'.repeat(8000), 'r'.repeat(8000));
     await expectHeldToMaxBytes(target, count, 'spans');
   });
 
   it('hold a queue of spans with long attribute and event values to queue.maxBytes', async () => {
     const target = queueingMonitor();
     const count = 30;
-    for (let i = 0; i < count; i += 1) {
-      target.span('work', (span) => {
-        span.setAttribute('payload', 'a'.repeat(6000));
-        span.setAttribute('tags', ['t'.repeat(1000), 't'.repeat(1000)]);
-        span.addEvent('note', { text: 'e'.repeat(2000) });
-      });
-    }
+    recordSpans(target, count, 'a'.repeat(6000), 't'.repeat(1000), 'e'.repeat(2000));
     await expectHeldToMaxBytes(target, count, 'spans');
   });
 });
@@ -153,13 +159,13 @@ describe('queue byte estimates of strings that are more bytes than characters', 
     async (_kind, character) => {
       const target = queueingMonitor();
       const count = 30;
-      for (let i = 0; i < count; i += 1) {
-        target.span('work', (span) => {
-          span.setAttribute('payload', character.repeat(3000));
-          span.setAttribute('tags', [character.repeat(500), character.repeat(500)]);
-          span.addEvent('note', { text: character.repeat(1000) });
-        });
-      }
+      recordSpans(
+        target,
+        count,
+        character.repeat(3000),
+        character.repeat(500),
+        character.repeat(1000),
+      );
       await expectHeldToMaxBytes(target, count, 'spans');
     },
   );
@@ -167,14 +173,7 @@ describe('queue byte estimates of strings that are more bytes than characters', 
   it('hold a queue of request spans with CJK paths and routes to queue.maxBytes', async () => {
     const target = queueingMonitor();
     const count = 30;
-    for (let i = 0; i < count; i += 1) {
-      const request = target.http.start({
-        method: 'GET',
-        path: `/${'\u6f22'.repeat(3000)}/${i}`,
-        headers: {},
-      });
-      request.end({ statusCode: 200, route: `/${'\u6f22'.repeat(3000)}/:id` });
-    }
+    logRequests(target, count, '\u6f22'.repeat(3000), '\u6f22'.repeat(3000));
     await expectHeldToMaxBytes(target, count, 'spans');
   });
 

@@ -9,8 +9,9 @@ import { captureLogs, type LogCapture } from './log-capture.js';
 export function capturedMonitor<M>(
   init: (options: DriftwatchOptions, env: NodeJS.ProcessEnv) => M,
   serviceName: string,
+  /** Where its lines go: a capture of its own unless several monitors share one. */
+  logs: LogCapture = captureLogs(),
 ): { monitor: M; logs: LogCapture } {
-  const logs = captureLogs();
   const monitor = init(
     {
       serviceName,
