@@ -62,6 +62,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const logger = createLogger({
     level: options.logs.level,
     redact: options.logs.redact,
+    secretKeys: options.logs.secretKeys,
     base: {
       'service.name': options.serviceName,
       'service.version': options.serviceVersion,

@@ -49,6 +49,7 @@ export const OPTION_KEYS = {
     level: true,
     export: true,
     redact: true,
+    secretKeys: true,
     destination: true,
     sync: true,
   }),

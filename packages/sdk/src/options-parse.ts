@@ -12,7 +12,7 @@ export function fromEnv(env: Env, name: string): string | undefined {
 }
 
 /** Label used in messages: `traces.sampleRatio (env DRIFTWATCH_TRACES_SAMPLE_RATIO)`. */
-function label(option: string, envName: string | undefined): string {
+export function label(option: string, envName: string | undefined): string {
   return envName ? `${option} (env ${envName})` : option;
 }
 

@@ -4,7 +4,11 @@
  */
 import type { DestinationStream, Level } from 'pino';
 import { invalidOption } from './errors.js';
-import { checkedRedactPaths, DEFAULT_REDACT_PATHS } from './logs/redact-paths.js';
+import {
+  checkedRedactPaths,
+  checkedSecretKeys,
+  DEFAULT_REDACT_PATHS,
+} from './logs/redact-paths.js';
 
 export { DEFAULT_REDACT_PATHS };
 import { rejectUnknownKeys } from './option-keys.js';
@@ -92,6 +96,12 @@ export interface DriftwatchOptions {
     export?: boolean;
     /** pino redact paths; replaces the defaults. Env `DRIFTWATCH_LOG_REDACT` (comma list, added to the defaults). @default DEFAULT_REDACT_PATHS */
     redact?: readonly string[];
+    /**
+     * More keys whose values are secrets (`apiKey`, `x-api-key`, `ssn`): redacted in every line
+     * in any spelling and at any depth, as the defaults are, whatever `redact` holds. Env
+     * `DRIFTWATCH_LOG_SECRET_KEYS` (comma list, added to these). @default []
+     */
+    secretKeys?: readonly string[];
     /** Where JSON lines are written. @default stdout */
     destination?: DestinationStream;
     /**
@@ -179,6 +189,7 @@ export interface ResolvedOptions {
     readonly level: Level;
     readonly export: boolean;
     readonly redact: readonly string[];
+    readonly secretKeys: readonly string[];
     readonly destination: DestinationStream | undefined;
     readonly sync: boolean;
   };
@@ -377,6 +388,13 @@ export function resolveOptions(
       level: toChoice('logs.level', pick(logs.level, env, 'DRIFTWATCH_LOG_LEVEL'), 'info', LEVELS),
       export: toBool('logs.export', pick(logs.export, env, 'DRIFTWATCH_LOGS_EXPORT'), true),
       redact: checkedRedactPaths(codeRedact ?? DEFAULT_REDACT_PATHS, envRedact),
+      secretKeys: Object.freeze([
+        ...checkedSecretKeys('logs.secretKeys', { value: logs.secretKeys }),
+        ...checkedSecretKeys(
+          'logs.secretKeys',
+          pick<readonly string[]>(undefined, env, 'DRIFTWATCH_LOG_SECRET_KEYS'),
+        ),
+      ]),
       destination: toDestination('logs.destination', logs.destination),
       sync: toBool('logs.sync', pick(logs.sync, env, 'DRIFTWATCH_LOG_SYNC'), true),
     }),

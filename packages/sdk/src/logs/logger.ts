@@ -11,7 +11,12 @@ import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
 import { DEFAULT_REDACT_PATHS } from './redact-paths.js';
-import { REDACTED, redactSecrets } from './secret-redaction.js';
+import {
+  DEFAULT_SECRET_KEYS,
+  REDACTED,
+  secretRedactor,
+  type SecretRedactor,
+} from './secret-redaction.js';
 
 const DEFAULT_PATHS = new Set(DEFAULT_REDACT_PATHS);
 
@@ -21,6 +26,8 @@ export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) =
 export interface LoggerConfig {
   readonly level: Level;
   readonly redact: readonly string[];
+  /** Keys redacted in each serialized line, at any depth and in any spelling (`logs.secretKeys`). */
+  readonly secretKeys: readonly string[];
   readonly base: Readonly<Record<string, string>>;
   readonly destination: DestinationStream | undefined;
   /** Write to the default destination (stdout) synchronously, line by line (else asynchronously). */
@@ -48,6 +55,8 @@ export interface LineShape {
 
 interface DirectState extends DirectWriter {
   readonly paths: readonly string[];
+  /** The keys the line redactor replaces, lower-cased. */
+  readonly secretKeys: ReadonlySet<string>;
   /** Keys every line may carry besides the caller's: base bindings, message, mixin fields. */
   readonly fixedKeys: readonly string[];
   /** pino.multistream and the like: each line needs pino's metadata (its level) set first. */
@@ -94,7 +103,7 @@ function needsMetadata(out: DestinationStream): boolean {
 function lineTee(
   out: DestinationStream,
   onLine: ExportLogEntry | undefined,
-  redact: boolean,
+  redact: SecretRedactor | undefined,
 ): DestinationStream {
   const target = out as DestinationStream & Record<string | symbol, unknown>;
   const passMetadata = needsMetadata(out);
@@ -107,7 +116,7 @@ function lineTee(
           tee[field] = undefined;
         }
       }
-      const line = redact ? redactSecrets(written) : written;
+      const line = redact === undefined ? written : redact(written);
       out.write(line);
       // UTF-8 bytes: a line's non-ASCII characters take up to 3 bytes each when sent.
       onLine?.(line, jsonTextBytes(line) + 64);
@@ -127,8 +136,10 @@ export function createLogger(config: LoggerConfig): Logger {
   const pinoPaths = redactDefaults
     ? config.redact.filter((path) => !DEFAULT_PATHS.has(path))
     : config.redact;
-  const destination: DestinationStream =
-    onLine || redactDefaults ? lineTee(out, onLine, redactDefaults) : out;
+  // The default keys while the default paths are on, and `logs.secretKeys` in any case.
+  const secretKeys = [...(redactDefaults ? DEFAULT_SECRET_KEYS : []), ...config.secretKeys];
+  const redactor = secretKeys.length === 0 ? undefined : secretRedactor(secretKeys);
+  const destination: DestinationStream = onLine || redactor ? lineTee(out, onLine, redactor) : out;
   const options: LoggerOptions = {
     level: config.level,
     base: { ...config.base },
@@ -163,6 +174,7 @@ export function createLogger(config: LoggerConfig): Logger {
     baseAttributes,
     onLine,
     paths: pinoPaths,
+    secretKeys: new Set(secretKeys.map((key) => key.toLowerCase())),
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],
     needsMetadata: needsMetadata(out),
   };
@@ -201,9 +213,18 @@ export function redactPathReaches(path: string, shape: LineShape): boolean {
   return reach(segments, shape);
 }
 
+/** Does a key of `shape`, at any depth, match one of the (lower-cased) secret keys? */
+function holdsSecretKey(shape: LineShape, secretKeys: ReadonlySet<string>): boolean {
+  return Object.entries(shape).some(
+    ([key, child]) =>
+      secretKeys.has(key.toLowerCase()) || (child !== true && holdsSecretKey(child, secretKeys)),
+  );
+}
+
 /**
  * How to write lines of `shape` without pino, byte-identical to what `logger` would write: only
- * for a logger made by `createLogger` none of whose redact paths can reach such a line.
+ * for a logger made by `createLogger` none of whose redact paths or secret keys can reach such a
+ * line (the direct writer bypasses both).
  * Callers check `logger.isLevelEnabled(level)` first.
  */
 export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter | undefined {
@@ -213,5 +234,6 @@ export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter 
   if (state.needsMetadata) return undefined;
   const full: Record<string, true | LineShape> = { ...shape };
   for (const key of state.fixedKeys) full[key] ??= true;
+  if (holdsSecretKey(full, state.secretKeys)) return undefined;
   return state.paths.some((path) => redactPathReaches(path, full)) ? undefined : state;
 }

@@ -4,6 +4,7 @@
  */
 import { pino } from 'pino';
 import { invalidOption } from '../errors.js';
+import { label, toList, type Source } from '../options-parse.js';
 import { SECRET_HEADER_NAMES, SECRET_WORDS } from './secret-redaction.js';
 
 /**
@@ -67,4 +68,22 @@ export function checkedRedactPaths(
     bad,
     'a pino redact path: keys joined by ".", "*" for any one key, ["…"] around keys with other characters',
   );
+}
+
+/** A secret key: how JSON writes it is how it is matched, so nothing JSON would escape. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+const SECRET_KEY = /^[^"\\\u0000-\u001f\u007f]{1,128}$/;
+
+/** `logs.secretKeys` from code or the environment, each key checked now. */
+export function checkedSecretKeys(option: string, src: Source<readonly string[]>): string[] {
+  const keys = toList(option, src) ?? [];
+  const bad = keys.find((key) => !SECRET_KEY.test(key));
+  if (bad !== undefined) {
+    throw invalidOption(
+      label(option, src.envName),
+      bad,
+      'keys of 1-128 characters without quotes, backslashes or control characters',
+    );
+  }
+  return keys;
 }

@@ -12,41 +12,57 @@
 export const SECRET_WORDS = ['authorization', 'cookie', 'password', 'token'] as const;
 export const SECRET_HEADER_NAMES = ['set-cookie', 'proxy-authorization'] as const;
 
-/** The secret keys in lower case: a key matches in any spelling (`Authorization`, `TOKEN`). */
-const SECRET_KEYS = new Set<string>([...SECRET_WORDS, ...SECRET_HEADER_NAMES]);
-
-/**
- * A secret key as JSON writes it in a line. A match inside a string value is harmless: the line
- * is parsed and only real keys are redacted.
- */
-const SECRET_KEY_IN_LINE = new RegExp(`"(?:${[...SECRET_KEYS].join('|')})":`, 'i');
+/** The default secret keys: redacted while the default redaction is on. */
+export const DEFAULT_SECRET_KEYS: readonly string[] = Object.freeze([
+  ...SECRET_WORDS,
+  ...SECRET_HEADER_NAMES,
+]);
 
 export const REDACTED = '[Redacted]';
 
-/** Replaces, in place, the values of secret keys at any depth of a parsed line. */
-function redactValues(node: unknown): void {
-  if (typeof node !== 'object' || node === null) return;
-  if (Array.isArray(node)) {
-    for (const item of node) redactValues(item);
-    return;
-  }
-  const record = node as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (SECRET_KEYS.has(key.toLowerCase())) record[key] = REDACTED;
-    else redactValues(record[key]);
-  }
+/** Redacts the secrets of one serialized line (one JSON object and its newline). */
+export type SecretRedactor = (line: string) => string;
+
+/** Characters a regular expression reads as syntax, escaped to match a key literally. */
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+
+/**
+ * The redactor for `keys`, matched in any spelling (`Authorization`, `TOKEN`). Keys hold no `"`,
+ * backslash or control character (checked with the options), so a key appears in the line as written.
+ */
+export function secretRedactor(keys: readonly string[]): SecretRedactor {
+  const lowerCase = new Set(keys.map((key) => key.toLowerCase()));
+  // A secret key as JSON writes it in a line. A match inside a string value is harmless: the
+  // line is parsed and only real keys are redacted.
+  const keyInLine = new RegExp(
+    `"(?:${[...lowerCase].map((key) => key.replace(REGEX_SYNTAX, '\\$&')).join('|')})":`,
+    'i',
+  );
+  const redactValues = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      for (const item of node) redactValues(item);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (lowerCase.has(key.toLowerCase())) record[key] = REDACTED;
+      else redactValues(record[key]);
+    }
+  };
+  return (line) => {
+    if (!keyInLine.test(line)) return line;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      // Not one JSON object (a destination handed text of its own): left as written.
+      return line;
+    }
+    redactValues(parsed);
+    return `${JSON.stringify(parsed)}\n`;
+  };
 }
 
-/** `line` (one JSON object and its newline) with its secret values replaced. */
-export function redactSecrets(line: string): string {
-  if (!SECRET_KEY_IN_LINE.test(line)) return line;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    // Not one JSON object (a destination handed text of its own): left as written.
-    return line;
-  }
-  redactValues(parsed);
-  return `${JSON.stringify(parsed)}\n`;
-}
+/** `line` with the values of the default secret keys replaced. */
+export const redactSecrets: SecretRedactor = secretRedactor(DEFAULT_SECRET_KEYS);

@@ -25,6 +25,7 @@ function setup(redact: readonly string[] = DEFAULT_REDACT_PATHS, level: 'info' |
   const logger = createLogger({
     level,
     redact,
+    secretKeys: [],
     base: BASE,
     destination: { write: (line: string) => void raw.push(line) },
     sync: true,
