@@ -14,12 +14,21 @@ export class KafkaSockets {
   readonly #open = new Set<Socket>();
   #closed = false;
 
+  /**
+   * @param onAllLost called when the last open socket closes by itself (the broker went away, or
+   * closed the idle connections), not when `close()` closes them.
+   */
+  constructor(private readonly onAllLost: () => void = () => undefined) {}
+
   /** kafkajs's `socketFactory`; once closed it refuses to connect (a connection error to kafkajs). */
   readonly factory: ISocketFactory = (options) => {
     if (this.#closed) throw new Error('connection closed by the driftwatch transport');
     const socket = unrefSocketFactory(options);
     this.#open.add(socket);
-    socket.once('close', () => this.#open.delete(socket));
+    socket.once('close', () => {
+      if (!this.#open.delete(socket)) return;
+      if (this.#open.size === 0 && !this.#closed) this.onAllLost();
+    });
     return socket;
   };
 

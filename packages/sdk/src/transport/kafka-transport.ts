@@ -38,6 +38,9 @@ export interface KafkaTransportDeps {
  * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
  * (ACLs), or a broker without the API.
  */
+/** Least time between two reconnection attempts made for readiness (not for a send). */
+const RECHECK_MS = 1000;
+
 const IDEMPOTENCE_REFUSED = new Set(['CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_VERSION']);
 
 /**
@@ -127,6 +130,33 @@ export function createKafkaTransport(
   let progress: BatchProgress | undefined;
   // The sockets of each producer not yet given up on: the current one and one connecting.
   const socketsOf = new Map<Producer, KafkaSockets>();
+  // While idle nothing is sent, so nothing fails: the loss of every broker connection is what
+  // says the broker went away. The producer is then asked to reconnect (no more often than
+  // RECHECK_MS, again when readiness is asked), which turns the transport ready when it answers.
+  let rechecking = false;
+  let lastRecheck = -Infinity;
+
+  function recheck(): void {
+    if (closed || rechecking || performance.now() - lastRecheck < RECHECK_MS) return;
+    rechecking = true;
+    lastRecheck = performance.now();
+    void connect()
+      .then(async (current) => {
+        // kafkajs reconnects a producer whose connections closed on connect().
+        await withDeadline(current.connect());
+        if (!closed && producer === current) ready = true;
+      })
+      .catch((error: unknown) => logger.debug('kafka: reconnect failed', error))
+      .finally(() => {
+        rechecking = false;
+      });
+  }
+
+  function lostConnections(owner: Producer): void {
+    if (producer !== owner || closed) return;
+    ready = false;
+    recheck();
+  }
 
   function discard(stale: Producer): void {
     if (producer === stale) producer = undefined;
@@ -140,7 +170,8 @@ export function createKafkaTransport(
   function connect(): Promise<Producer> {
     if (producer) return Promise.resolve(producer);
     connecting ??= (async () => {
-      const sockets = new KafkaSockets();
+      // The callback runs on a socket's close, after `fresh` is assigned.
+      const sockets = new KafkaSockets(() => lostConnections(fresh));
       const fresh = createClient({ ...config, socketFactory: sockets.factory }).producer({
         idempotent,
         maxInFlightRequests: idempotent ? 1 : undefined,
@@ -321,7 +352,10 @@ export function createKafkaTransport(
         attempt.abandoned = true;
       }
     },
-    isReady: () => ready && !closed,
+    isReady() {
+      if (!ready) recheck();
+      return ready && !closed;
+    },
     async shutdown(timeoutMs: number): Promise<void> {
       closed = true;
       ready = false;

@@ -1,7 +1,8 @@
 /**
  * A connected Kafka transport with nothing to send costs the host nothing: kafkajs 2.2.4 re-arms
  * a 1 ms timer for ever once a broker has answered (tulios/kafkajs#1704), about 1,000 wake-ups a
- * second, unless the SDK quiets its request queue (transport/kafkajs-idle.ts).
+ * second, unless the SDK quiets its request queue (transport/kafkajs-idle.ts). Idle, it still
+ * notices a broker that went away (its connections close) and one that came back.
  */
 import { createHook } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -47,4 +48,23 @@ it('an idle connected producer arms no timers', async () => {
   hook.disable();
   // The sleep above is one; kafkajs's request-timeout interval is one Timeout, re-armed.
   expect(timers).toBeLessThan(10);
+});
+
+it('an idle transport turns not ready when the broker goes away, and ready when it returns', async () => {
+  const readyWithin = async (expected: boolean, ms: number): Promise<number> => {
+    const started = Date.now();
+    while ((await monitor!.readiness()).ready !== expected) {
+      if (Date.now() - started > ms) throw new Error(`readiness not ${expected} within ${ms} ms`);
+      await sleep(100);
+    }
+    return Date.now() - started;
+  };
+  expect((await monitor!.readiness()).ready).toBe(true);
+  const sent = monitor!.stats.sentItems;
+  await mokapi!.kill();
+  // Nothing is sent meanwhile: the lost connections alone say so.
+  await readyWithin(false, 5000);
+  await mokapi!.start();
+  await readyWithin(true, 30_000);
+  expect(monitor!.stats.sentItems).toBe(sent);
 });
