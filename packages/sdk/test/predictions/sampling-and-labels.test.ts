@@ -11,6 +11,7 @@ import {
   type MemoryTransport,
   type Monitor,
 } from '../../src/index.js';
+import { sampledIn } from '../../src/predictions/sampling.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const monitors: Monitor[] = [];
@@ -37,6 +38,29 @@ function start(options: DriftwatchOptions = {}): Monitor {
 const transportOf = (monitor: Monitor) => monitor.transport as MemoryTransport;
 
 describe('prediction sampling', () => {
+  it('keeps sequential ids (database ids, counters) evenly, not in runs', () => {
+    // 1,000 blocks of 100 consecutive ids at ratio 0.1: each block keeps about 10, and no long
+    // stretch of ids is dropped (FNV-1a alone kept 0 or 60 per block, dropped 1,058 in a row).
+    const perBlock: number[] = [];
+    let run = 0;
+    let longestDropped = 0;
+    for (let block = 0; block < 1000; block += 1) {
+      let kept = 0;
+      for (let i = 0; i < 100; i += 1) {
+        if (sampledIn(String(1_000_000 + block * 100 + i), 0.1)) {
+          kept += 1;
+          run = 0;
+        } else longestDropped = Math.max(longestDropped, (run += 1));
+      }
+      perBlock.push(kept);
+    }
+    expect(Math.min(...perBlock)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...perBlock)).toBeLessThanOrEqual(25);
+    expect(longestDropped).toBeLessThan(150);
+    const total = perBlock.reduce((sum, kept) => sum + kept, 0);
+    expect(total / 100_000).toBeCloseTo(0.1, 2);
+  });
+
   it('keeps the labels of sampled-in predictions only, in this process and in another', async () => {
     const options = { predictions: { modelSampleRatios: { low: 0.1 } } };
     const serving = start(options);
