@@ -40,7 +40,14 @@ function compiled(schema: TSchema): TypeCheck<TSchema> {
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
+  if (typeof value === 'bigint') return `a bigint (${value}n)`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // A cyclic object, or one too deep for the stack: named by its kind.
+    return `a ${Array.isArray(value) ? 'cyclic or too deep array' : 'cyclic or too deep object'}`;
+  }
   return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -64,7 +71,7 @@ function nameIssue(error: ValueError): ValidationIssue | undefined {
     .replace(/~0/g, '~');
   return {
     path: error.path.slice(0, slash),
-    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character`,
+    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character${name === '__proto__' ? ', and not __proto__' : ''}`,
   };
 }
 

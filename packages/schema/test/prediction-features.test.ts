@@ -72,6 +72,33 @@ describe('prediction features', () => {
     );
   });
 
+  it('refuses a feature named __proto__ (as JSON.parse makes it), naming it', () => {
+    const features = JSON.parse('{"ok":1,"__proto__":2}') as Record<string, unknown>;
+    expect(validateItem('predictions', event(features))).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: '/features',
+          message:
+            'invalid name "__proto__" (9 characters): expected 1 to 128 characters, none of them a control character, and not __proto__',
+        },
+      ],
+    });
+    expect(validateItem('predictions', event({ __proto__x: 1, ___proto__: 2 })).ok).toBe(true);
+  });
+
+  it('describes a value JSON cannot write (a bigint, a cyclic object) instead of throwing', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const bigint = validateItem('predictions', event({ a: 5n }));
+    expect(bigint.ok ? '' : bigint.issues[0]?.message).toContain('a bigint (5n)');
+    const cycle = validateItem('predictions', event({ a: cyclic }));
+    expect(cycle.ok ? '' : cycle.issues[0]).toMatchObject({
+      path: '/features/a',
+      message: expect.stringContaining('cyclic or too deep object'),
+    });
+  });
+
   it('refuses values other than number, string, boolean and null under a valid name', () => {
     for (const value of [{ nested: 1 }, [1], Number.NaN, 'x'.repeat(1025)]) {
       const result = validateItem('predictions', event({ a: value }));

@@ -8,7 +8,7 @@
  * follow it), keeping the request id. Binding of functions and event emitters is inherited from
  * the OTel manager, which routes it through `with`.
  */
-import { ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { isSpanContextValid, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createStore, type ContextStorage, type RequestStore } from './request-context.js';
 
@@ -24,9 +24,18 @@ export function otelContextOf(store: RequestStore | undefined): Context {
 /** The store standing for `context`, under the request (if any) of `parent`. */
 export function storeFor(context: Context, parent: RequestStore | undefined): RequestStore {
   const span = trace.getSpan(context);
-  if (span !== undefined) return createStore(parent?.requestId, span, context);
-  // A context without a span (baggage only, or ROOT_CONTEXT): the request keeps its id, lines
-  // carry no trace ids.
+  const ids = span?.spanContext();
+  if (span !== undefined && ids !== undefined && isSpanContextValid(ids)) {
+    // The OTel API takes upper-case hex too; lines and samples carry W3C's lower case (the
+    // collector refuses other ids, and the prediction sample with them).
+    return {
+      ...createStore(parent?.requestId, span, context),
+      traceId: ids.traceId.toLowerCase(),
+      spanId: ids.spanId.toLowerCase(),
+    };
+  }
+  // A context without a valid span (baggage only, ROOT_CONTEXT, all-zero ids): the request keeps
+  // its id, lines carry no trace ids.
   return {
     requestId: parent?.requestId,
     span: NO_SPAN,

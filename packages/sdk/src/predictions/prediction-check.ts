@@ -21,7 +21,7 @@ const MAX_KNOWN_NAMES = 4096;
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 /** The schema's `Name` as a Record key: its pattern alone, so the length is in it (NAME_PATTERN). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-export const FEATURE_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
+export const FEATURE_NAME = /^(?!__proto__$)[^\u0000-\u001f\u007f]{1,128}$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 // In a for-in loop V8 optimizes this call, not Object.hasOwn (~7x slower there).
@@ -37,6 +37,11 @@ export function isPrintable(value: unknown, maxLength: number): boolean {
     value.length <= maxLength &&
     PRINTABLE.test(value)
   );
+}
+
+/** The schema's `Name`: a model or service name (1-128 printable units, not `__proto__`). */
+export function isName(value: unknown): boolean {
+  return isPrintable(value, 128) && value !== '__proto__';
 }
 
 /** A finite number, a string of at most `maxLength` units or a boolean. */
@@ -69,7 +74,9 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
     features === null ||
     Array.isArray(features) ||
     features instanceof Date ||
-    features instanceof Uint8Array
+    features instanceof Uint8Array ||
+    features instanceof Map ||
+    features instanceof Set
   ) {
     return undefined;
   }
@@ -106,7 +113,7 @@ export function checkFeatures(features: Record<string, unknown>): number {
 /**
  * true when `event` (built by the recorder: no unknown fields) matches the schema, apart from
  * `model`, `modelVersion`, `serviceName` (the caller checks those once per distinct value, with
- * `isModelName`/`isPrintable`) and `features` (`checkFeatures`). A generated predictionId and a
+ * `isModelName`/`isName`) and `features` (`checkFeatures`). A generated predictionId and a
  * timeUnixMs from Date.now() are valid by construction and skipped, as are ids taken from the
  * request context (the request id the SDK accepted or made, its own trace and span ids); a
  * requestId the caller passed is checked.
@@ -140,9 +147,6 @@ export function isValidPrediction(
 /** `model` is a schema `Name` and `modelVersion` has 1–64 characters. */
 export function isModelName(model: unknown, version: unknown): boolean {
   return (
-    isPrintable(model, 128) &&
-    typeof version === 'string' &&
-    version.length >= 1 &&
-    version.length <= 64
+    isName(model) && typeof version === 'string' && version.length >= 1 && version.length <= 64
   );
 }

@@ -4,7 +4,7 @@
  * Never throws into the caller: invalid input is counted and reported on the diagnostic logger.
  */
 import { newUuid } from '../context/random-ids.js';
-import { errorMessage } from '../errors.js';
+import { describeValue, errorMessage } from '../errors.js';
 import type { Attributes } from '@opentelemetry/api';
 import {
   validateItem,
@@ -14,7 +14,7 @@ import {
   type PredictionValue,
 } from '@driftwatch/schema';
 import type { ContextStorage } from '../context/request-context.js';
-import type { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
+import { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-instruments.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
@@ -25,7 +25,7 @@ import {
   checkFeatures,
   copyFeatures,
   isModelName,
-  isPrintable,
+  isName,
   isValidPrediction,
 } from './prediction-check.js';
 
@@ -66,11 +66,24 @@ export interface LabelInput {
   readonly timeUnixMs?: number;
 }
 
-/** A prediction id as text: strings as they are, finite numbers (a database id) as digits. */
+/**
+ * A prediction id as text: strings as they are, finite numbers and bigints (a database id; an
+ * int8 column arrives as a BigInt) as digits.
+ */
 function idText(id: unknown): string | undefined {
   if (typeof id === 'string') return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if ((typeof id === 'number' && Number.isFinite(id)) || typeof id === 'bigint') return String(id);
   return undefined;
+}
+
+/** Collections that a spread copies nothing of: features given as one would be lost, not sent. */
+function isCollection(value: unknown): boolean {
+  return (
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet
+  );
 }
 
 /** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
@@ -90,6 +103,14 @@ interface ModelEntry {
   /** The JSON bytes of the model and version names, counted once. */
   readonly nameBytes: number;
 }
+
+/**
+ * Series of no instrument: a prediction whose model or version the schema refuses is counted as
+ * dropped (invalid), not in a series labelled with what it got (`model="undefined"`, a version
+ * cut to 64 characters that passes for a valid one).
+ */
+const UNCOUNTED_PREDICTIONS = new CounterSeries({}, [0, 0]);
+const UNCOUNTED_SCORES = new HistogramSeries({}, [0, 0], []);
 
 export class PredictionRecorder {
   private readonly predictionsCounter: FastCounter;
@@ -120,7 +141,7 @@ export class PredictionRecorder {
       description: 'Model scores, by model and version',
       boundaries: options.predictions.scoreBuckets,
     });
-    this.serviceNameValid = isPrintable(options.serviceName, 128);
+    this.serviceNameValid = isName(options.serviceName);
     this.serviceNameBytes = jsonStringBytes(options.serviceName);
     this.anyModelLabelRatio = Math.max(
       options.predictions.sampleRatio,
@@ -155,12 +176,29 @@ export class PredictionRecorder {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
     }
+    // null or undefined: not given (a generated id). Anything else must be an id, not replaced.
+    if (given === undefined && input.predictionId != null) {
+      this.pipeline.invalid(
+        'predictions',
+        `/predictionId: expected a string or a finite number; got ${describeValue(input.predictionId)}`,
+      );
+      return predictionId;
+    }
+    if (isCollection(input.features)) {
+      this.pipeline.invalid(
+        'predictions',
+        `/features: expected a plain object of feature values; got a ${(input.features as object).constructor.name} (Object.fromEntries(map) makes one)`,
+      );
+      return predictionId;
+    }
     const model = this.modelEntry(input.model, input.modelVersion);
     model.predictions.add(1);
-    // NaN or ±Infinity (a model's overflow) is left out, the sample kept without it; a score of
-    // another type stays and fails the check below.
+    // NaN or ±Infinity (a model's overflow) is left out, the sample kept without it, as is null
+    // (not given); a score of another type stays and fails the check below.
     const score =
-      typeof input.score === 'number' && !Number.isFinite(input.score) ? undefined : input.score;
+      input.score === null || (typeof input.score === 'number' && !Number.isFinite(input.score))
+        ? undefined
+        : input.score;
     if (typeof score === 'number') model.scores.record(score);
     if (!sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
@@ -177,7 +215,7 @@ export class PredictionRecorder {
       serviceName: this.options.serviceName,
     };
     if (score !== undefined) event.score = score;
-    if (input.segment !== undefined) event.segment = input.segment;
+    if (input.segment != null) event.segment = input.segment;
     const requestIdFromContext = input.requestId == null;
     const requestId = requestIdFromContext ? store?.requestId : input.requestId;
     if (requestId !== undefined) event.requestId = requestId;
@@ -227,7 +265,8 @@ export class PredictionRecorder {
     const predictionId = idText(id) ?? id;
     // Sampled as its prediction was (same id, same answer): a model named here uses its ratio;
     // without one, the largest ratio keeps the label of any prediction that was kept.
-    const model = options?.model;
+    // null is not given, as for the other optional fields.
+    const model = options?.model ?? undefined;
     const ratios = this.options.predictions.modelSampleRatios;
     const ratio =
       typeof model !== 'string'
@@ -256,27 +295,30 @@ export class PredictionRecorder {
     this.pipeline.enqueue('labels', event, bytes);
   }
 
-  /** The metric series and validity of one model+version, cached for strings. */
+  /** The metric series and validity of one model+version, cached for valid names. */
   private modelEntry(model: unknown, version: unknown): ModelEntry {
     if (typeof model === 'string' && typeof version === 'string') {
       const found = this.models.get(model)?.get(version);
       if (found !== undefined) return found;
     }
+    const valid = isModelName(model, version);
     const attributes: Attributes = Object.freeze({
-      model: String(model).slice(0, 128),
-      model_version: String(version).slice(0, 64),
+      model: String(model),
+      model_version: String(version),
     });
     const entry: ModelEntry = {
-      predictions: this.predictionsCounter.bind(attributes),
-      scores: this.scoreHistogram.bind(attributes),
-      valid: isModelName(model, version),
+      predictions: valid ? this.predictionsCounter.bind(attributes) : UNCOUNTED_PREDICTIONS,
+      scores: valid ? this.scoreHistogram.bind(attributes) : UNCOUNTED_SCORES,
+      valid,
       sampleRatio: Object.hasOwn(this.options.predictions.modelSampleRatios, String(model))
         ? (this.options.predictions.modelSampleRatios[String(model)] as number)
         : this.options.predictions.sampleRatio,
       nameBytes: stringJsonBytes(model) + stringJsonBytes(version),
     };
-    // Bounded: a host that invents model names per call must not grow this without limit.
+    // Bounded: a host that invents model names per call must not grow this without limit, nor
+    // one that passes megabyte strings (names the schema refuses are not kept).
     if (
+      valid &&
       typeof model === 'string' &&
       typeof version === 'string' &&
       this.modelEntries < MAX_MODEL_ENTRIES

@@ -6,7 +6,7 @@ import {
   copyFeatures,
   FEATURE_NAME,
   isModelName,
-  isPrintable,
+  isName,
   isValidPrediction,
 } from '../../src/predictions/prediction-check.js';
 
@@ -32,7 +32,7 @@ function fastValid(event: PredictionEvent): boolean {
     features !== undefined &&
     checkFeatures(features) >= 0 &&
     isModelName(event.model, event.modelVersion) &&
-    (event.serviceName === undefined || isPrintable(event.serviceName, 128)) &&
+    (event.serviceName === undefined || isName(event.serviceName)) &&
     isValidPrediction(event, false, false)
   );
 }
@@ -96,6 +96,10 @@ const cases: Array<[string, Record<string, unknown>]> = [
   ['spanId long', { spanId: 'b7ad6b71692033311' }],
   ['predictionId control', { predictionId: 'a\u0000' }],
   ['serviceName control', { serviceName: 'a\u001f' }],
+  ['feature named __proto__', { features: JSON.parse('{"__proto__":1,"ok":2}') as object }],
+  ['feature named __proto__x', { features: { __proto__x: 1 } }],
+  ['model __proto__', { model: '__proto__' }],
+  ['serviceName __proto__', { serviceName: '__proto__' }],
 ];
 
 describe('prediction check', () => {

@@ -1,0 +1,156 @@
+/**
+ * logPrediction / logLabel with values as hosts pass them: a BigInt id (an int8 column) is kept
+ * as its digits; an id of another type, or features in a Map, is refused with a diagnostic naming
+ * the field instead of being replaced or sent empty; null for an optional field means not given;
+ * a refused model name is counted as dropped, not in a model series; trace ids of a foreign OTel
+ * context are sent in W3C's lower case.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  init,
+  type DriftwatchOptions,
+  type MemoryTransport,
+  type Monitor,
+} from '../../src/index.js';
+import { captureLogs, type LogCapture } from '../support/log-capture.js';
+
+const monitors: Monitor[] = [];
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((monitor) => monitor.shutdown()));
+});
+
+function start(options: DriftwatchOptions = {}): { monitor: Monitor; diagnostics: LogCapture } {
+  const diagnostics = captureLogs();
+  const monitor = init(
+    {
+      serviceName: 'host-values-test',
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: diagnostics.destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      ...options,
+    },
+    {},
+  );
+  monitors.push(monitor);
+  return { monitor, diagnostics };
+}
+
+const base = { model: 'm', modelVersion: '1', features: { a: 1 }, prediction: 1 };
+const sent = (monitor: Monitor, signal: 'predictions' | 'labels') =>
+  (monitor.transport as MemoryTransport).items(signal);
+const warnings = (diagnostics: LogCapture) =>
+  diagnostics.lines.filter((line) => line.level === 40).map((line) => line.msg);
+
+async function metricsText(monitor: Monitor): Promise<string> {
+  const server = createServer((request, response) => monitor.metricsHandler(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('values as hosts pass them', () => {
+  it('a BigInt prediction id is kept as its digits, for the prediction and its label', async () => {
+    const { monitor } = start();
+    const id = monitor.logPrediction({ ...base, predictionId: 9007199254740993n as never });
+    monitor.logLabel(9007199254740993n as never, 1);
+    await monitor.flush();
+    expect(id).toBe('9007199254740993');
+    expect(sent(monitor, 'predictions')[0]?.predictionId).toBe('9007199254740993');
+    expect(sent(monitor, 'labels')[0]?.predictionId).toBe('9007199254740993');
+  });
+
+  it.each([
+    ['true', true, 'true'],
+    ['an object', { id: 1 }, 'an object'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['Infinity', Number.POSITIVE_INFINITY, 'Infinity'],
+  ])('a prediction id of %s is refused, naming the field', async (_case, predictionId, shown) => {
+    const { monitor, diagnostics } = start();
+    monitor.logPrediction({ ...base, predictionId: predictionId as never });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions')).toEqual([]);
+    expect(monitor.stats.dropped.invalid).toBe(1);
+    expect(warnings(diagnostics)).toEqual([
+      `driftwatch: dropped an invalid predictions item: /predictionId: expected a string or a finite number; got ${shown}`,
+    ]);
+  });
+
+  it.each([
+    ['Map', new Map([['a', 1]])],
+    ['Set', new Set([1])],
+  ])('features in a %s are refused, not sent empty', async (kind, features) => {
+    const { monitor, diagnostics } = start();
+    monitor.logPrediction({ ...base, features: features as never });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions')).toEqual([]);
+    expect(warnings(diagnostics)[0]).toContain(
+      `/features: expected a plain object of feature values; got a ${kind}`,
+    );
+  });
+
+  it('null for score, segment or the label model means not given', async () => {
+    const { monitor } = start();
+    monitor.logPrediction({
+      ...base,
+      predictionId: 'p-null',
+      score: null as never,
+      segment: null as never,
+    });
+    monitor.logLabel('p-null', 1, { model: null as never });
+    await monitor.flush();
+    const [prediction] = sent(monitor, 'predictions');
+    expect(prediction).toMatchObject({ predictionId: 'p-null' });
+    expect(prediction).not.toHaveProperty('score');
+    expect(prediction).not.toHaveProperty('segment');
+    expect(sent(monitor, 'labels')[0]).toMatchObject({ predictionId: 'p-null', label: 1 });
+    expect(sent(monitor, 'labels')[0]).not.toHaveProperty('model');
+    expect(monitor.stats.dropped.invalid).toBe(0);
+  });
+
+  it('a refused model or version is dropped, not counted in a model series', async () => {
+    const { monitor } = start();
+    monitor.logPrediction({ ...base, model: undefined as never, score: 0.9 });
+    monitor.logPrediction({ ...base, modelVersion: '' });
+    monitor.logPrediction({ ...base, modelVersion: 'v'.repeat(64) + 'EXTRA', score: 0.4 });
+    monitor.logPrediction({ ...base, model: '__proto__' });
+    monitor.logPrediction({ ...base, modelVersion: 'v'.repeat(64), score: 0.2 });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(4);
+    const text = await metricsText(monitor);
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('driftwatch_model_predictions_total{'));
+    expect(series).toEqual([
+      `driftwatch_model_predictions_total{model="m",model_version="${'v'.repeat(64)}"} 1`,
+    ]);
+    expect(text).toContain(
+      `driftwatch_model_score_count{model="m",model_version="${'v'.repeat(64)}"} 1`,
+    );
+  });
+
+  it("a foreign OTel context's upper-case trace ids are sent in lower case", async () => {
+    const { monitor } = start({ traces: { registerGlobal: true } });
+    const foreign = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4BF92F3577B34DA6A3CE929D0E0E4736',
+      spanId: '00F067AA0BA902B7',
+      traceFlags: 1,
+    });
+    context.with(foreign, () => monitor.logPrediction({ ...base, predictionId: 'p-upper' }));
+    await monitor.flush();
+    expect(sent(monitor, 'predictions')[0]).toMatchObject({
+      predictionId: 'p-upper',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+    });
+    expect(monitor.stats.dropped.invalid).toBe(0);
+  });
+});
