@@ -347,7 +347,11 @@ export class ExportPipeline {
       if (result.ok) {
         this.delivered(
           pairs.length,
-          result.rejected?.length ?? 0,
+          // Bounded by the batch: a custom transport's counts cannot make sentItems negative.
+          Math.min(
+            pairs.length,
+            (result.rejected?.length ?? 0) + Math.max(0, Math.floor(result.rejectedUnlisted ?? 0)),
+          ),
           result.rejected,
           result.droppedTooLarge ?? 0,
         );
@@ -414,9 +418,9 @@ export class ExportPipeline {
       this.config.diagnostics.info('driftwatch: export recovered');
     }
     if (tooLarge > 0) this.tooLarge(tooLarge);
-    if (rejected && rejectedCount > 0) {
+    if (rejectedCount > 0) {
       this.drop('rejected', rejectedCount);
-      const first = rejected[0];
+      const first = rejected?.[0];
       const issue = first?.issues[0];
       this.config.diagnostics.warn(
         {

@@ -20,25 +20,42 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
+/** Items of a batch the collector refused: those it named, and how many more it did not list. */
+export interface Rejections {
+  readonly listed: readonly RejectedItem[];
+  /** Refused beyond the listed ones (the collector caps its list and gives `rejectedTotal`). */
+  readonly unlisted: number;
+}
+
+/** Items in a batch, over its signals. */
+function itemCount(batch: TelemetryBatch): number {
+  let count = 0;
+  for (const [signal, items] of Object.entries(batch))
+    if (signal !== 'resource' && Array.isArray(items)) count += items.length;
+  return count;
+}
+
 /**
  * The items a 202 answer lists as rejected, each naming a signal and an index of this batch
  * (once): entries that do not are ignored, so a malformed answer can neither throw in the
- * pipeline nor count more items than the batch holds.
+ * pipeline nor count more items than the batch holds. `rejectedTotal` counts the refused items
+ * the answer does not list. `all`: every item was refused (a 400 DW_COLLECTOR_BAD_EVENT).
  */
-export function readRejected(
+export function readRejections(
   text: string,
   batch: TelemetryBatch,
-): readonly RejectedItem[] | undefined {
-  let listed: unknown;
+  all = false,
+): Rejections | undefined {
+  let answer: { rejected?: unknown; rejectedTotal?: unknown } | null;
   try {
-    listed = (JSON.parse(text) as { rejected?: unknown } | null)?.rejected;
+    answer = JSON.parse(text) as typeof answer;
   } catch {
-    return undefined;
+    answer = null;
   }
-  if (!Array.isArray(listed)) return undefined;
+  const listed: unknown = answer?.rejected;
   const seen = new Set<string>();
   const rejected: RejectedItem[] = [];
-  for (const entry of listed as unknown[]) {
+  for (const entry of Array.isArray(listed) ? (listed as unknown[]) : []) {
     if (typeof entry !== 'object' || entry === null) continue;
     const { signal, index, issues } = entry as Record<string, unknown>;
     if (typeof signal !== 'string' || !Object.hasOwn(batch, signal) || signal === 'resource')
@@ -63,7 +80,14 @@ export function readRejected(
         : [],
     });
   }
-  return rejected.length > 0 ? rejected : undefined;
+  const count = itemCount(batch);
+  const total = all
+    ? count
+    : Number.isInteger(answer?.rejectedTotal)
+      ? (answer?.rejectedTotal as number)
+      : rejected.length;
+  const unlisted = Math.min(Math.max(0, total - rejected.length), count - rejected.length);
+  return rejected.length + unlisted > 0 ? { listed: rejected, unlisted } : undefined;
 }
 
 /** A batch without the items the collector would refuse it for, and where the others came from. */
@@ -120,12 +144,13 @@ export function leaveOutProtoKeys(batch: TelemetryBatch): LeftOut {
 /** The collector's rejections of a sent batch `leftOut.batch`, as indexes of the original batch. */
 export function originalRejections(
   leftOut: LeftOut,
-  answered: readonly RejectedItem[] | undefined,
-): readonly RejectedItem[] | undefined {
+  answered: Rejections | undefined,
+): Rejections | undefined {
   const all = [...leftOut.refused];
-  for (const item of answered ?? []) {
+  for (const item of answered?.listed ?? []) {
     const index = leftOut.origins[item.signal][item.index];
     if (index !== undefined) all.push({ ...item, index });
   }
-  return all.length > 0 ? all : undefined;
+  const unlisted = answered?.unlisted ?? 0;
+  return all.length + unlisted > 0 ? { listed: all, unlisted } : undefined;
 }

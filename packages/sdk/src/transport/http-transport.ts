@@ -13,7 +13,8 @@ import {
   leaveOutProtoKeys,
   originalRejections,
   parseRetryAfter,
-  readRejected,
+  readRejections,
+  type Rejections,
   type LeftOut,
 } from './http-answers.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
@@ -70,6 +71,23 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
     `collector answered HTTP ${status}${shown ? `: ${shown}` : ''}`,
     { status, retryable },
   );
+}
+
+/** The `code` of a JSON answer (the collector's error answers carry one). */
+function answerCode(text: string): unknown {
+  try {
+    return (JSON.parse(text) as { code?: unknown } | null)?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A delivered batch, with the items the collector refused. */
+function accepted(rejections: Rejections | undefined): SendResult {
+  if (rejections === undefined) return { ok: true };
+  return rejections.unlisted > 0
+    ? { ok: true, rejected: rejections.listed, rejectedUnlisted: rejections.unlisted }
+    : { ok: true, rejected: rejections.listed };
 }
 
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
@@ -182,9 +200,15 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       if (status >= 200 && status < 300) {
         ready = true;
         refused = false;
-        const answered = status === 202 ? readRejected(text, leftOut?.batch ?? batch) : undefined;
-        const rejected = leftOut ? originalRejections(leftOut, answered) : answered;
-        return rejected ? { ok: true, rejected } : { ok: true };
+        const answered = status === 202 ? readRejections(text, leftOut?.batch ?? batch) : undefined;
+        return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
+      }
+      // Every item refused, each named as in a 202: counted as rejected, not as a failed send.
+      if (status === 400 && answerCode(text) === 'DW_COLLECTOR_BAD_EVENT') {
+        ready = true;
+        refused = false;
+        const answered = readRejections(text, leftOut?.batch ?? batch, true);
+        return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
       }
       if (status === 413) {
         ready = true;

@@ -37,6 +37,8 @@ export type SendResult =
       readonly ok: true;
       /** Items the destination refused while accepting the rest (counted as dropped "rejected"). */
       readonly rejected?: readonly RejectedItem[];
+      /** Items refused beyond those `rejected` names (the destination capped its list). */
+      readonly rejectedUnlisted?: number;
       /**
        * Items the transport left out, each alone over the destination's size limit (Kafka
        * `maxMessageBytes`), while sending the rest: not sent, counted as dropped "too_large".

@@ -2,11 +2,16 @@
  * Items the collector would refuse together with their whole batch never reach it: a member
  * named `__proto__` (Fastify's JSON parser, as the collector's, answers 400 for the whole body)
  * costs only its own item, counted as rejected, and the collector's own 202 rejections of the
- * rest still name the right items. The receiver is a real Fastify app with its default parser.
+ * rest still name the right items. logPrediction already refuses such a feature name; the
+ * transport's own check covers every item it is handed. The receiver is a real Fastify app with
+ * its default parser.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PredictionEvent } from '@driftwatch/schema';
 import { init, type Monitor } from '../../src/index.js';
+import { createHttpTransport } from '../../src/transport/http-transport.js';
+import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { captureLogs, type LogCapture } from '../support/log-capture.js';
 
 interface Received {
@@ -72,44 +77,69 @@ function predict(target: Monitor, id: string, features: object, model = 'm'): vo
   });
 }
 
+/** A prediction item as the pipeline hands it to the transport (features as JSON.parse made them). */
+function item(id: string, features: object, model = 'm'): PredictionEvent {
+  return {
+    predictionId: id,
+    model,
+    modelVersion: '1',
+    timeUnixMs: 1_700_000_000_000,
+    features: features as PredictionEvent['features'],
+    prediction: 1,
+  };
+}
+
+function batchOf(...predictions: PredictionEvent[]): TelemetryBatch {
+  return { resource: {}, predictions, labels: [], logs: [], spans: [], metrics: [] };
+}
+
 describe('items the collector would refuse with their batch', () => {
-  it('leaves out only the item with a "__proto__" member, counted as rejected', async () => {
+  it('logPrediction refuses a feature named "__proto__" itself, naming it', async () => {
     const target = start();
     predict(target, 'p-0', { x: 1 });
     // What JSON.parse makes of a request body: "__proto__" is an own member.
     predict(target, 'p-1', JSON.parse('{"__proto__": 1, "x": 2}') as object);
-    predict(target, 'p-2', { x: 3 }, 'refuse-me');
-    predict(target, 'p-3', { 'a"__proto__': 4, '\\"__proto__': 5 });
     await target.flush();
+    expect(received[0]?.predictions.map((p) => p.predictionId)).toEqual(['p-0']);
+    expect(target.stats).toMatchObject({ sentItems: 1, dropped: { invalid: 1, rejected: 0 } });
+    const warning = diagnostics.lines.find((line) => String(line.msg).includes('invalid'));
+    expect(String(warning?.msg)).toContain('/features: invalid name "__proto__"');
+  });
 
+  it('the transport leaves out only an item with a "__proto__" member, as rejected', async () => {
+    const transport = createHttpTransport({ url, gzipLevel: 0 });
+    const result = await transport.send(
+      batchOf(
+        item('p-0', { x: 1 }),
+        item('p-1', JSON.parse('{"__proto__": 1, "x": 2}') as object),
+        item('p-2', { x: 3 }, 'refuse-me'),
+        item('p-3', { 'a"__proto__': 4, '\\"__proto__': 5 }),
+      ),
+    );
+    await transport.shutdown(1000);
     expect(received).toHaveLength(1);
     expect(received[0]?.predictions.map((p) => p.predictionId)).toEqual(['p-0', 'p-2', 'p-3']);
     expect(received[0]?.predictions[2]?.features).toEqual({ 'a"__proto__': 4, '\\"__proto__': 5 });
-    expect(target.stats.sentItems).toBe(2);
-    expect(target.stats.dropped.rejected).toBe(2);
-    expect(target.stats.dropped.send_failed).toBe(0);
-    const warning = diagnostics.lines.find((line) => String(line.msg).includes('rejected'));
-    // The first rejection names the item by its index in the batch the SDK made.
-    expect(String(warning?.msg)).toContain('predictions[1] __proto__');
-    expect(warning).toMatchObject({ rejected: 2 });
+    // The rejections name items by their index in the batch the pipeline made.
+    expect(result).toMatchObject({
+      ok: true,
+      rejected: [
+        { signal: 'predictions', index: 1, issues: [{ path: '__proto__' }] },
+        { signal: 'predictions', index: 2, issues: [{ path: '/model', message: 'refused' }] },
+      ],
+    });
   });
 
-  it('maps the collector’s rejections past a left-out item back to their own items', async () => {
-    const target = start();
-    predict(target, 'p-0', JSON.parse('{"__proto__": 1}') as object);
-    predict(target, 'p-1', { x: 1 }, 'refuse-me');
-    predict(target, 'p-2', { x: 2 });
-    await target.flush();
-    expect(received[0]?.predictions.map((p) => p.predictionId)).toEqual(['p-1', 'p-2']);
-    expect(target.stats).toMatchObject({ sentItems: 1, dropped: { rejected: 2 } });
-  });
-
-  it('sends nothing when every item holds one, and counts them all', async () => {
-    const target = start();
-    predict(target, 'p-0', JSON.parse('{"__proto__": 1}') as object);
-    predict(target, 'p-1', JSON.parse('{"y": 0, "__proto__": null}') as object);
-    await target.flush();
+  it('sends nothing when every item holds one, and rejects them all', async () => {
+    const transport = createHttpTransport({ url, gzipLevel: 0 });
+    const result = await transport.send(
+      batchOf(
+        item('p-0', JSON.parse('{"__proto__": 1}') as object),
+        item('p-1', JSON.parse('{"y": 0, "__proto__": null}') as object),
+      ),
+    );
+    await transport.shutdown(1000);
     expect(received).toHaveLength(0);
-    expect(target.stats).toMatchObject({ sentItems: 0, dropped: { rejected: 2, send_failed: 0 } });
+    expect(result).toMatchObject({ ok: true, rejected: [{ index: 0 }, { index: 1 }] });
   });
 });

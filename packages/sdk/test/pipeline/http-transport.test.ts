@@ -235,6 +235,50 @@ describe('HTTP transport', () => {
     ).toBe(true);
   });
 
+  it('counts a batch the collector refused whole (400 DW_COLLECTOR_BAD_EVENT) as rejected items', async () => {
+    receiver.respondWith(() => ({
+      status: 400,
+      body: JSON.stringify({
+        code: 'DW_COLLECTOR_BAD_EVENT',
+        message: 'no valid item in the batch',
+        accepted: { predictions: 0 },
+        rejected: [
+          { signal: 'predictions', index: 0, issues: [{ path: '/timeUnixMs', message: 'late' }] },
+          { signal: 'predictions', index: 1, issues: [{ path: '/timeUnixMs', message: 'late' }] },
+        ],
+      }),
+    }));
+    const target = start();
+    predict(target, 2);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(target.stats.dropped.rejected).toBe(2);
+    expect(target.stats.dropped.send_failed).toBe(0);
+    expect(target.stats.exportErrors).toBe(0);
+    expect(target.stats.sentItems).toBe(0);
+    expect(
+      diagnostics.lines.some((line) =>
+        String(line.msg).includes('rejected 2 item(s); first: predictions[0] /timeUnixMs: late'),
+      ),
+    ).toBe(true);
+  });
+
+  it('counts rejected items the collector did not list (rejectedTotal beyond a capped list)', async () => {
+    receiver.respondWith(() => ({
+      status: 202,
+      body: JSON.stringify({
+        accepted: { predictions: 1 },
+        rejected: [{ signal: 'predictions', index: 0, issues: [{ path: '/x', message: 'bad' }] }],
+        rejectedTotal: 3,
+      }),
+    }));
+    const target = start();
+    predict(target, 4);
+    await target.flush();
+    expect(target.stats.dropped.rejected).toBe(3);
+    expect(target.stats.sentItems).toBe(1);
+  });
+
   describe('bounded queue', () => {
     it('drops the oldest items when full by count', async () => {
       const target = start({ queue: { maxItems: 3, dropPolicy: 'drop-oldest' } });
