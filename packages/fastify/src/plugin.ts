@@ -213,7 +213,9 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       scheme: request.protocol,
     });
     (request as unknown as Instrumented)[kHandle] = handle;
-    reply.header('x-request-id', handle.requestId);
+    // On the raw response: Node merges it into Fastify's writeHead, and a reply the handler
+    // hijacks (SSE, the metrics route) carries it too.
+    reply.raw.setHeader('x-request-id', handle.requestId);
     // A response closed before it finished: the client went away (or a stream was reset).
     // Fastify's onRequestAbort misses a request whose body was read (a POST: Node no longer
     // counts it as aborted), and then neither it nor onResponse ever comes.

@@ -94,4 +94,14 @@ describe('metrics on the host app (metrics.serve false)', () => {
     expect(response.body).toMatch(/^driftwatch_sdk_dropped_total\{reason="queue_full"\} 0$/m);
     expect(promtoolCheckMetrics(response.body)).toEqual({ status: 0, output: '' });
   });
+
+  it('echoes the request id on the hijacked metrics reply too', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { 'x-request-id': 'scrape-1' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).toBe('scrape-1');
+  });
 });

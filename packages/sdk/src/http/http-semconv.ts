@@ -43,3 +43,8 @@ export function errorTypeOf(
   }
   return statusCode >= 500 ? String(statusCode) : '_OTHER';
 }
+
+/** The method as a span name begins: `HTTP` for `_OTHER`, as the conventions ask. */
+export function spanMethod(known: string): string {
+  return known === '_OTHER' ? 'HTTP' : known;
+}

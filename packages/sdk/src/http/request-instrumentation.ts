@@ -13,7 +13,7 @@ import { requestIdFrom } from '../context/request-id.js';
 import { createCompletionLineWriter, type CompletionLineWriter } from '../logs/completion-line.js';
 import type { FastMetrics } from '../metrics/fast-instruments.js';
 import type { HistogramSeries } from '../metrics/fast-series.js';
-import { errorTypeOf, semconvMethod } from './http-semconv.js';
+import { errorTypeOf, semconvMethod, spanMethod } from './http-semconv.js';
 import { MAX_ATTRIBUTE_CHARS, type RequestSpan } from '../traces/request-span.js';
 import type { Tracing } from '../traces/tracing.js';
 
@@ -190,7 +190,8 @@ export function createHttpInstrumentation(config: {
         'url.scheme': scheme,
       };
       if (known !== method) attributes['http.request.method_original'] = method.slice(0, 64);
-      const span = tracing.startRequestSpan(known, attributes, request.headers);
+      // The conventions name a span of a method they do not know `HTTP` (`HTTP {route}`).
+      const span = tracing.startRequestSpan(spanMethod(known), attributes, request.headers);
       return new ActiveRequest(requestId, span, method, known, scheme, request.path, shared);
     },
   };

@@ -18,6 +18,7 @@ import {
 import { isAttributeValue, sanitizeAttributes, TraceState } from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
 import { isTimeInput, timeInputToPerfMs } from './span-time.js';
+import { spanMethod } from '../http/http-semconv.js';
 import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 
 /** The schema's longest span name and attribute string. */
@@ -252,7 +253,7 @@ export class RequestSpan implements Span {
   ): void {
     if (!this.recording) return;
     if (route !== undefined) {
-      this.name = `${method} ${route}`.slice(0, MAX_SPAN_NAME);
+      this.name = `${spanMethod(method)} ${route}`.slice(0, MAX_SPAN_NAME);
       this.attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
     }
     this.attributes['http.response.status_code'] = statusCode;
