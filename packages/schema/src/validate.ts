@@ -71,7 +71,7 @@ function nameIssue(error: ValueError): ValidationIssue | undefined {
     .replace(/~0/g, '~');
   return {
     path: error.path.slice(0, slash),
-    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character${name === '__proto__' ? ', and not __proto__' : ''}`,
+    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character`,
   };
 }
 

@@ -21,7 +21,7 @@ const MAX_KNOWN_NAMES = 4096;
 const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 /** The schema's `Name` as a Record key: its pattern alone, so the length is in it (NAME_PATTERN). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-export const FEATURE_NAME = /^(?!__proto__$)[^\u0000-\u001f\u007f]{1,128}$/;
+export const FEATURE_NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 // In a for-in loop V8 optimizes this call, not Object.hasOwn (~7x slower there).
@@ -39,9 +39,9 @@ export function isPrintable(value: unknown, maxLength: number): boolean {
   );
 }
 
-/** The schema's `Name`: a model or service name (1-128 printable units, not `__proto__`). */
+/** The schema's `Name`: a model or service name (1-128 printable units). */
 export function isName(value: unknown): boolean {
-  return isPrintable(value, 128) && value !== '__proto__';
+  return isPrintable(value, 128);
 }
 
 /** A finite number, a string of at most `maxLength` units or a boolean. */

@@ -76,6 +76,8 @@ function idText(id: unknown): string | undefined {
   return undefined;
 }
 
+const hasOwn = Object.hasOwn;
+
 /** Collections that a spread copies nothing of: features given as one would be lost, not sent. */
 function isCollection(value: unknown): boolean {
   return (
@@ -181,6 +183,19 @@ export class PredictionRecorder {
       this.pipeline.invalid(
         'predictions',
         `/predictionId: expected a string or a finite number; got ${describeValue(input.predictionId)}`,
+      );
+      return predictionId;
+    }
+    // A member JSON.parse made from "__proto__": the collector refuses a body holding one (its
+    // parser, as Fastify's, guards against prototype poisoning), so the sample could never land.
+    if (
+      typeof input.features === 'object' &&
+      input.features !== null &&
+      hasOwn(input.features, '__proto__')
+    ) {
+      this.pipeline.invalid(
+        'predictions',
+        '/features: invalid name "__proto__": the collector refuses a body holding a member of that name',
       );
       return predictionId;
     }

@@ -103,7 +103,9 @@ describe('items the collector would refuse with their batch', () => {
     expect(received[0]?.predictions.map((p) => p.predictionId)).toEqual(['p-0']);
     expect(target.stats).toMatchObject({ sentItems: 1, dropped: { invalid: 1, rejected: 0 } });
     const warning = diagnostics.lines.find((line) => String(line.msg).includes('invalid'));
-    expect(String(warning?.msg)).toContain('/features: invalid name "__proto__"');
+    expect(String(warning?.msg)).toContain(
+      '/features: invalid name "__proto__": the collector refuses a body holding a member of that name',
+    );
   });
 
   it('the transport leaves out only an item with a "__proto__" member, as rejected', async () => {

@@ -121,7 +121,7 @@ describe('values as hosts pass them', () => {
     monitor.logPrediction({ ...base, model: undefined as never, score: 0.9 });
     monitor.logPrediction({ ...base, modelVersion: '' });
     monitor.logPrediction({ ...base, modelVersion: 'v'.repeat(64) + 'EXTRA', score: 0.4 });
-    monitor.logPrediction({ ...base, model: '__proto__' });
+    monitor.logPrediction({ ...base, model: 'a\nb' });
     monitor.logPrediction({ ...base, modelVersion: 'v'.repeat(64), score: 0.2 });
     await monitor.flush();
     expect(monitor.stats.dropped.invalid).toBe(4);
