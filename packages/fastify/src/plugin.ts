@@ -213,9 +213,10 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       scheme: request.protocol,
     });
     (request as unknown as Instrumented)[kHandle] = handle;
-    // On the raw response: Node merges it into Fastify's writeHead, and a reply the handler
-    // hijacks (SSE, the metrics route) carries it too.
-    reply.raw.setHeader('x-request-id', handle.requestId);
+    // Through Fastify, not `reply.raw.setHeader`: once the raw response holds a header, Node's
+    // writeHead validates every header Fastify passes again. A reply the handler hijacks writes
+    // its own headers (the metrics route below sets this one).
+    reply.header('x-request-id', handle.requestId);
     // A response closed before it finished: the client went away (or a stream was reset).
     // Fastify's onRequestAbort misses a request whose body was read (a POST: Node no longer
     // counts it as aborted), and then neither it nor onResponse ever comes.
@@ -268,6 +269,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   if (options.metricsRoute) {
     fastify.get(options.metricsRoute, (request, reply) => {
       reply.hijack();
+      const handle = (request as unknown as Instrumented)[kHandle];
+      if (handle) reply.raw.setHeader('x-request-id', handle.requestId);
       monitor.metricsHandler(request.raw, reply.raw);
     });
   }
