@@ -3,6 +3,7 @@
  * `buildApp` opens storage and applies migrations unless given an open Storage (tests).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerBodyDeadline } from './api/body-deadline.js';
 import { registerErrorHandler } from './api/error-handler.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerIngestRoute } from './api/ingest-route.js';
@@ -35,6 +36,7 @@ export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp>
   const migrations = await migrate(storage);
   const app = Fastify({ logger: { level: options.logLevel }, bodyLimit: options.maxBodyBytes });
   registerErrorHandler(app);
+  registerBodyDeadline(app, options.requestTimeoutMs);
   registerHealthRoutes(app, storage);
   registerIngestRoute(app, {
     writer: new EventWriter(storage),

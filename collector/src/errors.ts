@@ -2,8 +2,12 @@
 export const CollectorErrorCodes = {
   /** A configuration value is missing or out of its domain. */
   INVALID_OPTION: 'DW_COLLECTOR_INVALID_OPTION',
-  /** An ingest body that is not an IngestBatch (not JSON, wrong envelope). */
+  /** An ingest body that is not an IngestBatch: not JSON, corrupt gzip, a wrong envelope. */
   BAD_BATCH: 'DW_COLLECTOR_BAD_BATCH',
+  /** A body whose content-type is missing or not application/json: answered 415. */
+  UNSUPPORTED_MEDIA_TYPE: 'DW_COLLECTOR_UNSUPPORTED_MEDIA_TYPE',
+  /** A body larger than `maxBodyBytes` (decompressed): answered 413; the SDK splits the batch. */
+  BODY_TOO_LARGE: 'DW_COLLECTOR_BODY_TOO_LARGE',
   /** Every item of an ingest batch was invalid. */
   BAD_EVENT: 'DW_COLLECTOR_BAD_EVENT',
   /** Missing or wrong bearer token on the ingest API. */
@@ -14,6 +18,8 @@ export const CollectorErrorCodes = {
   STORAGE_FAILED: 'DW_COLLECTOR_STORAGE_FAILED',
   /** More ingest requests in progress than `maxConcurrentIngests`: answered 429 with Retry-After. */
   OVERLOADED: 'DW_COLLECTOR_OVERLOADED',
+  /** A request's body did not arrive within `requestTimeoutMs`: answered 408, connection closed. */
+  REQUEST_TIMEOUT: 'DW_COLLECTOR_REQUEST_TIMEOUT',
   /** An analysis request named bad windows or a model without data. */
   BAD_ANALYSIS_REQUEST: 'DW_COLLECTOR_BAD_ANALYSIS_REQUEST',
 } as const;

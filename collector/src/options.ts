@@ -35,6 +35,12 @@ export interface CollectorOptions {
   maxBodyBytes: number;
   /** Ingest requests held at once (more get 429 + Retry-After). Env `DRIFTWATCH_MAX_CONCURRENT_INGESTS`. @default 32 */
   maxConcurrentIngests: number;
+  /**
+   * Time allowed to receive a request's body, from the end of its headers; a request still
+   * sending after it is answered 408 and its connection closed (a stalled upload held its ingest
+   * place). Env `DRIFTWATCH_REQUEST_TIMEOUT_MS`. @default 30000
+   */
+  requestTimeoutMs: number;
   /** Most raw values per feature and window read for exact tests. Env `DRIFTWATCH_MAX_WINDOW_SAMPLES`. @default 200000 */
   maxWindowSamples: number;
   /** pino level of the collector's own logs. Env `DRIFTWATCH_LOG_LEVEL`. @default "info" */
@@ -166,6 +172,17 @@ export function resolveCollectorOptions(
       ),
       1,
       10_000,
+    ),
+    requestTimeoutMs: integer(
+      'requestTimeoutMs',
+      pick<unknown>(
+        input.requestTimeoutMs,
+        env.DRIFTWATCH_REQUEST_TIMEOUT_MS,
+        file.requestTimeoutMs,
+        30_000,
+      ),
+      100,
+      3_600_000,
     ),
     maxWindowSamples: integer(
       'maxWindowSamples',

@@ -1,6 +1,8 @@
 /**
  * Joins a window's predictions with their latest label (labels arrive late, may be corrected:
- * the newest one wins) and returns the arrays model-quality metrics need.
+ * the newest observation wins) and returns the arrays model-quality metrics need. FINAL leaves
+ * one label per (model, prediction_id), the newest (migration 0005); a prediction can then have
+ * its model's label and one logged without a model (''), and the newer of the two counts.
  */
 import type { Storage } from '../storage/open-storage.js';
 import { windowFilter, type WindowQuery } from './window-samples.js';
@@ -24,7 +26,7 @@ export async function readLabelledOutcomes(
       SELECT l.label_num, p.score, p.prediction_num
       FROM (SELECT prediction_id, score, prediction_num FROM ${storage.table('predictions')} FINAL WHERE ${where}) AS p
       INNER JOIN (
-        SELECT prediction_id, argMax(label_num, timestamp) AS label_num
+        SELECT prediction_id, argMax(label_num, (timestamp, inserted_at)) AS label_num
         FROM ${storage.table('labels')} FINAL
         WHERE model IN ({model:String}, '')
         GROUP BY prediction_id

@@ -161,10 +161,13 @@ export async function listModels(storage: Storage): Promise<ModelSummary[]> {
   }));
 }
 
-/** Labels stored for a model (for waiting on late labels). */
+/**
+ * Prediction ids with a label for a model, its own or one logged without a model (for waiting on
+ * late labels): an id labelled both ways counts once.
+ */
 export async function countLabels(storage: Storage, model: string): Promise<number> {
   const result = await storage.client.query({
-    query: `SELECT count() FROM ${storage.table('labels')} FINAL WHERE model IN ({model:String}, '')`,
+    query: `SELECT uniqExact(prediction_id) FROM ${storage.table('labels')} FINAL WHERE model IN ({model:String}, '')`,
     query_params: { model },
     format: 'JSONCompactEachRow',
   });

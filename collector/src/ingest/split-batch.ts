@@ -11,13 +11,17 @@ import {
   type ValidationIssue,
 } from '@driftwatch/schema';
 import type { ValidEvents } from '../storage/event-writer.js';
+import { RejectionList } from './rejection-list.js';
 import { storageIssues } from './storable.js';
 import { wellFormed } from './well-formed.js';
 
 export interface SplitBatch {
   readonly resource: Readonly<Record<string, string>>;
   readonly valid: ValidEvents;
+  /** The first rejected items, as the answer lists them (see rejection-list.ts). */
   readonly rejected: IngestResult['rejected'];
+  /** Rejected items, listed or not. */
+  readonly rejectedTotal: number;
   /** Items seen, valid or not. */
   readonly total: number;
 }
@@ -29,7 +33,7 @@ export function splitBatch(body: unknown): SplitResult {
   const envelope = validateBatchEnvelope(body);
   if (!envelope.ok) return { ok: false, issues: envelope.issues };
   const valid: ValidEvents = { predictions: [], labels: [], logs: [], spans: [], metrics: [] };
-  const rejected: IngestResult['rejected'] = [];
+  const rejected = new RejectionList();
   let total = 0;
   for (const signal of SIGNALS) {
     const items = envelope.value[signal] ?? [];
@@ -37,14 +41,17 @@ export function splitBatch(body: unknown): SplitResult {
     items.forEach((item, index) => {
       const result = validateItem(signal, item);
       if (!result.ok) {
-        rejected.push({ signal, index, issues: [...result.issues] });
+        rejected.add(signal, index, result.issues);
         return;
       }
       const unstorable = storageIssues(signal, result.value);
-      if (unstorable.length > 0) rejected.push({ signal, index, issues: unstorable });
+      if (unstorable.length > 0) rejected.add(signal, index, unstorable);
       else (valid[signal] as unknown[]).push(wellFormed(result.value));
     });
   }
   const resource = wellFormed(envelope.value.resource ?? {});
-  return { ok: true, batch: { resource, valid, rejected, total } };
+  return {
+    ok: true,
+    batch: { resource, valid, rejected: rejected.listed, rejectedTotal: rejected.total, total },
+  };
 }

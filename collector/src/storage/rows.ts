@@ -10,6 +10,14 @@ import type {
 type Resource = Readonly<Record<string, string>>;
 type AttributeMap = Record<string, string>;
 
+/**
+ * An empty map for names from the wire: without a prototype, a member named `__proto__` is
+ * stored under its name (on a plain object, assigning it set the prototype: the member was lost).
+ */
+function nameMap<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
 /** `DateTime64(9)` text from OTLP nanoseconds, exact (no float rounding). */
 export function nanosToDateTime64(unixNano: string): string {
   const nanos = BigInt(unixNano);
@@ -20,7 +28,7 @@ export function nanosToDateTime64(unixNano: string): string {
 }
 
 function stringAttributes(attributes: Record<string, unknown> | undefined): AttributeMap {
-  const out: AttributeMap = {};
+  const out: AttributeMap = nameMap();
   if (!attributes) return out;
   for (const [key, value] of Object.entries(attributes)) {
     out[key] = typeof value === 'string' ? value : JSON.stringify(value);
@@ -40,8 +48,8 @@ export function numericValue(value: number | string | boolean): number | null {
 }
 
 export function predictionRow(event: PredictionEvent, resource: Resource) {
-  const numFeatures: Record<string, number> = {};
-  const catFeatures: Record<string, string> = {};
+  const numFeatures = nameMap<number>();
+  const catFeatures = nameMap<string>();
   const missing: string[] = [];
   for (const [name, value] of Object.entries(event.features)) {
     if (value === null) missing.push(name);

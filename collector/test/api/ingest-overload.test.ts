@@ -3,7 +3,7 @@
  * answered 429 before their body is read), and a batch storage could not take is answered 503;
  * both carry Retry-After, which the SDK's HTTP transport honours.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -41,6 +41,22 @@ function serverStorage(url: string): Storage {
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** The answer's status, or 'held' when none came within `ms` (the request was admitted). */
+async function statusWithin(
+  answer: Promise<{ statusCode: number }>,
+  ms: number,
+): Promise<number | 'held'> {
+  let timer: NodeJS.Timeout | undefined;
+  const held = new Promise<'held'>((resolve) => {
+    timer = setTimeout(() => resolve('held'), ms);
+  });
+  try {
+    return await Promise.race([answer.then((response) => response.statusCode), held]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('POST /v1/ingest under overload and with storage down', () => {
@@ -104,5 +120,72 @@ describe('POST /v1/ingest under overload and with storage down', () => {
       });
       expect(invalid.statusCode).toBe(400);
     }
+  });
+});
+
+describe('POST /v1/ingest when a client gives up on a slow write', () => {
+  const stalled = stalledServer();
+  let storage: Storage;
+  let app: FastifyInstance;
+  let url: URL;
+  const connections = new Set<Socket>();
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => stalled.server.listen(0, '127.0.0.1', resolve));
+    const { port } = stalled.server.address() as AddressInfo;
+    storage = serverStorage(`http://127.0.0.1:${port}`);
+    app = Fastify({ logger: false });
+    registerErrorHandler(app);
+    registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests: 1 });
+    url = new URL(`${await app.listen({ host: '127.0.0.1', port: 0 })}/v1/ingest`);
+    app.server.on('connection', (socket: Socket) => {
+      connections.add(socket);
+      socket.once('close', () => connections.delete(socket));
+    });
+  });
+  afterAll(async () => {
+    for (const socket of stalled.sockets) socket.destroy();
+    await app.close();
+    await storage.close();
+    stalled.server.closeAllConnections();
+    await new Promise((resolve) => stalled.server.close(resolve));
+  });
+
+  const body = () => JSON.stringify({ predictions: [prediction()] });
+  const post = () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { 'content-type': 'application/json' },
+      payload: body(),
+    });
+
+  /** Sends a batch over a connection, closed once storage has the insert: an SDK timing out. */
+  async function postAndGiveUp(): Promise<void> {
+    const received = stalled.received();
+    const client = httpRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    client.on('error', () => {});
+    client.end(body());
+    await until(() => stalled.received() === received + 1);
+    client.destroy();
+    await until(() => connections.size === 0);
+  }
+
+  it('holds the place until the abandoned write settles, not until the client leaves', async () => {
+    await postAndGiveUp();
+    // The write the client gave up on still runs: a retry is refused, not a second insert.
+    expect(await statusWithin(post(), 500)).toBe(429);
+    expect(stalled.received()).toBe(1);
+
+    // Storage fails the abandoned insert: its place is free again, once.
+    for (const socket of stalled.sockets) socket.destroy();
+    await until(() => stalled.sockets.size === 0);
+    const next = post();
+    await until(() => stalled.received() === 2);
+    expect(await statusWithin(post(), 500)).toBe(429);
+    for (const socket of stalled.sockets) socket.destroy();
+    expect((await next).statusCode).toBe(503);
   });
 });

@@ -47,6 +47,7 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     expect(response.json()).toEqual({
       accepted: { predictions: 1, labels: 1, logs: 1, spans: 1, metrics: 1 },
       rejected: [],
+      rejectedTotal: 0,
     });
     const { storage } = collector;
     const rows = await storage.client.query({
@@ -92,6 +93,7 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     expect(response.statusCode).toBe(202);
     const body = response.json();
     expect(body.accepted.predictions).toBe(1);
+    expect(body.rejectedTotal).toBe(3);
     expect(
       body.rejected.map((r: { signal: string; index: number }) => `${r.signal}[${r.index}]`),
     ).toEqual(['predictions[1]', 'predictions[2]', 'labels[0]']);
@@ -119,6 +121,69 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     expect(wrongEnvelope.json().code).toBe('DW_COLLECTOR_BAD_BATCH');
   });
 
+  it('answers every unreadable body with a stable code that says why', async () => {
+    const cases: Array<[string, Parameters<typeof post>, number, RegExp]> = [
+      ['invalid JSON', ['{"predictions": ['], 400, /not valid JSON/],
+      ['a __proto__ member', ['{"predictions": [], "__proto__": {}}'], 400, /__proto__/],
+      ['an empty body', [''], 400, /empty/],
+      [
+        'corrupt gzip',
+        [Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' }],
+        400,
+        /gzip/,
+      ],
+      [
+        'truncated gzip',
+        [
+          gzipSync(JSON.stringify({ predictions: [prediction()] })).subarray(0, 30),
+          { 'content-encoding': 'gzip' },
+        ],
+        400,
+        /gzip/,
+      ],
+    ];
+    for (const [name, args, status, message] of cases) {
+      const response = await post(...args);
+      expect({ name, status: response.statusCode, code: response.json().code }).toEqual({
+        name,
+        status,
+        code: 'DW_COLLECTOR_BAD_BATCH',
+      });
+      expect(response.json().message).toMatch(message);
+    }
+    for (const [type, message] of [
+      ['', /content-type missing; expected application\/json/],
+      ['text/plain', /content-type "text\/plain"; expected application\/json/],
+    ] as const) {
+      const response = await post('{}', { 'content-type': type });
+      expect(response.statusCode).toBe(415);
+      expect(response.json().code).toBe('DW_COLLECTOR_UNSUPPORTED_MEDIA_TYPE');
+      expect(response.json().message).toMatch(message);
+    }
+    const charset = await post(
+      { predictions: [prediction()] },
+      { 'content-type': 'Application/JSON; charset=utf-8' },
+    );
+    expect(charset.statusCode).toBe(202);
+  });
+
+  it('answers a body over maxBodyBytes 413 with a stable code', async () => {
+    const response = await post({ logs: [{ ...logRecord, body: 'x'.repeat(17 * 1024 * 1024) }] });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().code).toBe('DW_COLLECTOR_BODY_TOO_LARGE');
+  });
+
+  it('answers an unreadable analysis request with its own stable code', async () => {
+    const response = await collector.app.inject({
+      method: 'POST',
+      url: '/v1/reports',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"model": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('DW_COLLECTOR_BAD_ANALYSIS_REQUEST');
+  });
+
   it('accepts gzip bodies', async () => {
     const body = gzipSync(
       JSON.stringify({ predictions: [prediction({ predictionId: 'gzipped' })] }),
@@ -126,6 +191,39 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     const response = await post(body, { 'content-encoding': 'gzip' });
     expect(response.statusCode).toBe(202);
     expect(await count(collector.storage, 'predictions', "prediction_id = 'gzipped'")).toBe(1);
+  });
+
+  it('reads the content coding case-insensitively (RFC 9110)', async () => {
+    for (const [i, coding] of ['GZIP', 'Gzip', 'x-gzip', 'IDENTITY'].entries()) {
+      const json = JSON.stringify({ predictions: [prediction({ predictionId: `coding-${i}` })] });
+      const body = coding === 'IDENTITY' ? json : gzipSync(json);
+      const response = await post(body, { 'content-encoding': coding });
+      expect(response.statusCode).toBe(202);
+    }
+    expect(await count(collector.storage, 'predictions', "prediction_id LIKE 'coding-%'")).toBe(4);
+    const unsupported = await post('{}', { 'content-encoding': 'br' });
+    expect(unsupported.statusCode).toBe(400);
+    expect(unsupported.json().code).toBe('DW_COLLECTOR_BAD_BATCH');
+  });
+
+  it('reads the auth scheme case-insensitively, the token exactly (RFC 9110)', async () => {
+    for (const authorization of [
+      'bearer secret-token',
+      'BEARER secret-token',
+      'Bearer  secret-token',
+    ]) {
+      const response = await post({ predictions: [prediction()] }, { authorization });
+      expect(response.statusCode).toBe(202);
+    }
+    for (const authorization of [
+      'Bearer SECRET-TOKEN',
+      'Basic secret-token',
+      'secret-token',
+      'Bearer',
+    ]) {
+      const response = await post({ predictions: [prediction()] }, { authorization });
+      expect(response.statusCode).toBe(401);
+    }
   });
 
   it('refuses a missing or wrong bearer token', async () => {
