@@ -51,4 +51,6 @@ export interface IngestResult {
     index: number;
     issues: Array<{ path: string; message: string }>;
   }>;
+  /** Every rejected item, listed or not (the list holds at most the first 1000). */
+  rejectedTotal?: number;
 }
