@@ -5,4 +5,4 @@ export {
   healthRoutes,
   metricsRoute,
 } from './middleware.js';
-export type { DriftwatchRequestContext } from './middleware.js';
+export type { DriftwatchRequestContext } from './request-context.js';

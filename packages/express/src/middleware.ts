@@ -7,42 +7,19 @@ import { bindUpgradeSocket, type Monitor } from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
+import { RequestContext } from './request-context.js';
+import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';
+import { noteRouteApps, routeAppOf } from './route-owner.js';
 import { sessionStatus, upgradedSocketOf, withoutWebSocketSuffix } from './websocket-session.js';
-
-/** Available to handlers as `res.locals.driftwatch` (the ids also from `monitor.activeContext()`). */
-export interface DriftwatchRequestContext {
-  readonly requestId: string;
-  readonly traceId: string;
-  readonly spanId: string;
-  /** The monitor this middleware was given: `res.locals.driftwatch.monitor.logPrediction(…)`. */
-  readonly monitor: Monitor;
-}
-
-/**
- * The ids as own fields; the monitor behind a getter, so that serializing `res.locals` (a JSON
- * answer, a view's locals) gives the ids alone.
- */
-class RequestContext implements DriftwatchRequestContext {
-  readonly #monitor: Monitor;
-  constructor(
-    readonly requestId: string,
-    readonly traceId: string,
-    readonly spanId: string,
-    monitor: Monitor,
-  ) {
-    this.#monitor = monitor;
-  }
-  get monitor(): Monitor {
-    return this.#monitor;
-  }
-}
 
 /** Set on a request once instrumented: a second `driftwatch()` on its way (a sub-app's) passes. */
 const INSTRUMENTED = Symbol('driftwatch.express.instrumented');
 /** The error a route passed on (kept by `driftwatchErrors()` for the request's span). */
 const ERROR = Symbol('driftwatch.express.error');
+/** The error a `driftwatchErrors(monitor)` logged: a later one (a parent app's) does not. */
+const LOGGED = Symbol('driftwatch.express.logged');
 
-type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown };
+type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown; [LOGGED]?: unknown };
 
 /**
  * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
@@ -59,7 +36,10 @@ function routeOf(request: Request, app: unknown): string | undefined {
     return route.path;
   }
   const baseUrl: unknown = request.baseUrl;
-  return routePatternOf(app, request.app, { path: pathOf(request), baseUrl }, route);
+  // The sub-app that matched the route, and `request.app`: its parent's again once an error
+  // left the sub-app, the sub-app still when the response closed in it.
+  const innermost = [routeAppOf(route), request.app];
+  return routePatternOf(app, innermost, { path: pathOf(request), baseUrl }, route);
 }
 
 /** The full path, mount prefix included (`request.path` is relative to the middleware's mount). */
@@ -71,11 +51,18 @@ function pathOf(request: Request): string {
 
 /** `app.use(driftwatch(monitor))` before your routes. */
 export function driftwatch(monitor: Monitor): RequestHandler {
+  /** The request prototype whose `route` notes its app (one app's, as a rule: checked once). */
+  let noting: object | null = null;
   return (request: Request, response: Response, next: NextFunction) => {
     const marked = request as Marked;
     // The first application's span and context already cover this request.
     if (marked[INSTRUMENTED]) return next();
     marked[INSTRUMENTED] = true;
+    const prototype = Object.getPrototypeOf(request) as object | null;
+    if (prototype !== noting && prototype !== null) {
+      noteRouteApps(prototype);
+      noting = prototype;
+    }
     // The app this middleware runs in: mount patterns are searched from the top of its mounts.
     const app: unknown = request.app;
     // A WebSocket session a library (express-ws) answered before routing it here.
@@ -87,13 +74,12 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       // Behind a trusted proxy, the client-writable X-Forwarded-Proto (the SDK keeps http/https).
       scheme: request.protocol,
     });
-    const context: DriftwatchRequestContext = new RequestContext(
+    response.locals.driftwatch = new RequestContext(
       handle.requestId,
       handle.store.traceId,
       handle.store.spanId,
       monitor,
     );
-    response.locals.driftwatch = context;
     if (session !== undefined) {
       // Its response never closes: the session ends with its socket, whose events (the
       // WebSocket's messages) run in this request's context.
@@ -105,6 +91,7 @@ export function driftwatch(monitor: Monitor): RequestHandler {
           statusCode: sessionStatus(
             request,
             response,
+            // express-ws answers errors itself: not with the response's status.
             error === undefined ? undefined : statusOfError(error),
           ),
           route: route === undefined ? undefined : withoutWebSocketSuffix(route),
@@ -122,32 +109,27 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     response.once('close', () => {
       const error = marked[ERROR];
       const route = routeOf(request, app);
-      if (response.writableFinished) {
+      // A body cut off (express.json() reading it) makes Express "answer" on a closed socket:
+      // the response then looks finished, though the client never got it.
+      if (response.writableFinished && !bodyCutOff(request)) {
         handle.end({ statusCode: response.statusCode, route, error });
-      } else if (error !== undefined && response.headersSent) {
+      } else if (error !== undefined && response.headersSent && !bodyCutOff(request)) {
         // An error passed on after the headers went out: Express's final handler cuts the
         // connection. The server failed, with the status it had sent; the client did not leave.
         handle.end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
       } else {
-        // A client that went away before the response finished: 499, as nginx records it.
-        handle.end({ statusCode: 499, route, error });
+        // A client that went away before the response finished (499), or the server's timeout.
+        handle.end({ statusCode: statusOfCutRequest(request), route, error });
       }
     });
     monitor.contextStorage.run(handle.store, next);
   };
 }
 
-/** The status Express's final handler answers an error with: its own 4xx/5xx, else 500. */
-function statusOfError(error: unknown): number {
-  const { status, statusCode } = (error ?? {}) as { status?: unknown; statusCode?: unknown };
-  const code = typeof status === 'number' ? status : statusCode;
-  return typeof code === 'number' && code >= 400 && code < 600 ? code : 500;
-}
-
 /** Logs an error that makes a 5xx; never throws (whatever was passed to `next()`). */
-function logServerError(monitor: Monitor, error: unknown): void {
+function logServerError(monitor: Monitor, error: unknown, response: Response): void {
   try {
-    if (statusOfError(error) < 500) return;
+    if (statusOfError(error, response) < 500) return;
     const message =
       error instanceof Error ? error.message : typeof error === 'string' ? error : 'route error';
     monitor.logger.error({ err: error }, message);
@@ -164,9 +146,14 @@ function logServerError(monitor: Monitor, error: unknown): void {
  * request's ids, as the Fastify plugin does (Express itself only prints it to stderr).
  */
 export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
-  return (error: unknown, request: Request, _response: Response, next: NextFunction) => {
-    (request as Marked)[ERROR] = error;
-    if (monitor !== undefined) logServerError(monitor, error);
+  return (error: unknown, request: Request, response: Response, next: NextFunction) => {
+    const marked = request as Marked;
+    marked[ERROR] = error;
+    // A sub-app's recorder logged it already: a parent app's passes it on.
+    if (monitor !== undefined && marked[LOGGED] !== error) {
+      marked[LOGGED] = error;
+      logServerError(monitor, error, response);
+    }
     next(error);
   };
 }

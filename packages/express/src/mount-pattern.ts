@@ -192,11 +192,12 @@ export interface RequestPaths {
  * than Express 5's). Never throws: it runs in a response listener.
  *
  * @param app the app the middleware ran in; the search starts at the app it is mounted under.
- * @param innermostApp `request.app` now: the sub-app that handled the route, if any.
+ * @param innermostApps the sub-apps that may have handled the route: the one noted when the
+ *   route was matched, `request.app` now (either may be undefined).
  */
 export function routePatternOf(
   app: unknown,
-  innermostApp: unknown,
+  innermostApps: readonly unknown[],
   paths: RequestPaths,
   route: { readonly path?: unknown },
 ): string | undefined {
@@ -204,7 +205,7 @@ export function routePatternOf(
     const chain = appChain(app);
     const root = chain.at(-1);
     if (root === undefined) return undefined;
-    const knownApps = [...appChain(innermostApp), ...chain];
+    const knownApps = [...new Set([...innermostApps.flatMap(appChain), ...chain])];
     const scope: Scope = { stack: root.router.stack as Layer[], app: root };
     const found = search(scope, paths.path, byFullPath(route), knownApps, 0);
     if (found !== undefined || typeof route.path !== 'string') return found;

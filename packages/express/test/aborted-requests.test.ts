@@ -1,9 +1,10 @@
 /**
- * Express requests the client abandons: before a slow handler answered, or mid-way through a
- * streamed body. Each is recorded once, as 499 (as the Fastify plugin records them): one span,
+ * Express requests the client abandons: before a slow handler answered, mid-way through a
+ * streamed body, or while `express.json()` still read the request's body. Each is recorded once, as 499 (as the Fastify plugin records them): one span,
  * one duration sample and one completion line, with its route.
  */
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,10 @@ beforeAll(async () => {
       } else response.write('more\n');
     }, 100);
   });
+  app.use(express.json());
+  app.post('/body', (request, response) => {
+    response.json({ received: request.body as unknown });
+  });
   server = await listen(app);
 });
 
@@ -57,6 +62,21 @@ function abandon(path: string, afterMs: number): Promise<string | undefined> {
     outgoing.on('close', () => resolve(requestId));
     outgoing.end();
     setTimeout(() => outgoing.destroy(), afterMs);
+  });
+}
+
+/** POSTs the first bytes of a JSON body and leaves after `afterMs`, the rest never sent. */
+function abandonBody(path: string, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const { port } = new URL(server.baseUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve());
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        'Content-Length: 20\r\n\r\n{"a"',
+    );
+    setTimeout(() => socket.destroy(), afterMs);
   });
 }
 
@@ -109,5 +129,20 @@ describe('aborted requests (Express)', () => {
     expect(lines[0]).toMatchObject({ request_id: requestId, res: { statusCode: 499 } });
     expect(spans).toHaveLength(1);
     expect(spans[0]!.attributes?.['http.route']).toBe('/stream');
+  });
+
+  it('a client gone while express.json() read the body: recorded once, as 499', async () => {
+    // body-parser then fails the request with a 400 that Express "answers" on the closed socket.
+    await abandonBody('/body', 50);
+    const { lines, spans } = await waitFor('the aborted body recorded', async () => {
+      const found = await recorded('/body');
+      return found.lines.length > 0 ? found : undefined;
+    });
+    expect(lines).toHaveLength(1);
+    // The parser runs before routing: no route had matched yet.
+    expect(lines[0]).toMatchObject({ res: { statusCode: 499 }, req: { url: '/body' } });
+    expect(lines[0]!.req).not.toHaveProperty('route');
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
   });
 });

@@ -30,6 +30,19 @@ beforeAll(async () => {
   app.get('/bad', () => {
     throw Object.assign(new Error('bad input'), { status: 400 });
   });
+  app.get('/missing', (_request, response, next) => {
+    // Express's final handler answers with this status: the error carries none.
+    response.status(404);
+    next(new Error('no such item'));
+  });
+  // A sub-app instrumented on its own, mounted in an instrumented app: both recorders see it.
+  const shop = express();
+  shop.use(driftwatch(monitor));
+  shop.get('/items/:id', () => {
+    throw new Error('db down');
+  });
+  shop.use(driftwatchErrors(monitor));
+  app.use('/shop/:tenant', shop);
   app.use(driftwatchErrors(monitor));
   server = await listen(app);
 });
@@ -78,5 +91,19 @@ describe('route errors in the logs (Express)', () => {
     const { status, lines } = await linesOf('/bad');
     expect(status).toBe(400);
     expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it('an error without a status after res.status(404): a 404, not logged as an error', async () => {
+    const { status, lines } = await linesOf('/missing');
+    expect(status).toBe(404);
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it("an error that passes a sub-app's recorder and its parent's: logged once", async () => {
+    const { status, lines } = await linesOf('/shop/acme/items/1');
+    expect(status).toBe(500);
+    // Both recorders run before Express answers: their lines precede the completion line.
+    const errors = lines.filter((line) => line.level === 50);
+    expect(errors.map((line) => line.msg)).toEqual(['db down']);
   });
 });

@@ -64,11 +64,10 @@ beforeAll(async () => {
       prediction: 1,
     });
     setImmediate(() => monitor.logger.info('after the response, from setImmediate'));
-    const locals = response.locals.driftwatch as DriftwatchRequestContext;
     response.json({
-      sameMonitor: locals.monitor === monitor,
+      sameMonitor: response.locals.driftwatch.monitor === monitor,
       predictionId,
-      context: response.locals.driftwatch as DriftwatchRequestContext,
+      context: response.locals.driftwatch,
       active: monitor.activeContext(),
     });
   });

@@ -33,6 +33,17 @@ function app(recordErrors: boolean, answerErrors = false) {
     throw new TypeError('no such order');
   });
   routes.use('/users/:userId', orders);
+  // Sub-apps: Express resets the request's app to the parent's once an error leaves one.
+  const shop = express();
+  shop.get('/items/:id', () => {
+    throw new Error('db down');
+  });
+  const admin = express();
+  admin.get('/reports/:reportId', () => {
+    throw new Error('no reports');
+  });
+  shop.use('/admin/:section', admin);
+  routes.use('/shop/:tenant', shop);
   if (recordErrors) routes.use(driftwatchErrors());
   if (answerErrors) {
     routes.use((_error: unknown, _request: Request, response: Response, _next: NextFunction) => {
@@ -130,6 +141,20 @@ describe('route errors (Express)', () => {
       expect(status).toBe(500);
       expect(span?.name).toBe(`GET ${ORDER_ROUTE}`);
       expect(span?.attributes?.['http.route']).toBe(ORDER_ROUTE);
+    }
+  });
+
+  it('an error leaving a mounted sub-app, nested or not: the full route', async () => {
+    for (const [path, route] of [
+      ['/shop/acme/items/bad', '/shop/:tenant/items/:id'],
+      ['/shop/acme/admin/sales/reports/9', '/shop/:tenant/admin/:section/reports/:reportId'],
+    ]) {
+      for (const server of [ownHandler, withRecorder, without]) {
+        const { status, span } = await spanOf(server.baseUrl, path!);
+        expect(status).toBe(500);
+        expect(span?.name).toBe(`GET ${route}`);
+        expect(span?.attributes?.['http.route']).toBe(route);
+      }
     }
   });
 });
