@@ -242,7 +242,8 @@ describe('HTTP wire → collector → embedded ClickHouse', () => {
     predict('a-good', { x: 1 });
     // A lone surrogate (a string cut in the middle of an emoji): ClickHouse refuses its escape.
     predict('b-lone-surrogate', { city: 'Z\ud83d', x: 2 }, '😀'.slice(0, 1));
-    // A member named __proto__ (a parsed request body): the collector's parser refuses the body.
+    // A member named __proto__ (a parsed request body): the collector's parser would refuse the
+    // whole body, so logPrediction refuses the sample itself (invalid).
     predict('c-proto', JSON.parse('{"__proto__": 1, "x": 3}') as object);
     predict('d-good', { x: 4 });
     await monitor.flush();
@@ -255,7 +256,10 @@ describe('HTTP wire → collector → embedded ClickHouse', () => {
     ]);
     // What any UTF-8 encoder makes of a lone surrogate.
     expect(stored[1]).toMatchObject({ segment: '\ufffd', cat_features: { city: 'Z\ufffd' } });
-    expect(monitor.stats).toMatchObject({ sentItems: 3, dropped: { rejected: 1, send_failed: 0 } });
+    expect(monitor.stats).toMatchObject({
+      sentItems: 3,
+      dropped: { invalid: 1, rejected: 0, send_failed: 0 },
+    });
     expect(monitor.stats.dropped.retry_exhausted).toBe(0);
   });
 
