@@ -48,6 +48,15 @@ interface Instrumented {
  * which hears of a body stream failing (Fastify exposes the factory, not the controller).
  */
 const reportingFactories = new WeakSet<object>();
+/** The child-logger factories of `fastifyOptions`, which turn Fastify's own closing 503 off. */
+const refusingFactories = new WeakSet<object>();
+
+/** Fastify's answer to a request that arrives while it closes, as its `return503OnClosing` writes it. */
+const SERVICE_UNAVAILABLE = {
+  error: 'Service Unavailable',
+  message: 'Service Unavailable',
+  statusCode: 503,
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,7 +75,7 @@ declare module 'fastify' {
  */
 export function fastifyOptions(monitor: Monitor): Pick<
   FastifyServerOptions,
-  'requestIdHeader' | 'logController' | 'disableRequestLogging'
+  'requestIdHeader' | 'logController' | 'disableRequestLogging' | 'return503OnClosing'
 > & {
   /** Records what the router answers before any hook; fits HTTP/1 and HTTP/2 servers. */
   frameworkErrors: ReturnType<typeof routerErrorHandler>;
@@ -121,6 +130,7 @@ export function fastifyOptions(monitor: Monitor): Pick<
     return factory(bindings, options);
   };
   if (CompletionLineController) reportingFactories.add(childLoggerFactory);
+  refusingFactories.add(childLoggerFactory);
   return {
     loggerInstance: monitor.logger,
     childLoggerFactory,
@@ -128,6 +138,9 @@ export function fastifyOptions(monitor: Monitor): Pick<
       ? { logController: new CompletionLineController() }
       : { disableRequestLogging: true }),
     requestIdHeader: false,
+    // Fastify answers a request that arrives while it closes before any hook, unrecorded: the
+    // plugin gives the same 503 from its onRequest hook instead, with a span, a line and an id.
+    return503OnClosing: false,
     // Requests the router answers before any hook (a URL that does not decode) are recorded too.
     frameworkErrors: routerErrorHandler(monitor),
     genReqId: (raw) => {
@@ -201,6 +214,17 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     });
   };
 
+  // With fastifyOptions, Fastify lets requests through while it closes (return503OnClosing
+  // false): the plugin refuses them itself, as Fastify would, once close() has begun.
+  const refuseWhileClosing = refusingFactories.has(fastify.childLoggerFactory);
+  let closing = false;
+  if (refuseWhileClosing) {
+    fastify.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+  }
+
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
     const url = request.url;
@@ -228,6 +252,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
         end(request, reply.statusCode, true);
       } else end(request, closedStatus(request, reply));
     });
+    if (closing) {
+      // Fastify has set `connection: close` on an HTTP/1 response already.
+      void reply.code(503).send(SERVICE_UNAVAILABLE);
+      return;
+    }
     bindUpgradeSocket(raw, storage, handle);
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
     // AsyncResource made here, so the handler, its promises and timers keep the context even
