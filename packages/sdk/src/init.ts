@@ -156,12 +156,13 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     async stop(timeoutMs) {
       stopped = true;
       removeSignalHandlers?.();
+      // Last metric points and spans go into the queues before the final flush, runtime and GPU
+      // metrics included (their callbacks stop after it: a process shorter than one export
+      // interval sent none); the meters stop before the pipeline, so that their own last export
+      // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
+      await meters?.forceFlush().catch(() => undefined);
       gpu?.stop();
       stopRuntime?.();
-      // Last metric points and spans go into the queues before the final flush; the meters stop
-      // before the pipeline, so that their own last export does not land on a stopped pipeline
-      // (counted as dropped by every clean shutdown).
-      await meters?.forceFlush().catch(() => undefined);
       await meters?.shutdown().catch(() => undefined);
       await tracing.shutdown().catch(() => undefined);
       await pipeline.shutdown(timeoutMs);

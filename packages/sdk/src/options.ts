@@ -233,17 +233,24 @@ function resolveSampleRatios(
   return Object.freeze(out);
 }
 
+const MAX_SCORE_BUCKETS = 256;
+
 function resolveBuckets(input: readonly number[] | undefined): readonly number[] {
   if (input === undefined)
     return Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  // At most 256 bounds: the schema's histogram point holds no more, so every exported score
+  // histogram would be dropped as invalid.
   const ok =
     Array.isArray(input) &&
+    input.length <= MAX_SCORE_BUCKETS &&
     input.every((b, i) => Number.isFinite(b) && (i === 0 || b > (input[i - 1] as number)));
   if (!ok)
     throw invalidOption(
       'predictions.scoreBuckets',
-      JSON.stringify(input),
-      'finite numbers in increasing order',
+      Array.isArray(input) && input.length > MAX_SCORE_BUCKETS
+        ? `${input.length} bounds`
+        : JSON.stringify(input),
+      `at most ${MAX_SCORE_BUCKETS} finite numbers in increasing order`,
     );
   return Object.freeze([...input]);
 }

@@ -58,6 +58,32 @@ describe('metric points pushed through the transport', () => {
     }
   });
 
+  it('sends runtime metrics in the final push of a process shorter than one export interval', async () => {
+    const shortLived = init(
+      {
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination, export: false },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { serve: false, exportIntervalMs: 600_000, gpu: { enabled: false } },
+      },
+      {},
+    );
+    shortLived.logPrediction({
+      model: 'job',
+      modelVersion: '1',
+      features: { a: 1 },
+      prediction: 1,
+    });
+    await shortLived.shutdown();
+    const names = new Set(
+      (shortLived.transport as MemoryTransport).items('metrics').map((point) => point.name),
+    );
+    expect(names).toContain('driftwatch.model.predictions');
+    expect(names).toContain('process.cpu.time');
+    expect(names).toContain('process.memory.usage');
+    expect(names).toContain('nodejs.eventloop.utilization');
+  });
+
   it('keeps counters and histograms cumulative from one collection to the next', async () => {
     const target = (monitor = monitorWithOnePrediction());
     // An object is not a feature value: one dropped{reason="invalid"} (an observable counter).

@@ -68,6 +68,11 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['predictions.sampleRatio', { predictions: { sampleRatio: -0.1 } }, -0.1],
   ['predictions.modelSampleRatios.risk', { predictions: { modelSampleRatios: { risk: 2 } } }, 2],
   ['predictions.scoreBuckets', { predictions: { scoreBuckets: [0.5, 0.1] } }, '[0.5,0.1]'],
+  [
+    'predictions.scoreBuckets',
+    { predictions: { scoreBuckets: Array.from({ length: 257 }, (_, i) => i) } },
+    '257 bounds',
+  ],
   ['diagnostics.level', { diagnostics: { level: 'loud' as never } }, 'loud'],
   ['handleSignals', { handleSignals: 'true' as never }, 'true'],
   ['shutdownTimeoutMs', { shutdownTimeoutMs: -1 }, -1],
