@@ -167,7 +167,7 @@ const SDK_METRICS = [
   'up',
 ];
 const PROMQL_WORDS = new Set(
-  'sum avg min max count rate irate increase histogram_quantile by without on ignoring group_left group_right and or unless offset bool abs clamp_min clamp_max label_values topk bottomk'.split(
+  'sum avg min max count rate irate increase histogram_quantile by without on ignoring group_left group_right and or unless offset bool abs clamp_min clamp_max label_values topk bottomk vector'.split(
     ' ',
   ),
 );
@@ -178,7 +178,8 @@ function metricNames(expr: string): string[] {
     .replace(/"[^"]*"/g, '""')
     .replace(/\{[^}]*\}/g, '')
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
-    .replace(/\[[^\]]*\]/g, '');
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\boffset\s+\d+[smhdwy]+/g, '');
   const words = bare.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
   return words.filter((w) => !PROMQL_WORDS.has(w) && !/^\d/.test(w));
 }
