@@ -4,8 +4,10 @@
  * (up to `maxBodyBytes` each, several times that once parsed). Past the bound a request is
  * answered 429 with Retry-After before its body is read, and the SDK waits and retries.
  *
- * A place is held until the request's write settles, not until its client leaves: an SDK that
- * timed out and retried while the abandoned insert still ran started one more insert per retry.
+ * A place is held until the request's write settles, not until its client leaves: inserts an
+ * SDK abandoned (it timed out and retried) keep counting against the bound while they run, so
+ * the inserts in progress never exceed it. This bounds them; it does not deduplicate a retry,
+ * which takes another free place (logs, spans and metrics are at-least-once).
  */
 
 /** Default of `maxConcurrentIngests`: requests admitted at once. */

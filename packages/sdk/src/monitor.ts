@@ -11,8 +11,8 @@ import {
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { invalidArgument } from './errors.js';
-import { otelContextOf, storeFor } from './context/context-manager.js';
-import type { ActiveContext, ContextStorage } from './context/request-context.js';
+import { otelContextOf } from './context/context-manager.js';
+import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
 import type { ResolvedOptions } from './options.js';
 import type { PipelineStats } from './pipeline/drop-reasons.js';
@@ -139,7 +139,9 @@ export function createMonitor(parts: MonitorParts): Monitor {
       };
       let result: T;
       try {
-        result = storage.run(storeFor(trace.setSpan(context, span), parent), fn, span);
+        // The SDK's own span: its ids need none of storeFor's checks of a foreign context's.
+        const store = createStore(parent?.requestId, span, trace.setSpan(context, span));
+        result = storage.run(store, fn, span);
       } catch (error) {
         fail(error);
         throw error;

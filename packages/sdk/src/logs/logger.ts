@@ -232,7 +232,8 @@ export function directWriterFor(logger: Logger, shape: LineShape): DirectWriter 
   if (state === undefined) return undefined;
   // A destination that routes by pino's metadata gets every line through pino, which sets it.
   if (state.needsMetadata) return undefined;
-  const full: Record<string, true | LineShape> = { ...shape };
+  // `level` and `time` are pino's own, on every line.
+  const full: Record<string, true | LineShape> = { ...shape, level: true, time: true };
   for (const key of state.fixedKeys) full[key] ??= true;
   if (holdsSecretKey(full, state.secretKeys)) return undefined;
   return state.paths.some((path) => redactPathReaches(path, full)) ? undefined : state;

@@ -345,15 +345,19 @@ export class ExportPipeline {
         };
       }
       if (result.ok) {
+        // Bounded by the batch: a custom transport's counts cannot make sentItems negative.
+        const tooLarge = Math.min(
+          pairs.length,
+          Math.max(0, Math.floor(result.droppedTooLarge ?? 0)),
+        );
         this.delivered(
           pairs.length,
-          // Bounded by the batch: a custom transport's counts cannot make sentItems negative.
           Math.min(
-            pairs.length,
+            pairs.length - tooLarge,
             (result.rejected?.length ?? 0) + Math.max(0, Math.floor(result.rejectedUnlisted ?? 0)),
           ),
           result.rejected,
-          result.droppedTooLarge ?? 0,
+          tooLarge,
         );
         return;
       }

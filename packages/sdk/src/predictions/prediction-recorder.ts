@@ -215,7 +215,8 @@ export class PredictionRecorder {
         ? undefined
         : input.score;
     if (typeof score === 'number') model.scores.record(score);
-    if (!sampledIn(predictionId, model.sampleRatio)) return predictionId;
+    // A refused model or version is reported whatever the sampling (it has no series either).
+    if (model.valid && !sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
     const store = this.storage.getStore();
     // Copied now: the event is serialized at batch time, after the host may have changed its object.

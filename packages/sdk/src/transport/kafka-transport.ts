@@ -140,10 +140,8 @@ export function createKafkaTransport(
     if (closed || rechecking || performance.now() - lastRecheck < RECHECK_MS) return;
     rechecking = true;
     lastRecheck = performance.now();
-    void connect()
-      .then(async (current) => {
-        // kafkajs reconnects a producer whose connections closed on connect().
-        await withDeadline(current.connect());
+    void withDeadline(connect())
+      .then((current) => {
         if (!closed && producer === current) ready = true;
       })
       .catch((error: unknown) => logger.debug('kafka: reconnect failed', error))
@@ -154,7 +152,10 @@ export function createKafkaTransport(
 
   function lostConnections(owner: Producer): void {
     if (producer !== owner || closed) return;
-    ready = false;
+    // A fresh producer, not this one reconnected: kafkajs asks a broker it knew for nothing on
+    // reconnect (TCP alone would pass for an answer), while a new producer's connect is a real
+    // exchange (ApiVersions, and InitProducerId when idempotent: a restarted broker forgot ids).
+    discard(owner);
     recheck();
   }
 
