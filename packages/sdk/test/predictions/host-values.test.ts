@@ -137,6 +137,14 @@ describe('values as hosts pass them', () => {
     );
   });
 
+  it('a refused model is reported whatever the sampling, not only when sampled in', async () => {
+    const { monitor } = start({ predictions: { sampleRatio: 0.1 } });
+    for (let i = 0; i < 200; i += 1)
+      monitor.logPrediction({ ...base, modelVersion: 'v'.repeat(65), predictionId: `p-${i}` });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(200);
+  });
+
   it("a foreign OTel context's upper-case trace ids are sent in lower case", async () => {
     const { monitor } = start({ traces: { registerGlobal: true } });
     const foreign = trace.setSpanContext(ROOT_CONTEXT, {
