@@ -17,6 +17,7 @@ import { GpuMonitor } from './metrics/gpu-monitor.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { startRuntimeMetrics } from './metrics/runtime-metrics.js';
 import {
+  collectingConsumer,
   createSdkMeters,
   registerGpuMetrics,
   registerHealthMetrics,
@@ -98,7 +99,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const meter = meters?.meter ?? createNoopMeter();
   // Without metrics nothing collects the fast instruments: they record for nothing.
   const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
-  const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter) : undefined;
+  const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter, collectingConsumer) : undefined;
   let gpu: GpuMonitor | undefined;
   if (meters && options.metrics.gpu.enabled) {
     gpu = new GpuMonitor({

@@ -8,7 +8,10 @@ import {
   PerformanceObserver,
 } from 'node:perf_hooks';
 
-/** Windowed values are recomputed at most this often, so two readers do not steal windows. */
+/**
+ * Windowed values are recomputed at most this often per consumer, so that two collections close
+ * together (a scrape and a HEAD probe) do not leave the second a window of nothing.
+ */
 const MIN_WINDOW_MS = 5000;
 
 const GC_KINDS: Record<number, string> = {
@@ -26,28 +29,32 @@ interface Window {
   delay: { min: number; max: number; mean: number; p50: number; p90: number; p99: number };
 }
 
-/** Starts the runtime metrics; returns a function that stops them. */
-export function startRuntimeMetrics(meter: Meter): () => void {
+/** The window of one consumer (scrape or push): its own delay histogram and baselines. */
+class WindowState {
   // Node measures each sample from a timer of this period, and counts the period in the delay:
   // it is taken off (an idle loop reads ~0, not ~10 ms).
-  const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
-  delay.enable();
-  let lastElu = performance.eventLoopUtilization();
-  let lastCpu = process.cpuUsage();
-  let lastAt = performance.now();
-  let window: Window | undefined;
+  private readonly delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
+  private lastElu = performance.eventLoopUtilization();
+  private lastCpu = process.cpuUsage();
+  private lastAt = performance.now();
+  private window: Window | undefined;
 
-  function currentWindow(): Window {
+  constructor() {
+    this.delay.enable();
+  }
+
+  current(): Window {
     const now = performance.now();
-    if (window && now - lastAt < MIN_WINDOW_MS) return window;
-    const cpu = process.cpuUsage(lastCpu);
+    if (this.window && now - this.lastAt < MIN_WINDOW_MS) return this.window;
+    const cpu = process.cpuUsage(this.lastCpu);
     // As OTel's semantic conventions define it: CPU time / (elapsed time × CPUs available), so
     // 1 means every CPU the process may run on was busy. Asked each window: affinity can change.
-    const cpuCapacityUs = Math.max(1, (now - lastAt) * 1000 * availableParallelism());
-    const elu = performance.eventLoopUtilization(lastElu);
+    const cpuCapacityUs = Math.max(1, (now - this.lastAt) * 1000 * availableParallelism());
+    const elu = performance.eventLoopUtilization(this.lastElu);
+    const delay = this.delay;
     const seconds = (ns: number) =>
       Number.isFinite(ns) ? Math.max(0, ns - DELAY_RESOLUTION_MS * 1e6) / 1e9 : 0;
-    window = {
+    this.window = {
       // Clock and CPU-time granularity can overshoot 1 by a hair; the convention's range is [0, 1].
       cpuUtilization: Math.min(1, (cpu.user + cpu.system) / cpuCapacityUs),
       eventLoopUtilization: elu.utilization,
@@ -61,11 +68,34 @@ export function startRuntimeMetrics(meter: Meter): () => void {
       },
     };
     delay.reset();
-    lastElu = performance.eventLoopUtilization();
-    lastCpu = process.cpuUsage();
-    lastAt = now;
-    return window;
+    this.lastElu = performance.eventLoopUtilization();
+    this.lastCpu = process.cpuUsage();
+    this.lastAt = now;
+    return this.window;
   }
+
+  stop(): void {
+    this.delay.disable();
+  }
+}
+
+/**
+ * Starts the runtime metrics; returns a function that stops them. `consumer` tells which reader
+ * collects (see collectingConsumer in sdk-meters.ts): each keeps its own windows, started now so
+ * that the first window of each covers the time since start.
+ */
+export function startRuntimeMetrics(
+  meter: Meter,
+  consumer: () => string = () => 'scrape',
+  consumers: readonly string[] = ['scrape', 'push'],
+): () => void {
+  const windows = new Map<string, WindowState>(consumers.map((key) => [key, new WindowState()]));
+  const currentWindow = (): Window => {
+    const key = consumer();
+    let state = windows.get(key);
+    if (state === undefined) windows.set(key, (state = new WindowState()));
+    return state.current();
+  };
 
   const cpuTime = meter.createObservableCounter('process.cpu.time', {
     unit: 's',
@@ -151,7 +181,7 @@ export function startRuntimeMetrics(meter: Meter): () => void {
 
   return () => {
     observer.disconnect();
-    delay.disable();
+    for (const state of windows.values()) state.stop();
     meter.removeBatchObservableCallback(callback, observables);
   };
 }

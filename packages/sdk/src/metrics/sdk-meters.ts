@@ -35,8 +35,32 @@ export interface SdkMeters {
   shutdown(): Promise<void>;
 }
 
+/** Collections of the Prometheus exporter in progress (a scrape), as opposed to the push. */
+let scrapesCollecting = 0;
+
+/**
+ * Who is collecting: a scrape of /metrics or the push through the transport. Windowed runtime
+ * values keep one window per consumer, so that neither consumes the other's (a stall seen by one
+ * would otherwise never reach the other). A push collected during a scrape (both in flight at
+ * once, rare) counts as the scrape.
+ */
+export function collectingConsumer(): 'scrape' | 'push' {
+  return scrapesCollecting > 0 ? 'scrape' : 'push';
+}
+
 /** Prometheus exporter that reads gauges as delta (see gauge-delta-temporality.ts). */
 class PrometheusGaugeDeltaExporter extends PrometheusExporter {
+  override async collect(
+    ...args: Parameters<PrometheusExporter['collect']>
+  ): ReturnType<PrometheusExporter['collect']> {
+    scrapesCollecting += 1;
+    try {
+      return await super.collect(...args);
+    } finally {
+      scrapesCollecting -= 1;
+    }
+  }
+
   override selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
     return gaugeDeltaTemporality(instrumentType);
   }

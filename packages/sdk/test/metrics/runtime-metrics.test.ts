@@ -100,4 +100,26 @@ describe('runtime metrics', () => {
     expect(value).toBeLessThan(0.005);
     await provider.shutdown();
   });
+
+  it('keeps one window per consumer: a stall one collection saw still reaches the other', async () => {
+    const reader = new OnDemandReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    let consumer = 'push';
+    stop = startRuntimeMetrics(provider.getMeter('test'), () => consumer);
+    const maxDelay = async (): Promise<number> => {
+      const { resourceMetrics } = await reader.collect();
+      const data = metricNamed<GaugeMetricData>(resourceMetrics, 'nodejs.eventloop.delay.max');
+      return data.dataPoints[0]?.value as number;
+    };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    busyFor(300); // a stall of the event loop
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await maxDelay()).toBeGreaterThan(0.2); // the push saw it
+    // The next scrape comes after the 5 s a window is kept: it must see the stall too.
+    await new Promise((resolve) => setTimeout(resolve, 5200));
+    consumer = 'scrape';
+    expect(await maxDelay()).toBeGreaterThan(0.2);
+    consumer = 'push';
+    expect(await maxDelay()).toBeLessThan(0.1); // the push's own next window: no stall in it
+  }, 15_000);
 });
