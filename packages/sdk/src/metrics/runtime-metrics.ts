@@ -1,6 +1,7 @@
 /** Process CPU and memory, event-loop delay and utilization, and GC durations as OTel metrics. */
 import type { BatchObservableResult, Meter } from '@opentelemetry/api';
 import { availableParallelism } from 'node:os';
+import { cgroupCpuLimit } from './cgroup-cpu-limit.js';
 import {
   constants,
   monitorEventLoopDelay,
@@ -48,8 +49,10 @@ class WindowState {
     if (this.window && now - this.lastAt < MIN_WINDOW_MS) return this.window;
     const cpu = process.cpuUsage(this.lastCpu);
     // As OTel's semantic conventions define it: CPU time / (elapsed time × CPUs available), so
-    // 1 means every CPU the process may run on was busy. Asked each window: affinity can change.
-    const cpuCapacityUs = Math.max(1, (now - this.lastAt) * 1000 * availableParallelism());
+    // 1 means every CPU the process may run on was busy: the affinity's CPUs, or fewer under a
+    // container's quota. Asked each window: both can change.
+    const cpus = Math.min(availableParallelism(), cgroupCpuLimit() ?? Infinity);
+    const cpuCapacityUs = Math.max(1, (now - this.lastAt) * 1000 * cpus);
     const elu = performance.eventLoopUtilization(this.lastElu);
     const delay = this.delay;
     const seconds = (ns: number) =>
