@@ -99,7 +99,8 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const meter = meters?.meter ?? createNoopMeter();
   // Without metrics nothing collects the fast instruments: they record for nothing.
   const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
-  const stopRuntime = meters && options.metrics.runtime ? startRuntimeMetrics(meter, collectingConsumer) : undefined;
+  const stopRuntime =
+    meters && options.metrics.runtime ? startRuntimeMetrics(meter, collectingConsumer) : undefined;
   let gpu: GpuMonitor | undefined;
   if (meters && options.metrics.gpu.enabled) {
     gpu = new GpuMonitor({
