@@ -39,6 +39,20 @@ function serverStorage(url: string): Storage {
   };
 }
 
+/** A stalled ClickHouse server and an ingest route storing into it, admitting `maxConcurrentIngests`. */
+async function stalledIngestApp(
+  stalled: ReturnType<typeof stalledServer>,
+  maxConcurrentIngests: number,
+): Promise<{ storage: Storage; app: FastifyInstance }> {
+  await new Promise<void>((resolve) => stalled.server.listen(0, '127.0.0.1', resolve));
+  const { port } = stalled.server.address() as AddressInfo;
+  const storage = serverStorage(`http://127.0.0.1:${port}`);
+  const app = Fastify({ logger: false });
+  registerErrorHandler(app);
+  registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests });
+  return { storage, app };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
@@ -64,12 +78,7 @@ describe('POST /v1/ingest under overload and with storage down', () => {
   let storage: Storage;
   let app: FastifyInstance;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => stalled.server.listen(0, '127.0.0.1', resolve));
-    const { port } = stalled.server.address() as AddressInfo;
-    storage = serverStorage(`http://127.0.0.1:${port}`);
-    app = Fastify({ logger: false });
-    registerErrorHandler(app);
-    registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests: 2 });
+    ({ storage, app } = await stalledIngestApp(stalled, 2));
     await app.ready();
   });
   afterAll(async () => {
@@ -130,12 +139,7 @@ describe('POST /v1/ingest when a client gives up on a slow write', () => {
   let url: URL;
   const connections = new Set<Socket>();
   beforeAll(async () => {
-    await new Promise<void>((resolve) => stalled.server.listen(0, '127.0.0.1', resolve));
-    const { port } = stalled.server.address() as AddressInfo;
-    storage = serverStorage(`http://127.0.0.1:${port}`);
-    app = Fastify({ logger: false });
-    registerErrorHandler(app);
-    registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests: 1 });
+    ({ storage, app } = await stalledIngestApp(stalled, 1));
     url = new URL(`${await app.listen({ host: '127.0.0.1', port: 0 })}/v1/ingest`);
     app.server.on('connection', (socket: Socket) => {
       connections.add(socket);

@@ -63,6 +63,3 @@ export function secretRedactor(keys: readonly string[]): SecretRedactor {
     return `${JSON.stringify(parsed)}\n`;
   };
 }
-
-/** `line` with the values of the default secret keys replaced. */
-export const redactSecrets: SecretRedactor = secretRedactor(DEFAULT_SECRET_KEYS);

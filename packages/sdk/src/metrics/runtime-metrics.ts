@@ -30,6 +30,20 @@ interface Window {
   delay: { min: number; max: number; mean: number; p50: number; p90: number; p99: number };
 }
 
+/** How often the cgroup quota files are read again (a resize in place is rare). */
+const QUOTA_REREAD_MS = 60_000;
+let quota: { readonly cpus: number; readonly at: number } | undefined;
+
+/**
+ * The CPUs the process may use: its affinity's, or fewer under a container's quota. Affinity is
+ * asked each time (it can change); the quota files at most once a minute, for all consumers.
+ */
+function cpusAvailable(now: number): number {
+  if (quota === undefined || now - quota.at >= QUOTA_REREAD_MS)
+    quota = { cpus: cgroupCpuLimit() ?? Infinity, at: now };
+  return Math.min(availableParallelism(), quota.cpus);
+}
+
 /** The window of one consumer (scrape or push): its own delay histogram and baselines. */
 class WindowState {
   // Node measures each sample from a timer of this period, and counts the period in the delay:
@@ -49,10 +63,8 @@ class WindowState {
     if (this.window && now - this.lastAt < MIN_WINDOW_MS) return this.window;
     const cpu = process.cpuUsage(this.lastCpu);
     // As OTel's semantic conventions define it: CPU time / (elapsed time × CPUs available), so
-    // 1 means every CPU the process may run on was busy: the affinity's CPUs, or fewer under a
-    // container's quota. Asked each window: both can change.
-    const cpus = Math.min(availableParallelism(), cgroupCpuLimit() ?? Infinity);
-    const cpuCapacityUs = Math.max(1, (now - this.lastAt) * 1000 * cpus);
+    // 1 means every CPU the process may run on was busy.
+    const cpuCapacityUs = Math.max(1, (now - this.lastAt) * 1000 * cpusAvailable(now));
     const elu = performance.eventLoopUtilization(this.lastElu);
     const delay = this.delay;
     const seconds = (ns: number) =>

@@ -62,6 +62,16 @@ function featureNameBytes(name: string): number {
   return bytes;
 }
 
+/** Collections that a spread copies nothing of: features given as one would be lost, not sent. */
+export function isCollection(value: unknown): boolean {
+  return (
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet
+  );
+}
+
 /**
  * A shallow copy of the host's features, taken when logPrediction is called: the event is
  * serialized later, at batch time, and the host may reuse or change its object meanwhile.
@@ -75,8 +85,7 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
     Array.isArray(features) ||
     features instanceof Date ||
     features instanceof Uint8Array ||
-    features instanceof Map ||
-    features instanceof Set
+    isCollection(features)
   ) {
     return undefined;
   }

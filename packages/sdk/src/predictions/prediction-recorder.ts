@@ -24,6 +24,7 @@ import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
   copyFeatures,
+  isCollection,
   isModelName,
   isName,
   isValidPrediction,
@@ -77,16 +78,6 @@ function idText(id: unknown): string | undefined {
 }
 
 const hasOwn = Object.hasOwn;
-
-/** Collections that a spread copies nothing of: features given as one would be lost, not sent. */
-function isCollection(value: unknown): boolean {
-  return (
-    value instanceof Map ||
-    value instanceof Set ||
-    value instanceof WeakMap ||
-    value instanceof WeakSet
-  );
-}
 
 /** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
 function wholeMs(time: unknown): number | undefined {

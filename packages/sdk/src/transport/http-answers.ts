@@ -35,23 +35,29 @@ function itemCount(batch: TelemetryBatch): number {
   return count;
 }
 
+/** The collector's JSON answer, or undefined for another body (a proxy's page, a cut answer). */
+export function parseAnswer(text: string): Record<string, unknown> | undefined {
+  try {
+    const answer: unknown = JSON.parse(text);
+    return typeof answer === 'object' && answer !== null
+      ? (answer as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The items a 202 answer lists as rejected, each naming a signal and an index of this batch
+ * The items an answer lists as rejected, each naming a signal and an index of this batch
  * (once): entries that do not are ignored, so a malformed answer can neither throw in the
  * pipeline nor count more items than the batch holds. `rejectedTotal` counts the refused items
  * the answer does not list. `all`: every item was refused (a 400 DW_COLLECTOR_BAD_EVENT).
  */
 export function readRejections(
-  text: string,
+  answer: Record<string, unknown> | undefined,
   batch: TelemetryBatch,
   all = false,
 ): Rejections | undefined {
-  let answer: { rejected?: unknown; rejectedTotal?: unknown } | null;
-  try {
-    answer = JSON.parse(text) as typeof answer;
-  } catch {
-    answer = null;
-  }
   const listed: unknown = answer?.rejected;
   const seen = new Set<string>();
   const rejected: RejectedItem[] = [];
@@ -80,14 +86,17 @@ export function readRejections(
         : [],
     });
   }
-  const count = itemCount(batch);
   const total = all
-    ? count
+    ? Infinity
     : Number.isInteger(answer?.rejectedTotal)
       ? (answer?.rejectedTotal as number)
       : rejected.length;
-  const unlisted = Math.min(Math.max(0, total - rejected.length), count - rejected.length);
-  return rejected.length + unlisted > 0 ? { listed: rejected, unlisted } : undefined;
+  // The batch is counted only when the answer says more were refused than it lists.
+  const unlisted =
+    total > rejected.length ? Math.min(total, itemCount(batch)) - rejected.length : 0;
+  return rejected.length + unlisted > 0
+    ? { listed: rejected, unlisted: Math.max(0, unlisted) }
+    : undefined;
 }
 
 /** A batch without the items the collector would refuse it for, and where the others came from. */

@@ -13,6 +13,7 @@ import {
   leaveOutProtoKeys,
   originalRejections,
   parseRetryAfter,
+  parseAnswer,
   readRejections,
   type Rejections,
   type LeftOut,
@@ -71,15 +72,6 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
     `collector answered HTTP ${status}${shown ? `: ${shown}` : ''}`,
     { status, retryable },
   );
-}
-
-/** The `code` of a JSON answer (the collector's error answers carry one). */
-function answerCode(text: string): unknown {
-  try {
-    return (JSON.parse(text) as { code?: unknown } | null)?.code;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A delivered batch, with the items the collector refused. */
@@ -200,14 +192,16 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       if (status >= 200 && status < 300) {
         ready = true;
         refused = false;
-        const answered = status === 202 ? readRejections(text, leftOut?.batch ?? batch) : undefined;
+        const answered =
+          status === 202 ? readRejections(parseAnswer(text), leftOut?.batch ?? batch) : undefined;
         return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
       }
       // Every item refused, each named as in a 202: counted as rejected, not as a failed send.
-      if (status === 400 && answerCode(text) === 'DW_COLLECTOR_BAD_EVENT') {
+      const answer = status === 400 ? parseAnswer(text) : undefined;
+      if (answer?.code === 'DW_COLLECTOR_BAD_EVENT') {
         ready = true;
         refused = false;
-        const answered = readRejections(text, leftOut?.batch ?? batch, true);
+        const answered = readRejections(answer, leftOut?.batch ?? batch, true);
         return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
       }
       if (status === 413) {

@@ -34,13 +34,13 @@ export interface KafkaTransportDeps {
   createClient?: (config: KafkaConfig) => Pick<InstanceType<typeof Kafka>, 'producer'>;
 }
 
+/** Least time between two reconnection attempts made for readiness (not for a send). */
+const RECHECK_MS = 1000;
+
 /**
  * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
  * (ACLs), or a broker without the API.
  */
-/** Least time between two reconnection attempts made for readiness (not for a send). */
-const RECHECK_MS = 1000;
-
 const IDEMPOTENCE_REFUSED = new Set(['CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_VERSION']);
 
 /**
@@ -131,8 +131,8 @@ export function createKafkaTransport(
   // The sockets of each producer not yet given up on: the current one and one connecting.
   const socketsOf = new Map<Producer, KafkaSockets>();
   // While idle nothing is sent, so nothing fails: the loss of every broker connection is what
-  // says the broker went away. The producer is then asked to reconnect (no more often than
-  // RECHECK_MS, again when readiness is asked), which turns the transport ready when it answers.
+  // says the broker went away. A fresh producer then connects (no more often than RECHECK_MS,
+  // again when readiness is asked), which turns the transport ready when a broker answers.
   let rechecking = false;
   let lastRecheck = -Infinity;
 
