@@ -219,10 +219,14 @@ export class RequestSpan implements Span {
     const attributes: Record<string, string> = {};
     if (typeof exception === 'string') attributes['exception.message'] = exception;
     else if (exception) {
-      if (exception.code) attributes['exception.type'] = String(exception.code);
-      else if (exception.name) attributes['exception.type'] = exception.name;
-      if (exception.message) attributes['exception.message'] = exception.message;
-      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
+      // As OTel's Span reads it, but strings only: a JavaScript caller's or a library's error
+      // may carry anything in these fields, and this runs in the request's end.
+      const { code, name, message, stack } = exception as unknown as Record<string, unknown>;
+      if (code && (typeof code === 'string' || typeof code === 'number'))
+        attributes['exception.type'] = String(code);
+      else if (name && typeof name === 'string') attributes['exception.type'] = name;
+      if (message && typeof message === 'string') attributes['exception.message'] = message;
+      if (stack && typeof stack === 'string') attributes['exception.stacktrace'] = stack;
     }
     // Clipped to the schema's limit: a long stack must not cost the whole span.
     for (const key in attributes) attributes[key] = attributes[key]!.slice(0, MAX_ATTRIBUTE_CHARS);
@@ -259,7 +263,8 @@ export class RequestSpan implements Span {
     this.attributes['http.response.status_code'] = statusCode;
     if (errorType !== undefined) {
       this.attributes['error.type'] = errorType;
-      if (this.status.code !== SpanStatusCode.OK) this.status = { code: SpanStatusCode.ERROR };
+      // An OK status is final; an ERROR the handler set keeps its description.
+      if (this.status.code === SpanStatusCode.UNSET) this.status = { code: SpanStatusCode.ERROR };
       if (error instanceof Error) this.recordException(error);
     }
     this.end();

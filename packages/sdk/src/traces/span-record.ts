@@ -77,16 +77,18 @@ export function estimateSpanBytes(span: ReadableSpan): number {
 
 export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   const context = span.spanContext();
+  // The OTel API takes ids in upper-case hex too (a parent from a B3 header, or set by hand),
+  // and the child inherits its trace id: the schema takes lower case, as the log lines carry it.
   const record: SpanRecord = {
-    traceId: context.traceId,
-    spanId: context.spanId,
+    traceId: context.traceId.toLowerCase(),
+    spanId: context.spanId.toLowerCase(),
     name: span.name.length > MAX_SPAN_NAME ? span.name.slice(0, MAX_SPAN_NAME) : span.name,
     kind: KINDS[span.kind] ?? 'INTERNAL',
     startTimeUnixNano: hrTimeToNanoString(span.startTime),
     endTimeUnixNano: hrTimeToNanoString(span.endTime),
   };
   const parent = span.parentSpanContext?.spanId;
-  if (parent) record.parentSpanId = parent;
+  if (parent) record.parentSpanId = parent.toLowerCase();
   const attributes = attributesOf(span.attributes);
   if (attributes) record.attributes = attributes;
   if (span.status.code !== SpanStatusCode.UNSET || span.status.message) {

@@ -30,7 +30,8 @@ export function wallClockOffsetMs(): number {
 /** A performance.now() reading → epoch nanoseconds as a decimal string, `offsetMs` added. */
 export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
   const sinceOrigin = perfMs + ORIGIN_REST_MS;
-  let wholeMs = Math.trunc(sinceOrigin);
+  // Rounded down, not towards zero: a time before the origin keeps a rest of 0–1 ms.
+  let wholeMs = Math.floor(sinceOrigin);
   let nanos = Math.round((sinceOrigin - wholeMs) * 1e6);
   if (nanos >= 1e6) {
     wholeMs += 1;

@@ -99,6 +99,14 @@ describe('request spans', () => {
     expect(validateItem('spans', record).ok).toBe(true);
   });
 
+  it('keeps the description of an ERROR status the handler set when the request fails', () => {
+    const { start } = starter();
+    const span = start('POST', attributes(), {});
+    span.setStatus({ code: 2, message: 'model timed out' });
+    span.endRequest('POST', '/predict', 503, new Error('upstream'), 'Error');
+    expect(exported(span).status).toEqual({ code: 'ERROR', message: 'model timed out' });
+  });
+
   it('leaves a client error (4xx, even with an error thrown) unset, without error.type', () => {
     const { start } = starter();
     const span = start('POST', attributes(), {});
