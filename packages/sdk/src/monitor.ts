@@ -146,7 +146,15 @@ export function createMonitor(parts: MonitorParts): Monitor {
         fail(error);
         throw error;
       }
-      if (!isThenable(result)) {
+      let thenable: boolean;
+      try {
+        thenable = isThenable(result);
+      } catch (error) {
+        // The result's own `then` getter threw: the caller's error, and the span still ends.
+        fail(error);
+        throw error;
+      }
+      if (!thenable) {
         span.end();
         return result;
       }

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Attributes } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { RequestStore } from '../context/request-context.js';
-import { requestIdFrom } from '../context/request-id.js';
+import { isValidRequestId, requestIdFrom } from '../context/request-id.js';
 import { createCompletionLineWriter, type CompletionLineWriter } from '../logs/completion-line.js';
 import type { FastMetrics } from '../metrics/fast-instruments.js';
 import type { HistogramSeries } from '../metrics/fast-series.js';
@@ -30,7 +30,10 @@ export interface IncomingRequestInfo {
   /** Path without the query string. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  /** A request id the framework already chose (e.g. Fastify's `request.id` from our genReqId). */
+  /**
+   * A request id the framework already chose (e.g. Fastify's `request.id` from our genReqId);
+   * one that is not safe to log (empty, over 128 characters, not printable ASCII) is replaced.
+   */
   readonly requestId?: string;
   readonly scheme?: string;
 }
@@ -174,7 +177,12 @@ export function createHttpInstrumentation(config: {
 
   return {
     start(request) {
-      const requestId = request.requestId ?? requestIdFrom(request.headers['x-request-id']);
+      // A framework's own id is checked like an incoming header's (Fastify's genReqId of
+      // fastifyOptions hands over one already checked: a 36-character scan).
+      const given = request.requestId;
+      const requestId = isValidRequestId(given)
+        ? given
+        : requestIdFrom(request.headers['x-request-id']);
       const { method } = request;
       // Behind a trusted proxy a framework reads the scheme from the client-writable
       // X-Forwarded-Proto: any other value would open a new duration series.

@@ -84,6 +84,20 @@ describe('monitor.span', () => {
     });
   });
 
+  it('a result whose then getter throws: the caller gets that error, the span ends as an error', async () => {
+    const hostile = {
+      get then(): never {
+        throw new TypeError('no then here');
+      },
+    };
+    expect(() => monitor.span('then-getter', () => hostile)).toThrow('no then here');
+    await monitor.flush();
+    const span = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .find((item) => item.name === 'then-getter');
+    expect(span?.status).toMatchObject({ code: 'ERROR', message: 'no then here' });
+  });
+
   it('without a function: a clear error naming the argument, and no span', async () => {
     await monitor.flush();
     const before = (monitor.transport as MemoryTransport).items('spans').length;

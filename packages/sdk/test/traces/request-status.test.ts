@@ -49,3 +49,32 @@ it('a status that is not an HTTP status is recorded as 0, and the batch is deliv
     0, 0, 0, 201,
   ]);
 });
+
+it("a framework's request id that is not safe to log is replaced, as an incoming header's is", async () => {
+  const fromHeader = monitor.http.start({
+    method: 'GET',
+    path: '/id',
+    headers: { 'x-request-id': 'from-the-header' },
+    requestId: 'forged\nline',
+  });
+  expect(fromHeader.requestId).toBe('from-the-header');
+  const generated = monitor.http.start({
+    method: 'GET',
+    path: '/id',
+    headers: {},
+    requestId: 'x'.repeat(129),
+  });
+  expect(generated.requestId).toMatch(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
+  const kept = monitor.http.start({ method: 'GET', path: '/id', headers: {}, requestId: 'req-7' });
+  expect(kept.requestId).toBe('req-7');
+  for (const request of [fromHeader, generated, kept])
+    request.end({ statusCode: 200, route: '/id' });
+  const ids = lines.lines.filter((line) => (line.req as { url: string }).url === '/id');
+  expect(ids.map((line) => line.request_id)).toEqual([
+    'from-the-header',
+    generated.requestId,
+    'req-7',
+  ]);
+});
