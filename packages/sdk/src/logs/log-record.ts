@@ -107,14 +107,24 @@ function flatten(prefix: string, value: unknown, sink: AttributeSink, depth: num
   }
 }
 
-/** Maps pino's `err` serializer output to OTel exception attributes. */
-function exception(err: unknown, sink: AttributeSink): void {
-  if (typeof err !== 'object' || err === null) return flatten('err', err, sink, 0);
+/**
+ * Maps pino's error serializer output (under `err`, or `error`) to OTel exception attributes;
+ * the error's other fields keep the key as prefix (`err.code`).
+ */
+function exception(key: string, err: unknown, sink: AttributeSink): void {
+  if (typeof err !== 'object' || err === null) return flatten(key, err, sink, 0);
   const { type, message, stack, ...rest } = err as Record<string, unknown>;
   if (typeof type === 'string') put(sink, 'exception.type', clip(type, MAX_ATTRIBUTE));
   if (typeof message === 'string') put(sink, 'exception.message', clip(message, MAX_ATTRIBUTE));
   if (typeof stack === 'string') put(sink, 'exception.stacktrace', clip(stack, MAX_ATTRIBUTE));
-  for (const [key, inner] of Object.entries(rest)) flatten(`err.${key}`, inner, sink, 1);
+  for (const [field, inner] of Object.entries(rest)) flatten(`${key}.${field}`, inner, sink, 1);
+}
+
+/** Is `value` what pino's error serializer wrote (an Error's type, message and stack)? */
+function isSerializedError(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, message, stack } = value as Record<string, unknown>;
+  return typeof type === 'string' && typeof message === 'string' && typeof stack === 'string';
 }
 
 /** The end of the run of at most MAX_DIGITS digits at `start` (`start` when there is none). */
@@ -188,7 +198,8 @@ export function logRecordFromLine(line: string): LogRecord {
     )
       continue;
     attributeCount += 1;
-    if (key === 'err') exception(fields[key], sink);
+    if (key === 'err' || (key === 'error' && isSerializedError(fields[key])))
+      exception(key, fields[key], sink);
     else flatten(key, fields[key], sink, 0);
   }
   const msg = fields.msg;

@@ -143,6 +143,9 @@ export function createLogger(config: LoggerConfig): Logger {
   const options: LoggerOptions = {
     level: config.level,
     base: { ...config.base },
+    // An Error is logged under `error` as often as under `err`: JSON alone writes it as `{}`.
+    // pino's serializer leaves a value that is not an Error as it is.
+    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     mixin() {
       const store = storage.getStore();
       if (store === undefined) return NO_FIELDS;
