@@ -79,6 +79,8 @@ export class ExportPipeline {
   private transport: Transport | undefined;
   private transportPending: Promise<Transport | undefined> | undefined;
   private pumping: Promise<void> | undefined;
+  /** flush() calls waiting for the batch in flight (or the export loop) to end. */
+  private settleWaiters: Array<() => void> = [];
   private lingerTimer: NodeJS.Timeout | undefined;
   private drainAll = false;
   private pumpScheduled = false;
@@ -176,10 +178,15 @@ export class ExportPipeline {
     try {
       while (!this.stopped || this.pumping) {
         if (this.transportPending) await this.transportPending;
-        const reached = SIGNALS.every((signal) => this.removed[signal] >= target[signal]);
-        if (reached && !this.pumping) return;
         if (!this.transport) return;
-        await this.pump();
+        const reached = SIGNALS.every((signal) => this.removed[signal] >= target[signal]);
+        if (!this.pumping) {
+          if (reached) return;
+          void this.pump();
+        }
+        // Batch by batch, not until the export loop ends (under steady load the queues never
+        // empty): once `reached`, the batch in flight holds the last of what was queued.
+        await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
         if (reached) return;
       }
     } finally {
@@ -240,6 +247,7 @@ export class ExportPipeline {
         if (this.totals.items === 0) this.drainAll = false;
         if (pairs.length > 0)
           await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
+        this.batchSettled();
       }
       if (this.totals.items === 0) this.drainAll = false;
     })()
@@ -248,8 +256,16 @@ export class ExportPipeline {
       })
       .finally(() => {
         this.pumping = undefined;
+        this.batchSettled();
       });
     return this.pumping;
+  }
+
+  /** Wakes the flush() calls waiting for a batch to be delivered or dropped. */
+  private batchSettled(): void {
+    const waiters = this.settleWaiters;
+    if (waiters.length > 0) this.settleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** Takes up to one batch of items across signals, converting lazy entries. */
@@ -319,20 +335,12 @@ export class ExportPipeline {
         this.giveUp('shutdown', pairs.length, delivered);
         return;
       }
-      const pausedMs = this.pausedUntil - Date.now();
-      if (pausedMs > 0) {
-        // Held by an earlier Retry-After: wait for it, as long as this batch's deadline allows.
-        await sleep(
-          Math.min(pausedMs, Math.max(0, deadline - Date.now())),
-          this.abort.signal,
-          this.flushWaiters > 0,
-          this.onRetryTimer,
-        );
-        if (this.abort.signal.aborted) continue;
-        if (Date.now() < this.pausedUntil) {
+      if (this.pausedUntil > Date.now()) {
+        if (!(await this.waitOutPause(deadline))) {
           this.giveUp('retry_exhausted', pairs.length, delivered);
           return;
         }
+        if (this.abort.signal.aborted) continue;
       }
       let result: SendResult;
       try {
@@ -388,17 +396,33 @@ export class ExportPipeline {
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
       const backoffMs = fullJitterBackoffMs(attempt, initialBackoffMs, maxBackoffMs);
-      // Retry-After is the least wait the destination asks for; the backoff still applies, so
-      // that "Retry-After: 0" cannot make a tight loop.
-      const waitMs = Math.max(result.retryAfterMs ?? 0, backoffMs);
-      if (result.retryAfterMs !== undefined) {
-        const until = Date.now() + Math.min(result.retryAfterMs, MAX_PAUSE_MS);
-        this.pausedUntil = Math.max(this.pausedUntil, until);
-      }
+      // Retry-After is the least wait asked for, at most MAX_PAUSE_MS (this batch's too); a NaN
+      // or negative one is none. The backoff still applies: "Retry-After: 0" makes no tight loop.
+      const askedMs = result.retryAfterMs;
+      const retryAfterMs =
+        askedMs !== undefined && askedMs >= 0 ? Math.min(askedMs, MAX_PAUSE_MS) : undefined;
+      const waitMs = Math.max(retryAfterMs ?? 0, backoffMs);
+      if (retryAfterMs !== undefined)
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
       if (Date.now() + waitMs > deadline) {
         this.giveUp('retry_exhausted', pairs.length, delivered);
         return;
       }
+      await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
+    }
+  }
+
+  /**
+   * Waits while a Retry-After holds every batch; false when this batch's deadline comes first.
+   * Loops until Date.now passes the pause: a timer may fire a millisecond before it by Date.now.
+   */
+  private async waitOutPause(deadline: number): Promise<boolean> {
+    for (;;) {
+      const now = Date.now();
+      const pausedMs = this.pausedUntil - now;
+      if (pausedMs <= 0 || this.abort.signal.aborted) return true;
+      if (now >= deadline) return false;
+      const waitMs = Math.min(pausedMs, deadline - now);
       await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
     }
   }

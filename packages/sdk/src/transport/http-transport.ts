@@ -65,6 +65,10 @@ function collectorUrl(base: string, path: string): URL {
   return url;
 }
 
+function errorText(reason: unknown): string {
+  return String((reason as Error | undefined)?.message ?? reason);
+}
+
 function failure(status: number, text: string, retryable: boolean): SdkError {
   const shown = text.length > 300 ? `${text.slice(0, 297)}...` : text;
   return new SdkError(
@@ -72,6 +76,14 @@ function failure(status: number, text: string, retryable: boolean): SdkError {
     `collector answered HTTP ${status}${shown ? `: ${shown}` : ''}`,
     { status, retryable },
   );
+}
+
+/**
+ * An answer that says the URL is not the collector's: a wrong token (401, 403), a wrong path
+ * (404), or a redirect, which is not followed (it would carry the token to another host).
+ */
+function refusing(status: number): boolean {
+  return status === 401 || status === 403 || status === 404 || (status >= 300 && status < 400);
 }
 
 /** A delivered batch, with the items the collector refused. */
@@ -118,12 +130,10 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     poster
       .get(healthUrl, baseHeaders, controller.signal)
       .then(
-        // Any answer but an overloaded or refusing one, or a 404 (a URL that is not the
-        // collector's base, e.g. ending in /v1/ingest): the collector is there.
+        // Any answer but an overloaded or refusing one, a 404 or a redirect (a URL that is not
+        // the collector's base, e.g. ending in /v1/ingest): the collector is there.
         ({ status }) => {
-          if (!closed && !refused)
-            ready =
-              status < 500 && status !== 401 && status !== 403 && status !== 404 && status !== 429;
+          if (!closed && !refused) ready = status < 500 && status !== 429 && !refusing(status);
         },
         () => {
           ready = false;
@@ -177,6 +187,20 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     const { body, gzipped, leftOut } = await encode(batch);
     // Every item was left out: nothing to send, each counted as rejected.
     if (leftOut?.count === 0) return { ok: true, rejected: leftOut.refused };
+    // Aborted or shut down while the body was compressed (on the thread pool): nothing goes out,
+    // and no socket is opened on an agent that shutdown has closed.
+    if (closed || signal?.aborted) {
+      const reason = closed ? 'transport shut down' : errorText(signal?.reason);
+      return {
+        ok: false,
+        retryable: !closed,
+        error: new SdkError(
+          SdkErrorCodes.HTTP_SEND_FAILED,
+          `POST ${shownEndpoint.href} not sent: ${reason}`,
+          { retryable: !closed },
+        ),
+      };
+    }
     const headers = gzipped ? gzipHeaders : baseHeaders;
     const controller = new AbortController();
     inFlight.add(controller);
@@ -217,7 +241,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
           ? { ok: false, retryable: true, error }
           : { ok: false, retryable: true, error, retryAfterMs };
       }
-      refused = status === 401 || status === 403 || status === 404;
+      refused = refusing(status);
       ready = !refused;
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
@@ -228,7 +252,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
         retryable: !closed,
         error: new SdkError(
           SdkErrorCodes.HTTP_SEND_FAILED,
-          `POST ${shownEndpoint.href} failed: ${String((reason as Error)?.message ?? reason)}`,
+          `POST ${shownEndpoint.href} failed: ${errorText(reason)}`,
           { retryable: true },
           { cause: error },
         ),

@@ -1,6 +1,7 @@
 /**
  * The HTTP transport's readiness probe (`GET /health`). After the collector refused a batch
- * (401, 403, 404) its `/health` answers 200 whatever the token or the ingest path, so the probe
+ * (401, 403, 404, or a redirect, which the transport does not follow: the URL is not the
+ * collector's) its `/health` answers 200 whatever the token or the ingest path, so the probe
  * must not turn such a refusal back into "ready"; the next accepted batch does. A probe the
  * collector never answers is no delivery: shutdown does not wait for it.
  */
@@ -42,7 +43,7 @@ function start(url: string): Monitor {
 }
 
 describe('HTTP transport readiness after a refused batch', () => {
-  it.each([401, 403, 404])(
+  it.each([401, 403, 404, 301, 307, 308])(
     'stays not ready after a %i while /health answers 200, until a batch is accepted',
     async (status) => {
       let answer = status;
@@ -58,6 +59,25 @@ describe('HTTP transport readiness after a refused batch', () => {
       answer = 202;
       await sendOnePrediction(target);
       expect((await target.readiness()).ready).toBe(true);
+    },
+  );
+});
+
+describe('HTTP transport readiness probe', () => {
+  it.each([301, 302, 307, 308])(
+    'a /health answered with a %i redirect is not ready',
+    async (status) => {
+      server = createServer((request, response) => {
+        request.resume();
+        response.writeHead(status, { location: 'https://elsewhere.invalid/health' }).end();
+      });
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      const target = start(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      // Asked for 1.5 s: the probe (at most once a second) has answered by then, twice.
+      for (let i = 0; i < 15; i += 1) {
+        expect((await target.readiness()).ready).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
   );
 });
