@@ -50,6 +50,30 @@ export function isRetryableKafkaError(error: unknown): boolean {
   return error instanceof Error && !UNRECOVERABLE.has(error.name);
 }
 
+/**
+ * Refusals about the topics themselves: the broker answered, so a fresh connection says nothing
+ * of whether the next batch will go.
+ */
+const TOPIC_REFUSALS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'TOPIC_AUTHORIZATION_FAILED']);
+
+/**
+ * true when the broker answered the send and refused it for a state of its own (a topic that does
+ * not exist or may not be written, no leader, too few in-sync replicas, a request timed out on
+ * its side), not for the records (too large, invalid) nor the producer's state: the transport is
+ * then not ready until a batch is delivered, however well it connects.
+ */
+export function isBrokerRefusal(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const refusal = findInChain(
+    error,
+    (e) =>
+      e instanceof KafkaJSProtocolError &&
+      !RESET_TYPES.has(e.type) &&
+      (e.retriable || TOPIC_REFUSALS.has(e.type)),
+  );
+  return refusal !== undefined;
+}
+
 /** The innermost error kafkajs wrapped (retries exceeded → connection error → socket error). */
 function rootOf(error: Error): Error {
   let current = error;
@@ -76,9 +100,21 @@ function findInChain(error: Error, test: (candidate: Error) => boolean): Error |
 const SASL_APIS = new Set(['SaslHandshake', 'SaslAuthenticate']);
 
 /** What went wrong, in the terms of the Kafka options a user can change. */
-function cause(error: Error, options: ResolvedKafkaOptions): string {
+function cause(error: Error, options: ResolvedKafkaOptions, topics: readonly string[]): string {
   const text = rootOf(error).message;
   if (error instanceof KafkaSendTimeoutError) return text;
+  // kafkajs names no topic: the user needs to know which names (and which option) to check.
+  const topicError = findInChain(
+    error,
+    (e) => e instanceof KafkaJSProtocolError && TOPIC_REFUSALS.has(e.type),
+  );
+  if (topicError) {
+    const names = topicsNamed(topics, options);
+    return (topicError as InstanceType<typeof KafkaJSProtocolError>).type ===
+      'UNKNOWN_TOPIC_OR_PARTITION'
+      ? `a topic of this batch does not exist on the broker (${topicError.message}); the producer does not create topics: create ${names} or correct kafka.topics`
+      : `not authorized to write to ${names} (${topicError.message}); check the ACLs of the kafka.sasl user or kafka.topics`;
+  }
   const sasl = findInChain(error, (e) => e instanceof KafkaJSSASLAuthenticationError);
   if (sasl && options.sasl)
     return `SASL authentication failed for user "${options.sasl.username}" (${sasl.message}); check kafka.sasl`;
@@ -105,16 +141,34 @@ function cause(error: Error, options: ResolvedKafkaOptions): string {
   return text;
 }
 
+/** `topic "a" (kafka.topics.logs), topic "b" (…)`: the topics and the options that set them. */
+function topicsNamed(topics: readonly string[], options: ResolvedKafkaOptions): string {
+  if (topics.length === 0) return 'the topics in kafka.topics';
+  return topics
+    .map((topic) => {
+      const signals = Object.entries(options.topics)
+        .filter(([, name]) => name === topic)
+        .map(([signal]) => `kafka.topics.${signal}`);
+      return `topic "${topic}"${signals.length > 0 ? ` (${signals.join(', ')})` : ''}`;
+    })
+    .join(', ');
+}
+
 /**
  * The error a failed send reports: `kafka <brokers>: <cause>`, with kafkajs's error as `cause`.
+ * `topics`: those the failed send wrote to, named when the broker refuses a topic.
  *
  * @example describeKafkaError(new Error('Broker not connected'), options).message
  * // 'kafka 10.0.0.5:9092: the broker accepted the connection but did not answer (…)'
  */
-export function describeKafkaError(error: Error, options: ResolvedKafkaOptions): SdkError {
+export function describeKafkaError(
+  error: Error,
+  options: ResolvedKafkaOptions,
+  topics: readonly string[] = [],
+): SdkError {
   return new SdkError(
     SdkErrorCodes.KAFKA_SEND_FAILED,
-    `kafka ${options.brokers.join(',')}: ${cause(error, options)}`,
+    `kafka ${options.brokers.join(',')}: ${cause(error, options, topics)}`,
     { brokers: options.brokers },
     { cause: error },
   );

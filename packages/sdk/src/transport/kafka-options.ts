@@ -216,6 +216,19 @@ function parseTls(value: unknown, env: Env): ResolvedKafkaOptions['tls'] {
       if (tls[field] !== undefined && typeof tls[field] !== 'string')
         fail(`tls.${field}`, '(not a string)', 'a PEM string');
     }
+    // A client certificate needs its key and the reverse: either alone fails each handshake,
+    // retried for ever, where start-up can say which one is missing.
+    for (const [given, missing] of [
+      ['cert', 'key'],
+      ['key', 'cert'],
+    ] as const) {
+      if (tls[given] !== undefined && tls[missing] === undefined)
+        fail(
+          `tls.${missing}`,
+          undefined,
+          `a PEM string: tls.${given} is set (mutual TLS needs both)`,
+        );
+    }
     const reject = parseBool('tls.rejectUnauthorized', tls.rejectUnauthorized, true);
     return Object.freeze({ ...(tls as KafkaTlsOptions), rejectUnauthorized: reject });
   }
@@ -273,8 +286,12 @@ export function resolveKafkaOptions(
   const codec = compression ?? 'gzip';
   if (codec !== 'none' && codec !== 'gzip')
     fail('compression', codec, "'none' | 'gzip'", compressionSrc);
-  const acksValue = parseInt('acks', acks, -1, -1, acksSrc);
-  if (acksValue > 1) fail('acks', acks, '-1, 0 or 1', acksSrc);
+  // One message for every bad value: "an integer >= -1" would not say that only three are valid.
+  const acksExpected = '-1 (all in-sync replicas), 0 or 1';
+  const acksNumber = typeof acks === 'string' && DECIMAL.test(acks) ? Number(acks) : acks;
+  if (acksNumber !== undefined && acksNumber !== -1 && acksNumber !== 0 && acksNumber !== 1)
+    fail('acks', acks, acksExpected, acksSrc);
+  const acksValue = acksNumber ?? -1;
   const idem = parseBool('idempotent', idempotent, true, idemSrc);
   if (idem && acksValue !== -1)
     fail(

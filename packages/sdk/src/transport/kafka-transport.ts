@@ -7,11 +7,19 @@
 import { diag, type DiagLogger } from '@opentelemetry/api';
 import kafkajs from 'kafkajs';
 import { quietKafkajsWhenIdle } from './kafkajs-idle.js';
-import { KafkaSockets } from './kafka-sockets.js';
+import { KafkaSockets, seedBrokers, type SeedBrokers } from './kafka-sockets.js';
 import { settleWithin } from '../pipeline/deadline.js';
-import type { KafkaConfig, LogEntry, Producer, ProducerBatch, SASLOptions } from 'kafkajs';
+import type {
+  ISocketFactory,
+  KafkaConfig,
+  LogEntry,
+  Producer,
+  ProducerBatch,
+  SASLOptions,
+} from 'kafkajs';
 import {
   describeKafkaError,
+  isBrokerRefusal,
   isRetryableKafkaError,
   KafkaSendTimeoutError,
 } from './kafka-errors.js';
@@ -82,11 +90,15 @@ function logCreator(logger: DiagLogger) {
     };
 }
 
-function kafkaConfig(options: ResolvedKafkaOptions, logger: DiagLogger): KafkaConfig {
+function kafkaConfig(
+  options: ResolvedKafkaOptions,
+  seeds: SeedBrokers,
+  logger: DiagLogger,
+): KafkaConfig {
   const backoffMs = Math.max(50, Math.min(300, options.sendTimeoutMs / 20));
   return {
     clientId: options.clientId,
-    brokers: [...options.brokers],
+    brokers: seeds.brokers,
     connectionTimeout: options.connectionTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
     enforceRequestTimeout: true,
@@ -114,7 +126,8 @@ export function createKafkaTransport(
 ): Transport {
   quietKafkajsWhenIdle();
   const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
-  const config = kafkaConfig(options, logger);
+  const seeds = seedBrokers(options.brokers);
+  const config = kafkaConfig(options, seeds, logger);
   const createClient = deps.createClient ?? ((client: KafkaConfig) => new Kafka(client));
   const compression =
     options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
@@ -122,7 +135,12 @@ export function createKafkaTransport(
   let connecting: Promise<Producer> | undefined;
   // Idempotent where the broker allows it: turned off, once, when the broker refuses it.
   let idempotent = options.idempotent;
+  // The errors of connects that turned it off, for the sends that waited on them.
+  const idempotenceErrors = new WeakSet<Error>();
   let ready = false;
+  // The broker answered the last send and refused it (a missing topic, no leader): connecting
+  // again proves nothing, so only a delivered batch makes the transport ready again.
+  let refused = false;
   let closed = false;
   // The batch being sent: its produce requests, built once, and how many the broker acknowledged.
   // The pipeline retries with the same batch object, so a retry sends only the rest: records of
@@ -142,7 +160,7 @@ export function createKafkaTransport(
     lastRecheck = performance.now();
     void withDeadline(connect())
       .then((current) => {
-        if (!closed && producer === current) ready = true;
+        if (!closed && producer === current && !refused) ready = true;
       })
       .catch((error: unknown) => logger.debug('kafka: reconnect failed', error))
       .finally(() => {
@@ -168,12 +186,29 @@ export function createKafkaTransport(
     stale.disconnect().catch((error: unknown) => logger.debug('kafka: disconnect failed', error));
   }
 
+  /**
+   * Turns idempotence off, once, when `error` is the broker refusing it; true when it did. kafkajs
+   * asks for the producer id in `connect()`: the initial connect or a readiness recheck is where a
+   * refusal shows first, and the next connect must already go without idempotence.
+   */
+  function fallBackFromIdempotence(error: unknown): boolean {
+    const refusal = idempotent ? idempotenceRefusal(error) : undefined;
+    if (refusal === undefined) return false;
+    idempotent = false;
+    logger.warn(
+      `kafka: the broker refuses the idempotent producer (${refusal}); producing without it from now on (a retried batch may be written twice). Set kafka.idempotent false to skip this attempt.`,
+    );
+    return true;
+  }
+
   function connect(): Promise<Producer> {
     if (producer) return Promise.resolve(producer);
     connecting ??= (async () => {
       // The callback runs on a socket's close, after `fresh` is assigned.
       const sockets = new KafkaSockets(() => lostConnections(fresh));
-      const fresh = createClient({ ...config, socketFactory: sockets.factory }).producer({
+      const socketFactory: ISocketFactory = (socket) =>
+        sockets.factory({ ...socket, host: seeds.addressOf(socket.host) });
+      const fresh = createClient({ ...config, socketFactory }).producer({
         idempotent,
         maxInFlightRequests: idempotent ? 1 : undefined,
         allowAutoTopicCreation: false,
@@ -194,6 +229,8 @@ export function createKafkaTransport(
         await fresh.connect();
       } catch (error) {
         discard(fresh);
+        // A send that waits on this connect retries its batch rather than dropping it.
+        if (fallBackFromIdempotence(error) && error instanceof Error) idempotenceErrors.add(error);
         throw error;
       }
       if (closed) {
@@ -201,7 +238,7 @@ export function createKafkaTransport(
         throw new KafkaJSError('kafka transport is shut down', { retriable: false });
       }
       producer = fresh;
-      ready = true;
+      if (!refused) ready = true;
       return fresh;
     })().finally(() => {
       connecting = undefined;
@@ -239,6 +276,7 @@ export function createKafkaTransport(
         await current.sendBatch(request);
         state.acked = Math.max(state.acked, index + 1);
       }
+      refused = false;
       ready = true;
       return state.oversized;
     } catch (error) {
@@ -256,6 +294,15 @@ export function createKafkaTransport(
     for (const request of progress.requests.slice(0, progress.acked))
       for (const topic of request.topicMessages ?? []) items += topic.messages.length;
     return items;
+  }
+
+  /** Topics of the requests of `batch` not yet acknowledged (what a failure is about). */
+  function pendingTopicsOf(batch: TelemetryBatch): string[] {
+    if (progress?.batch !== batch) return [];
+    const topics = new Set<string>();
+    for (const request of progress.requests.slice(progress.acked))
+      for (const { topic } of request.topicMessages ?? []) topics.add(topic);
+    return [...topics];
   }
 
   /** Drops the progress of `batch` once the pipeline will not send it again. */
@@ -316,22 +363,24 @@ export function createKafkaTransport(
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
         const delivered = deliveredOf(batch);
-        const refused = idempotent ? idempotenceRefusal(error) : undefined;
-        if (refused !== undefined) {
-          // The same batch goes again (pipeline backoff) through a producer without idempotence.
-          idempotent = false;
-          if (producer) discard(producer);
-          logger.warn(
-            `kafka: the broker refuses the idempotent producer (${refused}); producing without it from now on (a retried batch may be written twice). Set kafka.idempotent false to skip this attempt.`,
-          );
+        const topics = pendingTopicsOf(batch);
+        const refusedAtConnect = idempotenceErrors.has(error);
+        if (refusedAtConnect || fallBackFromIdempotence(error)) {
+          // The same batch goes again (pipeline backoff) through a producer without idempotence;
+          // an idempotent producer still held goes.
+          if (!refusedAtConnect && producer) discard(producer);
           return {
             ok: false,
             retryable: true,
-            error: describeKafkaError(error, options),
+            error: describeKafkaError(error, options, topics),
             ...(delivered > 0 ? { delivered } : {}),
           };
         }
         const retryable = isRetryableKafkaError(error);
+        if (isBrokerRefusal(error)) {
+          refused = true;
+          ready = false;
+        }
         if (retryable) {
           ready = false;
           // Aborted, the pipeline is shutting down: shutdown() closes the producer (see there).
@@ -346,7 +395,7 @@ export function createKafkaTransport(
         return {
           ok: false,
           retryable,
-          error: describeKafkaError(error, options),
+          error: describeKafkaError(error, options, topics),
           ...(delivered > 0 ? { delivered } : {}),
         };
       } finally {

@@ -338,3 +338,33 @@ describe('TLS', () => {
     });
   });
 });
+
+describe('values that only fail later are refused at start-up', () => {
+  it('acks: every bad value says which three are valid', () => {
+    for (const [input, env] of [
+      [{ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' }],
+      [{ brokers, acks: 2 }, {}],
+      [{ brokers, acks: -2 }, {}],
+    ] as const) {
+      const error = invalid(input, env);
+      expect(error.details.option).toBe('kafka.acks');
+      expect(error.message).toContain('expected -1 (all in-sync replicas), 0 or 1');
+    }
+    expect(
+      resolveKafkaOptions(
+        { brokers },
+        { DRIFTWATCH_KAFKA_ACKS: '0', DRIFTWATCH_KAFKA_IDEMPOTENT: 'false' },
+      ).acks,
+    ).toBe(0);
+  });
+
+  it('a client certificate without its key, or a key without its certificate', () => {
+    expect(invalid({ brokers, tls: { cert: 'CERT' } }).details).toMatchObject({
+      option: 'kafka.tls.key',
+    });
+    const error = invalid({ brokers, tls: { key: 'PRIVATE KEY' } });
+    expect(error.details.option).toBe('kafka.tls.cert');
+    expect(error.message).toContain('tls.key is set');
+    expect(error.message).not.toContain('PRIVATE KEY');
+  });
+});
