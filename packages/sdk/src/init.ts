@@ -25,6 +25,7 @@ import {
 import { createMonitor, type Monitor } from './monitor.js';
 import type { Env } from './options-parse.js';
 import { resolveOptions, type DriftwatchOptions } from './options.js';
+import { settleWithin } from './pipeline/deadline.js';
 import { ExportPipeline } from './pipeline/export-pipeline.js';
 import { PredictionRecorder } from './predictions/prediction-recorder.js';
 import { Readiness } from './readiness.js';
@@ -162,13 +163,22 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       // metrics included (their callbacks stop after it: a process shorter than one export
       // interval sent none); the meters stop before the pipeline, so that their own last export
       // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
-      await meters?.forceFlush().catch(() => undefined);
+      // One deadline for all of it: the steps before the pipeline's own flush take from it.
+      const started = Date.now();
+      const left = (): number => Math.max(0, timeoutMs - (Date.now() - started));
+      const within = (step: Promise<unknown> | undefined): Promise<unknown> =>
+        settleWithin(
+          step?.catch(() => undefined),
+          left(),
+          undefined,
+        );
+      await within(meters?.forceFlush());
       gpu?.stop();
       stopRuntime?.();
-      await meters?.shutdown().catch(() => undefined);
-      await tracing.shutdown().catch(() => undefined);
-      await pipeline.shutdown(timeoutMs);
-      await server?.close();
+      await within(meters?.shutdown());
+      await within(tracing.shutdown());
+      await pipeline.shutdown(left());
+      await within(server?.close());
       // A monitor started later (tests, a reload) can then take the globals itself.
       globals?.release();
       logger.flush();
