@@ -330,14 +330,16 @@ export class ExportPipeline {
     const batch = this.toBatch(pairs);
     // Items the destination acknowledged in earlier tries (a Kafka batch sent as several requests).
     let delivered = 0;
+    // Items the transport leaves out as too large for the destination, whatever the rest does.
+    let leftOut = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (this.abort.signal.aborted) {
-        this.giveUp('shutdown', pairs.length, delivered);
+        this.giveUp('shutdown', pairs.length, delivered, leftOut);
         return;
       }
       if (this.pausedUntil > Date.now()) {
         if (!(await this.waitOutPause(deadline))) {
-          this.giveUp('retry_exhausted', pairs.length, delivered);
+          this.giveUp('retry_exhausted', pairs.length, delivered, leftOut);
           return;
         }
         if (this.abort.signal.aborted) continue;
@@ -372,9 +374,12 @@ export class ExportPipeline {
       const acknowledged = result.delivered;
       if (typeof acknowledged === 'number' && acknowledged > delivered)
         delivered = Math.min(pairs.length, Math.floor(acknowledged));
+      const oversized = result.droppedTooLarge;
+      if (typeof oversized === 'number' && oversized > leftOut)
+        leftOut = Math.min(pairs.length - delivered, Math.floor(oversized));
       // Cut short by shutdown's abort: the destination did not fail, so nothing to report.
       if (this.abort.signal.aborted) {
-        this.giveUp('shutdown', pairs.length, delivered);
+        this.giveUp('shutdown', pairs.length, delivered, leftOut);
         return;
       }
       this.stats.exportErrors += 1;
@@ -391,7 +396,7 @@ export class ExportPipeline {
         return;
       }
       if (!result.retryable) {
-        this.giveUp('send_failed', pairs.length, delivered);
+        this.giveUp('send_failed', pairs.length, delivered, leftOut);
         return;
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
@@ -405,7 +410,7 @@ export class ExportPipeline {
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
       if (Date.now() + waitMs > deadline) {
-        this.giveUp('retry_exhausted', pairs.length, delivered);
+        this.giveUp('retry_exhausted', pairs.length, delivered, leftOut);
         return;
       }
       await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
@@ -427,10 +432,15 @@ export class ExportPipeline {
     }
   }
 
-  /** Gives a batch up: what the destination acknowledged counts as sent, the rest as `reason`. */
-  private giveUp(reason: DropReason, count: number, delivered: number): void {
+  /**
+   * Gives a batch up: what the destination acknowledged counts as sent, what the transport left
+   * out as too large as `too_large`, the rest as `reason`.
+   */
+  private giveUp(reason: DropReason, count: number, delivered: number, leftOut: number): void {
     this.stats.sentItems += delivered;
-    this.drop(reason, count - delivered);
+    const tooLarge = Math.min(leftOut, count - delivered);
+    if (tooLarge > 0) this.tooLarge(tooLarge);
+    this.drop(reason, count - delivered - tooLarge);
   }
 
   private delivered(

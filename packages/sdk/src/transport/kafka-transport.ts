@@ -363,6 +363,8 @@ export function createKafkaTransport(
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
         const delivered = deliveredOf(batch);
+        // Left out of every attempt (alone over maxMessageBytes): too_large, whatever happens.
+        const oversized = progress?.batch === batch ? progress.oversized : 0;
         const topics = pendingTopicsOf(batch);
         const refusedAtConnect = idempotenceErrors.has(error);
         if (refusedAtConnect || fallBackFromIdempotence(error)) {
@@ -374,6 +376,7 @@ export function createKafkaTransport(
             retryable: true,
             error: describeKafkaError(error, options, topics),
             ...(delivered > 0 ? { delivered } : {}),
+            ...(oversized > 0 ? { droppedTooLarge: oversized } : {}),
           };
         }
         const retryable = isRetryableKafkaError(error);
@@ -397,6 +400,7 @@ export function createKafkaTransport(
           retryable,
           error: describeKafkaError(error, options, topics),
           ...(delivered > 0 ? { delivered } : {}),
+          ...(oversized > 0 ? { droppedTooLarge: oversized } : {}),
         };
       } finally {
         attempt.abandoned = true;

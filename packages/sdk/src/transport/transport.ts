@@ -60,6 +60,12 @@ export type SendResult =
        * if the pipeline gives the batch up.
        */
       readonly delivered?: number;
+      /**
+       * Items the transport leaves out of every attempt, each alone over the destination's size
+       * limit (Kafka `maxMessageBytes`): counted as dropped "too_large", not by the failure's
+       * reason, if the pipeline gives the batch up.
+       */
+      readonly droppedTooLarge?: number;
     };
 
 export interface Transport {

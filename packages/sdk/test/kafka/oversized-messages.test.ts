@@ -90,3 +90,48 @@ it('counts items over maxMessageBytes as dropped too_large, not sent, and says s
     'small-2',
   ]);
 }, 60_000);
+
+it('counts items over maxMessageBytes as too_large when the rest of their batch is given up', async () => {
+  if (!mokapi) throw new Error('setup failed');
+  // A topic the broker does not have: every batch is refused until its retry deadline.
+  const failing = init(
+    {
+      serviceName: 'oversized-refused-svc',
+      transport: {
+        type: 'kafka',
+        brokers: mokapi.brokers,
+        topics: { ...topics, predictions: `${run}.missing` },
+        compression: 'none',
+        maxMessageBytes: MAX_MESSAGE_BYTES,
+        sendTimeoutMs: 1000,
+      },
+      batch: { lingerMs: 20, maxItems: 3 },
+      retry: { deadlineMs: 1500 },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: captureLogs().destination },
+      metrics: { enabled: false },
+      traces: { enabled: false },
+    },
+    {},
+  );
+  try {
+    for (const [predictionId, note] of [
+      ['small-a', 'ok'],
+      ['large-a', 'x'.repeat(MAX_MESSAGE_BYTES)],
+      ['small-b', 'ok'],
+    ] as const) {
+      failing.logPrediction({
+        model: 'risk',
+        modelVersion: '3',
+        features: { income: 1, note },
+        prediction: 1,
+        predictionId,
+      });
+    }
+    await failing.flush();
+    expect(failing.stats.sentItems).toBe(0);
+    expect(failing.stats.dropped).toMatchObject({ too_large: 1, retry_exhausted: 2 });
+  } finally {
+    await failing.shutdown({ timeoutMs: 2000 });
+  }
+}, 60_000);
