@@ -13,7 +13,8 @@ import type {
 } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
-import { describeValue, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
+import { checkedResult } from './send-result.js';
 import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
@@ -43,31 +44,6 @@ type Pair = { signal: Signal; item: unknown };
 
 /** Longest a Retry-After holds the exporter (a server asking for an hour gets five minutes). */
 const MAX_PAUSE_MS = 300_000;
-
-/**
- * A custom transport's answer as the pipeline reads it: anything but an object with a boolean
- * `ok` (a `send` that returns nothing) fails the batch, counted and reported, instead of
- * throwing where no one counts what it held.
- */
-function checkedResult(transport: Transport, result: unknown): SendResult {
-  if (
-    typeof result === 'object' &&
-    result !== null &&
-    typeof (result as SendResult).ok === 'boolean'
-  )
-    return result as SendResult;
-  const got =
-    typeof result === 'object' && result !== null && !Array.isArray(result)
-      ? 'an object without a boolean ok'
-      : describeValue(result);
-  return {
-    ok: false,
-    retryable: false,
-    error: new Error(
-      `transport ${transport.name} answered send() with ${got}, expected { ok: true } or { ok: false, retryable, error }`,
-    ),
-  };
-}
 
 export class ExportPipeline {
   readonly stats: PipelineStats = emptyStats();
