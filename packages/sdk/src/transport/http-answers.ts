@@ -8,16 +8,40 @@ import { holdsProtoKey } from './batch-json.js';
 import type { RejectedItem, TelemetryBatch } from './transport.js';
 import { WireJson } from './wire-json.js';
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH = `(?<month>${MONTHS.join('|')})`;
+const TIME = '(?<hours>\\d{2}):(?<minutes>\\d{2}):(?<seconds>\\d{2})';
+/** The three HTTP-date forms of RFC 9110 §5.6.7, all GMT: IMF-fixdate, RFC 850, asctime. */
+const HTTP_DATES = [
+  new RegExp(`^[A-Z][a-z]{2}, (?<day>\\d{2}) ${MONTH} (?<year>\\d{4}) ${TIME} GMT$`),
+  new RegExp(`^[A-Z][a-z]{5,8}, (?<day>\\d{2})-${MONTH}-(?<yy>\\d{2}) ${TIME} GMT$`),
+  new RegExp(`^[A-Z][a-z]{2} ${MONTH} (?<day>[ \\d]\\d) ${TIME} (?<year>\\d{4})$`),
+];
+
+/** Epoch ms of an HTTP-date, or undefined for any other text (Date.parse reads "x 2030"). */
+function httpDateMs(text: string, nowMs: number): number | undefined {
+  const date = HTTP_DATES.map((form) => form.exec(text)?.groups).find(Boolean);
+  if (date === undefined) return undefined;
+  let year = Number(date.year);
+  if (date.yy !== undefined) {
+    // RFC 9110: a two-digit year that reads as more than 50 years ahead is in the last century.
+    const thisYear = new Date(nowMs).getUTCFullYear();
+    year = Math.floor(thisYear / 100) * 100 + Number(date.yy);
+    if (year > thisYear + 50) year -= 100;
+  }
+  const month = MONTHS.indexOf(date.month!);
+  return Date.UTC(year, month, Number(date.day), +date.hours!, +date.minutes!, +date.seconds!);
+}
+
 /** Parses Retry-After (delta-seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | null, nowMs = Date.now()): number | undefined {
   if (!value) return undefined;
   const text = value.trim();
-  // delay-seconds (RFC 9110: digits only) or an HTTP-date (it has a weekday and a month name);
-  // anything else ("-1", "soon") is no answer, and the pipeline's own backoff applies.
+  // delay-seconds (RFC 9110: digits only) or an HTTP-date in one of its three forms; anything
+  // else ("-1", "soon") is no answer, and the pipeline's own backoff applies.
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (!/[a-z]/i.test(text)) return undefined;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+  const date = httpDateMs(text, nowMs);
+  return date === undefined ? undefined : Math.max(0, date - nowMs);
 }
 
 /** Items of a batch the collector refused: those it named, and how many more it did not list. */
