@@ -28,26 +28,38 @@ export interface EncodedBatch {
   readonly topics: Map<string, KafkaMessage[]>;
   /** Items dropped because their JSON exceeded maxMessageBytes. */
   readonly oversized: number;
-  /** Total UTF-8 bytes of keys, values and headers (for request splitting). */
+  /** Bytes of its messages in record batches, as `messageBytes` counts them (for splitting). */
   readonly bytes: number;
 }
 
-/** UTF-8 bytes of one message's key, value and headers: what counts against maxRequestBytes. */
+/**
+ * A record's own framing besides its key, value and header text, at most: its length, attributes,
+ * timestamp and offset deltas, key and value lengths and header count (varints, for values up to
+ * 2 MB and 100,000 records a batch). Counted so that thousands of small records do not make a
+ * record batch over the broker's `message.max.bytes` that the request limit let through.
+ */
+export const RECORD_FRAMING_BYTES = 24;
+/** A record batch's header (offset, length, epoch, magic, CRC, …, record count): per topic. */
+export const RECORD_BATCH_HEADER_BYTES = 61;
+
+/** Bytes one message takes in a record batch: key, value and headers with their framing. */
 export function messageBytes(message: KafkaMessage): number {
   return (
     Buffer.byteLength(message.value) +
     (message.key === null ? 0 : Buffer.byteLength(message.key)) +
-    headerBytesOf(message.headers)
+    headerBytesOf(message.headers) +
+    RECORD_FRAMING_BYTES
   );
 }
 
 const HEADER_BYTES = new WeakMap<Record<string, string>, number>();
+/** A message's header text, with the two length varints of each header (short names and values). */
 function headerBytesOf(headers: Record<string, string>): number {
   let bytes = HEADER_BYTES.get(headers);
   if (bytes === undefined) {
     bytes = 0;
     for (const [name, value] of Object.entries(headers)) {
-      bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+      bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
     }
     HEADER_BYTES.set(headers, bytes);
   }
@@ -139,7 +151,11 @@ export function encodeBatch(
         continue;
       }
       const key = keyOf(signal, item);
-      bytes += size + (key === null ? 0 : Buffer.byteLength(key)) + headerBytesOf(headers);
+      bytes +=
+        size +
+        (key === null ? 0 : Buffer.byteLength(key)) +
+        headerBytesOf(headers) +
+        RECORD_FRAMING_BYTES;
       messages.push({ key, value, headers });
     }
     if (messages.length > 0) {
@@ -160,7 +176,7 @@ export function splitRequests(
   encoded: EncodedBatch,
   maxRequestBytes: number,
 ): Array<Array<{ topic: string; messages: KafkaMessage[] }>> {
-  if (encoded.bytes <= maxRequestBytes) {
+  if (encoded.bytes + RECORD_BATCH_HEADER_BYTES * encoded.topics.size <= maxRequestBytes) {
     return [[...encoded.topics].map(([topic, messages]) => ({ topic, messages }))];
   }
   const requests: Array<Array<{ topic: string; messages: KafkaMessage[] }>> = [];
@@ -169,13 +185,17 @@ export function splitRequests(
   for (const [topic, messages] of encoded.topics) {
     let chunk: KafkaMessage[] = [];
     for (const message of messages) {
-      const size = messageBytes(message);
+      // The first message of a topic in a request also brings its record batch's header.
+      const size = messageBytes(message) + (chunk.length === 0 ? RECORD_BATCH_HEADER_BYTES : 0);
       if (currentBytes + size > maxRequestBytes && (currentBytes > 0 || chunk.length > 0)) {
         if (chunk.length > 0) current.push({ topic, messages: chunk });
         requests.push(current);
         current = [];
         chunk = [];
         currentBytes = 0;
+        chunk.push(message);
+        currentBytes = messageBytes(message) + RECORD_BATCH_HEADER_BYTES;
+        continue;
       }
       chunk.push(message);
       currentBytes += size;

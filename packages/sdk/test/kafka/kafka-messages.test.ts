@@ -1,4 +1,5 @@
 /** Kafka messages: topic per signal, partition keys, resource splicing, headers, size limits, request splitting. */
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type {
   LabelEvent,
@@ -234,6 +235,44 @@ describe('splitRequests', () => {
     expect(flatten(requests, topics.predictions)).toEqual(encoded.topics.get(topics.predictions));
     expect(flatten(requests, topics.logs)).toEqual(encoded.topics.get(topics.logs));
     expect(requests.reduce((sum, r) => sum + bytesOf(r), 0)).toBe(encoded.bytes);
+  });
+
+  it("keeps each topic's record batch under the limit as kafkajs encodes it, framing included", () => {
+    // kafkajs's own record encoder (v2 records) gives the bytes the broker checks against
+    // message.max.bytes: many small records carry far more framing than their text.
+    const encodeRecord = createRequire(import.meta.url)(
+      'kafkajs/src/protocol/recordBatch/record/v0',
+    ) as (record: {
+      offsetDelta: number;
+      timestampDelta: number;
+      key: Buffer | null;
+      value: Buffer;
+      headers: Record<string, string>;
+    }) => { size(): number };
+    const logs = Array.from({ length: 3000 }, (_, n) => ({ ...log, body: `l${n}` }));
+    const encoded = encodeBatch(batch({ logs }), topics, 1e6);
+    const maxRequestBytes = 16_384;
+    for (const request of splitRequests(encoded, maxRequestBytes)) {
+      const recordBatches = request.map(
+        ({ messages }) =>
+          61 +
+          messages.reduce(
+            (sum, message, offsetDelta) =>
+              sum +
+              encodeRecord({
+                offsetDelta,
+                timestampDelta: 0,
+                key: message.key === null ? null : Buffer.from(message.key),
+                value: Buffer.from(message.value),
+                headers: message.headers,
+              }).size(),
+            0,
+          ),
+      );
+      expect(recordBatches.reduce((sum, bytes) => sum + bytes, 0)).toBeLessThanOrEqual(
+        maxRequestBytes,
+      );
+    }
   });
 
   it('sends a message larger than maxRequestBytes alone', () => {
