@@ -46,7 +46,8 @@ export function invalidOption(
     ? '"***"'
     : typeof value === 'string'
       ? JSON.stringify(value)
-      : String(value);
+      : // Described, not converted: an object without a string form would throw here.
+        describeValue(value);
   return new SdkError(
     SdkErrorCodes.INVALID_OPTION,
     `invalid option ${option}: got ${shown}, expected ${expected}`,

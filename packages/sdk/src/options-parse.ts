@@ -1,4 +1,5 @@
 /** Small parsers shared by the option resolvers: each names the option, the value and the expectation. */
+import { isIP } from 'node:net';
 import { invalidOption } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -113,12 +114,34 @@ export function toText(
 export function toList(option: string, src: Source<readonly string[]>): string[] | undefined {
   const { value } = src;
   if (value === undefined) return undefined;
-  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
-  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string' || s === '')) {
+  // Text is split only from the environment; code must pass an array. Array.from reads holes
+  // as undefined, which `some` would skip and pass on to pino.
+  const list =
+    typeof value === 'string' && src.envName !== undefined
+      ? value.split(',').map((s) => s.trim())
+      : Array.isArray(value)
+        ? Array.from(value as readonly unknown[])
+        : undefined;
+  if (list === undefined || list.some((s) => typeof s !== 'string' || s === '')) {
     throw invalidOption(label(option, src.envName), value, 'a list of non-empty strings');
   }
-  return [...list];
+  return list as string[];
 }
+
+/**
+ * A host to listen on: an IP address, or a DNS name. Checked here because `listen()` reports a
+ * bad one (`localhost:9464`, `[::1]`) only later, as one error line, and the endpoint is missing.
+ */
+export function toHost(option: string, src: Source<string>, fallback: string): string {
+  const { value } = src;
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value))) return value;
+  throw invalidOption(label(option, src.envName), value, 'an IP address or a host name');
+}
+
+/** DNS labels of letters, digits, `-` (and `_`, which resolvers take), joined by dots. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /**
  * A pino destination from code: an object with a `write` method. Checked here because pino
@@ -149,3 +172,70 @@ export function objectOrEmpty<T extends object>(option: string, value: T | undef
 export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 /** Bounds of a duration option in milliseconds (up to one day). */
 export const MS = { min: 0, max: 86_400_000, integer: true };
+
+/** What a list held, for a message: never throws (a bigint, an object without a string form). */
+function listText(list: readonly unknown[]): string {
+  const item = (v: unknown): string =>
+    typeof v === 'string'
+      ? JSON.stringify(v)
+      : typeof v === 'object' && v !== null
+        ? 'an object'
+        : typeof v === 'function'
+          ? 'a function'
+          : String(v);
+  return `[${Array.from(list, item).join(',')}]`;
+}
+
+/** Bounds of a share (sample ratios). */
+export const RATIO = { min: 0, max: 1 };
+
+/**
+ * Per-model sample ratios. A name no prediction can carry (the schema's `Name`: 1-128
+ * characters, no control characters) would never apply, yet it raises the ratio of labels
+ * logged without a model (the largest one configured): refused.
+ */
+export function toModelRatios(
+  option: string,
+  input: Readonly<Record<string, number>> | undefined,
+): Readonly<Record<string, number>> {
+  const ratios = objectOrEmpty(option, input);
+  const entries = Object.entries(ratios).map(([model, ratio]): [string, number] => {
+    if (model.length > 128 || !PRINTABLE.test(model))
+      throw invalidOption(option, model, 'model names of 1-128 characters, no control characters');
+    return [model, toNumber(`${option}.${model}`, { value: ratio }, 1, RATIO)];
+  });
+  // fromEntries defines own properties: an assignment to out['__proto__'] would be lost.
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+/** At most 256 bounds: the schema's histogram point holds no more (every export would be dropped). */
+const MAX_SCORE_BUCKETS = 256;
+
+/** Histogram bounds: finite numbers in increasing order. */
+export function toScoreBuckets(
+  option: string,
+  input: readonly number[] | undefined,
+  fallback: readonly number[],
+): readonly number[] {
+  if (input === undefined) return Object.freeze([...fallback]);
+  // Array.from: a hole reads as undefined (`every` would skip it and keep it).
+  const list: readonly unknown[] | undefined = Array.isArray(input) ? Array.from(input) : undefined;
+  const ok =
+    list !== undefined &&
+    list.length <= MAX_SCORE_BUCKETS &&
+    list.every(
+      (b, i) =>
+        typeof b === 'number' && Number.isFinite(b) && (i === 0 || b > (list[i - 1] as number)),
+    );
+  if (!ok)
+    throw invalidOption(
+      option,
+      list === undefined
+        ? input
+        : list.length > MAX_SCORE_BUCKETS
+          ? `${list.length} bounds`
+          : listText(list),
+      `at most ${MAX_SCORE_BUCKETS} finite numbers in increasing order`,
+    );
+  return Object.freeze(list as number[]);
+}

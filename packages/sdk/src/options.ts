@@ -19,9 +19,13 @@ import {
   PRINTABLE,
   toBool,
   toChoice,
+  RATIO,
   toDestination,
+  toHost,
   toList,
+  toModelRatios,
   toNumber,
+  toScoreBuckets,
   toText,
   type Env,
 } from './options-parse.js';
@@ -74,7 +78,7 @@ export interface DriftwatchOptions {
     lingerMs?: number;
   };
   retry?: {
-    /** First backoff (full jitter). Env `DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS`. @default 200 */
+    /** First backoff (full jitter), at most maxBackoffMs. Env `DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS`. @default 200 (maxBackoffMs when that is shorter) */
     initialBackoffMs?: number;
     /** Longest backoff. Env `DRIFTWATCH_RETRY_MAX_BACKOFF_MS`. @default 5000 */
     maxBackoffMs?: number;
@@ -94,7 +98,7 @@ export interface DriftwatchOptions {
     level?: Level;
     /** Also export log records through the transport. Env `DRIFTWATCH_LOGS_EXPORT`. @default true */
     export?: boolean;
-    /** pino redact paths; replaces the defaults. Env `DRIFTWATCH_LOG_REDACT` (comma list, added to the defaults). @default DEFAULT_REDACT_PATHS */
+    /** pino redact paths; replaces the defaults. Env `DRIFTWATCH_LOG_REDACT` (comma list, added to this list or the defaults). @default DEFAULT_REDACT_PATHS */
     redact?: readonly string[];
     /**
      * More keys whose values are secrets (`apiKey`, `x-api-key`, `ssn`): redacted in every line
@@ -119,7 +123,7 @@ export interface DriftwatchOptions {
     enabled?: boolean;
     /** Port of the Prometheus endpoint; 0 picks a free one. Env `DRIFTWATCH_METRICS_PORT`. @default 9464 */
     port?: number;
-    /** Env `DRIFTWATCH_METRICS_HOST`. @default '0.0.0.0' */
+    /** Interface of the Prometheus endpoint: an IP address or a host name (no port). Env `DRIFTWATCH_METRICS_HOST`. @default '0.0.0.0' */
     host?: string;
     /** Env `DRIFTWATCH_METRICS_ROUTE`. @default '/metrics' */
     route?: string;
@@ -141,13 +145,18 @@ export interface DriftwatchOptions {
   predictions?: {
     /** Share of predictions sampled. Env `DRIFTWATCH_PREDICTIONS_SAMPLE_RATIO`. @default 1 */
     sampleRatio?: number;
-    /** Per-model ratios, overriding sampleRatio. @default {} */
+    /** Per-model ratios, overriding sampleRatio; keys are model names (1-128 characters, no control characters). @default {} */
     modelSampleRatios?: Readonly<Record<string, number>>;
     /** Score histogram buckets. @default [0, 0.1, …, 1] */
     scoreBuckets?: readonly number[];
   };
-  /** Diagnostics of the SDK itself (stderr). Env `DRIFTWATCH_DIAG_LEVEL`. @default 'info' */
-  diagnostics?: { level?: Level; destination?: DestinationStream };
+  /** Diagnostics of the SDK itself (never exported). */
+  diagnostics?: {
+    /** Env `DRIFTWATCH_DIAG_LEVEL`. @default 'info' */
+    level?: Level;
+    /** Where diagnostic lines are written. @default stderr */
+    destination?: DestinationStream;
+  };
   /**
    * On SIGTERM/SIGINT flush and stop, then end the process by the signal, unless the host has
    * its own listener for it (then the host decides when to exit). Env `DRIFTWATCH_HANDLE_SIGNALS`.
@@ -218,41 +227,6 @@ export interface ResolvedOptions {
   };
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMs: number;
-}
-
-const RATIO = { min: 0, max: 1 };
-
-function resolveSampleRatios(
-  input: Readonly<Record<string, number>> | undefined,
-): Readonly<Record<string, number>> {
-  const ratios = objectOrEmpty('predictions.modelSampleRatios', input);
-  const out: Record<string, number> = {};
-  for (const [model, ratio] of Object.entries(ratios)) {
-    out[model] = toNumber(`predictions.modelSampleRatios.${model}`, { value: ratio }, 1, RATIO);
-  }
-  return Object.freeze(out);
-}
-
-const MAX_SCORE_BUCKETS = 256;
-
-function resolveBuckets(input: readonly number[] | undefined): readonly number[] {
-  if (input === undefined)
-    return Object.freeze([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
-  // At most 256 bounds: the schema's histogram point holds no more, so every exported score
-  // histogram would be dropped as invalid.
-  const ok =
-    Array.isArray(input) &&
-    input.length <= MAX_SCORE_BUCKETS &&
-    input.every((b, i) => Number.isFinite(b) && (i === 0 || b > (input[i - 1] as number)));
-  if (!ok)
-    throw invalidOption(
-      'predictions.scoreBuckets',
-      Array.isArray(input) && input.length > MAX_SCORE_BUCKETS
-        ? `${input.length} bounds`
-        : JSON.stringify(input),
-      `at most ${MAX_SCORE_BUCKETS} finite numbers in increasing order`,
-    );
-  return Object.freeze([...input]);
 }
 
 /**
@@ -416,11 +390,7 @@ export function resolveOptions(
         max: 65535,
         integer: true,
       }),
-      host: toText('metrics.host', pick(metrics.host, env, 'DRIFTWATCH_METRICS_HOST'), '0.0.0.0', {
-        maxLength: 255,
-        pattern: /^[^\s/]+$/,
-        expected: 'a host name or IP address',
-      }),
+      host: toHost('metrics.host', pick(metrics.host, env, 'DRIFTWATCH_METRICS_HOST'), '0.0.0.0'),
       route: toText(
         'metrics.route',
         pick(metrics.route, env, 'DRIFTWATCH_METRICS_ROUTE'),
@@ -472,8 +442,15 @@ export function resolveOptions(
         1,
         RATIO,
       ),
-      modelSampleRatios: resolveSampleRatios(predictions.modelSampleRatios),
-      scoreBuckets: resolveBuckets(predictions.scoreBuckets),
+      modelSampleRatios: toModelRatios(
+        'predictions.modelSampleRatios',
+        predictions.modelSampleRatios,
+      ),
+      scoreBuckets: toScoreBuckets(
+        'predictions.scoreBuckets',
+        predictions.scoreBuckets,
+        [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      ),
     }),
     diagnostics: Object.freeze({
       level: toChoice(

@@ -4,10 +4,10 @@
  */
 import { invalidOption } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
-import { MS, pick, toChoice, toNumber, toText, type Env } from '../options-parse.js';
+import { label, MS, pick, toChoice, toNumber, toText, type Env } from '../options-parse.js';
 import { defaultGzipLevel } from './http-transport.js';
 import type { Transport } from './transport.js';
-import type { KafkaTransportOptions } from './kafka-options.js';
+import { resolveKafkaOptions, type KafkaTransportOptions } from './kafka-options.js';
 
 /** Send batches to the collector's `POST {url}/v1/ingest`. */
 export interface HttpTransportOptions {
@@ -43,6 +43,7 @@ export interface KafkaTransportInput extends KafkaTransportOptions {
  */
 const HEADER_SAFE = /^[\t\x20-\x7e]+$/;
 
+/** http, kafka or memory options, or your own `Transport` (send, isReady and shutdown). */
 export type TransportOption =
   HttpTransportOptions | MemoryTransportOptions | KafkaTransportInput | Transport;
 
@@ -56,8 +57,25 @@ export type ResolvedTransport =
       readonly gzipLevel: number;
     }
   | { readonly type: 'memory' }
+  // The ResolvedKafkaOptions, already resolved (validated, defaults and env applied, frozen):
+  // resolving them again with the same env, as createTransport does, gives the same options.
   | { readonly type: 'kafka'; readonly input: Readonly<Record<string, unknown>> }
   | { readonly type: 'custom'; readonly transport: Transport };
+
+/**
+ * A URL as a message may show it: a password in it (`https://user:secret@host`) is not
+ * repeated. Up to the last `@`, since a URL that failed to parse may hold a `/` in its password.
+ */
+function withoutUserinfo(url: string): string {
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/).*@/, '$1***@');
+}
+
+/** Trailing slashes off the path only: a query (`?next=/`) or fragment is kept as written. */
+function withoutTrailingSlash(url: string): string {
+  const end = url.search(/[?#]/);
+  const path = end < 0 ? url : url.slice(0, end);
+  return path.replace(/\/+$/, '') + (end < 0 ? '' : url.slice(end));
+}
 
 function isTransport(value: unknown): value is Transport {
   return (
@@ -66,7 +84,19 @@ function isTransport(value: unknown): value is Transport {
 }
 
 export function resolveTransport(input: TransportOption | undefined, env: Env): ResolvedTransport {
-  if (isTransport(input)) return Object.freeze({ type: 'custom', transport: input });
+  if (isTransport(input)) {
+    // A JavaScript caller's object without these fails at every readiness probe (never ready,
+    // without a word) or at shutdown: say so now.
+    for (const method of ['isReady', 'shutdown'] as const) {
+      if (typeof input[method] !== 'function')
+        throw invalidOption(
+          `transport.${method}`,
+          input[method],
+          'a function (a Transport has send, isReady and shutdown)',
+        );
+    }
+    return Object.freeze({ type: 'custom', transport: input });
+  }
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
     throw invalidOption(
       'transport',
@@ -85,23 +115,30 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
   }
   if (type === 'kafka') {
     const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
-    return Object.freeze({ type, input: Object.freeze(rest) });
+    // Resolved here, so that a bad Kafka option fails resolveOptions() too, and the result is
+    // frozen all the way down without freezing (or sharing) the caller's arrays and objects.
+    const kafka: Readonly<Record<string, unknown>> = { ...resolveKafkaOptions(rest, env) };
+    return Object.freeze({ type, input: Object.freeze(kafka) });
   }
   // Here the type is http: given in code, or (no type in code) from the env or the default. A
   // JavaScript caller's `{ url, token }` without a type is an http transport's options.
   const http = (input ?? {}) as Partial<HttpTransportOptions>;
   rejectUnknownKeys('transport (http)', 'transport.', http);
   const urlSource = pick(http.url, env, 'DRIFTWATCH_COLLECTOR_URL');
-  const urlCheck = { maxLength: 2048, expected: 'an http:// or https:// URL' };
-  const url = toText('transport.url', urlSource, 'http://127.0.0.1:7070', {
-    ...urlCheck,
-    pattern: /^https?:\/\/[^\s]+$/,
-  });
+  const url = urlSource.value ?? 'http://127.0.0.1:7070';
   // The pattern lets through what the URL parser refuses (a port past 65535, an unclosed IPv6
   // host, a bad escape): the transport would throw a bare TypeError from init().
-  if (!URL.canParse(url)) {
-    const option = urlSource.envName ? `transport.url (env ${urlSource.envName})` : 'transport.url';
-    throw invalidOption(option, url, urlCheck.expected);
+  if (
+    typeof url !== 'string' ||
+    url.length > 2048 ||
+    !/^https?:\/\/\S+$/.test(url) ||
+    !URL.canParse(url)
+  ) {
+    throw invalidOption(
+      label('transport.url', urlSource.envName),
+      typeof url === 'string' ? withoutUserinfo(url) : url,
+      'an http:// or https:// URL of at most 2048 characters',
+    );
   }
   const tokenSrc = pick(http.token, env, 'DRIFTWATCH_COLLECTOR_TOKEN');
   const token =
@@ -115,7 +152,7 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
         });
   return Object.freeze({
     type,
-    url: url.replace(/\/+$/, ''),
+    url: withoutTrailingSlash(url),
     token,
     timeoutMs: toNumber(
       'transport.timeoutMs',
