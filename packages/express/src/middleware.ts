@@ -3,9 +3,10 @@
  * request context for logs (request_id/trace_id/span_id on every line), the HTTP duration
  * histogram and one completion log line; `healthRoutes` adds `/health` and `/readiness`.
  */
-import { bindUpgradeSocket, type Monitor } from '@driftwatch/sdk';
+import { bindUpgradeSocket, idleTimeoutEnd, watchIdleTimeout, type Monitor } from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { emitInContext } from './event-context.js';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
 import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';
@@ -105,6 +106,12 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     // Headers already sent (a route before this middleware answered, then called next()):
     // setHeader would throw into the host's error handlers.
     if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);
+    // With an idle timeout (server.setTimeout) only: without, this property read is all it costs.
+    const { socket } = request;
+    if (socket?.timeout) watchIdleTimeout(socket);
+    // Their listeners (body chunks, 'end', 'finish') run in the request's context.
+    emitInContext(request, monitor.contextStorage, handle.store);
+    emitInContext(response, monitor.contextStorage, handle.store);
     // 'close' comes once per response, after 'finish' when it was sent in full: one listener.
     response.once('close', () => {
       const error = marked[ERROR];
@@ -118,8 +125,14 @@ export function driftwatch(monitor: Monitor): RequestHandler {
         // connection. The server failed, with the status it had sent; the client did not leave.
         handle.end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
       } else {
-        // A client that went away before the response finished (499), or the server's timeout.
-        handle.end({ statusCode: statusOfCutRequest(request), route, error });
+        // The server's idle timeout cut it (its failure, see the SDK's http/server-timeout.ts), its
+        // `requestTimeout` (408), or a client that went away before the response finished (499).
+        const timedOut = idleTimeoutEnd(request, response);
+        if (timedOut === undefined) {
+          handle.end({ statusCode: statusOfCutRequest(request), route, error });
+        } else {
+          handle.end({ ...timedOut, route, error: error ?? timedOut.error });
+        }
       }
     });
     monitor.contextStorage.run(handle.store, next);

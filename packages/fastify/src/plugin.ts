@@ -7,7 +7,12 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
-import { bindUpgradeSocket, requestIdFrom } from '@driftwatch/sdk';
+import {
+  bindUpgradeSocket,
+  idleTimeoutEnd,
+  requestIdFrom,
+  watchIdleTimeout,
+} from '@driftwatch/sdk';
 import fastify, {
   type FastifyPluginCallback,
   type FastifyReply,
@@ -196,8 +201,14 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
 
   // Each request ends once: in onResponse, or when its response closes unfinished (Fastify then
   // never sends onResponse): 499 when the client went away first, as nginx and the Express
-  // middleware record it; the sent status, as an error, when the body stream failed.
-  const end = (request: FastifyRequest, statusCode: number, failedMidResponse = false): void => {
+  // middleware record it; the sent status, as an error, when the body stream failed; as the
+  // server's failure when its idle timeout cut the request (see the SDK's http/server-timeout.ts).
+  const end = (
+    request: FastifyRequest,
+    statusCode: number,
+    failedMidResponse = false,
+    error: unknown = undefined,
+  ): void => {
     const state = request as unknown as Instrumented;
     const handle = state[kHandle];
     if (handle === null) return;
@@ -206,7 +217,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     handle.end({
       statusCode,
       route,
-      error: state[kError] ?? undefined,
+      error: error ?? state[kError] ?? undefined,
       failedMidResponse,
       // A route or plugin registered with a `logLevel` above info (`silent` for a health check)
       // gets no request lines from Fastify: nor the completion line.
@@ -225,8 +236,13 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     });
   }
 
+  // HTTP/2 sessions close on their own timeout (Fastify's http2SessionTimeout), gracefully.
+  const http1 = fastify.initialConfig.http2 !== true;
+
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
+    // With an idle timeout (connectionTimeout) only: without, this property read is all it costs.
+    if (http1 && raw.socket.timeout) watchIdleTimeout(raw.socket);
     const url = request.url;
     const query = url.indexOf('?');
     const handle = monitor.http.start({
@@ -250,7 +266,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       const state = request as unknown as Instrumented;
       if (state[kStreamFailed] === true || bodyStreamFailed(state, res.headersSent)) {
         end(request, reply.statusCode, true);
-      } else end(request, closedStatus(request, reply));
+        return;
+      }
+      const timedOut = idleTimeoutEnd(raw, res);
+      if (timedOut === undefined) end(request, closedStatus(request, reply));
+      else end(request, timedOut.statusCode, timedOut.failedMidResponse, timedOut.error);
     });
     if (closing) {
       // Fastify has set `connection: close` on an HTTP/1 response already.

@@ -18,6 +18,12 @@ export type { ActiveContext, RequestStore } from './context/request-context.js';
 export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './context/request-id.js';
 export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
 export { bindUpgradeSocket } from './http/upgrade-context.js';
+export {
+  idleTimeoutEnd,
+  ServerTimeoutError,
+  watchIdleTimeout,
+  type TimedOutEnd,
+} from './http/server-timeout.js';
 export type {
   HttpInstrumentation,
   IncomingRequestInfo,
