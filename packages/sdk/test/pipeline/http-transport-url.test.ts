@@ -155,7 +155,7 @@ describe('collector URLs', () => {
         expect(thrown).toBeInstanceOf(SdkError);
         expect(thrown).toMatchObject({
           code: 'DW_SDK_INVALID_OPTION',
-          details: { option, expected: 'an http:// or https:// URL' },
+          details: { option, expected: 'an http:// or https:// URL of at most 2048 characters' },
         });
       }
     },
