@@ -97,7 +97,9 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
  * its estimated queue bytes (names and string values counted as escaped UTF-8, see wire-bytes.ts),
  * or -1 when it breaks the schema.
  * A NaN or ±Infinity value becomes null in the copy: a missing value, as JSON.stringify writes
- * it and as drift statistics count NaN, instead of costing the whole sample.
+ * it and as drift statistics count NaN, instead of costing the whole sample. So does undefined
+ * (`{ income: row.income }` where the row has none): JSON would leave the member out, and an
+ * explicit null keeps the feature counted as missing.
  */
 export function checkFeatures(features: Record<string, unknown>): number {
   let bytes = 0;
@@ -109,7 +111,7 @@ export function checkFeatures(features: Record<string, unknown>): number {
       if (value.length > 1024) return -1;
       bytes += jsonStringBytes(value);
     } else if (value !== null && !isScalar(value, 1024)) {
-      if (typeof value !== 'number') return -1;
+      if (typeof value !== 'number' && value !== undefined) return -1;
       features[name] = null;
     }
     const nameBytes = featureNameBytes(name);

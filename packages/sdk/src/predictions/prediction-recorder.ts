@@ -18,8 +18,8 @@ import { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-instruments.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
-import { issueText } from '../pipeline/issue-text.js';
 import { sampledIn } from './sampling.js';
+import { labelIssueText, predictionIssueText } from './value-issue.js';
 import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
@@ -54,8 +54,8 @@ export interface PredictionInput {
   readonly segment?: string;
   /** Defaults to the current request's id. */
   readonly requestId?: string;
-  /** Defaults to now. */
-  readonly timeUnixMs?: number;
+  /** Milliseconds since the epoch, or a Date; defaults to now. */
+  readonly timeUnixMs?: number | Date;
 }
 
 export type LabelValue = number | string | boolean;
@@ -63,8 +63,8 @@ export type LabelValue = number | string | boolean;
 export interface LabelInput {
   /** Narrows the collector's join; optional. */
   readonly model?: string;
-  /** When the outcome was observed; defaults to now. */
-  readonly timeUnixMs?: number;
+  /** When the outcome was observed (milliseconds since the epoch, or a Date); defaults to now. */
+  readonly timeUnixMs?: number | Date;
 }
 
 /**
@@ -79,10 +79,15 @@ function idText(id: unknown): string | undefined {
 
 const hasOwn = Object.hasOwn;
 
-/** A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction). */
+/**
+ * A timestamp in whole milliseconds (performance.timeOrigin + now() has a fraction); a Date as
+ * its milliseconds (NaN for an invalid one, which the schema refuses by that name). Any other
+ * value is left for the check to refuse.
+ */
 function wholeMs(time: unknown): number | undefined {
   if (time === undefined || time === null) return undefined;
-  return typeof time === 'number' && Number.isFinite(time) ? Math.round(time) : (time as number);
+  if (typeof time === 'number') return Number.isFinite(time) ? Math.round(time) : time;
+  return time instanceof Date ? time.getTime() : (time as number);
 }
 
 /** What one model+version needs per prediction, found with two Map lookups and no allocation. */
@@ -144,12 +149,16 @@ export class PredictionRecorder {
 
   /** Records one prediction; returns its id (also when it was sampled out or invalid). Never throws. */
   logPrediction(input: PredictionInput): string {
+    let predictionId: string | undefined;
     try {
-      return this.recordPrediction(input);
+      const given = idText(input?.predictionId);
+      predictionId = given ?? newUuid();
+      return this.recordPrediction(input, predictionId, given);
     } catch (error) {
-      // Hostile input (a throwing getter, a Proxy): counted, never thrown into the host.
+      // Hostile input (a throwing getter, a Proxy): counted, never thrown into the host. The
+      // caller's own id still comes back once read: the host joins its label on it.
       this.pipeline.invalid('predictions', `logPrediction failed: ${errorMessage(error)}`);
-      return newUuid();
+      return predictionId ?? newUuid();
     }
   }
 
@@ -162,9 +171,11 @@ export class PredictionRecorder {
     }
   }
 
-  private recordPrediction(input: PredictionInput): string {
-    const given = idText(input?.predictionId);
-    const predictionId = given ?? newUuid();
+  private recordPrediction(
+    input: PredictionInput,
+    predictionId: string,
+    given: string | undefined,
+  ): string {
     if (typeof input !== 'object' || input === null) {
       this.pipeline.invalid('predictions', 'logPrediction expects an object');
       return predictionId;
@@ -224,7 +235,10 @@ export class PredictionRecorder {
     if (score !== undefined) event.score = score;
     if (input.segment != null) event.segment = input.segment;
     const requestIdFromContext = input.requestId == null;
-    const requestId = requestIdFromContext ? store?.requestId : input.requestId;
+    // A numeric request id (a counter) is kept as its digits, as a prediction id is.
+    const requestId = requestIdFromContext
+      ? store?.requestId
+      : (idText(input.requestId) ?? input.requestId);
     if (requestId !== undefined) event.requestId = requestId;
     // A store made for an OTel context without a span has no trace ids ('').
     const traced = store !== undefined && store.traceId !== '';
@@ -249,7 +263,10 @@ export class PredictionRecorder {
       // The full validator names the field at fault (and has the last word on the outcome).
       const result = validateItem('predictions', event);
       if (!result.ok) {
-        this.pipeline.invalid('predictions', issueText(result.issues));
+        this.pipeline.invalid(
+          'predictions',
+          predictionIssueText(result.issues, event.prediction, event.features),
+        );
         return predictionId;
       }
     }
@@ -290,7 +307,7 @@ export class PredictionRecorder {
     if (model !== undefined) event.model = model;
     const result = validateItem('labels', event);
     if (!result.ok) {
-      this.pipeline.invalid('labels', issueText(result.issues));
+      this.pipeline.invalid('labels', labelIssueText(result.issues, label));
       return;
     }
     // The label and the model may be strings too: counted as their escaped UTF-8.

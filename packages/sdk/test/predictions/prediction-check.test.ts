@@ -140,6 +140,14 @@ describe('prediction check', () => {
     expect(validateItem('predictions', event).ok).toBe(true);
   });
 
+  it('makes undefined features missing (null) in the copy, so the schema accepts the copy', () => {
+    const features = copyFeatures({ a: undefined, b: 1 })!;
+    expect(checkFeatures(features)).toBeGreaterThan(0);
+    expect(features).toEqual({ a: null, b: 1 });
+    expect(Object.hasOwn(features, 'a')).toBe(true);
+    expect(validateItem('predictions', { ...base, features }).ok).toBe(true);
+  });
+
   it('copies the features: the copy does not follow later changes to the object of the host', () => {
     const features: Record<string, unknown> = { a: 1 };
     const copy = copyFeatures(features);

@@ -1,0 +1,177 @@
+/**
+ * logPrediction / logLabel with values a JavaScript caller plausibly passes: the caller's own
+ * prediction id comes back even when recording fails on hostile input; a Date is a timestamp; an
+ * undefined feature value (a lookup that missed) is missing, not a reason to lose the sample; and
+ * a value of a refused type or size is reported with what was expected, not "union value".
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  init,
+  type DriftwatchOptions,
+  type MemoryTransport,
+  type Monitor,
+} from '../../src/index.js';
+import { predictionJson } from '../../src/predictions/prediction-json.js';
+import { captureLogs, type LogCapture } from '../support/log-capture.js';
+
+const monitors: Monitor[] = [];
+afterEach(async () => {
+  await Promise.all(monitors.splice(0).map((monitor) => monitor.shutdown()));
+});
+
+function start(options: DriftwatchOptions = {}): { monitor: Monitor; diagnostics: LogCapture } {
+  const diagnostics = captureLogs();
+  const monitor = init(
+    {
+      serviceName: 'caller-values-test',
+      transport: { type: 'memory' },
+      logs: { destination: captureLogs().destination, export: false },
+      diagnostics: { destination: diagnostics.destination },
+      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      ...options,
+    },
+    {},
+  );
+  monitors.push(monitor);
+  return { monitor, diagnostics };
+}
+
+const base = { model: 'm', modelVersion: '1', features: { a: 1 }, prediction: 1 };
+const sent = <S extends 'predictions' | 'labels'>(monitor: Monitor, signal: S) =>
+  (monitor.transport as MemoryTransport).items(signal);
+const warnings = (diagnostics: LogCapture) =>
+  diagnostics.lines.filter((line) => line.level === 40).map((line) => line.msg);
+
+describe('the returned prediction id', () => {
+  it("is the caller's id when recording fails on hostile features", () => {
+    const { monitor } = start();
+    const features = new Proxy(
+      { a: 1 },
+      {
+        ownKeys() {
+          throw new Error('boom');
+        },
+      },
+    );
+    // The host joins its label on this id: a random one would orphan the label.
+    expect(monitor.logPrediction({ ...base, features, predictionId: 'p-hostile' })).toBe(
+      'p-hostile',
+    );
+    expect(monitor.stats.dropped.invalid).toBe(1);
+  });
+});
+
+describe('caller timestamps', () => {
+  it('a Date is taken as its milliseconds, for a prediction and its label', async () => {
+    const { monitor } = start();
+    const at = new Date(1_700_000_000_123);
+    monitor.logPrediction({ ...base, predictionId: 'p-date', timeUnixMs: at as never });
+    monitor.logLabel('p-date', 1, { timeUnixMs: at as never });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(0);
+    expect(sent(monitor, 'predictions')[0]).toMatchObject({
+      predictionId: 'p-date',
+      timeUnixMs: 1_700_000_000_123,
+    });
+    expect(sent(monitor, 'labels')[0]).toMatchObject({
+      predictionId: 'p-date',
+      timeUnixMs: 1_700_000_000_123,
+    });
+  });
+
+  it('an invalid Date is refused, naming the field', async () => {
+    const { monitor, diagnostics } = start();
+    monitor.logPrediction({ ...base, timeUnixMs: new Date(Number.NaN) as never });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions')).toEqual([]);
+    expect(warnings(diagnostics)[0]).toContain('/timeUnixMs: ');
+    expect(warnings(diagnostics)[0]).toContain('got NaN');
+  });
+});
+
+describe('request ids', () => {
+  it('a numeric request id is kept as its digits, as a numeric prediction id is', async () => {
+    const { monitor } = start();
+    monitor.logPrediction({ ...base, predictionId: 'p-request', requestId: 42 as never });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(0);
+    expect(sent(monitor, 'predictions')[0]).toMatchObject({
+      predictionId: 'p-request',
+      requestId: '42',
+    });
+  });
+});
+
+describe('feature values', () => {
+  it('undefined (a lookup that missed) is stored as missing, the sample kept', async () => {
+    const { monitor } = start();
+    const row: Record<string, number> = { age: 41 };
+    monitor.logPrediction({
+      ...base,
+      predictionId: 'p-undefined',
+      features: { age: row.age, income: row.income } as never,
+    });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(0);
+    const [prediction] = sent(monitor, 'predictions');
+    expect(prediction?.features).toEqual({ age: 41, income: null });
+    expect(Object.hasOwn(prediction?.features ?? {}, 'income')).toBe(true);
+  });
+});
+
+describe('refused values name what was expected', () => {
+  it.each([
+    [
+      'an over-long feature string',
+      (monitor: Monitor) =>
+        monitor.logPrediction({ ...base, features: { 'a/b~c': 'x'.repeat(1025) } }),
+      '/features/a~1b~0c: expected a finite number, a string of at most 1024 characters, a boolean or null; got a string of 1025 characters',
+    ],
+    [
+      'an object feature',
+      (monitor: Monitor) => monitor.logPrediction({ ...base, features: { a: {} as never } }),
+      '/features/a: expected a finite number, a string of at most 1024 characters, a boolean or null; got an object',
+    ],
+    [
+      'a multi-class array prediction',
+      (monitor: Monitor) => monitor.logPrediction({ ...base, prediction: [0.1, 0.9] as never }),
+      '/prediction: expected a finite number, a string of at most 1024 characters or a boolean; got an array',
+    ],
+    [
+      'a NaN prediction',
+      (monitor: Monitor) => monitor.logPrediction({ ...base, prediction: Number.NaN }),
+      '/prediction: expected a finite number, a string of at most 1024 characters or a boolean; got NaN',
+    ],
+    [
+      'a null label',
+      (monitor: Monitor) => monitor.logLabel('p-1', null as never),
+      '/label: expected a finite number, a string of at most 1024 characters or a boolean; got null',
+    ],
+  ])('%s', async (_case, log, issue) => {
+    const { monitor, diagnostics } = start();
+    log(monitor);
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(1);
+    expect(warnings(diagnostics)[0]).toMatch(
+      /^driftwatch: dropped an invalid (predictions|labels) item: /,
+    );
+    expect(warnings(diagnostics)[0]).toContain(`item: ${issue}`);
+  });
+});
+
+describe('wire JSON of these samples', () => {
+  it('is JSON.stringify of the event (Date time, numeric request id, undefined feature)', async () => {
+    const { monitor } = start();
+    monitor.logPrediction({
+      ...base,
+      features: { a: undefined as never, b: -0, c: 1e21, d: '\ud800' },
+      score: -0,
+      requestId: 7 as never,
+      timeUnixMs: new Date(1_700_000_000_000) as never,
+    });
+    await monitor.flush();
+    const [event] = sent(monitor, 'predictions');
+    expect(event).toBeDefined();
+    expect(predictionJson(event!)).toBe(JSON.stringify(event));
+  });
+});
