@@ -3,7 +3,9 @@
  * (a device missing from the output disappears). Restarted with backoff when it dies after
  * reporting (the backoff starts over only after a healthy run); when nvidia-smi is absent or
  * reports no GPU, one info log and no GPU series. A child that goes silent after reporting (a
- * driver that stopped answering) loses its devices and is killed, then restarted like a dead one.
+ * driver that stopped answering) loses its devices and is killed, then restarted like a dead one;
+ * so is a restarted child that never prints (a first child that never prints means no GPU). On
+ * stop, and when the host exits, the child is killed, with SIGKILL if SIGTERM does not end it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -27,6 +29,15 @@ export interface GpuMonitorConfig {
    * last value reported as current) and it is killed. @default 3 × intervalMs + 5000
    */
   readonly staleAfterMs?: number;
+  /**
+   * A child that printed no device row this long after its start is stuck (a driver that hangs
+   * nvidia-smi from the start) and is killed: restarted with backoff if an earlier child reported,
+   * else taken for "no GPU". Longer than staleAfterMs: a first query of many GPUs without
+   * persistence mode can take seconds. @default max(staleAfterMs, 30000)
+   */
+  readonly firstReportTimeoutMs?: number;
+  /** After stop's SIGTERM, how long the child has before SIGKILL. @default 2000 */
+  readonly stopTimeoutMs?: number;
 }
 
 const MAX_RESTART_DELAY_MS = 60_000;
@@ -41,6 +52,8 @@ export class GpuMonitor {
   private readonly firstRestartDelayMs: number;
   private readonly stableRunMs: number;
   private readonly staleAfterMs: number;
+  private readonly firstReportTimeoutMs: number;
+  private readonly stopTimeoutMs: number;
   private restartDelayMs: number;
   private stopped = false;
   private loggedAbsent = false;
@@ -50,6 +63,8 @@ export class GpuMonitor {
     this.firstRestartDelayMs = config.firstRestartDelayMs ?? 1000;
     this.stableRunMs = config.stableRunMs ?? MAX_RESTART_DELAY_MS;
     this.staleAfterMs = config.staleAfterMs ?? 3 * config.intervalMs + 5000;
+    this.firstReportTimeoutMs = config.firstReportTimeoutMs ?? Math.max(this.staleAfterMs, 30_000);
+    this.stopTimeoutMs = config.stopTimeoutMs ?? 2000;
     this.restartDelayMs = this.firstRestartDelayMs;
   }
 
@@ -77,36 +92,56 @@ export class GpuMonitor {
     const startedAt = performance.now();
     let sawData = false;
     let otherOutput: string | undefined;
+    // Unref'd, the child outlives a host that exits without stop(): killed then (kill is
+    // synchronous, so it still runs in 'exit'), a child stuck in the driver is not left behind.
+    const killOnHostExit = (): void => {
+      child.kill('SIGKILL');
+    };
+    process.once('exit', killOnHostExit);
+    this.watchStart(child, () => {
+      if (otherOutput === undefined)
+        otherOutput = `printed no GPU row in ${this.firstReportTimeoutMs} ms`;
+    });
     child.once('error', (error: NodeJS.ErrnoException) => {
+      // A spawn that failed emits no 'exit': undo here what the exit handler would.
+      const spawnFailed = child.pid === undefined && this.child === child;
+      if (child.pid === undefined) process.off('exit', killOnHostExit);
+      if (spawnFailed) {
+        this.child = undefined;
+        if (this.stallTimer) clearTimeout(this.stallTimer);
+        this.stallTimer = undefined;
+      }
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
         this.absent(error);
         return;
       }
       this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
-      // A spawn that failed for a passing reason (EMFILE, EAGAIN) emits no 'exit': retry it.
-      if (child.pid === undefined && this.child === child) {
-        this.child = undefined;
-        this.scheduleRestart();
-      }
+      // A spawn that failed for a passing reason (EMFILE, EAGAIN): retry it.
+      if (spawnFailed) this.scheduleRestart();
     });
     if (child.stdout) {
       const lines = createInterface({ input: child.stdout });
       lines.on('line', (line) => {
+        // A replaced or stopped child's late rows are not current, and must not arm the
+        // watchdog of the child that replaced it.
+        if (this.child !== child) return;
         const sample = parseGpuLine(line);
         if (!sample) {
           if (otherOutput === undefined && line.trim() !== '')
             otherOutput = line.trim().slice(0, 300);
           return;
         }
+        if (sawData) this.stallTimer?.refresh();
+        else this.watchForStall(child);
         sawData = true;
         this.everSawData = true;
-        this.watchForStall(child);
         this.take(sample);
       });
       (child.stdout as { unref?: () => void }).unref?.();
     }
     child.unref();
     child.once('exit', (code, signal) => {
+      process.off('exit', killOnHostExit);
       if (this.child === child) {
         this.child = undefined;
         if (this.stallTimer) clearTimeout(this.stallTimer);
@@ -150,9 +185,18 @@ export class GpuMonitor {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.child?.kill('SIGTERM');
+    this.stallTimer = undefined;
+    const child = this.child;
     this.child = undefined;
     this.published = [];
+    if (!child) return;
+    child.kill('SIGTERM');
+    // A child that ignores SIGTERM (or is slow to act on it) must not outlive the monitor.
+    const killTimer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, this.stopTimeoutMs);
+    killTimer.unref();
+    child.once('exit', () => clearTimeout(killTimer));
   }
 
   private absent(error: Error): void {
@@ -164,12 +208,27 @@ export class GpuMonitor {
     }
   }
 
-  /** (Re)arms the stall watchdog of `child` on each device row. */
+  /**
+   * Arms the watchdog of a child that has printed no device row yet: one stuck from its start
+   * would otherwise never be killed, and GPU metrics would not come back after a restart.
+   */
+  private watchStart(child: ChildProcess, noteSilence: () => void): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.child !== child || this.stopped) return;
+      this.config.diagnostics.debug(
+        `driftwatch: nvidia-smi printed no GPU row in ${this.firstReportTimeoutMs} ms; killing it`,
+      );
+      noteSilence();
+      child.kill('SIGKILL'); // its exit restarts it, or logs "no GPU" if none ever reported
+    }, this.firstReportTimeoutMs);
+    this.stallTimer.unref();
+  }
+
+  /** Arms the stall watchdog of `child` at its first device row (later rows refresh it). */
   private watchForStall(child: ChildProcess): void {
-    if (this.stallTimer) {
-      this.stallTimer.refresh();
-      return;
-    }
+    if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = setTimeout(() => {
       this.stallTimer = undefined;
       if (this.child !== child || this.stopped) return;

@@ -27,8 +27,15 @@ export function startMetricsServer(config: {
   });
   // A scraper's keep-alive connection must not keep a host that is done from exiting.
   server.on('connection', (socket) => socket.unref());
+  let listening = false;
   const address = new Promise<{ host: string; port: number } | undefined>((resolve) => {
-    server.once('error', (error) => {
+    // Kept for the server's whole life: an 'error' after listening (an accept that failed for
+    // want of descriptors) with no listener left would be thrown into the host and end it.
+    server.on('error', (error) => {
+      if (listening) {
+        config.diagnostics.error({ err: error }, `driftwatch: metrics endpoint: ${error.message}`);
+        return;
+      }
       config.diagnostics.error(
         { err: error },
         `driftwatch: metrics endpoint could not listen on ${config.host}:${config.port}: ${error.message}`,
@@ -36,6 +43,7 @@ export function startMetricsServer(config: {
       resolve(undefined);
     });
     server.listen(config.port, config.host, () => {
+      listening = true;
       const bound = server.address() as AddressInfo;
       resolve({ host: bound.address, port: bound.port });
     });
@@ -43,11 +51,15 @@ export function startMetricsServer(config: {
   server.unref();
   return {
     address,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
+    // Binding is asynchronous (the host is looked up first): a close that came before it ends
+    // waits for it, or the server would bind afterwards and hold the port for good.
+    close: async () => {
+      await address;
+      if (!server.listening) return;
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
