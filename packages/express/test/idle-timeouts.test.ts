@@ -26,7 +26,7 @@ beforeAll(async () => {
   app.use(driftwatch(monitor));
   // Answers long after the server's idle timeout: it must not end the request a second time.
   app.get('/slow', (_request, response) => {
-    setTimeout(() => response.json({ late: true }), 600);
+    setTimeout(() => response.json({ late: true }), 1800);
   });
   // The headers and a first chunk at once, then nothing.
   app.get('/stalled-stream', (_request, response) => {
@@ -36,7 +36,8 @@ beforeAll(async () => {
     response.json({ received: request.body as unknown });
   });
   server = createServer(app);
-  server.setTimeout(200);
+  // Long enough that the 499 case's client (gone after 50 ms) leaves first on a loaded host.
+  server.setTimeout(1000);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

@@ -23,12 +23,13 @@ beforeAll(async () => {
   ({ monitor, logs } = capturedMonitor(init, 'fastify-server-timeouts'));
   app = Fastify({
     ...fastifyOptions(monitor),
-    connectionTimeout: 200,
+    // Long enough that the 499 case's client (gone after 50 ms) leaves first on a loaded host.
+    connectionTimeout: 1000,
   }) as unknown as FastifyInstance;
   await app.register(driftwatch, { monitor });
   // Answers long after the server's idle timeout: it must not end the request a second time.
   app.get('/slow', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1800));
     return { late: true };
   });
   app.get('/stalled-stream', (_request, reply) => {

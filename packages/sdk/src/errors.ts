@@ -12,6 +12,11 @@ export const SdkErrorCodes = {
   HTTP_SEND_FAILED: 'DW_SDK_HTTP_SEND_FAILED',
   /** A Kafka send failed; the message names the brokers and the likely cause, kafkajs's error is `cause`. */
   KAFKA_SEND_FAILED: 'DW_SDK_KAFKA_SEND_FAILED',
+  /**
+   * Recorded, never thrown: the server's idle timeout closed a request's connection before its
+   * response (`ServerTimeoutError`, the span's exception and `error.type`).
+   */
+  SERVER_TIMEOUT: 'DW_SDK_SERVER_TIMEOUT',
 } as const;
 
 export type SdkErrorCode = (typeof SdkErrorCodes)[keyof typeof SdkErrorCodes];

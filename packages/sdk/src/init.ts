@@ -178,7 +178,9 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       await within(meters?.shutdown());
       await within(tracing.shutdown());
       await pipeline.shutdown(left());
-      await within(server?.close());
+      // Not cut by the deadline: it closes every connection at once, and its port must be free
+      // when shutdown() resolves (a monitor started next binds it).
+      await server?.close();
       // A monitor started later (tests, a reload) can then take the globals itself.
       globals?.release();
       logger.flush();

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { SdkError, SdkErrorCodes } from '../errors.js';
 
 /** On a watched socket: false, then true once the server's idle timeout destroyed it. */
 const kIdleTimedOut = Symbol.for('driftwatch.idleTimedOut');
@@ -17,13 +18,17 @@ type Watched = Socket & { [kIdleTimedOut]?: boolean };
 
 /**
  * What the request's span exception and `error.type` name (its class): the server's idle timeout
- * ended the request. `code` as Node and connect-timeout name a timeout.
+ * ended the request.
  */
-export class ServerTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
+export class ServerTimeoutError extends SdkError {
   constructor(readonly timeoutMs: number) {
-    super(`the server's idle timeout (${timeoutMs} ms) closed the connection before the response`);
-    this.name = 'ServerTimeoutError';
+    super(
+      SdkErrorCodes.SERVER_TIMEOUT,
+      `the server's idle timeout (${timeoutMs} ms) closed the connection before the response`,
+      { timeoutMs },
+    );
+    // SdkError names itself; this one is told apart by its class, as error.type reads it.
+    Object.defineProperty(this, 'name', { value: 'ServerTimeoutError' });
   }
 }
 

@@ -127,6 +127,32 @@ function lineTee(
   return tee;
 }
 
+/**
+ * The serializer of `error` fields: an Error as pino writes `err` (type, message, stack, its own
+ * fields); anything else as it is. pino's serializer alone would also take a plain object with a
+ * `message` for an error (and tag it: a frozen one throws into the caller).
+ */
+function errorField(value: unknown): unknown {
+  return value instanceof Error ? errField(value) : value;
+}
+
+/**
+ * pino's error serializer, which never throws into the caller: its cycle check tags the object,
+ * which a frozen one refuses (then its type, message and stack are read by hand).
+ */
+function errField(value: unknown): unknown {
+  try {
+    return pino.stdSerializers.err(value as Error);
+  } catch {
+    const error = value as Partial<Error> & { constructor?: { name?: unknown } };
+    return {
+      type: typeof error.constructor?.name === 'string' ? error.constructor.name : 'Error',
+      message: String(error.message),
+      stack: String(error.stack),
+    };
+  }
+}
+
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
   const out = config.destination ?? defaultDestination(config.sync);
@@ -144,8 +170,7 @@ export function createLogger(config: LoggerConfig): Logger {
     level: config.level,
     base: { ...config.base },
     // An Error is logged under `error` as often as under `err`: JSON alone writes it as `{}`.
-    // pino's serializer leaves a value that is not an Error as it is.
-    serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    serializers: { err: errField, error: errorField },
     mixin() {
       const store = storage.getStore();
       if (store === undefined) return NO_FIELDS;

@@ -22,7 +22,8 @@ function isScalarValue(value: unknown, nullable: boolean): boolean {
 /** A refused value: a string only ever for its length, which is what the reader needs. */
 function describeRefused(value: unknown): string {
   if (typeof value === 'string') return `a string of ${value.length} characters`;
-  if (typeof value === 'bigint') return `a bigint (${value}n)`;
+  // Not its digits: a bigint feature is often an account or user id.
+  if (typeof value === 'bigint') return 'a bigint';
   if (value === undefined) return 'nothing';
   return describeValue(value);
 }

@@ -288,7 +288,9 @@ export function resolveKafkaOptions(
     fail('compression', codec, "'none' | 'gzip'", compressionSrc);
   // One message for every bad value: "an integer >= -1" would not say that only three are valid.
   const acksExpected = '-1 (all in-sync replicas), 0 or 1';
-  const acksNumber = typeof acks === 'string' && DECIMAL.test(acks) ? Number(acks) : acks;
+  // Text is a number only from the environment; code passes -1, 0 or 1.
+  const acksNumber =
+    acksSrc !== undefined && typeof acks === 'string' && DECIMAL.test(acks) ? Number(acks) : acks;
   if (acksNumber !== undefined && acksNumber !== -1 && acksNumber !== 0 && acksNumber !== 1)
     fail('acks', acks, acksExpected, acksSrc);
   const acksValue = acksNumber ?? -1;

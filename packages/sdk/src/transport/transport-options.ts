@@ -64,10 +64,17 @@ export type ResolvedTransport =
 
 /**
  * A URL as a message may show it: a password in it (`https://user:secret@host`) is not
- * repeated. Up to the last `@`, since a URL that failed to parse may hold a `/` in its password.
+ * repeated. Everything before the last `@` ahead of the query or fragment is hidden, the scheme
+ * kept: a URL that failed to parse may lack its `//` or hold a `/` or a line break in its
+ * password, and a query's own `@` (`?email=a@b`) must leave the host in view.
  */
 function withoutUserinfo(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/).*@/, '$1***@');
+  const end = url.search(/[?#]/);
+  const head = end < 0 ? url : url.slice(0, end);
+  const at = head.lastIndexOf('@');
+  if (at < 0) return url;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(head)?.[0] ?? '';
+  return `${scheme}***${url.slice(at)}`;
 }
 
 /** Trailing slashes off the path only: a query (`?next=/`) or fragment is kept as written. */

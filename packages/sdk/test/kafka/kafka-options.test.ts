@@ -345,6 +345,8 @@ describe('values that only fail later are refused at start-up', () => {
       [{ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' }],
       [{ brokers, acks: 2 }, {}],
       [{ brokers, acks: -2 }, {}],
+      // Text is read as a number from the environment only, as every other option.
+      [{ brokers, acks: '1' }, {}],
     ] as const) {
       const error = invalid(input, env);
       expect(error.details.option).toBe('kafka.acks');

@@ -58,3 +58,30 @@ it('a value under `error` that is not an Error is written and exported as it is'
     error: 'quota exceeded',
   });
 });
+
+it('an object with a message under `error` is not taken for an Error, and exported as it is', async () => {
+  monitor.logger.warn({ error: { code: 'E_QUOTA', message: 'quota exceeded' } }, 'api error');
+  expect(logs.lines.at(-1)).toMatchObject({
+    error: { code: 'E_QUOTA', message: 'quota exceeded' },
+  });
+  expect((logs.lines.at(-1) as { error: object }).error).not.toHaveProperty('stack');
+  await monitor.flush();
+  const record = (monitor.transport as MemoryTransport)
+    .items('logs')
+    .find((item) => item.body === 'api error');
+  expect(record?.attributes).toMatchObject({
+    'error.code': 'E_QUOTA',
+    'error.message': 'quota exceeded',
+  });
+});
+
+it.each(['err', 'error'])('a frozen value under `%s` is logged, never thrown', (key) => {
+  const frozenError = Object.freeze(new TypeError(`frozen ${key}`));
+  expect(() => monitor.logger.error({ [key]: frozenError }, `frozen ${key}`)).not.toThrow();
+  expect(logs.lines.at(-1)).toMatchObject({
+    [key]: { type: 'TypeError', message: `frozen ${key}` },
+  });
+  expect(() =>
+    monitor.logger.error({ [key]: Object.freeze({ message: 'x' }) }, `frozen object ${key}`),
+  ).not.toThrow();
+});

@@ -107,6 +107,12 @@ describe('transport', () => {
     ['env', {}, { DRIFTWATCH_COLLECTOR_URL: 'https://svc:hunter2@collector:99999' }],
     ['code', { transport: { type: 'http', url: 'https://svc:hunter2@collector:99999' } }, {}],
     ['code', { transport: { type: 'http', url: 'http://svc:hunter2@collector/a b' } }, {}],
+    ['env (no scheme)', {}, { DRIFTWATCH_COLLECTOR_URL: 'ops:hunter2@collector:7070' }],
+    [
+      'code (a line break)',
+      { transport: { type: 'http', url: 'http://u\n:hunter2@collector' } },
+      {},
+    ],
   ] as Array<[string, DriftwatchOptions, Record<string, string>]>)(
     'an invalid collector URL from %s is named without the password it holds',
     (_source, input, env) => {
@@ -117,6 +123,12 @@ describe('transport', () => {
       expect(error.message).toContain('collector');
     },
   );
+
+  it("keeps the host of an invalid URL in view when its query holds an '@'", () => {
+    const url = 'http://collector:99999/?email=ops@example.com';
+    const error = failure(() => resolveOptions({ transport: { type: 'http', url } }, {}));
+    expect(error.message).toContain(JSON.stringify(url));
+  });
 
   it.each([
     ['transport.isReady', { name: 'mine', send: async () => ({ ok: true }) }],

@@ -143,6 +143,12 @@ describe('refused values name what was expected', () => {
       '/prediction: expected a finite number, a string of at most 1024 characters or a boolean; got NaN',
     ],
     [
+      'a bigint feature (its digits, often an account id, are not repeated)',
+      (monitor: Monitor) =>
+        monitor.logPrediction({ ...base, features: { account: 1234567890123n as never } }),
+      '/features/account: expected a finite number, a string of at most 1024 characters, a boolean or null; got a bigint',
+    ],
+    [
       'a null label',
       (monitor: Monitor) => monitor.logLabel('p-1', null as never),
       '/label: expected a finite number, a string of at most 1024 characters or a boolean; got null',
@@ -156,6 +162,7 @@ describe('refused values name what was expected', () => {
       /^driftwatch: dropped an invalid (predictions|labels) item: /,
     );
     expect(warnings(diagnostics)[0]).toContain(`item: ${issue}`);
+    expect(warnings(diagnostics)[0]).not.toContain('1234567890123');
   });
 });
 
