@@ -4,29 +4,10 @@
  * object is flattened into at most 128 attributes (OTel's default attribute count limit), so
  * that its flattened keys cannot make the record many times larger than its line.
  */
-import type { LogRecord } from '@driftwatch/schema';
-import { afterAll, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
-import { captureLogs } from '../support/log-capture.js';
+import { describe, expect, it } from 'vitest';
+import { logExportMonitor } from '../support/log-export-monitor.js';
 
-const monitor: Monitor = init(
-  {
-    serviceName: 'log-record-limits-test',
-    transport: { type: 'memory' },
-    logs: { destination: captureLogs().destination, level: 'trace' },
-    diagnostics: { destination: captureLogs().destination },
-    metrics: { enabled: false },
-  },
-  {},
-);
-const transport = monitor.transport as MemoryTransport;
-
-afterAll(() => monitor.shutdown());
-
-async function exported(message: string): Promise<LogRecord | undefined> {
-  await monitor.flush();
-  return transport.items('logs').find((record) => record.body === message);
-}
+const { monitor, exported } = logExportMonitor('log-record-limits-test');
 
 describe('log record severity of pino levels', () => {
   it('maps the standard levels to the base severities', async () => {

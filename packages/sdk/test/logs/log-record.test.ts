@@ -3,32 +3,11 @@
  * even when the caller logs fields named `level` or `time` (pino then writes those keys twice),
  * and only W3C trace context ids become the record's traceId/spanId.
  */
-import type { LogRecord } from '@driftwatch/schema';
-import { afterAll, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { logExportMonitor } from '../support/log-export-monitor.js';
 import { convertLogLine } from '../../src/logs/log-record.js';
-import { captureLogs } from '../support/log-capture.js';
 
-const logs = captureLogs();
-const monitor: Monitor = init(
-  {
-    serviceName: 'log-record-test',
-    transport: { type: 'memory' },
-    logs: { destination: logs.destination, level: 'trace' },
-    diagnostics: { destination: captureLogs().destination },
-    metrics: { enabled: false },
-  },
-  {},
-);
-const transport = monitor.transport as MemoryTransport;
-
-afterAll(() => monitor.shutdown());
-
-/** The exported record whose body is `message`, after a flush. */
-async function exported(message: string): Promise<LogRecord | undefined> {
-  await monitor.flush();
-  return transport.items('logs').find((record) => record.body === message);
-}
+const { monitor, exported, logs } = logExportMonitor('log-record-test');
 
 /** pino's own time (ms) of the last line, read from its prefix: JSON.parse keeps the caller's. */
 function lastPinoTimeMs(): number {

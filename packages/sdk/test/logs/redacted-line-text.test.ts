@@ -4,31 +4,11 @@
  * twice) must not take the place of pino's, in the written line or in the exported record's
  * severity and time, and numbers beyond double precision (a BigInt) keep their digits.
  */
-import type { LogRecord } from '@driftwatch/schema';
-import { afterAll, describe, expect, it } from 'vitest';
-import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { logExportMonitor } from '../support/log-export-monitor.js';
 import { secretRedactor } from '../../src/logs/secret-redaction.js';
-import { captureLogs } from '../support/log-capture.js';
 
-const logs = captureLogs();
-const monitor: Monitor = init(
-  {
-    serviceName: 'redacted-line-test',
-    transport: { type: 'memory' },
-    logs: { destination: logs.destination, level: 'trace' },
-    diagnostics: { destination: captureLogs().destination },
-    metrics: { enabled: false },
-  },
-  {},
-);
-const transport = monitor.transport as MemoryTransport;
-
-afterAll(() => monitor.shutdown());
-
-async function exported(message: string): Promise<LogRecord | undefined> {
-  await monitor.flush();
-  return transport.items('logs').find((record) => record.body === message);
-}
+const { monitor, exported, logs } = logExportMonitor('redacted-line-test');
 
 describe('a redacted line', () => {
   it("keeps pino's level ahead of the caller's `level`, and its severity", async () => {

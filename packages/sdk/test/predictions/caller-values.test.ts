@@ -4,43 +4,20 @@
  * undefined feature value (a lookup that missed) is missing, not a reason to lose the sample; and
  * a value of a refused type or size is reported with what was expected, not "union value".
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  init,
-  type DriftwatchOptions,
-  type MemoryTransport,
-  type Monitor,
-} from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Monitor } from '../../src/index.js';
 import { predictionJson } from '../../src/predictions/prediction-json.js';
-import { captureLogs, type LogCapture } from '../support/log-capture.js';
+import {
+  basePrediction,
+  memoryMonitors,
+  sentItems,
+  warningsOf,
+} from '../support/memory-monitors.js';
 
-const monitors: Monitor[] = [];
-afterEach(async () => {
-  await Promise.all(monitors.splice(0).map((monitor) => monitor.shutdown()));
-});
-
-function start(options: DriftwatchOptions = {}): { monitor: Monitor; diagnostics: LogCapture } {
-  const diagnostics = captureLogs();
-  const monitor = init(
-    {
-      serviceName: 'caller-values-test',
-      transport: { type: 'memory' },
-      logs: { destination: captureLogs().destination, export: false },
-      diagnostics: { destination: diagnostics.destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-      ...options,
-    },
-    {},
-  );
-  monitors.push(monitor);
-  return { monitor, diagnostics };
-}
-
-const base = { model: 'm', modelVersion: '1', features: { a: 1 }, prediction: 1 };
-const sent = <S extends 'predictions' | 'labels'>(monitor: Monitor, signal: S) =>
-  (monitor.transport as MemoryTransport).items(signal);
-const warnings = (diagnostics: LogCapture) =>
-  diagnostics.lines.filter((line) => line.level === 40).map((line) => line.msg);
+const { start } = memoryMonitors('caller-values-test');
+const base = basePrediction;
+const sent = sentItems;
+const warnings = warningsOf;
 
 describe('the returned prediction id', () => {
   it("is the caller's id when recording fails on hostile features", () => {

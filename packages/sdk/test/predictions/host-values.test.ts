@@ -8,42 +8,19 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Monitor } from '../../src/index.js';
 import {
-  init,
-  type DriftwatchOptions,
-  type MemoryTransport,
-  type Monitor,
-} from '../../src/index.js';
-import { captureLogs, type LogCapture } from '../support/log-capture.js';
+  basePrediction,
+  memoryMonitors,
+  sentItems,
+  warningsOf,
+} from '../support/memory-monitors.js';
 
-const monitors: Monitor[] = [];
-afterEach(async () => {
-  await Promise.all(monitors.splice(0).map((monitor) => monitor.shutdown()));
-});
-
-function start(options: DriftwatchOptions = {}): { monitor: Monitor; diagnostics: LogCapture } {
-  const diagnostics = captureLogs();
-  const monitor = init(
-    {
-      serviceName: 'host-values-test',
-      transport: { type: 'memory' },
-      logs: { destination: captureLogs().destination, export: false },
-      diagnostics: { destination: diagnostics.destination },
-      metrics: { serve: false, runtime: false, gpu: { enabled: false } },
-      ...options,
-    },
-    {},
-  );
-  monitors.push(monitor);
-  return { monitor, diagnostics };
-}
-
-const base = { model: 'm', modelVersion: '1', features: { a: 1 }, prediction: 1 };
-const sent = (monitor: Monitor, signal: 'predictions' | 'labels') =>
-  (monitor.transport as MemoryTransport).items(signal);
-const warnings = (diagnostics: LogCapture) =>
-  diagnostics.lines.filter((line) => line.level === 40).map((line) => line.msg);
+const { start } = memoryMonitors('host-values-test');
+const base = basePrediction;
+const sent = sentItems;
+const warnings = warningsOf;
 
 async function metricsText(monitor: Monitor): Promise<string> {
   const server = createServer((request, response) => monitor.metricsHandler(request, response));
