@@ -5,8 +5,6 @@
  * the headers went out; 408 while the body had not arrived; never as 499. The middleware must not
  * change what Node does: the socket is still destroyed, with nothing answered.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -14,11 +12,11 @@ import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { idleTimeoutCases } from '../../sdk/test/support/idle-timeout-cases.js';
 import { driftwatch } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
 
 let monitor: Monitor;
 let logs: LogCapture;
-let server: Server;
-let port: number;
+let listening: Listening;
 
 beforeAll(async () => {
   ({ monitor, logs } = capturedMonitor(init, 'express-idle-timeouts'));
@@ -35,19 +33,16 @@ beforeAll(async () => {
   app.post('/upload', express.json(), (request, response) => {
     response.json({ received: request.body as unknown });
   });
-  server = createServer(app);
+  listening = await listen(app);
   // Long enough that the 499 case's client (gone after 50 ms) leaves first on a loaded host.
-  server.setTimeout(1000);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  listening.server.setTimeout(1000);
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
   await monitor.shutdown({ timeoutMs: 1000 });
 });
 
 describe('requests the server idle timeout cut (Express, server.setTimeout)', () => {
-  idleTimeoutCases(() => ({ monitor, logs, port }));
+  idleTimeoutCases(() => ({ monitor, logs, port: listening.port }));
 });

@@ -3,8 +3,6 @@
  * recorded with the status the client got, 408, once: not as the 400 that `express.json()` then
  * fails the request with, nor as a client that left (499).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +11,11 @@ import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { rawExchange, serverSpans } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
+import { listen, type Listening } from './support/listen.js';
 
 let monitor: Monitor;
 let logs: LogCapture;
-let server: Server;
+let listening: Listening;
 let port: number;
 
 beforeAll(async () => {
@@ -28,14 +27,12 @@ beforeAll(async () => {
   });
   // Waits for a body it never reads: only the server's timeout ends the request.
   app.post('/unread', () => undefined);
-  server = createServer({ requestTimeout: 300, connectionsCheckingInterval: 50 }, app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  listening = await listen(app, { requestTimeout: 300, connectionsCheckingInterval: 50 });
+  port = listening.port;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
   await monitor.shutdown({ timeoutMs: 1000 });
 });
 

@@ -1,6 +1,6 @@
 /** Small parsers shared by the option resolvers: each names the option, the value and the expectation. */
 import { isIP } from 'node:net';
-import { invalidOption } from './errors.js';
+import { describeValue, invalidOption } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -173,19 +173,6 @@ export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
 /** Bounds of a duration option in milliseconds (up to one day). */
 export const MS = { min: 0, max: 86_400_000, integer: true };
 
-/** What a list held, for a message: never throws (a bigint, an object without a string form). */
-function listText(list: readonly unknown[]): string {
-  const item = (v: unknown): string =>
-    typeof v === 'string'
-      ? JSON.stringify(v)
-      : typeof v === 'object' && v !== null
-        ? 'an object'
-        : typeof v === 'function'
-          ? 'a function'
-          : String(v);
-  return `[${Array.from(list, item).join(',')}]`;
-}
-
 /** Bounds of a share (sample ratios). */
 export const RATIO = { min: 0, max: 1 };
 
@@ -234,7 +221,7 @@ export function toScoreBuckets(
         ? input
         : list.length > MAX_SCORE_BUCKETS
           ? `${list.length} bounds`
-          : listText(list),
+          : `[${Array.from(list, describeValue).join(',')}]`,
       `at most ${MAX_SCORE_BUCKETS} finite numbers in increasing order`,
     );
   return Object.freeze(list as number[]);

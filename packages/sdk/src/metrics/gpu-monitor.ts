@@ -213,34 +213,39 @@ export class GpuMonitor {
    * would otherwise never be killed, and GPU metrics would not come back after a restart.
    */
   private watchStart(child: ChildProcess, noteSilence: () => void): void {
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => {
-      this.stallTimer = undefined;
-      if (this.child !== child || this.stopped) return;
+    this.killWhenSilent(child, this.firstReportTimeoutMs, () => {
       this.config.diagnostics.debug(
         `driftwatch: nvidia-smi printed no GPU row in ${this.firstReportTimeoutMs} ms; killing it`,
       );
       noteSilence();
-      child.kill('SIGKILL'); // its exit restarts it, or logs "no GPU" if none ever reported
-    }, this.firstReportTimeoutMs);
-    this.stallTimer.unref();
+    });
   }
 
   /** Arms the stall watchdog of `child` at its first device row (later rows refresh it). */
   private watchForStall(child: ChildProcess): void {
-    if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => {
-      this.stallTimer = undefined;
-      if (this.child !== child || this.stopped) return;
+    this.killWhenSilent(child, this.staleAfterMs, () => {
       this.config.diagnostics.warn(
         `driftwatch: nvidia-smi reported nothing for ${this.staleAfterMs} ms; GPU series dropped, restarting it`,
       );
       if (this.sweepTimer) clearTimeout(this.sweepTimer);
       this.sweep = new Map();
       this.published = [];
-      // SIGKILL: a child stuck in the driver may not act on SIGTERM. Its exit restarts it.
+    });
+  }
+
+  /**
+   * The one watchdog timer: after `ms` of silence from `child`, still the current one, `onSilence`
+   * then SIGKILL (a child stuck in the driver may not act on SIGTERM). Its exit restarts it, or
+   * logs "no GPU" if none ever reported.
+   */
+  private killWhenSilent(child: ChildProcess, ms: number, onSilence: () => void): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.child !== child || this.stopped) return;
+      onSilence();
       child.kill('SIGKILL');
-    }, this.staleAfterMs);
+    }, ms);
     this.stallTimer.unref();
   }
 

@@ -183,6 +183,20 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     }
   }
 
+  /** A batch that did not reach the collector: retried unless the transport is shut down. */
+  function notDelivered(what: 'not sent' | 'failed', reason: unknown, cause?: unknown): SendResult {
+    return {
+      ok: false,
+      retryable: !closed,
+      error: new SdkError(
+        SdkErrorCodes.HTTP_SEND_FAILED,
+        `POST ${shownEndpoint.href} ${what}: ${errorText(reason)}`,
+        { retryable: !closed },
+        cause === undefined ? undefined : { cause },
+      ),
+    };
+  }
+
   async function post(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
     const { body, gzipped, leftOut } = await encode(batch);
     // Every item was left out: nothing to send, each counted as rejected.
@@ -190,16 +204,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     // Aborted or shut down while the body was compressed (on the thread pool): nothing goes out,
     // and no socket is opened on an agent that shutdown has closed.
     if (closed || signal?.aborted) {
-      const reason = closed ? 'transport shut down' : errorText(signal?.reason);
-      return {
-        ok: false,
-        retryable: !closed,
-        error: new SdkError(
-          SdkErrorCodes.HTTP_SEND_FAILED,
-          `POST ${shownEndpoint.href} not sent: ${reason}`,
-          { retryable: !closed },
-        ),
-      };
+      return notDelivered('not sent', closed ? 'transport shut down' : signal?.reason);
     }
     const headers = gzipped ? gzipHeaders : baseHeaders;
     const controller = new AbortController();
@@ -246,17 +251,11 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
       ready = false;
-      const reason = controller.signal.aborted ? controller.signal.reason : error;
-      return {
-        ok: false,
-        retryable: !closed,
-        error: new SdkError(
-          SdkErrorCodes.HTTP_SEND_FAILED,
-          `POST ${shownEndpoint.href} failed: ${errorText(reason)}`,
-          { retryable: true },
-          { cause: error },
-        ),
-      };
+      return notDelivered(
+        'failed',
+        controller.signal.aborted ? controller.signal.reason : error,
+        error,
+      );
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

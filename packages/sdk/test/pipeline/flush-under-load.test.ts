@@ -11,6 +11,7 @@ import {
   type IngestReceiver,
 } from '../support/ingest-receiver.js';
 import { testPipeline } from '../support/test-pipeline.js';
+import { settleWithin } from '../../src/pipeline/deadline.js';
 
 const label = (id: string) => ({ predictionId: id, label: 1, timeUnixMs: 1 });
 
@@ -26,16 +27,13 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-/** Resolves 'settled' when `work` settles first, 'hung' after `ms`. */
-function settlesWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'hung'>((resolve) => {
-    timer = setTimeout(() => resolve('hung'), ms);
-  });
-  return Promise.race([work.then(() => 'settled' as const), hung]).finally(() =>
-    clearTimeout(timer),
+/** 'settled' when `work` settles first, 'hung' after `ms`. */
+const settlesWithin = (work: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> =>
+  settleWithin(
+    work.then(() => 'settled' as const),
+    ms,
+    'hung' as const,
   );
-}
 
 describe('flush under sustained load', () => {
   it('returns once what was queued at its call is sent, while more keeps arriving', async () => {

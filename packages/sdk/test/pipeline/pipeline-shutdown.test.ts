@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SendResult, Transport } from '../../src/transport/transport.js';
 import { testPipeline } from '../support/test-pipeline.js';
+import { settleWithin } from '../../src/pipeline/deadline.js';
 
 function pipelineWith(transport: Transport) {
   const { pipeline, diagnostics } = testPipeline({ batch: { lingerMs: 10 } }, transport);
@@ -14,16 +15,13 @@ function pipelineWith(transport: Transport) {
 
 const label = (n: number) => ({ predictionId: `p-${n}`, label: 1, timeUnixMs: 1 });
 
-/** Resolves 'settled' when `work` settles first, 'hung' after `ms`. */
-function settlesWithin(work: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'hung'>((resolve) => {
-    timer = setTimeout(() => resolve('hung'), ms);
-  });
-  return Promise.race([work.then(() => 'settled' as const), hung]).finally(() =>
-    clearTimeout(timer),
+/** 'settled' when `work` settles first, 'hung' after `ms`. */
+const settlesWithin = (work: Promise<unknown>, ms: number): Promise<'settled' | 'hung'> =>
+  settleWithin(
+    work.then(() => 'settled' as const),
+    ms,
+    'hung' as const,
   );
-}
 
 describe('export pipeline shutdown', () => {
   it.each([
