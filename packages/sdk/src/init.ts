@@ -7,6 +7,7 @@ import { createNoopMeter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { trackOtelGlobals } from './context/otel-globals.js';
 import { createContextStorage } from './context/request-context.js';
+import { errorMessage } from './errors.js';
 import { createHttpInstrumentation } from './http/request-instrumentation.js';
 import { createDiagnostics } from './logs/diagnostics.js';
 import { convertLogLine } from './logs/log-record.js';
@@ -183,7 +184,12 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       await server?.close();
       // A monitor started later (tests, a reload) can then take the globals itself.
       globals?.release();
-      logger.flush();
+      // A host's destination may throw from its flush (closed, destroyed): shutdown still resolves.
+      try {
+        logger.flush();
+      } catch (error) {
+        diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+      }
     },
   });
   if (options.handleSignals) {

@@ -10,7 +10,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { invalidArgument } from './errors.js';
+import { describeValue, invalidArgument } from './errors.js';
 import { otelContextOf } from './context/context-manager.js';
 import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
@@ -41,7 +41,10 @@ export interface Monitor {
   readonly contextStorage: ContextStorage;
   /** Where the own metrics endpoint listens (undefined: not serving). */
   readonly metricsAddress: Promise<{ host: string; port: number } | undefined>;
-  /** Runs `fn` in a child span of the current one; ends it when `fn` returns or settles. */
+  /**
+   * Runs `fn` in a child span of the current one; ends it when `fn` returns or settles. Throws
+   * only for a missing `fn` (or what `fn` throws); attributes that throw when read are left out.
+   */
   span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T;
   /** Records a prediction sample; returns its id. Never throws. */
   logPrediction(input: PredictionInput): string;
@@ -97,8 +100,44 @@ function deadlineMs(timeoutMs: unknown, fallback: number): number {
   return Math.min(Math.max(0, timeoutMs), MAX_TIMER_MS);
 }
 
+/** `options.timeoutMs`, or undefined when reading it throws (a getter, a Proxy): shutdown never throws. */
+function timeoutOf(options: { timeoutMs?: number } | undefined): unknown {
+  try {
+    return options?.timeoutMs;
+  } catch {
+    return undefined;
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/** A non-string span name as text; one with no string form (a throwing toString, a Proxy) is described. */
+function nameOf(name: unknown): string {
+  try {
+    return String(name);
+  } catch {
+    return describeValue(name);
+  }
+}
+
+/**
+ * Starts the span with `attributes`, or without them when reading them throws (a getter, a
+ * Proxy): the caller's work still runs in its span, and the SDK throws nothing of its own.
+ */
+function startSpanTolerant(
+  tracer: Tracer,
+  name: string,
+  attributes: Attributes | undefined,
+  context: Context,
+): Span {
+  if (!attributes) return tracer.startSpan(name, {}, context);
+  try {
+    return tracer.startSpan(name, { attributes }, context);
+  } catch {
+    return tracer.startSpan(name, {}, context);
+  }
 }
 
 export function createMonitor(parts: MonitorParts): Monitor {
@@ -122,8 +161,8 @@ export function createMonitor(parts: MonitorParts): Monitor {
       const parent = storage.getStore();
       const context = otelContextOf(parent);
       // JavaScript callers may pass anything: the span gets a string name, never a throw.
-      const spanName = typeof name === 'string' ? name : String(name);
-      const span = tracer.startSpan(spanName, attributes ? { attributes } : {}, context);
+      const spanName = typeof name === 'string' ? name : nameOf(name);
+      const span = startSpanTolerant(tracer, spanName, attributes, context);
       const fail = (error: unknown): void => {
         // Reading a thrown value may throw (no string form, a hostile getter): the span still
         // ends, and the caller gets its own error back, never one of the SDK's.
@@ -196,7 +235,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
       await pipeline.flush();
     },
     shutdown(options) {
-      stopping ??= parts.stop(deadlineMs(options?.timeoutMs, parts.options.shutdownTimeoutMs));
+      stopping ??= parts.stop(deadlineMs(timeoutOf(options), parts.options.shutdownTimeoutMs));
       return stopping;
     },
   };

@@ -3,7 +3,7 @@
  * validated with messages naming the option, the value and what was expected, then frozen.
  */
 import type { DestinationStream, Level } from 'pino';
-import { invalidOption } from './errors.js';
+import { invalidOption, SdkError, SdkErrorCodes } from './errors.js';
 import {
   checkedRedactPaths,
   checkedSecretKeys,
@@ -238,6 +238,29 @@ export function resolveOptions(
   input: DriftwatchOptions = {},
   env: Env = process.env,
 ): ResolvedOptions {
+  try {
+    return resolveChecked(input, env);
+  } catch (error) {
+    if (error instanceof SdkError) throw error;
+    // A getter or a Proxy of the caller's options threw while they were read.
+    throw new SdkError(
+      SdkErrorCodes.INVALID_OPTION,
+      `invalid options: reading them threw ${describeThrown(error)}`,
+      {},
+      { cause: error },
+    );
+  }
+}
+
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${String(error.message)}` : String(error);
+  } catch {
+    return 'a value with no string form';
+  }
+}
+
+function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
   if (typeof input !== 'object' || input === null)
     throw invalidOption('options', input, 'an object');
   rejectUnknownKeys('', '', input);

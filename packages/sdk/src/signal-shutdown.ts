@@ -38,7 +38,9 @@ const listeners = new Map(SIGNALS.map((signal) => [signal, () => onSignal(signal
 
 function install(): void {
   for (const [signal, listener] of listeners) {
-    if (!process.listeners(signal).includes(listener)) process.on(signal, listener);
+    // First in line: a host's `process.once` listener added earlier is removed as it runs, so
+    // after it the SDK would see no host listener and end the process in the middle of its drain.
+    if (!process.listeners(signal).includes(listener)) process.prependListener(signal, listener);
   }
 }
 

@@ -11,10 +11,12 @@
 import {
   INVALID_SPANID,
   INVALID_TRACEID,
-  isSpanContextValid,
+  isValidSpanId,
+  isValidTraceId,
   ROOT_CONTEXT,
   trace,
   type Context,
+  type Span,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { createStore, type ContextStorage, type RequestStore } from './request-context.js';
@@ -31,28 +33,8 @@ export function otelContextOf(store: RequestStore | undefined): Context {
 /** The store standing for `context`, under the request (if any) of `parent`. */
 export function storeFor(context: Context, parent: RequestStore | undefined): RequestStore {
   const span = trace.getSpan(context);
-  if (span !== undefined) {
-    const store = createStore(parent?.requestId, span, context);
-    // Ids as the SDK and W3C write them (the common case; regex tests cost ~100 ns each here).
-    // The OTel API also takes upper-case hex: lines and samples carry it lower-cased (the
-    // collector refuses other ids, and the prediction sample with them); invalid or all-zero
-    // ids mean no trace.
-    const { traceId, spanId } = store;
-    if (
-      traceId.length === 32 &&
-      spanId.length === 16 &&
-      traceId !== INVALID_TRACEID &&
-      spanId !== INVALID_SPANID &&
-      traceId.toLowerCase() === traceId &&
-      spanId.toLowerCase() === spanId
-    ) {
-      return store;
-    }
-    const ids = span.spanContext();
-    if (isSpanContextValid(ids)) {
-      return { ...store, traceId: ids.traceId.toLowerCase(), spanId: ids.spanId.toLowerCase() };
-    }
-  }
+  const store = span === undefined ? undefined : storeOfSpan(span, context, parent);
+  if (store !== undefined) return store;
   // A context without a valid span (baggage only, ROOT_CONTEXT, all-zero ids): the request keeps
   // its id, lines carry no trace ids.
   return {
@@ -62,6 +44,43 @@ export function storeFor(context: Context, parent: RequestStore | undefined): Re
     spanId: '',
     otel: context,
   };
+}
+
+/** The store of a span with valid ids; undefined for any other span context. */
+function storeOfSpan(
+  span: Span,
+  context: Context,
+  parent: RequestStore | undefined,
+): RequestStore | undefined {
+  let store: RequestStore;
+  try {
+    store = createStore(parent?.requestId, span, context);
+  } catch {
+    // A span context the OTel API let a caller build (`trace.setSpanContext(ctx, null)`, a
+    // throwing getter): no trace, as OTel's own context manager treats it, never a throw.
+    return undefined;
+  }
+  const { traceId, spanId } = store;
+  // Ids that are not strings (`{}`, numbers) mean no trace; OTel's checks would convert them.
+  if (typeof traceId !== 'string' || typeof spanId !== 'string') return undefined;
+  // Ids as the SDK and W3C write them (the common case; regex tests cost ~100 ns each here).
+  // The OTel API also takes upper-case hex: lines and samples carry it lower-cased (the
+  // collector refuses other ids, and the prediction sample with them); invalid or all-zero
+  // ids mean no trace.
+  if (
+    traceId.length === 32 &&
+    spanId.length === 16 &&
+    traceId !== INVALID_TRACEID &&
+    spanId !== INVALID_SPANID &&
+    traceId.toLowerCase() === traceId &&
+    spanId.toLowerCase() === spanId
+  ) {
+    return store;
+  }
+  if (isValidTraceId(traceId) && isValidSpanId(spanId)) {
+    return { ...store, traceId: traceId.toLowerCase(), spanId: spanId.toLowerCase() };
+  }
+  return undefined;
 }
 
 export class RequestContextManager extends AsyncLocalStorageContextManager {

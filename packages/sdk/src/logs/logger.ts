@@ -6,7 +6,14 @@
  * gives the destination, the serialized base fields and the export hook, when no redact path
  * can reach such a line (pino's wildcard paths would otherwise run the redactor on every line).
  */
-import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
+import {
+  pino,
+  type DestinationStream,
+  type Level,
+  type LogFn,
+  type Logger,
+  type LoggerOptions,
+} from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
@@ -153,6 +160,41 @@ function errField(value: unknown): unknown {
   }
 }
 
+/** What an error says, without throwing (its `message` may be a getter, or it may be no Error). */
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'an error with no string form';
+  }
+}
+
+/**
+ * pino's log-method hook: a log call never throws into the host and never writes a line that is
+ * not JSON. pino writes a symbol message raw (`"msg":undefined`) and throws on `'%d'` with one,
+ * and reading the caller's object throws when a getter or a Proxy does: then the line is written
+ * with its message and `log_error` saying why the rest is missing.
+ */
+function safeLogMethod(this: Logger, args: unknown[], method: LogFn): void {
+  for (let i = 0; i < args.length; i++) {
+    if (typeof args[i] === 'symbol') args[i] = String(args[i]);
+  }
+  try {
+    (method as (...args: unknown[]) => void).apply(this, args);
+  } catch (error) {
+    const message = args.find((arg): arg is string => typeof arg === 'string');
+    try {
+      method.call(
+        this,
+        { log_error: `the log call's arguments threw: ${errorText(error)}` },
+        message ?? '',
+      );
+    } catch {
+      // The destination itself throws: nothing more can be written.
+    }
+  }
+}
+
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
   const out = config.destination ?? defaultDestination(config.sync);
@@ -171,6 +213,7 @@ export function createLogger(config: LoggerConfig): Logger {
     base: { ...config.base },
     // An Error is logged under `error` as often as under `err`: JSON alone writes it as `{}`.
     serializers: { err: errField, error: errorField },
+    hooks: { logMethod: safeLogMethod },
     mixin() {
       const store = storage.getStore();
       if (store === undefined) return NO_FIELDS;

@@ -44,6 +44,63 @@ describe('shutdown', () => {
     await expect(monitor.shutdown()).resolves.toBeUndefined();
   });
 
+  it.each([
+    [
+      'a throwing getter',
+      {
+        get timeoutMs(): never {
+          throw new Error('getter');
+        },
+      },
+    ],
+    [
+      'a Proxy that throws on every read',
+      new Proxy(
+        {},
+        {
+          get: (): never => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ],
+  ])('options with %s: no throw, shuts down within shutdownTimeoutMs', async (_, options) => {
+    const { monitor } = start();
+    monitor.logPrediction(prediction);
+    let stopping: Promise<void> | undefined;
+    expect(() => {
+      stopping = monitor.shutdown(options as never);
+    }).not.toThrow();
+    await expect(stopping).resolves.toBeUndefined();
+    expect((monitor.transport as MemoryTransport).items('predictions')).toHaveLength(1);
+  });
+
+  it('a log destination whose flush throws: shutdown still resolves, the failure is reported', async () => {
+    const diagnostics = captureLogs();
+    const monitor = init(
+      {
+        serviceName: 'lifecycle',
+        transport: { type: 'memory' },
+        metrics: { enabled: false },
+        logs: {
+          destination: {
+            write: () => undefined,
+            flush: (): never => {
+              throw new Error('destination closed');
+            },
+          } as never,
+        },
+        diagnostics: { destination: diagnostics.destination },
+      },
+      {},
+    );
+    started.push(monitor);
+    await expect(monitor.shutdown()).resolves.toBeUndefined();
+    expect(diagnostics.lines.map((line) => line.msg)).toContain(
+      "driftwatch: logs.destination's flush failed: destination closed",
+    );
+  });
+
   it('before anything was sent: resolves, nothing dropped', async () => {
     const { monitor } = start();
     await monitor.shutdown();

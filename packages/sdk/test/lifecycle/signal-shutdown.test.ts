@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-async function terminate(mode: 'alone' | 'host' | 'drain' | 'two') {
+async function terminate(mode: 'alone' | 'host' | 'drain' | 'two' | 'once-before') {
   const process_ = spawn(process.execPath, ['--import', 'tsx', child, receiver.url, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -66,6 +66,13 @@ describe('SIGTERM with handleSignals', () => {
     expect(result.code).toBe(7);
     expect(result.signal).toBeNull();
     expect(result.tookMs).toBeGreaterThanOrEqual(300);
+  });
+
+  it("leaves the exit to a host's process.once listener added before init()", async () => {
+    const result = await terminate('once-before');
+    expect(result.predictions).toHaveLength(1);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(7);
   });
 
   it('with a host listener the monitor stays up for the drain: what the drain logs is delivered', async () => {

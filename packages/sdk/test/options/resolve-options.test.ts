@@ -351,3 +351,45 @@ describe('precedence', () => {
     ).toBe(10_000);
   });
 });
+
+describe('options whose reading throws (a getter, a Proxy)', () => {
+  const throwing: Array<[string, () => DriftwatchOptions]> = [
+    [
+      'a getter',
+      () =>
+        ({
+          get serviceName(): string {
+            throw new Error('vault locked');
+          },
+        }) as DriftwatchOptions,
+    ],
+    [
+      'a Proxy',
+      () =>
+        new Proxy({} as DriftwatchOptions, {
+          ownKeys() {
+            throw new Error('vault locked');
+          },
+        }),
+    ],
+    [
+      'a nested getter',
+      () => ({
+        serviceName: 'svc',
+        logs: {
+          get level(): never {
+            throw new Error('vault locked');
+          },
+        },
+      }),
+    ],
+  ];
+
+  it.each(throwing)('%s: DW_SDK_INVALID_OPTION with the thrown error as cause', (_, make) => {
+    const error = failure(() => resolveOptions(make(), {}));
+    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+    expect(error.message).toBe('invalid options: reading them threw Error: vault locked');
+    expect((error.cause as Error).message).toBe('vault locked');
+    expect(failure(() => init(make(), {})).code).toBe(SdkErrorCodes.INVALID_OPTION);
+  });
+});

@@ -4,7 +4,8 @@
  * SIGTERM listener of its own that drains for 300 ms and exits with code 7; `drain` one that logs
  * three more predictions over 300 ms, shuts the monitor down and exits with code 7; `two` starts a second
  * monitor first, with nothing queued (it shuts down at once), so that the process must wait for
- * the slower one.
+ * the slower one; `once-before` adds, before `init()`, a `process.once` SIGTERM listener that
+ * drains for 300 ms and exits with code 7 (Node removes it before the SDK's listener runs).
  */
 import { init, type DriftwatchOptions } from '../../src/index.js';
 
@@ -17,6 +18,11 @@ const options = (collector: string): DriftwatchOptions => ({
   logs: { destination: { write: () => undefined } },
   handleSignals: true,
 });
+if (mode === 'once-before') {
+  process.once('SIGTERM', () => {
+    setTimeout(() => process.exit(7), 300);
+  });
+}
 if (mode === 'two') init(options(url!), {});
 const monitor = init(options(url!), {});
 if (mode === 'host') {

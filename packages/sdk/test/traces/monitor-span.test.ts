@@ -1,6 +1,7 @@
 /**
  * monitor.span from JavaScript callers: a name that is not a string becomes the span's string
- * name (the span ends, its byte estimate stays a number, fn's result comes back); a thrown value
+ * name (the span ends, its byte estimate stays a number, fn's result comes back), one with no
+ * string form a described one; attributes that throw when read are left out, never thrown; a thrown value
  * with no string form reaches the caller as it was thrown, and the span still ends as an error;
  * a thenable that is not a Promise is awaited like one; no function is a clear error.
  */
@@ -32,6 +33,71 @@ describe('monitor.span', () => {
     expect(spans.at(-1)?.name).toBe(exported);
     expect(monitor.stats.dropped.invalid).toBe(0);
   });
+
+  it.each([
+    [
+      'a throwing toString',
+      {
+        toString: (): never => {
+          throw new Error('no name');
+        },
+      },
+      'an object',
+    ],
+    [
+      'a Proxy that throws on every read',
+      new Proxy(
+        {},
+        {
+          get: (): never => {
+            throw new Error('trap');
+          },
+        },
+      ),
+      'an object',
+    ],
+  ])(
+    'named by %s: runs fn, returns its result, exports a span, throws nothing',
+    async (_, name, exported) => {
+      expect(monitor.span(name as never, () => 'result')).toBe('result');
+      await monitor.flush();
+      expect((monitor.transport as MemoryTransport).items('spans').at(-1)?.name).toBe(exported);
+    },
+  );
+
+  it.each([
+    [
+      'a throwing getter',
+      {
+        get model(): never {
+          throw new Error('getter');
+        },
+      },
+    ],
+    [
+      'a Proxy that throws on every read',
+      new Proxy(
+        {},
+        {
+          ownKeys: (): never => {
+            throw new Error('trap');
+          },
+        },
+      ),
+    ],
+  ])(
+    'attributes with %s: runs fn, returns its result, the span is exported without them',
+    async (label, attributes) => {
+      const name = `attributes-${label}`;
+      expect(monitor.span(name, () => 'result', attributes as never)).toBe('result');
+      await monitor.flush();
+      const span = (monitor.transport as MemoryTransport)
+        .items('spans')
+        .find((item) => item.name === name);
+      expect(span).toBeDefined();
+      expect(span?.attributes).toBeUndefined();
+    },
+  );
 
   it.each([
     ['synchronously', false],
