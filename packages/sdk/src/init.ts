@@ -96,6 +96,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
         exportIntervalMs: options.metrics.exportIntervalMs,
         pipeline,
         exportThroughTransport: true,
+        diagnostics,
       })
     : undefined;
   const meter = meters?.meter ?? createNoopMeter();

@@ -418,8 +418,8 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
         'metrics.route',
         pick(metrics.route, env, 'DRIFTWATCH_METRICS_ROUTE'),
         '/metrics',
-        // Characters a request path carries as they are: the server compares the raw path, so
-        // a route with any other (`/métrics`, sent as `/m%C3%A9trics`) could never be scraped.
+        // Characters a request path may carry as they are (the own server compares the
+        // percent-decoded path), so that the route reads the same in a scrape config.
         {
           maxLength: 256,
           pattern: /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/,

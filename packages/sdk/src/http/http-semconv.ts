@@ -4,7 +4,10 @@
  * series up) and `error.type` of a request that failed (5xx).
  */
 
-/** The methods the HTTP conventions know (RFC 9110 and PATCH). */
+/**
+ * The methods the HTTP conventions know: RFC 9110's, PATCH, and QUERY (the safe method with a
+ * body, which Node's parser accepts), as semantic-conventions 1.45 lists them.
+ */
 const KNOWN_METHODS = new Set([
   'CONNECT',
   'DELETE',
@@ -14,6 +17,7 @@ const KNOWN_METHODS = new Set([
   'PATCH',
   'POST',
   'PUT',
+  'QUERY',
   'TRACE',
 ]);
 

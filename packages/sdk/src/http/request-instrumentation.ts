@@ -154,7 +154,9 @@ export function createHttpInstrumentation(config: {
       'http.response.status_code': status,
       'url.scheme': scheme,
     };
-    if (route !== undefined) attributes['http.route'] = route;
+    // Clipped as on the span: a longer value fails the collector's schema, and the series
+    // would be dropped as invalid at every push.
+    if (route !== undefined) attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
     if (errorType !== undefined) attributes['error.type'] = errorType;
     // Frozen: the fast histogram keys its series by the object's identity.
     const series = duration.bind(Object.freeze(attributes));

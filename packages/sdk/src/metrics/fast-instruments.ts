@@ -26,7 +26,7 @@ import {
 import { CounterSeries, HistogramSeries } from './fast-series.js';
 
 /** Most series per instrument; later attribute sets share one `otel.metric.overflow` series, as in OTel. */
-const CARDINALITY_LIMIT = 2000;
+export const CARDINALITY_LIMIT = 2000;
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 
 export interface FastInstrumentOptions {
@@ -54,8 +54,13 @@ abstract class FastInstrument<S extends CounterSeries | HistogramSeries> {
   private readonly byObject = new WeakMap<Attributes, S>();
   private readonly byKey = new Map<string, S>();
   protected readonly series: S[] = [];
+  private overflowed = false;
 
-  constructor(readonly options: FastInstrumentOptions) {}
+  constructor(
+    readonly options: FastInstrumentOptions,
+    /** Told once, when the first attribute set over the limit goes to the overflow series. */
+    private readonly onOverflow?: (name: string) => void,
+  ) {}
 
   /** The series of `attributes`, to add or record without the lookup. */
   bind(attributes: Attributes): S {
@@ -74,8 +79,13 @@ abstract class FastInstrument<S extends CounterSeries | HistogramSeries> {
   private seriesByKey(key: string, attributes: Attributes): S {
     let series = this.byKey.get(key);
     if (series !== undefined) return series;
-    if (this.byKey.size >= CARDINALITY_LIMIT - 1 && key !== OVERFLOW_KEY)
+    if (this.byKey.size >= CARDINALITY_LIMIT - 1 && key !== OVERFLOW_KEY) {
+      if (!this.overflowed) {
+        this.overflowed = true;
+        this.onOverflow?.(this.options.name);
+      }
       return this.seriesByKey(OVERFLOW_KEY, OVERFLOW_ATTRIBUTES);
+    }
     series = this.create(attributes);
     this.byKey.set(key, series);
     this.series.push(series);
@@ -113,8 +123,8 @@ export class FastCounter extends FastInstrument<CounterSeries> {
 export class FastHistogram extends FastInstrument<HistogramSeries> {
   private readonly boundaries: readonly number[];
 
-  constructor(options: FastHistogramOptions) {
-    super(options);
+  constructor(options: FastHistogramOptions, onOverflow?: (name: string) => void) {
+    super(options, onOverflow);
     this.boundaries = Object.freeze([...options.boundaries]);
   }
 
@@ -155,20 +165,25 @@ export class FastMetrics implements MetricProducer {
   constructor(
     private readonly resource: Resource,
     private readonly scopeName = '@driftwatch/sdk',
+    /**
+     * Told once per instrument when its series reach CARDINALITY_LIMIT: from then on new attribute
+     * sets (routes, model versions) are recorded together, without their labels.
+     */
+    private readonly onOverflow?: (name: string) => void,
   ) {}
 
   /** A counter; asking twice for one name returns the same instrument. */
   counter(options: FastInstrumentOptions): FastCounter {
     const existing = this.names.get(options.name);
     if (existing instanceof FastCounter) return existing;
-    return this.add(new FastCounter(options));
+    return this.add(new FastCounter(options, this.onOverflow));
   }
 
   /** A histogram; asking twice for one name returns the same instrument. */
   histogram(options: FastHistogramOptions): FastHistogram {
     const existing = this.names.get(options.name);
     if (existing instanceof FastHistogram) return existing;
-    return this.add(new FastHistogram(options));
+    return this.add(new FastHistogram(options, this.onOverflow));
   }
 
   collect(): Promise<CollectionResult> {

@@ -9,6 +9,21 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+/**
+ * The request's path, percent-decoded: a client may encode characters the route holds as they
+ * are (Prometheus, through Go's url.URL, sends `!'()*` as `%21%27%28%29%2A`). Undefined when it
+ * does not decode.
+ */
+function pathOf(url: string | undefined): string | undefined {
+  const raw = (url ?? '/').split('?')[0] as string;
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 export function startMetricsServer(config: {
   readonly host: string;
   readonly port: number;
@@ -17,7 +32,7 @@ export function startMetricsServer(config: {
   readonly diagnostics: Diagnostics;
 }): MetricsServer {
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = pathOf(request.url);
     if (path === config.route && (request.method === 'GET' || request.method === 'HEAD')) {
       config.handler(request, response);
       return;

@@ -13,10 +13,11 @@ import {
   type InstrumentType,
 } from '@opentelemetry/sdk-metrics';
 import { DROP_REASONS } from '../pipeline/drop-reasons.js';
+import type { Diagnostics } from '../logs/diagnostics.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { SIGNALS } from '@driftwatch/schema';
 import type { GpuMonitor } from './gpu-monitor.js';
-import { FastMetrics } from './fast-instruments.js';
+import { CARDINALITY_LIMIT, FastMetrics } from './fast-instruments.js';
 import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
 import { PipelineMetricExporter } from './metric-points.js';
 
@@ -71,9 +72,20 @@ export function createSdkMeters(config: {
   readonly exportIntervalMs: number;
   readonly pipeline: ExportPipeline;
   readonly exportThroughTransport: boolean;
+  /** Told when a fast instrument's series reach their limit (a route or model version too many). */
+  readonly diagnostics?: Diagnostics;
 }): SdkMeters {
   const resource = resourceFromAttributes({ ...config.resource });
-  const fast = new FastMetrics(resource);
+  const { diagnostics } = config;
+  const fast = new FastMetrics(
+    resource,
+    undefined,
+    diagnostics &&
+      ((name) =>
+        diagnostics.warn(
+          `driftwatch: metric ${name} reached ${CARDINALITY_LIMIT} series; new attribute sets are recorded in one series labelled otel.metric.overflow="true"`,
+        )),
+  );
   const prometheus: PrometheusExporter = new PrometheusGaugeDeltaExporter({
     preventServerStart: true,
     withoutScopeInfo: true,

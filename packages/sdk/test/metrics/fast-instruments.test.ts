@@ -2,7 +2,13 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { DataPointType, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { FastMetrics } from '../../src/metrics/fast-instruments.js';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import { CARDINALITY_LIMIT, FastMetrics } from '../../src/metrics/fast-instruments.js';
+import { createSdkMeters } from '../../src/metrics/sdk-meters.js';
+import { createMemoryTransport } from '../../src/transport/memory-transport.js';
+import { init } from '../../src/index.js';
+import { captureLogs } from '../support/log-capture.js';
+import { testPipeline } from '../support/test-pipeline.js';
 
 function registry(): FastMetrics {
   return new FastMetrics(resourceFromAttributes({ 'service.name': 'test' }));
@@ -65,5 +71,70 @@ describe('fast instruments', () => {
     const metrics = registry();
     metrics.histogram({ name: 'h', boundaries: [1] });
     expect((await metrics.collect()).resourceMetrics.scopeMetrics).toEqual([]);
+  });
+
+  it('caps the series of an instrument, recording the rest in one overflow series, and says so once', async () => {
+    const logs = captureLogs();
+    const { pipeline } = testPipeline({}, createMemoryTransport());
+    const meters = createSdkMeters({
+      resource: { 'service.name': 'test' },
+      exportIntervalMs: 600_000,
+      pipeline,
+      exportThroughTransport: false,
+      diagnostics: createDiagnostics('info', logs.destination),
+    });
+    try {
+      const routes = meters.fast.counter({ name: 'routes' });
+      for (let i = 0; i < CARDINALITY_LIMIT + 100; i += 1)
+        routes.add(1, { 'http.route': `/r${i}` });
+      const points = (await meters.fast.collect()).resourceMetrics.scopeMetrics[0]?.metrics[0]
+        ?.dataPoints;
+      expect(points).toHaveLength(CARDINALITY_LIMIT);
+      const overflow = points?.find((point) => point.attributes['otel.metric.overflow'] === true);
+      expect(overflow?.value).toBe(101);
+      expect(logs.lines.map((line) => [line.level, line.msg])).toEqual([
+        [40, expect.stringContaining('metric routes reached 2000 series')],
+      ]);
+    } finally {
+      await meters.shutdown();
+      await pipeline.shutdown(0);
+    }
+  });
+});
+
+describe('series cap in a monitor', () => {
+  it('init() warns once per instrument when model versions pass the cap', async () => {
+    const diagnostics = captureLogs();
+    const monitor = init(
+      {
+        serviceName: 'series-cap-test',
+        transport: { type: 'memory' },
+        logs: { destination: captureLogs().destination, export: false },
+        diagnostics: { destination: diagnostics.destination },
+        metrics: { serve: false },
+        predictions: { sampleRatio: 0 },
+      },
+      {},
+    );
+    try {
+      for (let i = 0; i <= CARDINALITY_LIMIT; i += 1) {
+        monitor.logPrediction({
+          model: 'm',
+          modelVersion: `v${i}`,
+          features: {},
+          prediction: 1,
+          score: 0.5,
+        });
+      }
+      const warnings = diagnostics.lines
+        .filter((line) => String(line.msg).includes('series'))
+        .map((line) => line.msg);
+      expect(warnings).toEqual([
+        expect.stringContaining('metric driftwatch.model.predictions reached 2000 series'),
+        expect.stringContaining('metric driftwatch.model.score reached 2000 series'),
+      ]);
+    } finally {
+      await monitor.shutdown();
+    }
   });
 });

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.js';
 import { captureLogs } from '../support/log-capture.js';
+import { waitFor } from '../support/net.js';
+import { startPrometheus } from '../support/prometheus.js';
 
 let server: MetricsServer | undefined;
 let blocker: Server | undefined;
@@ -15,11 +17,11 @@ afterEach(async () => {
   blocker = undefined;
 });
 
-function start(port: number, diagnostics = captureLogs()): MetricsServer {
+function start(port: number, diagnostics = captureLogs(), route = '/prom'): MetricsServer {
   server = startMetricsServer({
     host: '127.0.0.1',
     port,
-    route: '/prom',
+    route,
     handler: (_request, response) => {
       response.setHeader('content-type', 'text/plain');
       response.end('up 1\n');
@@ -50,5 +52,27 @@ describe('metrics server', () => {
     expect(diagnostics.lines.map((line) => line.level)).toEqual([50]);
     expect(String(diagnostics.lines[0]?.msg)).toContain('EADDRINUSE');
     await server?.close();
+  });
+
+  it("is scraped by Prometheus on a route with characters Go's client percent-encodes", async () => {
+    // metrics.route allows ! ' ( ) *, which Prometheus (Go's url.URL) sends as %21 %27 %28 %29 %2A.
+    const route = "/prom(shard-1)!'*";
+    const address = await start(0, captureLogs(), route).address;
+    if (!address) throw new Error('metrics server did not listen');
+    const prometheus = await startPrometheus({ host: '127.0.0.1', port: address.port, route });
+    try {
+      const target = await waitFor('first scrape', async () => {
+        const response = await fetch(`${prometheus.url}/api/v1/targets`);
+        const body = (await response.json()) as {
+          data: { activeTargets: Array<{ health: string; lastError: string }> };
+        };
+        const active = body.data.activeTargets[0];
+        return active && active.health !== 'unknown' ? active : undefined;
+      });
+      expect(target.lastError).toBe('');
+      expect(target.health).toBe('up');
+    } finally {
+      await prometheus.stop();
+    }
   });
 });
