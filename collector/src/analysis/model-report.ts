@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage } from '../storage/open-storage.js';
+import { storageCall } from '../storage/storage-call.js';
 import { analyseDrift, type ColumnDriftResult } from './drift-analysis.js';
 import { readLabelledOutcomes } from './labelled-outcomes.js';
 import { analysePerformance, type PerformanceResult } from './performance-analysis.js';
@@ -61,33 +62,35 @@ async function recordResults(storage: Storage, report: ModelReport): Promise<voi
       labelled: result.labelled,
     }));
   });
-  await Promise.all([
-    storage.client.insert({
-      table: storage.table('drift_results'),
-      format: 'JSONEachRow',
-      values: columns.map((c) => ({
-        ...common,
-        reference_from: report.reference.fromMs,
-        reference_to: report.reference.toMs,
-        current_from: report.current.fromMs,
-        current_to: report.current.toMs,
-        column_name: c.name,
-        column_kind: c.kind,
-        column_type: c.type,
-        method: c.test,
-        score: c.score,
-        threshold: c.threshold,
-        drifted: c.drifted ? 1 : 0,
-        reference_count: c.referenceCount,
-        current_count: c.currentCount,
-      })),
-    }),
-    storage.client.insert({
-      table: storage.table('performance_results'),
-      format: 'JSONEachRow',
-      values: performanceRows,
-    }),
-  ]);
+  await storageCall('recording the report', () =>
+    Promise.all([
+      storage.client.insert({
+        table: storage.table('drift_results'),
+        format: 'JSONEachRow',
+        values: columns.map((c) => ({
+          ...common,
+          reference_from: report.reference.fromMs,
+          reference_to: report.reference.toMs,
+          current_from: report.current.fromMs,
+          current_to: report.current.toMs,
+          column_name: c.name,
+          column_kind: c.kind,
+          column_type: c.type,
+          method: c.test,
+          score: c.score,
+          threshold: c.threshold,
+          drifted: c.drifted ? 1 : 0,
+          reference_count: c.referenceCount,
+          current_count: c.currentCount,
+        })),
+      }),
+      storage.client.insert({
+        table: storage.table('performance_results'),
+        format: 'JSONEachRow',
+        values: performanceRows,
+      }),
+    ]),
+  );
 }
 
 export async function runModelReport(
@@ -146,12 +149,14 @@ export interface ModelSummary {
 
 /** Models with data, per version, with their prediction counts and time range. */
 export async function listModels(storage: Storage): Promise<ModelSummary[]> {
-  const result = await storage.client.query({
-    query: `SELECT model, model_version, count(), toUnixTimestamp64Milli(min(timestamp)), toUnixTimestamp64Milli(max(timestamp))
+  const rows = await storageCall('listing models', async () => {
+    const result = await storage.client.query({
+      query: `SELECT model, model_version, count(), toUnixTimestamp64Milli(min(timestamp)), toUnixTimestamp64Milli(max(timestamp))
             FROM ${storage.table('predictions')} FINAL GROUP BY model, model_version ORDER BY model, model_version`,
-    format: 'JSONCompactEachRow',
+      format: 'JSONCompactEachRow',
+    });
+    return result.json<[string, string, string, string, string]>();
   });
-  const rows = await result.json<[string, string, string, string, string]>();
   return rows.map(([model, modelVersion, count, first, last]) => ({
     model,
     modelVersion,
@@ -166,11 +171,13 @@ export async function listModels(storage: Storage): Promise<ModelSummary[]> {
  * late labels): an id labelled both ways counts once.
  */
 export async function countLabels(storage: Storage, model: string): Promise<number> {
-  const result = await storage.client.query({
-    query: `SELECT uniqExact(prediction_id) FROM ${storage.table('labels')} FINAL WHERE model IN ({model:String}, '')`,
-    query_params: { model },
-    format: 'JSONCompactEachRow',
+  const rows = await storageCall('counting labels', async () => {
+    const result = await storage.client.query({
+      query: `SELECT uniqExact(prediction_id) FROM ${storage.table('labels')} FINAL WHERE model IN ({model:String}, '')`,
+      query_params: { model },
+      format: 'JSONCompactEachRow',
+    });
+    return result.json<[string]>();
   });
-  const rows = await result.json<[string]>();
   return Number(rows[0]?.[0] ?? 0);
 }

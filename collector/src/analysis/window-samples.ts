@@ -4,6 +4,7 @@
  * uniform sample (groupArraySample), so the collector's memory is bounded whatever the window.
  */
 import type { Storage } from '../storage/open-storage.js';
+import { storageCall } from '../storage/storage-call.js';
 import type { TimeWindow } from './time-window.js';
 
 export interface WindowSamples {
@@ -51,12 +52,14 @@ async function rows<T>(
   query: string,
   params: Record<string, unknown>,
 ): Promise<T[]> {
-  const result = await storage.client.query({
-    query,
-    query_params: params,
-    format: 'JSONCompactEachRow',
+  return storageCall('reading window samples', async () => {
+    const result = await storage.client.query({
+      query,
+      query_params: params,
+      format: 'JSONCompactEachRow',
+    });
+    return result.json<T>();
   });
-  return result.json<T>();
 }
 
 export async function readWindowSamples(

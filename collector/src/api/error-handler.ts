@@ -86,6 +86,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     // The rest of a timed-out body may never come: the connection is not reused.
     if (status === 408) reply.header('connection', 'close');
+    // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with (RFC 6750 §3).
+    if (status === 401) reply.header('www-authenticate', 'Bearer realm="driftwatch"');
     return reply.code(status).send(body);
   });
 }

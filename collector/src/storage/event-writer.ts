@@ -7,6 +7,15 @@ import { labelRow, logRow, metricRow, predictionRow, spanRow } from './rows.js';
 /** Valid items of one ingest batch, grouped by signal. */
 export type ValidEvents = { [S in keyof SignalItem]: SignalItem[S][] };
 
+/**
+ * otel_* tables are partitioned by day and predictions by month, and ClickHouse refuses an insert
+ * that touches more than `max_partitions_per_insert_block` (100) partitions: a batch of valid
+ * items spanning 101 days (a backfill, a replay) was answered 503 and retried until the SDK
+ * dropped it. A batch is at most 10,000 items a signal, so the partitions of one insert are
+ * bounded anyway; 0 lifts the limit (a setting every ClickHouse version knows).
+ */
+const INSERT_SETTINGS = { max_partitions_per_insert_block: '0' } as const;
+
 export class EventWriter {
   constructor(private readonly storage: Storage) {}
 
@@ -25,7 +34,12 @@ export class EventWriter {
         inserts
           .filter(([, rows]) => rows.length > 0)
           .map(([table, values]) =>
-            client.insert({ table: this.storage.table(table), values, format: 'JSONEachRow' }),
+            client.insert({
+              table: this.storage.table(table),
+              values,
+              format: 'JSONEachRow',
+              clickhouse_settings: INSERT_SETTINGS,
+            }),
           ),
       );
     } catch (cause) {

@@ -169,4 +169,32 @@ describe('POST /v1/ingest with hostile but schema-valid items', () => {
       await rows(`SELECT cat_features FROM {predictions} WHERE prediction_id = 'long-strings'`),
     ).toEqual([{ cat_features: { [featureName]: category } }]);
   });
+
+  it('stores a batch whose times span more than 100 days or months (partitions)', async () => {
+    // otel_* tables are partitioned by day and predictions by month; ClickHouse refuses an insert
+    // touching more than 100 partitions, which made the whole batch a 503 the SDK retried.
+    const dayNanos = 86_400_000_000_000n;
+    const start = BigInt(logRecord.timeUnixNano);
+    const response = await post({
+      logs: Array.from({ length: 120 }, (_, i) => ({
+        ...logRecord,
+        body: 'backfilled',
+        timeUnixNano: (start - BigInt(i) * dayNanos).toString(),
+      })),
+      predictions: Array.from({ length: 120 }, (_, i) =>
+        prediction({ predictionId: `backfilled-${i}`, timeUnixMs: Date.UTC(2010, i, 5) }),
+      ),
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().accepted).toMatchObject({ logs: 120, predictions: 120 });
+    const stored = async (sql: string) => Number((await rows<{ n: unknown }>(sql))[0]?.n);
+    expect(await stored(`SELECT count() AS n FROM {otel_logs} WHERE Body = 'backfilled'`)).toBe(
+      120,
+    );
+    expect(
+      await stored(
+        `SELECT count() AS n FROM {predictions} WHERE prediction_id LIKE 'backfilled-%'`,
+      ),
+    ).toBe(120);
+  });
 });

@@ -230,6 +230,8 @@ describe('POST /v1/ingest (HTTP source → validation → chDB)', () => {
     const response = await post({ predictions: [prediction()] }, { authorization: 'Bearer wrong' });
     expect(response.statusCode).toBe(401);
     expect(response.json().code).toBe('DW_COLLECTOR_UNAUTHORIZED');
+    // RFC 9110 §15.5.2: a 401 names the scheme the client is to use (RFC 6750 §3 for Bearer).
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="driftwatch"');
   });
 
   it('stores a redelivered prediction once', async () => {
