@@ -165,6 +165,8 @@ describe('request logs (Express)', () => {
     const kept = await predict({ 'x-request-id': 'upstream-id-7' });
     expect(kept.headers.get('x-request-id')).toBe('upstream-id-7');
     await settle();
+    // The request must have logged: a loop over no lines asserts nothing.
+    expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
     for (const line of logs.lines) expect(line.request_id).toBe('upstream-id-7');
 
     for (const invalid of ['y'.repeat(129), 'tab\there']) {
@@ -174,6 +176,7 @@ describe('request logs (Express)', () => {
       const id = replaced.headers.get('x-request-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       await settle();
+      expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
       for (const line of logs.lines) expect(line.request_id).toBe(id);
       expect(logs.raw.join('')).not.toContain(invalid.slice(0, 10));
     }
@@ -184,6 +187,7 @@ describe('request logs (Express)', () => {
     const body = (await response.json()) as { context: DriftwatchRequestContext };
     expect(body.context.traceId).toBe(TRACE_ID);
     await settle();
+    expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
     for (const line of logs.lines) expect(line.trace_id).toBe(TRACE_ID);
     await monitor.flush();
     const span = (monitor.transport as MemoryTransport)

@@ -210,6 +210,8 @@ describe('request logs (Fastify)', () => {
     const replaced = response.headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
     await settle();
+    // The request must have logged: a loop over no lines asserts nothing.
+    expect(logs.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
     for (const line of logs.lines) expect(line.request_id).toBe(replaced);
     expect(logs.raw.join('')).not.toContain(tooLong);
   });
@@ -224,6 +226,9 @@ describe('request logs (Fastify)', () => {
     const replaced = response.headers['x-request-id'];
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
     await settle();
+    expect(logs.lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['secrets', 'request completed']),
+    );
     for (const line of logs.lines) expect(line.request_id).toBe(replaced);
     expect(logs.raw.join('')).not.toContain('FAKE ERROR');
   });
@@ -264,6 +269,7 @@ describe('request logs (Fastify)', () => {
     const response = await predict({ traceparent: `00-${TRACE_ID}-${PARENT_SPAN_ID}-01` });
     expect(response.status).toBe(200);
     await settle();
+    expect(logs.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
     for (const line of logs.lines) expect(line.trace_id).toBe(TRACE_ID);
     await monitor.flush();
     const transport = monitor.transport as MemoryTransport;

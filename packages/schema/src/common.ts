@@ -41,7 +41,8 @@ export const AttributeValue = Type.Union([
  * Attribute keys: 1–256 characters. As a Record key a string schema is checked by its pattern
  * alone (see NAME_PATTERN), and other keys only fail with `additionalProperties: false`.
  */
-const AttributeKey = Type.String({ minLength: 1, maxLength: 256, pattern: '^[\\s\\S]{1,256}$' });
+export const ATTRIBUTE_KEY_PATTERN = '^[\\s\\S]{1,256}$';
+const AttributeKey = Type.String({ minLength: 1, maxLength: 256, pattern: ATTRIBUTE_KEY_PATTERN });
 
 export const Attributes = Type.Record(AttributeKey, AttributeValue, {
   additionalProperties: false,

@@ -2,7 +2,7 @@
 import { TypeCompiler, ValueErrorType, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { ValueError } from '@sinclair/typebox/errors';
 import type { TSchema } from '@sinclair/typebox';
-import { NAME_PATTERN } from './common.js';
+import { ATTRIBUTE_KEY_PATTERN, NAME_PATTERN } from './common.js';
 import { SchemaError, SchemaErrorCodes, type ValidationIssue } from './errors.js';
 import { IngestBatch, SIGNALS, type Signal, type SignalItem } from './ingest-batch.js';
 import { LabelEvent } from './label.js';
@@ -51,18 +51,27 @@ function describe(value: unknown): string {
   return text === undefined ? typeof value : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** What a refused Record key is called, and the rule it broke, by the Record's key pattern. */
+const KEY_RULES: Record<string, { noun: string; expected: string }> = {
+  [NAME_PATTERN]: {
+    noun: 'name',
+    expected: 'expected 1 to 128 characters, none of them a control character',
+  },
+  [ATTRIBUTE_KEY_PATTERN]: { noun: 'key', expected: 'expected 1 to 256 characters' },
+};
+
 /**
- * A name refused by a Record keyed by `Name` (feature names): the pointer to the member would
- * carry the raw name (control characters, thousands of characters), so the issue points at the
- * record and names the member JSON-escaped and clipped, e.g.
+ * A key refused by a Record keyed by `Name` (feature names) or by an attribute key (attributes,
+ * resource): the pointer to the member would carry the raw key (control characters, thousands of
+ * characters) under a bare "Unexpected property", so the issue points at the record and names the
+ * member JSON-escaped and clipped, e.g.
  * `/features: invalid name "bad\u0001name" (8 characters): expected …`.
  */
 function nameIssue(error: ValueError): ValidationIssue | undefined {
   const patterns = (error.schema as { patternProperties?: Record<string, unknown> })
     .patternProperties;
-  if (error.type !== ValueErrorType.ObjectAdditionalProperties || !patterns?.[NAME_PATTERN]) {
-    return undefined;
-  }
+  const rule = patterns && KEY_RULES[Object.keys(patterns)[0] ?? ''];
+  if (error.type !== ValueErrorType.ObjectAdditionalProperties || !rule) return undefined;
   const slash = error.path.lastIndexOf('/');
   // TypeBox escapes the member name as a JSON pointer segment (RFC 6901).
   const name = error.path
@@ -71,7 +80,7 @@ function nameIssue(error: ValueError): ValidationIssue | undefined {
     .replace(/~0/g, '~');
   return {
     path: error.path.slice(0, slash),
-    message: `invalid name ${describe(name)} (${name.length} characters): expected 1 to 128 characters, none of them a control character`,
+    message: `invalid ${rule.noun} ${describe(name)} (${name.length} characters): ${rule.expected}`,
   };
 }
 

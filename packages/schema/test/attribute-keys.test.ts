@@ -26,15 +26,40 @@ describe('attribute keys', () => {
   });
 
   it.each([
-    ['an empty attribute key', span({ '': 1 })],
-    ['a 257-character attribute key', span({ ['k'.repeat(257)]: 1 })],
+    ['an empty attribute key', span({ '': 1 }), '/attributes', ''],
+    [
+      'a 257-character attribute key',
+      span({ ['k'.repeat(257)]: 1 }),
+      '/attributes',
+      'k'.repeat(257),
+    ],
     [
       'a 5000-character attribute key with a nested value',
       span({ ['k'.repeat(5000)]: { deep: 1 } }),
+      '/attributes',
+      'k'.repeat(5000),
     ],
-    ['an empty resource key', span({}, { '': 'x' })],
-    ['a 300-character resource key', span({}, { ['r'.repeat(300)]: 'x' })],
-  ])('refuses %s', (_case, item) => {
-    expect(validateItem('spans', item).ok).toBe(false);
+    ['an empty resource key', span({}, { '': 'x' }), '/resource', ''],
+    [
+      'a 300-character resource key',
+      span({}, { ['r'.repeat(300)]: 'x' }),
+      '/resource',
+      'r'.repeat(300),
+    ],
+  ])('refuses %s, naming the key clipped at the record', (_case, item, path, key) => {
+    // The issue is about the key, not "Unexpected property", and never carries the raw key:
+    // a JSON pointer to the member would echo 5000 characters back to the sender.
+    const result = validateItem('spans', item);
+    expect(result.ok).toBe(false);
+    const issues = result.ok ? [] : result.issues;
+    expect(issues[0]).toEqual({
+      path,
+      message: expect.stringMatching(
+        new RegExp(
+          `^invalid key "${key.slice(0, 20)}.* \\(${key.length} characters\\): expected 1 to 256 characters$`,
+        ),
+      ),
+    });
+    expect(JSON.stringify(issues).length).toBeLessThan(400);
   });
 });

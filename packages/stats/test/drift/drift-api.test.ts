@@ -165,12 +165,13 @@ describe('multiple-testing corrections equal statsmodels multipletests', () => {
   it('has cases', () => expect(corrections.length).toBeGreaterThanOrEqual(8));
   corrections.forEach((c, k) => {
     it(`case ${k} (m=${c.pValues.length})`, () => {
-      bonferroni(c.pValues).forEach((p, i) =>
-        expectClose(p, c.bonferroni[i] as number, 1e-12, 1e-300),
-      );
-      benjaminiHochberg(c.pValues).forEach((p, i) =>
-        expectClose(p, c.benjaminiHochberg[i] as number, 1e-12, 1e-300),
-      );
+      // Walk the expected values, not the output: a short or empty output must fail.
+      const bonf = bonferroni(c.pValues);
+      const bh = benjaminiHochberg(c.pValues);
+      expect(bonf).toHaveLength(c.pValues.length);
+      expect(bh).toHaveLength(c.pValues.length);
+      c.bonferroni.forEach((p, i) => expectClose(bonf[i] as number, p, 1e-12, 1e-300));
+      c.benjaminiHochberg.forEach((p, i) => expectClose(bh[i] as number, p, 1e-12, 1e-300));
     });
   });
 

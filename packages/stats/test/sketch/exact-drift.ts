@@ -1,9 +1,11 @@
-/** Exact reference values for the sketch tests, computed straight from the full sorted samples. */
-import {
-  hellingerOfShares,
-  jensenShannonOfShares,
-  psiOfShares,
-} from '../../src/sketch/share-distances.js';
+/**
+ * Exact reference values for the sketch tests, computed straight from the full sorted samples.
+ * The distances come from src/distribution (checked against scipy in test/distribution), not from
+ * the sketch code's own share-distances.ts, so a fault there cannot hide in its own reference.
+ */
+import { hellingerDistance } from '../../src/distribution/hellinger.js';
+import { jensenShannonDistance } from '../../src/distribution/jensen-shannon.js';
+import { psi } from '../../src/distribution/psi.js';
 
 /** Two-sample KS statistic and 1-Wasserstein distance of two ascending samples (one merge pass). */
 export function exactKsAndWasserstein(
@@ -58,17 +60,33 @@ export function exactShares(sorted: Float64Array, edges: Float64Array): Float64A
   return out;
 }
 
+/**
+ * Evidently's zero filling before PSI (`get_binned_data(feel_zeroes=True)`): empty shares become
+ * 0.0001, or (smallest non-zero share) / 1e6 when that share is at most 0.0001.
+ */
+function evidentlyZeroFill(shares: Float64Array): Float64Array {
+  const smallest = Math.min(...Array.from(shares).filter((s) => s > 0));
+  const fill = smallest <= 0.0001 ? smallest / 1e6 : 0.0001;
+  return shares.map((s) => (s === 0 ? fill : s));
+}
+
+/** Exact PSI (Evidently's zero filling), Jensen–Shannon (natural log) and Hellinger of two share vectors. */
+export function exactShareDistances(
+  p: Float64Array,
+  q: Float64Array,
+): { psi: number; jensenShannon: number; hellinger: number } {
+  return {
+    psi: psi(evidentlyZeroFill(p), evidentlyZeroFill(q)),
+    jensenShannon: jensenShannonDistance(p, q),
+    hellinger: hellingerDistance(p, q),
+  };
+}
+
 /** Exact PSI, Jensen–Shannon and Hellinger on the given bins. */
 export function exactBinned(
   reference: Float64Array,
   current: Float64Array,
   edges: Float64Array,
 ): { psi: number; jensenShannon: number; hellinger: number } {
-  const p = exactShares(reference, edges);
-  const q = exactShares(current, edges);
-  return {
-    psi: psiOfShares(p, q),
-    jensenShannon: jensenShannonOfShares(p, q),
-    hellinger: hellingerOfShares(p, q),
-  };
+  return exactShareDistances(exactShares(reference, edges), exactShares(current, edges));
 }

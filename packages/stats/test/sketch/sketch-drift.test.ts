@@ -9,6 +9,7 @@ import {
   sketchPsi,
   sketchWasserstein,
 } from '../../src/sketch/sketch-drift.js';
+import { kolmogorovSurvival } from '../../src/sketch/share-distances.js';
 import { sample, TestRandom } from '../seeded-streams.js';
 import { exactBinned, exactKsAndWasserstein } from './exact-drift.js';
 
@@ -117,14 +118,41 @@ describe('sketch drift input checks', () => {
       Float64Array.from(ref).sort(),
       Float64Array.from(cur).sort(),
     );
+    // scipy 1.10: ks_2samp(ref, cur).statistic, wasserstein_distance(ref, cur), and
+    // scipy.special.kolmogorov(sqrt(6·5 / 11) · 0.3), the asymptotic p-value sketchKs documents.
+    expect(exact.ks).toBeCloseTo(0.3, 15);
+    expect(exact.wasserstein).toBeCloseTo(0.9666666666666667, 12);
     const ks = sketchKs(a, b);
     expect(ks.errorBound).toBe(0);
     expect(ks.statistic).toBeCloseTo(exact.ks, 15);
+    expect(ks.pValue).toBeCloseTo(0.9667907604932683, 12);
     expect(sketchWasserstein(a, b)).toBeCloseTo(exact.wasserstein, 12);
     const { edges } = sketchBinnedShares(a, b, { bins: 4 });
     const binned = exactBinned(Float64Array.from(ref).sort(), Float64Array.from(cur).sort(), edges);
     expect(sketchPsi(a, b, { bins: 4 })).toBeCloseTo(binned.psi, 12);
     expect(sketchJensenShannon(a, b, { bins: 4 })).toBeCloseTo(binned.jensenShannon, 12);
     expect(sketchHellinger(a, b, { bins: 4 })).toBeCloseTo(binned.hellinger, 12);
+  });
+});
+
+describe('kolmogorovSurvival (the sketchKs p-value)', () => {
+  // scipy 1.10: [λ, scipy.special.kolmogorov(λ)], on both sides of the series switch at 1.18.
+  it.each([
+    [0.05, 1],
+    [0.2, 0.999999999999495],
+    [0.5, 0.9639452436648751],
+    [0.8, 0.5441424115741981],
+    [1, 0.26999967167735456],
+    [1.17, 0.12939004218561884],
+    [1.18, 0.1234538094297657],
+    [1.19, 0.11774229287977166],
+    [1.5, 0.022217962616525127],
+    [2, 0.0006709252557796953],
+    [3, 3.045995948942526e-8],
+    [5, 3.8574996959278356e-22],
+    [8, 5.14441874528483e-56],
+  ])('λ = %s equals scipy.special.kolmogorov', (lambda, expected) => {
+    const actual = kolmogorovSurvival(lambda);
+    expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12 * expected);
   });
 });

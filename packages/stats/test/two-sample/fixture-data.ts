@@ -88,9 +88,12 @@ export const P_VALUE_RTOL = 1e-6;
 
 export function expectClose(actual: number, expected: number, rtol: number, atol = 1e-12): void {
   if (expected === actual) return;
-  expect(Number.isFinite(actual), `got ${actual}, expected ${expected}`).toBe(
-    Number.isFinite(expected),
-  );
+  // An infinite expectation is met by that infinity only: |−∞ − ∞| ≤ rtol·∞ would pass.
+  if (!Number.isFinite(expected)) {
+    expect(actual, `expected ${expected}`).toBe(expected);
+    return;
+  }
+  expect(Number.isFinite(actual), `got ${actual}, expected ${expected}`).toBe(true);
   const error = Math.abs(actual - expected);
   expect(error, `got ${actual}, expected ${expected}`).toBeLessThanOrEqual(
     Math.max(rtol * Math.abs(expected), atol),
