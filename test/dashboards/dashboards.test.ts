@@ -1,7 +1,8 @@
 /**
  * The shipped observability assets, checked for real: every ClickHouse panel's SQL runs against
  * embedded ClickHouse (chDB) with the collector's migrations and seeded telemetry, every PromQL
- * expression and alert rule goes through promtool (rules unit tests included), Alertmanager's
+ * expression and alert rule goes through promtool (rules unit tests included) and is checked
+ * against a real scrape of an instrumented service (metric and label names), Alertmanager's
  * config through amtool, and docker-compose.yml is checked against the files it references.
  * Over 500 lines on purpose: one suite for all shipped assets, because they reference each other
  * (data source uids, mount paths, ports, alert names); helpers live in grafana-macros.ts and
@@ -38,6 +39,7 @@ import {
   type TimeRange,
   type Variables,
 } from './grafana-macros.js';
+import { scrapeInstrumentedService, type Exposition } from './sdk-exposition.js';
 import { MODEL, MODEL_VERSIONS, SERVICES, seedAnalysisRuns, seedEvents } from './seed-telemetry.js';
 
 const run = promisify(execFile);
@@ -58,6 +60,7 @@ interface Target {
   format?: number;
   queryType?: string;
   expr?: string;
+  legendFormat?: string;
 }
 interface Panel {
   id: number;
@@ -103,7 +106,12 @@ interface Compose {
 }
 interface RuleGroup {
   name: string;
-  rules: Array<{ alert?: string; record?: string; expr: string }>;
+  rules: Array<{
+    alert?: string;
+    record?: string;
+    expr: string;
+    annotations?: Record<string, string>;
+  }>;
 }
 
 const dashboardFiles = readdirSync(at('dashboards/grafana/dashboards')).filter((f) =>
@@ -140,32 +148,6 @@ const panelsWithTargets = (type: string) =>
 const clickHouseTargets = panelsWithTargets('grafana-clickhouse-datasource');
 const prometheusTargets = panelsWithTargets('prometheus');
 
-/** Metric families the SDK exposes on /metrics (checked against a scrape of packages/sdk). */
-const SDK_METRICS = [
-  'target_info',
-  'process_cpu_time_total',
-  'process_cpu_utilization',
-  'process_memory_usage',
-  'v8js_memory_heap_used',
-  'nodejs_eventloop_utilization',
-  ...['min', 'max', 'mean', 'p50', 'p90', 'p99'].map((q) => `nodejs_eventloop_delay_${q}`),
-  ...['bucket', 'sum', 'count'].flatMap((s) => [
-    `v8js_gc_duration_${s}`,
-    `http_server_request_duration_${s}`,
-    `driftwatch_model_score_${s}`,
-  ]),
-  'hw_gpu_utilization',
-  'hw_gpu_memory_usage',
-  'hw_gpu_memory_limit',
-  'hw_gpu_temperature',
-  'hw_gpu_power',
-  'driftwatch_model_predictions_total',
-  'driftwatch_sdk_queue_items',
-  'driftwatch_sdk_dropped_total',
-  'driftwatch_sdk_export_errors_total',
-  'driftwatch_sdk_sent_items_total',
-  'up',
-];
 const PROMQL_WORDS = new Set(
   'sum avg min max count rate irate increase histogram_quantile by without on ignoring group_left group_right and or unless offset bool abs clamp_min clamp_max label_values topk bottomk vector'.split(
     ' ',
@@ -401,19 +383,66 @@ describe('ClickHouse panels run against embedded ClickHouse with the collector s
   });
 });
 
+/**
+ * Labels the result of a PromQL expression keeps: those in all its `by` lists if it aggregates,
+ * else its metrics' own.
+ */
+function outputLabels(expr: string, exposed: Exposition): Set<string> {
+  const groupings = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].map(
+    (m) => new Set(m[1]!.split(',').map((label) => label.trim())),
+  );
+  if (groupings.length > 0)
+    return groupings.reduce((kept, by) => new Set([...kept].filter((l) => by.has(l))));
+  return new Set([
+    ...TARGET_LABELS,
+    ...metricNames(expr).flatMap((name) => [...(exposed.get(name) ?? [])]),
+  ]);
+}
+
+/**
+ * Checks one expression against a real scrape: its metrics exist, its label matchers name labels
+ * those metrics carry, and `used` (legend or annotation labels) survive its aggregation.
+ */
+function expectExposed(context: string, expr: string, exposed: Exposition, used: string[]): void {
+  for (const name of metricNames(expr))
+    expect([...exposed.keys()], `${context}: ${name}`).toContain(name);
+  for (const [, name, matchers] of expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)) {
+    for (const [, label] of matchers!.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)/g)) {
+      if (TARGET_LABELS.includes(label!)) continue;
+      expect([...(exposed.get(name!) ?? [])], `${context}: ${name}{${label}}`).toContain(label);
+    }
+  }
+  const kept = outputLabels(expr, exposed);
+  for (const label of used) expect([...kept], `${context}: {{${label}}}`).toContain(label);
+}
+
+/** Labels Prometheus adds to every scraped series. */
+const TARGET_LABELS = ['job', 'instance'];
+
 // ---------------------------------------------------------------------------------------------
 describe('Prometheus: dashboard queries, alert rules and config through promtool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'driftwatch-promql-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** What an instrumented service exposes, plus `up`, which Prometheus writes itself. */
+  let exposed: Exposition;
+  beforeAll(async () => {
+    exposed = await scrapeInstrumentedService();
+    exposed.set('up', new Set());
+  });
 
-  it('every Service health query parses (as recording rules) and uses only SDK metrics', async () => {
+  it('every Service health query parses (as recording rules) and uses only exposed metrics and labels', async () => {
     const rules = prometheusTargets.map(({ dashboard, panel, target }) => {
       const variables: Variables = Object.fromEntries(
         dashboard.templating.list.map((v) => [v.name, { value: 'all', options: [] }]),
       );
       const expr = expandPromQl(target.expr ?? '', variables);
-      for (const name of metricNames(expr))
-        expect(SDK_METRICS, `${panel.title}: ${name}`).toContain(name);
+      const legend = [...(target.legendFormat ?? '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)];
+      expectExposed(
+        panel.title,
+        expr,
+        exposed,
+        legend.map((m) => m[1]!),
+      );
       return { record: `dashboard:panel_${panel.id}_${target.refId}`, expr };
     });
     const variableQueries = [...dashboards.values()].flatMap((d) =>
@@ -435,10 +464,11 @@ describe('Prometheus: dashboard queries, alert rules and config through promtool
     expect(stdout).toContain(`SUCCESS: ${rules.length} rules found`);
   });
 
-  it('the alert rules use only SDK metrics and pass promtool check rules', async () => {
+  it('the alert rules use only exposed metrics and labels, and pass promtool check rules', async () => {
     for (const rule of ruleGroups.flatMap((g) => g.rules)) {
-      for (const name of metricNames(rule.expr))
-        expect(SDK_METRICS, `${rule.alert}: ${name}`).toContain(name);
+      const annotations = Object.values(rule.annotations ?? {}).join(' ');
+      const used = [...annotations.matchAll(/\$labels\.(\w+)/g)].map((m) => m[1]!);
+      expectExposed(rule.alert ?? rule.record ?? '', rule.expr, exposed, used);
     }
     expect(alertNames).toEqual(
       expect.arrayContaining([

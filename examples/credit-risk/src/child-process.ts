@@ -10,6 +10,18 @@ export interface RunningChild {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+const STDERR_TAIL_CHARS = 4096;
+
+function lastLines(text: string, count: number): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-count)
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
 export function startChild(
   name: string,
   script: string,
@@ -24,6 +36,12 @@ export function startChild(
   });
   const log = createWriteStream(logFile, { flags: 'a' });
   child.stderr.pipe(log, { end: false });
+  // The end of stderr says why a child died before it started (a locked data directory…): the
+  // error carries it, so the reader need not open the log.
+  let stderrTail = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
+  });
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
@@ -54,10 +72,16 @@ export function startChild(
       }
       log.write(`${line}\n`);
     });
-    void exited.then((code) => {
+    // 'close', not 'exit': stderr is read to its end by then.
+    child.once('close', (code) => {
       if (!announced) {
         clearTimeout(timer);
-        reject(new Error(`${name} exited with code ${code} before it started (see ${logFile})`));
+        const why = lastLines(stderrTail, 3);
+        reject(
+          new Error(
+            `${name} exited with code ${code} before it started (see ${logFile})${why ? `:\n${why}` : ''}`,
+          ),
+        );
       }
     });
   });

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelReport } from '@driftwatch/collector';
 import { SHIFTED_FEATURES } from './applicants.js';
@@ -17,11 +17,29 @@ import { runPhase, type PhaseResult } from './traffic.js';
 
 const PER_PHASE = Number(process.env.DRIFTWATCH_DEMO_REQUESTS ?? 2000);
 const demoDir = resolve(process.env.DRIFTWATCH_DEMO_DIR ?? '.driftwatch');
-const collectorCli = join(
-  dirname(createRequire(import.meta.url).resolve('@driftwatch/collector/package.json')),
-  'dist/cli.js',
+const collectorDir = dirname(
+  createRequire(import.meta.url).resolve('@driftwatch/collector/package.json'),
 );
+const collectorCli = join(collectorDir, 'dist/cli.js');
+const repositoryRoot = dirname(collectorDir);
 const serviceScript = join(dirname(fileURLToPath(import.meta.url)), 'service.js');
+
+/** Where `pnpm collector` listens: DRIFTWATCH_HOST, unless it is a wildcard address. */
+function collectorHost(): string {
+  const host = process.env.DRIFTWATCH_HOST?.trim();
+  return !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
+
+/** `pnpm collector` runs in the repository root: a path under it is given relative to it. */
+function rootRelative(path: string): string {
+  const inRoot = relative(repositoryRoot, path);
+  return inRoot.startsWith('..') || isAbsolute(inRoot) ? path : inRoot;
+}
+
+/** Quotes a path for a POSIX shell when it holds more than plain path characters. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
 
 async function report(
   collectorUrl: string,
@@ -108,10 +126,21 @@ async function main(): Promise<void> {
     console.log('Look at:');
     console.log(`  summary JSON   ${summaryPath}`);
     console.log(
-      `  service logs   ${join(demoDir, 'service.log')}  (JSON, request_id + trace_id on every line)`,
+      `  service logs   ${join(demoDir, 'service.log')}  (JSON; each request's lines carry its request_id + trace_id)`,
     );
+    // The demo's collector stops when it exits: point at the one `pnpm collector` starts, on the
+    // same data, with this run's windows.
+    const apiUrl = `http://${collectorHost()}:${process.env.DRIFTWATCH_PORT?.trim() || '7070'}`;
+    const windows = {
+      model: MODEL_NAME,
+      reference: { from: reference.fromMs, to: reference.toMs },
+      current: { from: current.fromMs, to: current.toMs },
+    };
+    console.log('  collector API  the data stays; serve it, then ask for this report again:');
+    console.log(`    pnpm collector --chdb-path ${shellWord(rootRelative(join(demoDir, 'data')))}`);
+    console.log(`    curl -s ${apiUrl}/v1/models`);
     console.log(
-      `  collector API  POST ${collector.url}/v1/reports  ·  GET ${collector.url}/v1/models  (run: pnpm collector)`,
+      `    curl -s -X POST ${apiUrl}/v1/reports -H 'content-type: application/json' -d '${JSON.stringify(windows)}'`,
     );
     console.log(
       `  dashboards     dashboards/ (Grafana, ClickHouse datasource) — docker compose up`,
