@@ -17,7 +17,8 @@ function optionsFrom(flags: CommonFlags & { host?: string; port?: string }): Col
   return {
     ...(flags.config ? { configFile: flags.config } : {}),
     ...(flags.host ? { host: flags.host } : {}),
-    ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
+    // As typed: `--port abc` is refused naming "abc", `--port ""` is not a free port.
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
     storage: {
       ...(flags.clickhouseUrl ? { url: flags.clickhouseUrl } : {}),
       ...(flags.chdbPath ? { chdbPath: flags.chdbPath } : {}),

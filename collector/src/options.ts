@@ -48,7 +48,9 @@ export interface CollectorOptions {
   storage: StorageOptions;
 }
 
-export type CollectorOptionsInput = Partial<Omit<CollectorOptions, 'storage'>> & {
+export type CollectorOptionsInput = Partial<Omit<CollectorOptions, 'storage' | 'port'>> & {
+  /** A number, or its decimal text as the CLI's `--port` gives it (checked as the env value is). */
+  port?: number | string;
   storage?: Partial<StorageOptions>;
   /** Path of a JSON config file with the same shape. */
   configFile?: string;
@@ -103,7 +105,9 @@ export function resolveCollectorOptions(
     envValue: string | undefined,
     fileValue: T | undefined,
     fallback: T,
-  ) => code ?? envValue ?? fileValue ?? fallback;
+    // An empty variable is unset, as in the SDK: compose passes `${VAR:-}` for an unset one,
+    // and an empty DRIFTWATCH_INGEST_TOKEN hid the config file's token (ingest left open).
+  ) => code ?? (envValue === '' ? undefined : envValue) ?? fileValue ?? fallback;
 
   const logLevel = pick<string>(input.logLevel, env.DRIFTWATCH_LOG_LEVEL, file.logLevel, 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -141,6 +145,14 @@ export function resolveCollectorOptions(
     file.ingestToken,
     undefined,
   );
+  if (ingestToken !== undefined && (typeof ingestToken !== 'string' || ingestToken === '')) {
+    // Not echoed: a token is a secret.
+    throw invalid(
+      'ingestToken',
+      typeof ingestToken,
+      'a non-empty string (unset for an open ingest API)',
+    );
+  }
 
   const options: CollectorOptions = {
     host: text('host', pick(input.host, env.DRIFTWATCH_HOST, file.host, '127.0.0.1')),
@@ -150,7 +162,7 @@ export function resolveCollectorOptions(
       0,
       65535,
     ),
-    ...(ingestToken ? { ingestToken } : {}),
+    ...(ingestToken !== undefined ? { ingestToken } : {}),
     maxBodyBytes: integer(
       'maxBodyBytes',
       pick<unknown>(

@@ -1,4 +1,7 @@
-/** requestTimeoutMs resolves like every option: code > environment > file > default, checked. */
+/** Options resolve code > environment > file > default, checked; an empty variable is unset. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveCollectorOptions } from '../src/options.js';
 
@@ -20,5 +23,31 @@ describe('collector option requestTimeoutMs', () => {
         resolveCollectorOptions({}, { DRIFTWATCH_REQUEST_TIMEOUT_MS: value }),
       ).toThrowError(/requestTimeoutMs/);
     }
+  });
+});
+
+describe('empty environment variables and the ingest token', () => {
+  it('an empty variable is unset: the config file token stands', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dw-options-')), 'collector.json');
+    writeFileSync(file, JSON.stringify({ ingestToken: 'from-file', port: 7171 }));
+    const options = resolveCollectorOptions(
+      { configFile: file },
+      { DRIFTWATCH_INGEST_TOKEN: '', DRIFTWATCH_PORT: '', DRIFTWATCH_REQUEST_TIMEOUT_MS: '' },
+    );
+    expect(options.ingestToken).toBe('from-file');
+    expect(options.port).toBe(7171);
+    expect(options.requestTimeoutMs).toBe(30_000);
+  });
+
+  it('an empty token in code or file is refused, without echoing a token', () => {
+    expect(() => resolveCollectorOptions({ ingestToken: '' }, {})).toThrowError(
+      /invalid collector option ingestToken="string": expected a non-empty string/,
+    );
+  });
+
+  it('a port given as text is checked as the environment value is', () => {
+    expect(resolveCollectorOptions({ port: '8080' }, {}).port).toBe(8080);
+    expect(() => resolveCollectorOptions({ port: 'abc' }, {})).toThrowError(/port="abc"/);
+    expect(() => resolveCollectorOptions({ port: '' }, {})).toThrowError(/port=""/);
   });
 });

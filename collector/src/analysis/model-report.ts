@@ -17,7 +17,7 @@ export interface ReportRequest {
   readonly modelVersion?: string;
   readonly reference: TimeWindow;
   readonly current: TimeWindow;
-  /** Share of drifted features above which the dataset counts as drifted. @default 0.5 */
+  /** Share of drifted features from which on (≥) the dataset counts as drifted. @default 0.5 */
   readonly driftShare?: number;
 }
 
