@@ -40,27 +40,31 @@ export type CompletionLineWriter = (request: CompletedRequest) => void;
 
 /** Writes completion lines through `logger`'s destination and export; no-op below level info. */
 export function createCompletionLineWriter(logger: Logger): CompletionLineWriter {
+  const viaPino = (request: CompletedRequest): void => {
+    logger.info(
+      {
+        request_id: request.requestId,
+        trace_id: request.traceId,
+        span_id: request.spanId,
+        req: { method: request.method, url: request.path, route: request.route },
+        res: { statusCode: request.statusCode },
+        responseTime: request.responseTimeMs,
+      },
+      MESSAGE,
+    );
+  };
   const direct = directWriterFor(logger, SHAPE);
   if (direct === undefined) {
     return (request) => {
-      if (!logger.isLevelEnabled('info')) return;
-      logger.info(
-        {
-          request_id: request.requestId,
-          trace_id: request.traceId,
-          span_id: request.spanId,
-          req: { method: request.method, url: request.path, route: request.route },
-          res: { statusCode: request.statusCode },
-          responseTime: request.responseTimeMs,
-        },
-        MESSAGE,
-      );
+      if (logger.isLevelEnabled('info')) viaPino(request);
     };
   }
-  const { out, bindings, baseAttributes, onLine } = direct;
+  const { out, bindings, baseAttributes, onLine, bindingsChanged } = direct;
   const baseJson = baseAttributesJson(baseAttributes);
   return (request) => {
     if (!logger.isLevelEnabled('info')) return;
+    // `logger.setBindings()` after start-up: pino writes (and redacts) the bindings it now holds.
+    if (bindingsChanged()) return viaPino(request);
     const { requestId, traceId, spanId, method, path, route, statusCode, responseTimeMs } = request;
     const time = Date.now();
     // Ids are hex and need no escaping; the request id, method, path and route may.

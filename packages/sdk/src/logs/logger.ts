@@ -53,6 +53,8 @@ export interface DirectWriter {
   /** The base fields that are log attributes in the OTel data model (not resource fields). */
   readonly baseAttributes: Readonly<Record<string, string>>;
   readonly onLine: ExportLogEntry | undefined;
+  /** Has `logger.setBindings()` changed the bindings since `bindings` was serialized? */
+  readonly bindingsChanged: () => boolean;
 }
 
 /** A line's fields: `true` for a string/number/boolean leaf, a nested shape for an object. */
@@ -239,11 +241,15 @@ export function createLogger(config: LoggerConfig): Logger {
     bindings += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
     if (!RESOURCE_FIELDS.has(key)) baseAttributes[key] = value;
   }
+  // pino's serialized bindings, which `setBindings()` replaces with a new string.
+  const chindings = pino.symbols.chindingsSym;
+  const started = (logger as Logger & Record<symbol, unknown>)[chindings];
   const state: DirectState = {
     out,
     bindings,
     baseAttributes,
     onLine,
+    bindingsChanged: () => (logger as Logger & Record<symbol, unknown>)[chindings] !== started,
     paths: pinoPaths,
     secretKeys: new Set(secretKeys.map((key) => key.toLowerCase())),
     fixedKeys: [...Object.keys(config.base), 'msg', 'request_id', 'trace_id', 'span_id'],

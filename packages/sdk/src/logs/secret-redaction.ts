@@ -6,7 +6,8 @@
  * costs one regex test; in a line that does, the values of secret keys are replaced at any
  * depth, in the text itself (the rest of the line stays as pino wrote it). It runs after pino's
  * serializers and on child bindings, so it also reaches what a serializer or `logger.child()`
- * put in the line.
+ * put in the line; and inside string values, the secret keys' query parameters and raw header
+ * lines.
  */
 
 /** Keys whose values are secrets, as one-word keys and as hyphenated header names. */
@@ -80,49 +81,93 @@ function valueEnd(text: string, start: number): number {
   return i === start ? -1 : i;
 }
 
+/** Node's flat name/value arrays of a message's headers, as an IncomingMessage holds them. */
+const RAW_HEADER_KEYS = new Set(['rawHeaders', 'rawTrailers']);
+
+/** One open object or array of the line being read. */
+interface Container {
+  readonly object: boolean;
+  /** An array under `rawHeaders`: even items are header names, odd ones their values. */
+  readonly rawHeaders: boolean;
+  /** The array item's index (counted for raw header arrays only). */
+  index: number;
+  /** The next item is the value of a secret header (`["Set-Cookie","sid=…"]`). */
+  secretNext: boolean;
+}
+
 /**
- * `line` with the value of each member whose key is secret replaced by `"[Redacted]"`, read
- * from the text itself: parsing and writing the line again would change more than the secrets
- * (pino writes a caller's `level` or `time` after its own, and JSON.parse keeps the caller's;
- * a BigInt's digits beyond double precision would be lost). Undefined when no value was
- * replaced or the line cannot be read to the end of a secret value.
+ * `line` with the value of each member whose key is secret replaced by `"[Redacted]"`, and in
+ * Node's raw header arrays (a response on an HTTP client's error) the value after a secret
+ * header's name, read from the text itself: parsing and writing the line again would change
+ * more than the secrets (pino writes a caller's `level` or `time` after its own, and JSON.parse
+ * keeps the caller's; a BigInt's digits beyond double precision would be lost). Undefined when
+ * no value was replaced or the line cannot be read to the end of a secret value.
  */
 function redactText(line: string, isSecret: (key: string) => boolean): string | undefined {
-  /** Per open container: is it an object (its next string at `expectKey` is a key)? */
-  const objects: boolean[] = [];
+  const containers: Container[] = [];
   let expectKey = false;
+  /** The key whose value is read next (a raw header array is known by it). */
+  let lastKey = '';
   let out = '';
   let copiedTo = 0;
+  /** Replaces the value at `start`; the index after it, or -1 when it does not end. */
+  const replace = (start: number): number => {
+    const valueStop = valueEnd(line, start);
+    if (valueStop < 0) return -1;
+    out += `${line.slice(copiedTo, start)}"${REDACTED}"`;
+    copiedTo = valueStop;
+    return valueStop;
+  };
   for (let i = 0; i < line.length;) {
     const code = line.charCodeAt(i);
+    const top = containers[containers.length - 1];
     if (code === QUOTE) {
       const end = stringEnd(line, i);
       if (end < 0) return undefined;
       if (!expectKey) {
+        if (top?.rawHeaders === true && top.index % 2 === 0)
+          top.secretNext = isSecret(line.slice(i + 1, end - 1));
         i = end;
         continue;
       }
       expectKey = false;
       // Secret keys hold no quote, backslash or control character: JSON writes them as they are.
-      const secret = isSecret(line.slice(i + 1, end - 1));
+      const key = line.slice(i + 1, end - 1);
       const colon = skipWhitespace(line, end);
       if (line.charCodeAt(colon) !== COLON) return undefined;
       i = skipWhitespace(line, colon + 1);
-      if (!secret) continue;
-      const valueStop = valueEnd(line, i);
-      if (valueStop < 0) return undefined;
-      out += `${line.slice(copiedTo, i)}"${REDACTED}"`;
-      copiedTo = valueStop;
-      i = valueStop;
+      if (!isSecret(key)) {
+        lastKey = key;
+        continue;
+      }
+      i = replace(i);
+      if (i < 0) return undefined;
     } else {
       // Whitespace and the characters of numbers and literals change nothing here.
       if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
-        objects.push(code === OPEN_OBJECT);
+        containers.push({
+          object: code === OPEN_OBJECT,
+          rawHeaders: code === OPEN_ARRAY && RAW_HEADER_KEYS.has(lastKey),
+          index: 0,
+          secretNext: false,
+        });
+        lastKey = '';
         expectKey = code === OPEN_OBJECT;
       } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
-        objects.pop();
+        containers.pop();
         expectKey = false;
-      } else if (code === COMMA) expectKey = objects[objects.length - 1] === true;
+      } else if (code === COMMA) {
+        expectKey = top?.object === true;
+        if (top?.rawHeaders === true) {
+          top.index += 1;
+          if (top.secretNext) {
+            top.secretNext = false;
+            i = replace(skipWhitespace(line, i + 1));
+            if (i < 0) return undefined;
+            continue;
+          }
+        }
+      }
       i += 1;
     }
   }
@@ -132,19 +177,37 @@ function redactText(line: string, isSecret: (key: string) => boolean): string | 
 /**
  * The redactor for `keys`, matched in any spelling (`Authorization`, `TOKEN`). Keys hold no `"`,
  * backslash or control character (checked with the options), so a key appears in the line as written.
+ * Besides members, it reaches secrets inside string values: a URL's query parameter
+ * (`/predict?token=…`, as Fastify's error lines and HTTP clients' errors write the URL) and a raw
+ * HTTP header line (`\r\nAuthorization: Bearer …`, the request text a ClientRequest on an error
+ * holds).
  */
 export function secretRedactor(keys: readonly string[]): SecretRedactor {
   const lowerCase = new Set(keys.map((key) => key.toLowerCase()));
-  // A secret key as JSON writes it in a line. A match inside a string value is harmless: the
-  // line is read and only real keys are redacted.
-  const keyInLine = new RegExp(
-    `"(?:${[...lowerCase].map((key) => key.replace(REGEX_SYNTAX, '\\$&')).join('|')})":`,
+  const alternatives = [...lowerCase].map((key) => key.replace(REGEX_SYNTAX, '\\$&')).join('|');
+  // A secret key as JSON writes it in a line, in a query string or a header line, or a raw header
+  // array. A match inside a string value is harmless: the line is read and only real keys are
+  // redacted.
+  const mayHoldSecret = new RegExp(
+    String.raw`"(?:${alternatives})":|(?:[?&]|\\n)(?:${alternatives})[=:]|"raw(?:Headers|Trailers)":\[`,
     'i',
+  );
+  // A query parameter's value ends at the next parameter, the fragment, a space or the string's
+  // end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it.
+  const queryValue = new RegExp(
+    String.raw`([?&](?:${alternatives})=)(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+`,
+    'gi',
+  );
+  // A header line's value ends at its `\r\n` (escaped in the line) or the string's end.
+  const headerValue = new RegExp(
+    String.raw`(\\n(?:${alternatives}):)(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[\\/t])+`,
+    'gi',
   );
   const isSecret = (key: string): boolean => lowerCase.has(key.toLowerCase());
   return (line) => {
-    if (!keyInLine.test(line)) return line;
+    if (!mayHoldSecret.test(line)) return line;
     // Not JSON (a destination handed text of its own), or only a mention: left as written.
-    return redactText(line, isSecret) ?? line;
+    const members = redactText(line, isSecret) ?? line;
+    return members.replace(queryValue, `$1${REDACTED}`).replace(headerValue, `$1 ${REDACTED}`);
   };
 }

@@ -24,6 +24,8 @@ import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 /** The schema's longest span name and attribute string. */
 export const MAX_SPAN_NAME = 1024;
 export const MAX_ATTRIBUTE_CHARS = 8192;
+/** The name exported for a span named `''` (the schema takes 1–1024 characters). */
+export const UNNAMED_SPAN = 'unnamed';
 /** The OTel SDK's default span limits. */
 const MAX_ATTRIBUTES = 128;
 const MAX_EVENTS = 128;
@@ -208,8 +210,8 @@ export class RequestSpan implements Span {
 
   updateName(name: string): this {
     if (!this.recording) return this;
-    // Clipped to the schema's limit: a long name must not cost the whole span.
-    this.name = String(name).slice(0, MAX_SPAN_NAME);
+    // Clipped to the schema's limit: a long name must not cost the whole span, nor an empty one.
+    this.name = String(name).slice(0, MAX_SPAN_NAME) || UNNAMED_SPAN;
     this.untrusted = true;
     return this;
   }

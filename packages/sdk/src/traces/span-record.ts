@@ -16,6 +16,7 @@ import {
   MAX_ATTRIBUTE_CHARS,
   MAX_SPAN_NAME,
   RequestSpan,
+  UNNAMED_SPAN,
   storableAttribute,
 } from './request-span.js';
 import { requestSpanJson } from './request-span-json.js';
@@ -39,6 +40,30 @@ const STATUS: Record<SpanStatusCode, 'UNSET' | 'OK' | 'ERROR'> = {
 /** [seconds, nanoseconds] → decimal nanoseconds since the epoch, without BigInt. */
 export function hrTimeToNanoString([seconds, nanos]: HrTime): string {
   return seconds === 0 ? String(nanos) : `${seconds}${String(nanos).padStart(9, '0')}`;
+}
+
+/** Is `time` an HrTime the wire can carry (digits only: OTLP times are unsigned)? */
+function isEpochHrTime([seconds, nanos]: HrTime): boolean {
+  return Number.isSafeInteger(seconds) && Number.isSafeInteger(nanos) && seconds >= 0 && nanos >= 0;
+}
+
+/**
+ * The time as the wire's decimal nanoseconds: one before 1970 as the epoch itself, one that is no
+ * time (`span.end(NaN)`, an invalid Date: OTel keeps NaN) as `fallback`. Either would fail the
+ * schema's digits and cost the whole span.
+ */
+function epochNanoString(time: HrTime, fallback: string): string {
+  if (isEpochHrTime(time)) return hrTimeToNanoString(time);
+  return Number.isFinite(time[0]) && Number.isFinite(time[1]) ? '0' : fallback;
+}
+
+/**
+ * A span's name as the schema takes it (1–1024 characters): the OTel API takes an empty name
+ * (`tracer.startSpan('')`, `updateName('')`), which would cost the whole span.
+ */
+function exportedSpanName(name: string): string {
+  if (name === '') return UNNAMED_SPAN;
+  return name.length > MAX_SPAN_NAME ? name.slice(0, MAX_SPAN_NAME) : name;
 }
 
 type Flat = string | number | boolean | Array<string | number | boolean>;
@@ -82,11 +107,15 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   const record: SpanRecord = {
     traceId: context.traceId.toLowerCase(),
     spanId: context.spanId.toLowerCase(),
-    name: span.name.length > MAX_SPAN_NAME ? span.name.slice(0, MAX_SPAN_NAME) : span.name,
+    name: exportedSpanName(span.name),
     kind: KINDS[span.kind] ?? 'INTERNAL',
-    startTimeUnixNano: hrTimeToNanoString(span.startTime),
-    endTimeUnixNano: hrTimeToNanoString(span.endTime),
+    startTimeUnixNano: '',
+    endTimeUnixNano: '',
   };
+  // A start that is no time takes the end's (or now), an end or event that is none the start's.
+  const end = isEpochHrTime(span.endTime) ? hrTimeToNanoString(span.endTime) : undefined;
+  record.startTimeUnixNano = epochNanoString(span.startTime, end ?? `${Date.now()}000000`);
+  record.endTimeUnixNano = end ?? epochNanoString(span.endTime, record.startTimeUnixNano);
   const parent = span.parentSpanContext?.spanId;
   if (parent) record.parentSpanId = parent.toLowerCase();
   const attributes = attributesOf(span.attributes);
@@ -99,7 +128,7 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
     record.events = span.events.slice(0, 128).map((event) => {
       const out: NonNullable<SpanRecord['events']>[number] = {
         name: event.name.slice(0, 1024),
-        timeUnixNano: hrTimeToNanoString(event.time),
+        timeUnixNano: epochNanoString(event.time, record.startTimeUnixNano),
       };
       const eventAttributes = event.attributes ? attributesOf(event.attributes) : undefined;
       if (eventAttributes) out.attributes = eventAttributes;

@@ -37,7 +37,9 @@ export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
     wholeMs += 1;
     nanos -= 1e6;
   }
-  return `${ORIGIN_MS + offsetMs + wholeMs}${String(nanos).padStart(6, '0')}`;
+  const epochMs = ORIGIN_MS + offsetMs + wholeMs;
+  // OTLP times are unsigned: a time before 1970 (an event given `new Date(-1)`) is the epoch.
+  return epochMs < 0 ? '0' : `${epochMs}${String(nanos).padStart(6, '0')}`;
 }
 
 /**
@@ -46,6 +48,12 @@ export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
  * [seconds, nanoseconds] is epoch HrTime.
  */
 export function timeInputToPerfMs(input: TimeInput | undefined, now: number): number {
+  const perfMs = perfMsOf(input, now);
+  // NaN (`end(NaN)`, an invalid Date) or ±Infinity would be written as no time and cost the span.
+  return Number.isFinite(perfMs) ? perfMs : now;
+}
+
+function perfMsOf(input: TimeInput | undefined, now: number): number {
   if (input === undefined) return now;
   if (typeof input === 'number' && input <= now) return input;
   // Epoch times are wall-clock times: placed back by the offset that conversion adds.

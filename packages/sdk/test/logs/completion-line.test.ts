@@ -114,6 +114,19 @@ describe('completion line', () => {
     expect(redactPathReaches(path, shape)).toBe(reaches);
   });
 
+  it("carries bindings set on the logger after start-up, redacted as pino's lines are", () => {
+    const { logger, raw, exported, write } = setup();
+    logger.setBindings({ region: 'eu-west-1', token: 'secret-1' });
+    write(request());
+    pinoLine(logger, request());
+    expect(withoutTime(raw[0]!)).toBe(withoutTime(raw[1]!));
+    expect(JSON.parse(raw[0]!)).toMatchObject({ region: 'eu-west-1', token: '[Redacted]' });
+    expect(raw[0]).not.toContain('secret-1');
+    const [entry] = exported;
+    const record = typeof entry === 'string' ? logRecordFromLine(entry) : entry?.toRecord();
+    expect(record?.attributes).toMatchObject({ region: 'eu-west-1', token: '[Redacted]' });
+  });
+
   it('writes nothing below level info', () => {
     const { raw, exported, write } = setup(DEFAULT_REDACT_PATHS, 'warn');
     write(request());

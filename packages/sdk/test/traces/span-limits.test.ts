@@ -4,6 +4,7 @@
  * as OTel's span limits do, and the span is still exported: one oversized attribute must not
  * cost the whole span (for a request span, the root of the request's trace).
  */
+import type { Span } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import { init, type MemoryTransport } from '../../src/index.js';
@@ -99,5 +100,87 @@ describe('span limits', () => {
       many: MANY.slice(0, 128),
       nan: 'NaN',
     });
+  });
+});
+
+describe('names and times the schema would refuse', () => {
+  /** Runs `make`, then says how many spans were refused as invalid and which one is named `name`. */
+  async function exportedAfter(
+    name: string,
+    make: () => void,
+  ): Promise<{ invalid: number; span: SpanRecord | undefined }> {
+    const items = (): SpanRecord[] =>
+      (monitor.transport as MemoryTransport).items('spans') as SpanRecord[];
+    const before = monitor.stats.dropped.invalid;
+    const known = items().length;
+    make();
+    await monitor.flush();
+    const fresh = items().slice(known);
+    return {
+      invalid: monitor.stats.dropped.invalid - before,
+      span: fresh.find((span) => span.name === name),
+    };
+  }
+
+  it('an empty span name is exported as unnamed, not dropped', async () => {
+    for (const make of [
+      () => monitor.span('', () => undefined),
+      () => monitor.tracer.startSpan('').end(),
+      () => {
+        const span = monitor.tracer.startSpan('to-be-renamed');
+        span.updateName('');
+        span.end();
+      },
+    ]) {
+      const { invalid, span } = await exportedAfter('unnamed', make);
+      expect(invalid).toBe(0);
+      expect(validateItem('spans', span).ok).toBe(true);
+    }
+  });
+
+  it('a request span renamed to an empty name is exported as unnamed', () => {
+    const ended: RequestSpan[] = [];
+    const start = createRequestSpanStarter({ sampleRatio: 1, onEnd: (s) => ended.push(s) });
+    const span = start('GET', { 'http.request.method': 'GET', 'url.path': '/' }, {});
+    span.updateName('');
+    span.end();
+    expect(convertSpan(ended[0], false)).toMatchObject({ ok: true, item: { name: 'unnamed' } });
+  });
+
+  it('an end or event time that is no time, or before 1970, does not cost the span', async () => {
+    const cases: Array<[string, (span: Span) => void]> = [
+      ['end-nan', (span) => span.end(Number.NaN)],
+      ['end-invalid-date', (span) => span.end(new Date('not a date'))],
+      ['event-nan', (span) => span.addEvent('e', Number.NaN).end()],
+      ['event-1969', (span) => span.addEvent('e', new Date(-1000)).end()],
+    ];
+    for (const [name, finish] of cases) {
+      const { invalid, span } = await exportedAfter(name, () =>
+        finish(monitor.tracer.startSpan(name)),
+      );
+      expect({ name, invalid }).toEqual({ name, invalid: 0 });
+      expect(validateItem('spans', span).ok).toBe(true);
+      expect(BigInt(span!.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(span!.startTimeUnixNano));
+    }
+    const { invalid, span } = await exportedAfter('start-1969', () =>
+      monitor.tracer.startSpan('start-1969', { startTime: new Date(-1000) }).end(),
+    );
+    expect(invalid).toBe(0);
+    expect(span?.startTimeUnixNano).toBe('0');
+  });
+
+  it('a request span ended or given an event at no time, or before 1970, is still valid', () => {
+    const ended: RequestSpan[] = [];
+    const start = createRequestSpanStarter({ sampleRatio: 1, onEnd: (s) => ended.push(s) });
+    const attributes = { 'http.request.method': 'GET', 'url.path': '/' };
+    start('GET', { ...attributes }, {}).end(Number.NaN);
+    start('GET', { ...attributes }, {})
+      .addEvent('e', new Date(Number.NaN))
+      .end();
+    start('GET', { ...attributes }, {})
+      .addEvent('e', new Date(-1000))
+      .end();
+    expect(ended).toHaveLength(3);
+    for (const span of ended) expect(convertSpan(span, false)).toMatchObject({ ok: true });
   });
 });
