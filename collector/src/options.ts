@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { shownUrl } from './storage/shown-url.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
 
 export interface StorageOptions {
@@ -124,7 +125,8 @@ export function resolveCollectorOptions(
       const parsed = new URL(url);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('protocol');
     } catch {
-      throw invalid('storage.url', url, 'an http(s) URL of a ClickHouse server');
+      // Shown without its password.
+      throw invalid('storage.url', shownUrl(url), 'an http(s) URL of a ClickHouse server');
     }
   }
   const database = text(

@@ -51,3 +51,18 @@ describe('empty environment variables and the ingest token', () => {
     expect(() => resolveCollectorOptions({ port: '' }, {})).toThrowError(/port=""/);
   });
 });
+
+describe('storage.url in messages', () => {
+  it('an invalid server URL is named without its password', () => {
+    for (const url of ['ftp://reader:s3cret@ch:8123', 'http//reader:s3cret@ch:8123']) {
+      let message = '';
+      try {
+        resolveCollectorOptions({ storage: { url } }, {});
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/invalid collector option storage\.url=.*reader:\*\*\*@ch:8123/);
+      expect(message).not.toContain('s3cret');
+    }
+  });
+});

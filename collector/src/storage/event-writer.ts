@@ -29,26 +29,34 @@ export class EventWriter {
       ['otel_metrics', events.metrics.map((e) => metricRow(e, resource))],
     ];
     const { client } = this.storage;
-    try {
-      await Promise.all(
-        inserts
-          .filter(([, rows]) => rows.length > 0)
-          .map(([table, values]) =>
-            client.insert({
-              table: this.storage.table(table),
-              values,
-              format: 'JSONEachRow',
-              clickhouse_settings: INSERT_SETTINGS,
-            }),
-          ),
-      );
-    } catch (cause) {
-      throw new CollectorError(
-        CollectorErrorCodes.STORAGE_FAILED,
-        `insert failed: ${(cause as Error).message}`,
-        {},
-        { cause },
-      );
-    }
+    // Every insert settles before the batch is answered: with the first failure answered at once,
+    // a 503 went out (and its ingest place was freed) while the batch's other inserts still ran,
+    // so the SDK's resend raced them and inserts in progress exceeded maxConcurrentIngests.
+    const written = inserts.filter(([, rows]) => rows.length > 0);
+    const settled = await Promise.allSettled(
+      written.map(([table, values]) =>
+        client.insert({
+          table: this.storage.table(table),
+          values,
+          format: 'JSONEachRow',
+          clickhouse_settings: INSERT_SETTINGS,
+        }),
+      ),
+    );
+    const failed = settled.flatMap((result, i) =>
+      result.status === 'rejected'
+        ? [{ table: written[i]![0], cause: result.reason as Error }]
+        : [],
+    );
+    if (failed.length === 0) return;
+    throw new CollectorError(
+      CollectorErrorCodes.STORAGE_FAILED,
+      `insert failed: ${failed.map(({ table, cause }) => `${table}: ${cause.message}`).join('; ')}`,
+      { tables: failed.map(({ table }) => table) },
+      {
+        cause:
+          failed.length === 1 ? failed[0]!.cause : new AggregateError(failed.map((f) => f.cause)),
+      },
+    );
   }
 }

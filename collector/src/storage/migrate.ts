@@ -55,27 +55,55 @@ function statements(sql: string, database: string): string[] {
     .map((statement) => statement.replaceAll('{database}', database));
 }
 
+/**
+ * A step on the ledger itself. Its failure is MIGRATION_FAILED naming the ledger: ClickHouse's own
+ * error (code "47", "Unknown expression identifier `checksum`") left a table of that name made by
+ * another tool (golang-migrate's `schema_migrations`, in a shared database) unexplained.
+ */
+async function ledgerStep<T>(
+  ledger: string,
+  what: string,
+  step: () => Promise<T>,
+  hint = '',
+): Promise<T> {
+  try {
+    return await step();
+  } catch (cause) {
+    throw new CollectorError(
+      CollectorErrorCodes.MIGRATION_FAILED,
+      `cannot ${what} the migration ledger ${ledger}${hint}: ${(cause as Error).message}`,
+      { ledger },
+      { cause },
+    );
+  }
+}
+
 export async function migrate(
   storage: Storage,
   migrations: Migration[] = loadMigrations(),
 ): Promise<MigrationReport> {
   const { client } = storage;
   const ledger = storage.table('schema_migrations');
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${ledger}
+  await ledgerStep(ledger, 'create', () =>
+    client.command({
+      query: `CREATE TABLE IF NOT EXISTS ${ledger}
       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))
       ENGINE = MergeTree ORDER BY version`,
-  });
-  const result = await client.query({
-    query: `SELECT version, checksum FROM ${ledger}`,
-    format: 'JSONEachRow',
-  });
-  const recorded = new Map(
-    (await result.json<{ version: number; checksum: string }>()).map((r) => [
-      Number(r.version),
-      r.checksum,
-    ]),
+    }),
   );
+  const rows = await ledgerStep(
+    ledger,
+    'read',
+    async () => {
+      const result = await client.query({
+        query: `SELECT version, checksum FROM ${ledger}`,
+        format: 'JSONEachRow',
+      });
+      return result.json<{ version: number; checksum: string }>();
+    },
+    ' (a table of that name made by another tool? give Driftwatch its own storage.database)',
+  );
+  const recorded = new Map(rows.map((r) => [Number(r.version), r.checksum]));
 
   const applied: number[] = [];
   const skipped: number[] = [];
@@ -104,11 +132,15 @@ export async function migrate(
         );
       }
     }
-    await client.insert({
-      table: ledger,
-      values: [{ version: migration.version, name: migration.name, checksum: migration.checksum }],
-      format: 'JSONEachRow',
-    });
+    await ledgerStep(ledger, `record ${migration.version}_${migration.name} in`, () =>
+      client.insert({
+        table: ledger,
+        values: [
+          { version: migration.version, name: migration.name, checksum: migration.checksum },
+        ],
+        format: 'JSONEachRow',
+      }),
+    );
     applied.push(migration.version);
   }
   return { applied, skipped };

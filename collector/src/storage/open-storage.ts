@@ -2,14 +2,15 @@
  * The one storage code path: @clickhouse/client everywhere, over HTTP to a ClickHouse server
  * (production) or over chDB's connection to embedded ClickHouse (default, tests).
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   createClient,
   type ClickHouseClient,
   type ClickHouseClientConfigOptions,
 } from '@clickhouse/client';
 import { CollectorError, CollectorErrorCodes } from '../errors.js';
+import { shownUrl } from './shown-url.js';
 import type { StorageOptions } from '../options.js';
 
 export interface Storage {
@@ -42,6 +43,42 @@ function serverClient(options: StorageOptions): ClickHouseClient {
   return createClient({ url: options.url, username: options.username, password: options.password });
 }
 
+/** Whether a process of that id runs (EPERM: it does, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Who holds an embedded data directory, when another process does. libchdb prints ClickHouse's
+ * reason ("Cannot lock file <path>/status. Another server instance in same directory is already
+ * running") to stderr and throws only "Failed to create connection for path …", so a second
+ * collector on one chdbPath failed without saying why. ClickHouse writes its PID to that status
+ * file while it holds the lock and removes the file on a clean close (a crash leaves it behind
+ * with a dead PID, which holds nothing).
+ */
+function lockHolder(path: string): string | undefined {
+  const statusFile = join(resolve(path), 'status');
+  let status: string;
+  try {
+    status = readFileSync(statusFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(/^PID: (\d+)\s*$/m.exec(status)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !running(pid)) return undefined;
+  return `cannot lock file ${statusFile}: another server instance (PID ${pid}) holds this data directory; stop it, or give each collector its own storage.chdbPath`;
+}
+
+/** Where storage is, for messages: a server URL's password is never shown. */
+function location(options: StorageOptions): string {
+  return options.url ? shownUrl(options.url) : options.chdbPath;
+}
+
 /** Opens storage and makes sure the database exists (migrations create the tables). */
 export async function openStorage(options: StorageOptions): Promise<Storage> {
   const kind = options.url ? 'server' : 'embedded';
@@ -65,9 +102,10 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
       },
     };
   } catch (cause) {
+    const holder = kind === 'embedded' ? lockHolder(options.chdbPath) : undefined;
     throw new CollectorError(
       CollectorErrorCodes.STORAGE_FAILED,
-      `cannot open ${kind} ClickHouse storage (${options.url ?? options.chdbPath}): ${(cause as Error).message}`,
+      `cannot open ${kind} ClickHouse storage (${location(options)}): ${(cause as Error).message}${holder ? ` (${holder})` : ''}`,
       { kind },
       { cause },
     );

@@ -12,7 +12,7 @@ import { registerIngestRoute } from '../../src/api/ingest-route.js';
 import { registerErrorHandler } from '../../src/api/error-handler.js';
 import { EventWriter } from '../../src/storage/event-writer.js';
 import type { Storage } from '../../src/storage/open-storage.js';
-import { prediction } from '../helpers/events.js';
+import { logRecord, prediction } from '../helpers/events.js';
 
 /** An HTTP server that takes requests and never answers: ClickHouse stalled. */
 function stalledServer(): { server: Server; received: () => number; sockets: Set<Socket> } {
@@ -191,5 +191,66 @@ describe('POST /v1/ingest when a client gives up on a slow write', () => {
     expect(await statusWithin(post(), 500)).toBe(429);
     for (const socket of stalled.sockets) socket.destroy();
     expect((await next).statusCode).toBe(503);
+  });
+});
+
+describe('POST /v1/ingest when one signal’s insert fails while another still runs', () => {
+  /** ClickHouse refusing inserts into otel_logs at once and holding those into predictions. */
+  let heldInserts = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    const query = new URL(request.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+    if (query.includes('otel_logs')) {
+      request.resume();
+      response.writeHead(500, { 'x-clickhouse-exception-code': '60' });
+      response.end('Code: 60. DB::Exception: Unknown table otel_logs. (UNKNOWN_TABLE)');
+      return;
+    }
+    heldInserts += 1;
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  let storage: Storage;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    storage = serverStorage(`http://127.0.0.1:${port}`);
+    app = Fastify({ logger: false });
+    registerErrorHandler(app);
+    registerIngestRoute(app, { writer: new EventWriter(storage), maxConcurrentIngests: 1 });
+    await app.ready();
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await app.close();
+    await storage.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (batch: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(batch),
+    });
+
+  it('answers once every insert of the batch has settled, holding its place until then', async () => {
+    const first = post({ predictions: [prediction()], logs: [logRecord] });
+    await until(() => heldInserts === 1);
+    // The logs insert has failed; the predictions insert still runs: no answer yet (a 503 now
+    // had the SDK resend while it ran), and the place stays taken.
+    expect(await statusWithin(first, 500)).toBe('held');
+    expect((await post({ predictions: [prediction()] })).statusCode).toBe(429);
+
+    for (const socket of sockets) socket.destroy();
+    const answer = await first;
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.json().message).toContain('otel_logs');
   });
 });

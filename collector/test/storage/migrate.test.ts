@@ -74,4 +74,23 @@ describe('migrations on embedded ClickHouse (chDB)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('fails with MIGRATION_FAILED naming the ledger when another tool made a table of its name', async () => {
+    // golang-migrate's ledger, as a database shared with other tools may already hold.
+    await storage.client.command({ query: 'CREATE DATABASE dw_shared' });
+    const shared: Storage = {
+      ...storage,
+      database: 'dw_shared',
+      table: (name) => `\`dw_shared\`.\`${name}\``,
+    };
+    await shared.client.command({
+      query: `CREATE TABLE ${shared.table('schema_migrations')} (version Int64, dirty UInt8) ENGINE = MergeTree ORDER BY version`,
+    });
+    const failure = (await migrate(shared).catch((error: unknown) => error)) as Error & {
+      code?: string;
+    };
+    expect(failure.code).toBe(CollectorErrorCodes.MIGRATION_FAILED);
+    expect(failure.message).toContain('`dw_shared`.`schema_migrations`');
+    expect(failure.message).toContain('checksum');
+  });
 });
