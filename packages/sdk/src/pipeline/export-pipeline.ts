@@ -64,7 +64,7 @@ export class ExportPipeline {
   private stopped = false;
   private failing = false;
   private readonly abort = new AbortController();
-  private readonly reports = new ReportLimiter<Signal | 'too_large' | 'send_failed'>();
+  private readonly reports = new ReportLimiter<Signal | 'too_large' | 'send_failed' | 'rejected'>();
   /** The retry wait in progress (unref'd unless a flush waits): flush() refs it. */
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
@@ -432,18 +432,28 @@ export class ExportPipeline {
       this.config.diagnostics.info('driftwatch: export recovered');
     }
     if (tooLarge > 0) this.tooLarge(tooLarge);
-    if (rejectedCount > 0) {
-      this.drop('rejected', rejectedCount);
-      const first = rejected?.[0];
-      const issue = first?.issues[0];
-      this.config.diagnostics.warn(
-        {
-          rejected: rejectedCount,
-          first: first ? { signal: first.signal, index: first.index, issue } : undefined,
-        },
-        `driftwatch: destination rejected ${rejectedCount} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}`,
-      );
-    }
+    if (rejectedCount > 0) this.rejected(rejectedCount, rejected);
+  }
+
+  /**
+   * Counts items the destination refused, reported once a minute at most with how many batches
+   * had some: a collector whose schema refuses what this SDK sends refuses some of every batch.
+   */
+  private rejected(count: number, rejected: readonly RejectedItem[] | undefined): void {
+    this.drop('rejected', count);
+    const batches = this.reports.admit('rejected');
+    if (batches === 0) return;
+    const first = rejected?.[0];
+    const issue = first?.issues[0];
+    this.config.diagnostics.warn(
+      {
+        rejected: count,
+        batches,
+        first: first ? { signal: first.signal, index: first.index, issue } : undefined,
+      },
+      `driftwatch: destination rejected ${count} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}` +
+        (batches > 1 ? ` (${batches} batches with rejected items since the last report)` : ''),
+    );
   }
 
   /**

@@ -97,6 +97,22 @@ function findInChain(error: Error, test: (candidate: Error) => boolean): Error |
   return undefined;
 }
 
+/** How a broker refuses a record batch over its `message.max.bytes` (or a topic's limit). */
+const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/**
+ * true when the broker refused a produce request's records as over its size limit, which may be
+ * below kafka.maxMessageBytes and kafka.maxRequestBytes (a topic's `max.message.bytes`).
+ */
+export function isTooLargeForBroker(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const refusal = findInChain(
+    error,
+    (e) => e instanceof KafkaJSProtocolError && TOO_LARGE_TYPES.has(e.type),
+  );
+  return refusal !== undefined;
+}
+
 const SASL_APIS = new Set(['SaslHandshake', 'SaslAuthenticate']);
 
 /** What went wrong, in the terms of the Kafka options a user can change. */

@@ -205,3 +205,28 @@ export function splitRequests(
   if (current.length > 0) requests.push(current);
   return requests;
 }
+
+type TopicRequest<M> = Array<{ topic: string; messages: M[] }>;
+
+/**
+ * A produce request's messages as two requests of half as many each, in the same order, for a
+ * request the broker refused as too large; undefined for a request of one message.
+ */
+export function halveRequest<M>(
+  request: ReadonlyArray<{ topic: string; messages: readonly M[] }>,
+): [TopicRequest<M>, TopicRequest<M>] | undefined {
+  const total = request.reduce((sum, { messages }) => sum + messages.length, 0);
+  if (total <= 1) return undefined;
+  const halves: [TopicRequest<M>, TopicRequest<M>] = [[], []];
+  let taken = 0;
+  for (const { topic, messages } of request) {
+    for (const message of messages) {
+      const half = halves[taken < Math.ceil(total / 2) ? 0 : 1];
+      const last = half[half.length - 1];
+      if (last?.topic === topic) last.messages.push(message);
+      else half.push({ topic, messages: [message] });
+      taken += 1;
+    }
+  }
+  return halves;
+}

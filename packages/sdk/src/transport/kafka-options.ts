@@ -50,7 +50,7 @@ export interface KafkaTransportOptions {
   tls?: boolean | KafkaTlsOptions;
   /** Record-batch codec. Env `DRIFTWATCH_KAFKA_COMPRESSION`. @default 'gzip' */
   compression?: KafkaCompression;
-  /** Idempotent producer (no duplicates on retry; needs `acks: -1`), dropped once if the broker refuses it. Env `DRIFTWATCH_KAFKA_IDEMPOTENT`. @default true */
+  /** Idempotent producer (no duplicates from kafkajs's own retries within one send; a batch the pipeline sends again goes through a fresh producer, so delivery stays at-least-once; needs `acks: -1`), dropped once if the broker refuses it. Env `DRIFTWATCH_KAFKA_IDEMPOTENT`. @default true */
   idempotent?: boolean;
   /** Acknowledgements: -1 all in-sync replicas, 1 leader, 0 none. Env `DRIFTWATCH_KAFKA_ACKS`. @default -1 */
   acks?: -1 | 0 | 1;

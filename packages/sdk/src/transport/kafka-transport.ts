@@ -21,9 +21,10 @@ import {
   describeKafkaError,
   isBrokerRefusal,
   isRetryableKafkaError,
+  isTooLargeForBroker,
   KafkaSendTimeoutError,
 } from './kafka-errors.js';
-import { encodeBatch, splitRequests } from './kafka-messages.js';
+import { encodeBatch, halveRequest, splitRequests } from './kafka-messages.js';
 import type { ResolvedKafkaOptions } from './kafka-options.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
@@ -72,9 +73,11 @@ function idempotenceRefusal(error: unknown): string | undefined {
 /** One batch's produce requests and how many of them, from the first, the broker acknowledged. */
 interface BatchProgress {
   readonly batch: TelemetryBatch;
-  readonly requests: readonly ProducerBatch[];
+  /** Split further where the broker refuses one as too large (see splitRefused). */
+  readonly requests: ProducerBatch[];
   acked: number;
-  readonly oversized: number;
+  /** Items left out: over maxMessageBytes, or alone in a request the broker refused as too large. */
+  oversized: number;
 }
 
 /**
@@ -153,6 +156,8 @@ export function createKafkaTransport(
   // again when readiness is asked), which turns the transport ready when a broker answers.
   let rechecking = false;
   let lastRecheck = -Infinity;
+  // The broker's size limit is below maxRequestBytes or maxMessageBytes: said once.
+  let warnedTooLarge = false;
 
   function recheck(): void {
     if (closed || rechecking || performance.now() - lastRecheck < RECHECK_MS) return;
@@ -268,12 +273,18 @@ export function createKafkaTransport(
     if (state.acked === state.requests.length) return state.oversized;
     const current = await connect();
     try {
-      for (const [index, request] of state.requests.entries()) {
-        if (index < state.acked) continue;
+      while (state.acked < state.requests.length) {
         // Given up at its deadline: no one waits for this send, and its retry goes on from the
         // first unacknowledged request (two loops sending the rest would write it twice).
         if (attempt.abandoned) return state.oversized;
-        await current.sendBatch(request);
+        const index = state.acked;
+        try {
+          await current.sendBatch(state.requests[index]!);
+        } catch (error) {
+          if (attempt.abandoned || !isTooLargeForBroker(error)) throw error;
+          splitRefused(state, index);
+          continue;
+        }
         state.acked = Math.max(state.acked, index + 1);
       }
       refused = false;
@@ -285,6 +296,31 @@ export function createKafkaTransport(
       if (isRetryableKafkaError(error)) discard(current);
       throw error;
     }
+  }
+
+  /**
+   * A request the broker refused as too large (its limit, or a topic's, is below maxRequestBytes
+   * or maxMessageBytes) goes again as two halves, and a record alone over the limit is left out
+   * as too large: kafkajs does not retry the refusal, and the whole batch would be lost for it.
+   */
+  function splitRefused(state: BatchProgress, index: number): void {
+    const request = state.requests[index]!;
+    const halves = halveRequest(request.topicMessages ?? []);
+    if (halves) {
+      state.requests.splice(
+        index,
+        1,
+        ...halves.map((topicMessages) => ({ ...request, topicMessages })),
+      );
+    } else {
+      state.requests.splice(index, 1);
+      state.oversized += request.topicMessages?.[0]?.messages.length ?? 0;
+    }
+    if (warnedTooLarge) return;
+    warnedTooLarge = true;
+    logger.warn(
+      `kafka ${options.brokers.join(',')}: the broker refused a produce request as too large (its message.max.bytes, or a topic's max.message.bytes, is below kafka.maxRequestBytes ${options.maxRequestBytes} or kafka.maxMessageBytes ${options.maxMessageBytes}); sending smaller requests, and a record alone over the limit is dropped as too_large. Set both options to the broker's limit.`,
+    );
   }
 
   /** Items of `batch` in its acknowledged produce requests. */

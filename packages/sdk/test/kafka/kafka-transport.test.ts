@@ -26,6 +26,11 @@ const {
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
 } = kafkajs;
+// kafkajs's typings leave out the options (the cause) its constructor takes.
+const { KafkaJSNonRetriableError } = kafkajs as unknown as Record<
+  'KafkaJSNonRetriableError',
+  new (error: Error, options: { cause: Error }) => Error
+>;
 
 const prediction = (n: number): PredictionEvent => ({
   predictionId: `p-${n}`,
@@ -364,6 +369,60 @@ describe('createKafkaTransport', () => {
     expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: false });
     expect(kafka.configs.map((config) => config?.idempotent)).toEqual([false]);
     await t.shutdown(100);
+  });
+
+  it('sends a batch the broker refuses as too large in smaller requests, leaving out only a record alone over its limit', async () => {
+    // A broker (or topic) whose message size limit is below maxMessageBytes and maxRequestBytes
+    // (Mokapi has none): kafkajs fails the whole request with MESSAGE_TOO_LARGE, not retried.
+    const brokerLimitBytes = 1500;
+    // As kafkajs's retrier wraps a non-retriable error: the protocol error is also the cause.
+    const tooLarge = () => {
+      const refusal = protocolError({
+        message: 'The request included a message larger than the max message size',
+        type: 'MESSAGE_TOO_LARGE',
+        code: 10,
+        retriable: false,
+      });
+      return new KafkaJSNonRetriableError(refusal, { cause: refusal });
+    };
+    const kafka = fakeKafka((request) => {
+      const messages = request.topicMessages?.flatMap((t) => t.messages) ?? [];
+      const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0);
+      return bytes > brokerLimitBytes ? Promise.reject(tooLarge()) : Promise.resolve();
+    });
+    const options = resolveOptions(
+      {
+        batch: { lingerMs: 10 },
+        retry: { initialBackoffMs: 10, maxBackoffMs: 20, deadlineMs: 2000 },
+      },
+      {},
+    );
+    const pipeline = new ExportPipeline({
+      queue: options.queue,
+      batch: options.batch,
+      retry: options.retry,
+      resource: { 'service.name': 'svc' },
+      diagnostics: createDiagnostics('fatal', { write: () => undefined }),
+    });
+    pipeline.setTransport(transport({ compression: 'none' }, kafka));
+    const events = batchOf(8).predictions;
+    // Under maxMessageBytes (1 MB), over what this broker takes.
+    events[5] = { ...prediction(5), features: { note: 'x'.repeat(2000) } };
+    for (const event of events) pipeline.enqueue('predictions', event, 300);
+    await pipeline.flush();
+    expect(pipeline.stats.dropped).toMatchObject({ too_large: 1, send_failed: 0 });
+    expect(pipeline.stats.sentItems).toBe(7);
+    // Every other record is in Kafka once, in order.
+    const written = kafka.sent.filter((s) => {
+      const messages = s.request.topicMessages?.flatMap((t) => t.messages) ?? [];
+      return (
+        messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0) <= brokerLimitBytes
+      );
+    });
+    expect(written.flatMap((s) => idsOf(s.request))).toEqual(
+      events.filter((_, n) => n !== 5).map((p) => p.predictionId),
+    );
+    await pipeline.shutdown(100);
   });
 
   it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {

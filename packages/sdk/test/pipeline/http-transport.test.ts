@@ -279,6 +279,27 @@ describe('HTTP transport', () => {
     expect(target.stats.sentItems).toBe(1);
   });
 
+  it('reports rejected items once a minute with a count, not once per batch', async () => {
+    // A collector whose schema refuses a field the SDK sends (a version skew): every batch.
+    receiver.respondWith(() => ({
+      status: 202,
+      body: JSON.stringify({
+        accepted: { predictions: 1 },
+        rejected: [{ signal: 'predictions', index: 0, issues: [{ path: '/x', message: 'bad' }] }],
+        rejectedTotal: 1,
+      }),
+    }));
+    const target = start({ batch: { maxItems: 2, lingerMs: 60_000 } });
+    predict(target, 6);
+    await target.flush();
+    expect(receiver.requests).toHaveLength(3);
+    expect(target.stats.dropped.rejected).toBe(3);
+    expect(target.stats.sentItems).toBe(3);
+    const reports = diagnostics.lines.filter((line) => String(line.msg).includes('rejected'));
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ level: 40, rejected: 1 });
+  });
+
   describe('bounded queue', () => {
     it('drops the oldest items when full by count', async () => {
       const target = start({ queue: { maxItems: 3, dropPolicy: 'drop-oldest' } });
