@@ -12,6 +12,22 @@ const PointBase = {
   resource: Type.Optional(Resource),
 };
 
+/** Most bounds of a histogram; it has one bucket count more. */
+const MAX_HISTOGRAM_BOUNDS = 256;
+
+/**
+ * `bucketCounts` holds one count more than `explicitBounds` has bounds (OTLP): JSON Schema cannot
+ * compare two lengths, so the rule is spelled out per length for other validators of the exported
+ * schema. TypeBox ignores this keyword on an object: validate.ts applies the same rule and names
+ * the field.
+ */
+const bucketCountsPerBounds = Array.from({ length: MAX_HISTOGRAM_BOUNDS + 1 }, (_, bounds) => ({
+  properties: {
+    explicitBounds: { minItems: bounds, maxItems: bounds },
+    bucketCounts: { minItems: bounds + 1, maxItems: bounds + 1 },
+  },
+}));
+
 export const MetricPoint = Type.Union(
   [
     Type.Object(
@@ -28,10 +44,12 @@ export const MetricPoint = Type.Union(
         type: Type.Literal('histogram'),
         count: Type.Integer({ minimum: 0 }),
         sum: Type.Number(),
-        explicitBounds: Type.Array(Type.Number(), { maxItems: 256 }),
-        bucketCounts: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 257 }),
+        explicitBounds: Type.Array(Type.Number(), { maxItems: MAX_HISTOGRAM_BOUNDS }),
+        bucketCounts: Type.Array(Type.Integer({ minimum: 0 }), {
+          maxItems: MAX_HISTOGRAM_BOUNDS + 1,
+        }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, anyOf: bucketCountsPerBounds },
     ),
   ],
   { $id: 'MetricPoint' },

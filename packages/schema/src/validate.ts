@@ -93,15 +93,71 @@ function check<T>(schema: TSchema, value: unknown): ValidationResult<T> {
     // Unions report one issue per branch plus one for the union: keep the first per path.
     if (seen.has(error.path)) continue;
     seen.add(error.path);
+    // NaN and ±Infinity are numbers to the reader ("Expected number; got Infinity" misleads),
+    // and JSON.stringify writes them null.
+    const expected =
+      error.type === ValueErrorType.Number &&
+      (typeof error.value === 'number' || error.value === null)
+        ? 'Expected a finite number'
+        : error.message;
     issues.push(
       nameIssue(error) ?? {
         path: error.path,
-        message: `${error.message}; got ${describe(error.value)}`,
+        message: `${expected}; got ${describe(error.value)}`,
       },
     );
     if (issues.length >= MAX_ISSUES) break;
   }
   return { ok: false, issues };
+}
+
+/** MetricPoint's branches by the `type` each holds. */
+const metricBranches = new Map<unknown, TSchema>(
+  MetricPoint.anyOf.map((branch) => [branch.properties.type.const, branch]),
+);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A histogram's bucket counts are one more than its bounds (OTLP; see metric-point.ts). */
+function bucketCountsIssue(point: Record<string, unknown>): ValidationIssue | undefined {
+  const bounds = point.explicitBounds;
+  const counts = point.bucketCounts;
+  if (!Array.isArray(bounds) || !Array.isArray(counts) || counts.length === bounds.length + 1) {
+    return undefined;
+  }
+  return {
+    path: '/bucketCounts',
+    message: `expected ${bounds.length + 1} bucket counts, one more than the ${bounds.length} explicitBounds; got ${counts.length}`,
+  };
+}
+
+/**
+ * A metric point is checked against the branch its `type` names: the union alone reports
+ * "Expected union value" for the whole point, naming neither the field nor what was expected.
+ */
+function checkMetric(item: unknown): ValidationResult<MetricPoint> {
+  if (!isRecord(item)) return check<MetricPoint>(MetricPoint, item);
+  const branch = metricBranches.get(item.type);
+  if (branch === undefined) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: '/type',
+          message: `expected "gauge", "sum" or "histogram"; got ${describe(item.type)}`,
+        },
+      ],
+    };
+  }
+  const result = check<MetricPoint>(branch, item);
+  const bucketIssue = item.type === 'histogram' ? bucketCountsIssue(item) : undefined;
+  if (bucketIssue === undefined) return result;
+  return {
+    ok: false,
+    issues: result.ok ? [bucketIssue] : [...result.issues, bucketIssue].slice(0, MAX_ISSUES),
+  };
 }
 
 /** Validates one item of a signal, e.g. `validateItem('predictions', body)`. */
@@ -119,6 +175,7 @@ export function validateItem<S extends Signal>(
       },
     );
   }
+  if (signal === 'metrics') return checkMetric(item) as ValidationResult<SignalItem[S]>;
   return check<SignalItem[S]>(schema, item);
 }
 

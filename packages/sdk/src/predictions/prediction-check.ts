@@ -62,13 +62,18 @@ function featureNameBytes(name: string): number {
   return bytes;
 }
 
-/** Collections that a spread copies nothing of: features given as one would be lost, not sent. */
+/**
+ * Collections that a spread copies nothing of (features given as one would be lost, not sent),
+ * and typed arrays and Buffers, which it copies by index (features named "0", "1", …, while an
+ * array is refused).
+ */
 export function isCollection(value: unknown): boolean {
   return (
     value instanceof Map ||
     value instanceof Set ||
     value instanceof WeakMap ||
-    value instanceof WeakSet
+    value instanceof WeakSet ||
+    ArrayBuffer.isView(value)
   );
 }
 
@@ -84,7 +89,6 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
     features === null ||
     Array.isArray(features) ||
     features instanceof Date ||
-    features instanceof Uint8Array ||
     isCollection(features)
   ) {
     return undefined;

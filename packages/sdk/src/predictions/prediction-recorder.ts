@@ -39,6 +39,13 @@ const PREDICTION_BASE_BYTES = 300;
 const LABEL_BASE_BYTES = 120;
 /** Model/version pairs whose series and checks are cached: as many as the metric series cap. */
 const MAX_MODEL_ENTRIES = 2000;
+/**
+ * Largest score magnitude the score histogram takes: 2^53 scores (its count's exact range) this
+ * large sum to about 9e305, short of the largest double (1.8e308) with room for rounding. A
+ * larger one (1e308, a model's overflow that is still finite) would make the cumulative sum
+ * Infinity, which the schema refuses: every later push of that model's histogram was dropped.
+ */
+const MAX_HISTOGRAM_SCORE = 1e290;
 
 /** What the host passes to `monitor.logPrediction`. */
 export interface PredictionInput {
@@ -202,9 +209,12 @@ export class PredictionRecorder {
       return predictionId;
     }
     if (isCollection(input.features)) {
+      const hint = ArrayBuffer.isView(input.features)
+        ? 'values without names'
+        : 'Object.fromEntries(map) makes one';
       this.pipeline.invalid(
         'predictions',
-        `/features: expected a plain object of feature values; got a ${(input.features as object).constructor.name} (Object.fromEntries(map) makes one)`,
+        `/features: expected a plain object of feature values; got a ${(input.features as object).constructor.name} (${hint})`,
       );
       return predictionId;
     }
@@ -216,7 +226,10 @@ export class PredictionRecorder {
       input.score === null || (typeof input.score === 'number' && !Number.isFinite(input.score))
         ? undefined
         : input.score;
-    if (typeof score === 'number') model.scores.record(score);
+    // The sample keeps any finite score; the histogram only those that keep its sum finite.
+    if (typeof score === 'number' && Math.abs(score) <= MAX_HISTOGRAM_SCORE) {
+      model.scores.record(score);
+    }
     // A refused model or version is reported whatever the sampling (it has no series either).
     if (model.valid && !sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
@@ -286,7 +299,23 @@ export class PredictionRecorder {
   }
 
   private recordLabel(id: string, label: LabelValue, options: LabelInput): void {
-    const predictionId = idText(id) ?? id;
+    // A model name or a time in its place would be ignored: the label sent for every model's
+    // prediction with this id, at the time of the call.
+    if (options != null && (typeof options !== 'object' || options instanceof Date)) {
+      this.pipeline.invalid(
+        'labels',
+        `logLabel options: expected an object { model?, timeUnixMs? }; got ${options instanceof Date ? 'a Date' : describeValue(options)}`,
+      );
+      return;
+    }
+    const predictionId = idText(id);
+    if (predictionId === undefined) {
+      this.pipeline.invalid(
+        'labels',
+        `/predictionId: expected a string or a finite number; got ${describeValue(id)}`,
+      );
+      return;
+    }
     // Sampled as its prediction was (same id, same answer): a model named here uses its ratio;
     // without one, the largest ratio keeps the label of any prediction that was kept.
     // null is not given, as for the other optional fields.
@@ -298,7 +327,7 @@ export class PredictionRecorder {
         : Object.hasOwn(ratios, model)
           ? (ratios[model] as number)
           : this.options.predictions.sampleRatio;
-    if (typeof predictionId === 'string' && !sampledIn(predictionId, ratio)) return;
+    if (!sampledIn(predictionId, ratio)) return;
     const event: LabelEvent = {
       predictionId,
       label,

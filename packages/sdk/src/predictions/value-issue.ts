@@ -25,6 +25,8 @@ function describeRefused(value: unknown): string {
   // Not its digits: a bigint feature is often an account or user id.
   if (typeof value === 'bigint') return 'a bigint';
   if (value === undefined) return 'nothing';
+  // "an object" leaves the caller wondering: a signup date is a common feature.
+  if (value instanceof Date) return 'a Date (getTime() gives its milliseconds)';
   return describeValue(value);
 }
 

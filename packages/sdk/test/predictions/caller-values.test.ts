@@ -110,6 +110,12 @@ describe('refused values name what was expected', () => {
       '/features/a: expected a finite number, a string of at most 1024 characters, a boolean or null; got an object',
     ],
     [
+      'a Date feature (was "got an object")',
+      (monitor: Monitor) =>
+        monitor.logPrediction({ ...base, features: { signup: new Date(0) as never } }),
+      '/features/signup: expected a finite number, a string of at most 1024 characters, a boolean or null; got a Date (getTime() gives its milliseconds)',
+    ],
+    [
       'a multi-class array prediction',
       (monitor: Monitor) => monitor.logPrediction({ ...base, prediction: [0.1, 0.9] as never }),
       '/prediction: expected a finite number, a string of at most 1024 characters or a boolean; got an array',

@@ -64,7 +64,10 @@ describe('values as hosts pass them', () => {
   it.each([
     ['Map', new Map([['a', 1]])],
     ['Set', new Set([1])],
-  ])('features in a %s are refused, not sent empty', async (kind, features) => {
+    // A model's input tensor: sent as features named "0", "1", … while an array was refused.
+    ['Float32Array', new Float32Array([0.5, 1.5])],
+    ['Buffer', Buffer.from('ab')],
+  ])('features in a %s are refused, not sent empty or by index', async (kind, features) => {
     const { monitor, diagnostics } = start();
     monitor.logPrediction({ ...base, features: features as never });
     await monitor.flush();
