@@ -17,10 +17,10 @@ import { sessionStatus, upgradedSocketOf, withoutWebSocketSuffix } from './webso
 const INSTRUMENTED = Symbol('driftwatch.express.instrumented');
 /** The error a route passed on (kept by `driftwatchErrors()` for the request's span). */
 const ERROR = Symbol('driftwatch.express.error');
-/** The error a `driftwatchErrors(monitor)` logged: a later one (a parent app's) does not. */
+/** Set once a `driftwatchErrors(monitor)` will log the request's error: a later one (a parent's) does not. */
 const LOGGED = Symbol('driftwatch.express.logged');
 
-type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown; [LOGGED]?: unknown };
+type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown; [LOGGED]?: true };
 
 /**
  * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
@@ -139,10 +139,15 @@ export function driftwatch(monitor: Monitor): RequestHandler {
   };
 }
 
-/** Logs an error that makes a 5xx; never throws (whatever was passed to `next()`). */
+/**
+ * Logs an error whose response closed with a 5xx, or was cut off after its headers (the status
+ * Express's final handler would have answered when none was sent); never throws (whatever was
+ * passed to `next()`).
+ */
 function logServerError(monitor: Monitor, error: unknown, response: Response): void {
   try {
-    if (statusOfError(error, response) < 500) return;
+    const status = response.writableFinished ? response.statusCode : statusOfError(error, response);
+    if (status < 500) return;
     const message =
       error instanceof Error ? error.message : typeof error === 'string' ? error : 'route error';
     monitor.logger.error({ err: error }, message);
@@ -155,17 +160,28 @@ function logServerError(monitor: Monitor, error: unknown, response: Response): v
  * `app.use(driftwatchErrors(monitor))` after your routes (before your own error handlers):
  * Express hands a thrown error only to error middleware, so this one keeps it for the request's
  * span (a 5xx then has `error.type` = the error's class and an exception event) and passes it
- * on. Given the monitor, it also logs an error that makes a 5xx, with its stack and the
- * request's ids, as the Fastify plugin does (Express itself only prints it to stderr).
+ * on. Given the monitor, it also logs an error whose response ends as a 5xx (whichever handler
+ * answered it), with its stack and the request's ids, as the Fastify plugin does (Express itself
+ * only prints it to stderr).
  */
 export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
   return (error: unknown, request: Request, response: Response, next: NextFunction) => {
     const marked = request as Marked;
     marked[ERROR] = error;
-    // A sub-app's recorder logged it already: a parent app's passes it on.
-    if (monitor !== undefined && marked[LOGGED] !== error) {
-      marked[LOGGED] = error;
-      logServerError(monitor, error, response);
+    // Logged once the response closes, by its final status: an error handler of the application's
+    // after this one may still answer the error with a 4xx (a validation error). Before the
+    // middleware's own 'close' listener, so the error line precedes the completion line. A
+    // sub-app's recorder and its parent's log it once.
+    if (monitor !== undefined && marked[LOGGED] !== true) {
+      marked[LOGGED] = true;
+      // A WebSocket session's response never closes, and express-ws answers its errors itself.
+      if (upgradedSocketOf(request, response) !== undefined) {
+        logServerError(monitor, error, response);
+      } else {
+        response.prependOnceListener('close', () =>
+          logServerError(monitor, marked[ERROR], response),
+        );
+      }
     }
     next(error);
   };

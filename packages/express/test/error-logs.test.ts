@@ -5,12 +5,15 @@
  * an error.
  */
 import { init, type Monitor } from '@driftwatch/sdk';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch, driftwatchErrors } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
+
+/** An application's error class, with no HTTP status of its own. */
+class ValidationError extends Error {}
 
 let monitor: Monitor;
 let logs: LogCapture;
@@ -43,7 +46,22 @@ beforeAll(async () => {
   });
   shop.use(driftwatchErrors(monitor));
   app.use('/shop/:tenant', shop);
+  app.get('/invalid', () => {
+    throw new ValidationError('age must be a number');
+  });
+  app.get('/invalid-late', (_request, response, next) => {
+    // Headers out, then the error: whatever the application's handler does, the response failed.
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.write('partial');
+    next(new ValidationError('too late'));
+  });
   app.use(driftwatchErrors(monitor));
+  // The application's own error handler, after the recorder as the README places it: it answers
+  // its validation errors with a 400 and passes the rest on.
+  app.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+    if (!(error instanceof ValidationError) || response.headersSent) return next(error);
+    response.status(400).json({ message: error.message });
+  });
   server = await listen(app);
 });
 
@@ -99,10 +117,28 @@ describe('route errors in the logs (Express)', () => {
     expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
+  it("an error the application's own handler answers with a 4xx is not logged as an error", async () => {
+    const { status, lines } = await linesOf('/invalid');
+    expect(status).toBe(400);
+    expect(lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+
+  it('an error passed on after the headers went out is logged: the response failed', async () => {
+    const response = await fetch(`${server.baseUrl}/invalid-late`);
+    const requestId = response.headers.get('x-request-id');
+    await response.text().catch(() => undefined);
+    const errors = await vi.waitFor(() => {
+      const found = logs.lines.filter((line) => line.request_id === requestId);
+      expect(found.map((line) => line.msg)).toContain('request completed');
+      return found.filter((line) => line.level === 50);
+    });
+    expect(errors.map((line) => line.msg)).toEqual(['too late']);
+  });
+
   it("an error that passes a sub-app's recorder and its parent's: logged once", async () => {
     const { status, lines } = await linesOf('/shop/acme/items/1');
     expect(status).toBe(500);
-    // Both recorders run before Express answers: their lines precede the completion line.
+    // Logged when the response closes, before the completion line, by the first recorder alone.
     const errors = lines.filter((line) => line.level === 50);
     expect(errors.map((line) => line.msg)).toEqual(['db down']);
   });

@@ -326,5 +326,12 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   done();
 };
 
-/** Register with `app.register(driftwatch, { monitor })`. */
-export const driftwatch = fp(plugin, { fastify: '5.x', name: '@driftwatch/fastify' });
+/**
+ * Register with `app.register(driftwatch, { monitor })`. Typed by name: the inferred type would be
+ * written `fastify.FastifyPluginCallback` in the declarations, a namespace that a consumer with
+ * `moduleResolution: bundler` cannot find (the plugin then was `any`, its options unchecked).
+ */
+export const driftwatch: FastifyPluginCallback<DriftwatchFastifyOptions> = fp(plugin, {
+  fastify: '5.x',
+  name: '@driftwatch/fastify',
+});
