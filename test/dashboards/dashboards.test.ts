@@ -100,6 +100,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] | string };
   command?: string | string[];
+  stop_grace_period?: string;
 }
 interface Compose {
   services: Record<string, ComposeService>;
@@ -380,6 +381,44 @@ describe('ClickHouse panels run against embedded ClickHouse with the collector s
       'region',
     ]);
     expect(rows).toHaveLength(6);
+  });
+
+  it('the score distribution puts raw outputs below 0 in the first bin and above 1 in the last', async () => {
+    // A model scoring with raw outputs (the schema allows them): its own name, so the seeded
+    // model's panels are untouched.
+    const model = 'raw-output';
+    const scores = [-2.5, -0.05, 0.05, 0.55, 0.95, 1.7, 25.6, 300];
+    await new EventWriter(storage).write({
+      predictions: scores.map((score, i) => ({
+        predictionId: `raw-${i}`,
+        model,
+        modelVersion: '1.0.0',
+        timeUnixMs: nowMs - 60_000,
+        features: {},
+        prediction: score,
+        score,
+      })),
+      labels: [],
+      logs: [],
+      spans: [],
+      metrics: [],
+    });
+    const dashboard = dashboards.get('model-drift-quality.json')!;
+    const panel = clickHouseTargets.find(
+      (t) => t.dashboard === dashboard && t.panel.title === 'Score distribution',
+    )!;
+    const { rows } = await query(
+      expandClickHouseSql(panel.target.rawSql!, range, {
+        database: { value: 'driftwatch', options: ['driftwatch'] },
+        model: { value: model, options: [model] },
+        model_version: { value: 'all', options: ['1.0.0'] },
+      }),
+    );
+    expect(rows.map((r) => [r.score_range, Number(r.predictions)])).toEqual([
+      ['0–0.1', 3],
+      ['0.5–0.6', 1],
+      ['0.9–1', 4],
+    ]);
   });
 });
 
@@ -666,6 +705,22 @@ describe('docker-compose.yml', () => {
     expect(services.alertmanager!.volumes).toContain(
       './dashboards/alertmanager:/etc/alertmanager:ro',
     );
+  });
+
+  it('the example gets the time its shutdown flush may take before Docker kills it', () => {
+    // service.ts flushes queued telemetry on SIGTERM with this deadline; Docker sends SIGKILL
+    // after stop_grace_period (10 s when unset), which would cut the flush short.
+    const flushMs = Number(
+      /monitor\.shutdown\(\{ timeoutMs: ([\d_]+) \}\)/
+        .exec(readFileSync(at('examples/credit-risk/src/service.ts'), 'utf8'))?.[1]
+        ?.replaceAll('_', ''),
+    );
+    expect(flushMs).toBeGreaterThan(0);
+    const grace = /^(\d+)(s|m)$/.exec(services['credit-risk']!.stop_grace_period ?? '10s');
+    expect(grace, services['credit-risk']!.stop_grace_period).not.toBeNull();
+    const graceMs = Number(grace![1]) * (grace![2] === 'm' ? 60_000 : 1000);
+    // Room for app.close() before the flush starts.
+    expect(graceMs).toBeGreaterThanOrEqual(flushMs + 5000);
   });
 
   it("kafka-init creates exactly the SDK's default topics", () => {
