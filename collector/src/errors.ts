@@ -16,7 +16,7 @@ export const CollectorErrorCodes = {
   MIGRATION_FAILED: 'DW_COLLECTOR_MIGRATION_FAILED',
   /** ClickHouse did not answer or rejected a statement. */
   STORAGE_FAILED: 'DW_COLLECTOR_STORAGE_FAILED',
-  /** More ingest requests in progress than `maxConcurrentIngests`: answered 429 with Retry-After. */
+  /** More ingest requests in progress than `maxConcurrentIngests`, or more reports than MAX_CONCURRENT_REPORTS (4): answered 429 with Retry-After. */
   OVERLOADED: 'DW_COLLECTOR_OVERLOADED',
   /** A request's body did not arrive within `requestTimeoutMs`: answered 408, connection closed. */
   REQUEST_TIMEOUT: 'DW_COLLECTOR_REQUEST_TIMEOUT',

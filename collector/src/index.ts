@@ -11,6 +11,6 @@ export type { Migration, MigrationReport } from './storage/migrate.js';
 export { EventWriter } from './storage/event-writer.js';
 export { listModels, countLabels, runModelReport } from './analysis/model-report.js';
 export type { ModelReport, ModelSummary, ReportRequest } from './analysis/model-report.js';
-export type { ColumnDriftResult } from './analysis/drift-analysis.js';
+export type { ColumnDriftResult, ReportIssue } from './analysis/drift-analysis.js';
 export type { PerformanceResult } from './analysis/performance-analysis.js';
 export type { TimeWindow } from './analysis/time-window.js';

@@ -4,13 +4,22 @@
  * and returns the report.
  */
 import { randomUUID } from 'node:crypto';
+import { CollectorError, CollectorErrorCodes } from '../errors.js';
 import type { Storage } from '../storage/open-storage.js';
 import { storageCall } from '../storage/storage-call.js';
-import { analyseDrift, type ColumnDriftResult } from './drift-analysis.js';
+import { analyseDrift, type ColumnDriftResult, type ReportIssue } from './drift-analysis.js';
 import { readLabelledOutcomes } from './labelled-outcomes.js';
 import { analysePerformance, type PerformanceResult } from './performance-analysis.js';
 import type { TimeWindow } from './time-window.js';
-import { readWindowSamples, type WindowQuery } from './window-samples.js';
+import { countWindowValues, readWindowSamples, type WindowQuery } from './window-samples.js';
+
+/**
+ * Sampled values one window of a report may hold (8 bytes each as numbers, 160 MB; two windows
+ * a report): `maxWindowSamples` caps each feature, not the window, and a model with many
+ * features held features × maxWindowSamples values per window, or failed with a 503 once a
+ * window's answer outgrew the longest string V8 can hold (about 25 million numbers).
+ */
+export const MAX_WINDOW_VALUES = 20_000_000;
 
 export interface ReportRequest {
   readonly model: string;
@@ -34,8 +43,11 @@ export interface ModelReport {
     readonly driftedFeatures: number;
     readonly features: number;
     readonly share: number;
-    readonly drifted: boolean;
+    /** Null when no feature could be compared (an empty window, an unknown model): no verdict. */
+    readonly drifted: boolean | null;
   };
+  /** What has no result and why: an empty window, a feature not compared. */
+  readonly issues: ReportIssue[];
   readonly performance: {
     readonly reference: PerformanceResult;
     readonly current: PerformanceResult;
@@ -93,10 +105,35 @@ async function recordResults(storage: Storage, report: ModelReport): Promise<voi
   );
 }
 
+/** Refuses a report whose samples would exceed `maxWindowValues` in a window, before reading them. */
+async function checkReportSize(
+  storage: Storage,
+  queries: Readonly<Record<'reference' | 'current', WindowQuery>>,
+  maxWindowValues: number,
+): Promise<void> {
+  const windows = ['reference', 'current'] as const;
+  const counts = await Promise.all(windows.map((w) => countWindowValues(storage, queries[w])));
+  const over = windows.findIndex((_, i) => counts[i]! > maxWindowValues);
+  if (over === -1) return;
+  const { maxSamples } = queries.reference;
+  throw new CollectorError(
+    CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
+    `the ${windows[over]} window would hold ${counts[over]} sampled values (each feature, score and prediction up to maxWindowSamples = ${maxSamples}), more than the ${maxWindowValues} one window may hold; narrow the window or lower maxWindowSamples`,
+    {
+      field: windows[over],
+      limit: 'maxWindowValues',
+      values: counts[over],
+      maxWindowValues,
+      maxWindowSamples: maxSamples,
+    },
+  );
+}
+
 export async function runModelReport(
   storage: Storage,
   request: ReportRequest,
   maxSamples: number,
+  maxWindowValues = MAX_WINDOW_VALUES,
 ): Promise<ModelReport> {
   const base = {
     model: request.model,
@@ -105,13 +142,29 @@ export async function runModelReport(
   };
   const referenceQuery: WindowQuery = { ...base, window: request.reference };
   const currentQuery: WindowQuery = { ...base, window: request.current };
+  await checkReportSize(
+    storage,
+    { reference: referenceQuery, current: currentQuery },
+    maxWindowValues,
+  );
   const [reference, current, referenceOutcomes, currentOutcomes] = await Promise.all([
     readWindowSamples(storage, referenceQuery),
     readWindowSamples(storage, currentQuery),
     readLabelledOutcomes(storage, referenceQuery),
     readLabelledOutcomes(storage, currentQuery),
   ]);
-  const columns = analyseDrift(reference, current);
+  const { columns, issues: columnIssues } = analyseDrift(reference, current);
+  const subject = `model ${JSON.stringify(request.model)}${request.modelVersion === undefined ? '' : ` version ${JSON.stringify(request.modelVersion)}`}`;
+  const issues: ReportIssue[] = [
+    ...(['reference', 'current'] as const)
+      .filter((window) => (window === 'reference' ? reference : current).count === 0)
+      .map((window) => ({
+        reason: 'empty-window' as const,
+        window,
+        message: `the ${window} window holds no prediction of ${subject}: no drift verdict`,
+      })),
+    ...columnIssues,
+  ];
   const features = columns.filter((c) => c.kind === 'feature');
   const driftedFeatures = features.filter((c) => c.drifted).length;
   const share = features.length === 0 ? 0 : driftedFeatures / features.length;
@@ -128,8 +181,10 @@ export async function runModelReport(
       driftedFeatures,
       features: features.length,
       share,
-      drifted: share >= (request.driftShare ?? 0.5),
+      // `false` read as "checked, no drift" when nothing was compared.
+      drifted: features.length === 0 ? null : share >= (request.driftShare ?? 0.5),
     },
+    issues,
     performance: {
       reference: analysePerformance(referenceOutcomes),
       current: analysePerformance(currentOutcomes),

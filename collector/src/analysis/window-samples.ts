@@ -14,6 +14,10 @@ export interface WindowSamples {
   readonly categorical: ReadonlyMap<string, string[]>;
   readonly scores: Float64Array;
   readonly predictions: string[];
+  /** Numeric readings of the predictions that have one (a regression value, a 0/1 class). */
+  readonly predictionValues: Float64Array;
+  /** Predictions in the window without a numeric reading (a worded class), before sampling. */
+  readonly wordedPredictions: number;
 }
 
 export interface WindowQuery {
@@ -84,20 +88,48 @@ export async function readWindowSamples(
        GROUP BY name`,
       params,
     ),
-    rows<[number | string, Array<number | null>, string[]]>(
+    rows<[number | string, Array<number | null>, string[], number | string, number[]]>(
       storage,
       `SELECT count(), groupArraySample({maxSamples:UInt64}, {seed:UInt64})(score),
-              groupArraySample({maxSamples:UInt64}, {seed:UInt64})(prediction)
+              groupArraySample({maxSamples:UInt64}, {seed:UInt64})(prediction),
+              countIf(prediction_num IS NULL),
+              groupArraySample({maxSamples:UInt64}, {seed:UInt64})(prediction_num)
        FROM (${inWindow})`,
       params,
     ),
   ]);
-  const output = outputRows[0] ?? [0, [], []];
+  const output = outputRows[0] ?? [0, [], [], 0, []];
   return {
     count: Number(output[0]),
     numeric: new Map(numericRows.map(([name, values]) => [name, Float64Array.from(values)])),
     categorical: new Map(categoricalRows),
     scores: Float64Array.from(output[1].filter((s): s is number => s !== null)),
     predictions: output[2],
+    predictionValues: Float64Array.from(output[4]),
+    wordedPredictions: Number(output[3]),
   };
+}
+
+/**
+ * Values `readWindowSamples` would return for the window: each feature's values (numeric and
+ * text counted apart), the window's scores, predictions and their numeric readings, and its
+ * labelled outcomes' label, score and class (counted as if all were labelled), each capped at
+ * `maxSamples`. Reads the feature names, not their values.
+ */
+export async function countWindowValues(storage: Storage, query: WindowQuery): Promise<number> {
+  const { where, params } = windowFilter(query);
+  const predictions = storage.table('predictions');
+  const [[values = 0] = []] = await rows<[number | string]>(
+    storage,
+    `SELECT (SELECT sum(least(n, {maxSamples:UInt64})) FROM (
+               SELECT count() AS n
+               FROM (SELECT arrayConcat(arrayMap(k -> concat('n:', k), mapKeys(num_features)),
+                                        arrayMap(k -> concat('c:', k), mapKeys(cat_features))) AS names
+                     FROM ${predictions} FINAL WHERE ${where})
+               ARRAY JOIN names AS name
+               GROUP BY name))
+          + 6 * (SELECT least(count(), {maxSamples:UInt64}) FROM ${predictions} FINAL WHERE ${where})`,
+    params,
+  );
+  return Number(values);
 }

@@ -5,6 +5,16 @@ import { parseWindow } from '../analysis/time-window.js';
 import { CollectorError, CollectorErrorCodes } from '../errors.js';
 import type { Storage } from '../storage/open-storage.js';
 
+/**
+ * Reports run at once; more are answered 429. Each may hold MAX_WINDOW_VALUES per window, so
+ * this bounds what reports hold together (nothing did: every poll of a dashboard or script added
+ * its windows' samples to the collector's memory).
+ */
+export const MAX_CONCURRENT_REPORTS = 4;
+
+/** Seconds a refused report is asked to wait: a report takes seconds, not milliseconds. */
+const RETRY_AFTER_REPORTS_S = '2';
+
 interface ReportBody {
   model?: unknown;
   modelVersion?: unknown;
@@ -17,7 +27,10 @@ export function registerReportRoutes(
   app: FastifyInstance,
   storage: Storage,
   maxWindowSamples: number,
+  maxConcurrentReports = MAX_CONCURRENT_REPORTS,
 ): void {
+  let reportsInProgress = 0;
+
   app.get('/v1/models', async () => ({ models: await listModels(storage) }));
 
   app.get<{ Params: { model: string } }>('/v1/models/:model/labels/count', async (request) => ({
@@ -25,7 +38,7 @@ export function registerReportRoutes(
     labels: await countLabels(storage, request.params.model),
   }));
 
-  app.post<{ Body: ReportBody }>('/v1/reports', async (request) => {
+  app.post<{ Body: ReportBody }>('/v1/reports', async (request, reply) => {
     const body = request.body ?? {};
     if (typeof body.model !== 'string' || body.model.length === 0) {
       throw new CollectorError(
@@ -53,16 +66,28 @@ export function registerReportRoutes(
         },
       );
     }
-    return runModelReport(
-      storage,
-      {
-        model: body.model,
-        ...(typeof body.modelVersion === 'string' ? { modelVersion: body.modelVersion } : {}),
-        reference: parseWindow('reference', body.reference),
-        current: parseWindow('current', body.current),
-        ...(driftShare === undefined ? {} : { driftShare }),
-      },
-      maxWindowSamples,
-    );
+    const reportRequest = {
+      model: body.model,
+      ...(typeof body.modelVersion === 'string' ? { modelVersion: body.modelVersion } : {}),
+      reference: parseWindow('reference', body.reference),
+      current: parseWindow('current', body.current),
+      ...(driftShare === undefined ? {} : { driftShare }),
+    };
+    if (reportsInProgress >= maxConcurrentReports) {
+      return reply
+        .code(429)
+        .header('retry-after', RETRY_AFTER_REPORTS_S)
+        .send({
+          code: CollectorErrorCodes.OVERLOADED,
+          message: `collector busy: ${maxConcurrentReports} reports in progress, as many as run at once; retry after ${RETRY_AFTER_REPORTS_S} s`,
+          maxConcurrentReports,
+        });
+    }
+    reportsInProgress++;
+    try {
+      return await runModelReport(storage, reportRequest, maxWindowSamples);
+    } finally {
+      reportsInProgress--;
+    }
   });
 }
