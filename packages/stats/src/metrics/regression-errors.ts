@@ -1,7 +1,6 @@
 /** Mean absolute, root-mean-squared and mean absolute percentage errors (scikit-learn's definitions). */
-import { mean } from 'simple-statistics';
 import type { NumericInput } from '../validate-input.js';
-import { checkRegressionPair, rowTerms } from './regression-input.js';
+import { checkRegressionPair, rowTerms, termMean as mean } from './regression-input.js';
 
 /**
  * Mean absolute error (sklearn.metrics.mean_absolute_error).

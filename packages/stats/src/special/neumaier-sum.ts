@@ -11,6 +11,9 @@ export class NeumaierSum {
   }
 
   value(): number {
+    // Once the sum overflows, the compensation is ∞ − ∞ = NaN: report ±Infinity, as a plain
+    // (numpy) sum does, rather than NaN.
+    if (!Number.isFinite(this.sum)) return this.sum;
     return this.sum + this.compensation;
   }
 }
