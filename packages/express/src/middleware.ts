@@ -3,10 +3,15 @@
  * request context for logs (request_id/trace_id/span_id on every line), the HTTP duration
  * histogram and one completion log line; `healthRoutes` adds `/health` and `/readiness`.
  */
-import { bindUpgradeSocket, idleTimeoutEnd, watchIdleTimeout, type Monitor } from '@driftwatch/sdk';
+import {
+  bindUpgradeSocket,
+  emitInContext,
+  idleTimeoutEnd,
+  watchIdleTimeout,
+  type Monitor,
+} from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { emitInContext } from './event-context.js';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
 import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';

@@ -179,6 +179,18 @@ describe('request logs (Express)', () => {
       expect(logs.lines.map((line) => line.msg)).toEqual(REQUEST_MESSAGES);
       for (const line of logs.lines) expect(line.request_id).toBe(id);
       expect(logs.raw.join('')).not.toContain(invalid.slice(0, 10));
+      // Nor is it exported: the log records, spans and predictions carry the replacement.
+      await monitor.flush();
+      const transport = monitor.transport as MemoryTransport;
+      const records = transport.items('logs').filter((r) => r.attributes?.request_id === id);
+      expect(records.map((record) => record.body)).toEqual(REQUEST_MESSAGES);
+      expect(transport.items('predictions').some((item) => item.requestId === id)).toBe(true);
+      const exported = JSON.stringify([
+        ...transport.items('logs'),
+        ...transport.items('spans'),
+        ...transport.items('predictions'),
+      ]);
+      expect(exported).not.toContain(invalid.slice(0, 10));
     }
   });
 

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import {
   bindUpgradeSocket,
+  emitInContext,
   idleTimeoutEnd,
   requestIdFrom,
   watchIdleTimeout,
@@ -278,6 +279,9 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       return;
     }
     bindUpgradeSocket(raw, storage, handle);
+    // Their listeners (a host parser's body chunks and 'end', 'close', 'finish') run in context.
+    emitInContext(raw, storage, handle.store);
+    emitInContext(res, storage, handle.store);
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
     // AsyncResource made here, so the handler, its promises and timers keep the context even
     // when the body arrives in later socket reads, with no second hook to enter it again. `run`

@@ -130,6 +130,25 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/**
+ * Everything exported so far (log records, spans, predictions) as JSON, and the log records of
+ * one request: an invalid request id must not reach the transport either.
+ */
+async function exported(requestId: string): Promise<{ text: string; bodies: unknown[] }> {
+  await monitor.flush();
+  const transport = monitor.transport as MemoryTransport;
+  const items = [
+    ...transport.items('logs'),
+    ...transport.items('spans'),
+    ...transport.items('predictions'),
+  ];
+  const bodies = transport
+    .items('logs')
+    .filter((record) => record.attributes?.request_id === requestId)
+    .map((record) => record.body);
+  return { text: JSON.stringify(items), bodies };
+}
+
 async function predict(headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${baseUrl}/predict/risk`, {
     method: 'POST',
@@ -214,6 +233,13 @@ describe('request logs (Fastify)', () => {
     expect(logs.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
     for (const line of logs.lines) expect(line.request_id).toBe(replaced);
     expect(logs.raw.join('')).not.toContain(tooLong);
+    const { text, bodies } = await exported(replaced as string);
+    expect(bodies).toEqual(expect.arrayContaining(REQUEST_MESSAGES));
+    expect(text).not.toContain(tooLong);
+    const prediction = (monitor.transport as MemoryTransport)
+      .items('predictions')
+      .find((item) => item.requestId === replaced);
+    expect(prediction).toBeDefined();
   });
 
   it('replaces a request id with control characters, never logging it', async () => {
@@ -231,6 +257,9 @@ describe('request logs (Fastify)', () => {
     );
     for (const line of logs.lines) expect(line.request_id).toBe(replaced);
     expect(logs.raw.join('')).not.toContain('FAKE ERROR');
+    const { text, bodies } = await exported(replaced as string);
+    expect(bodies).toEqual(expect.arrayContaining(['secrets', 'request completed']));
+    expect(text).not.toContain('FAKE ERROR');
   });
 
   it('replaces a request id holding a tab or non-ASCII bytes sent on the wire', async () => {
@@ -263,6 +292,10 @@ describe('request logs (Fastify)', () => {
     expect(text).not.toContain('with-tab');
     // Not a bare 'caf': the random hex ids on every line hold it now and then (a flaky check).
     expect(text).not.toMatch(/caf[^0-9a-f"-]/);
+    expect(logs.lines.filter((line) => line.msg === 'secrets')).toHaveLength(2);
+    const sent = (await exported('')).text;
+    expect(sent).not.toContain('with-tab');
+    expect(sent).not.toMatch(/caf[^0-9a-f"-]/);
   });
 
   it('continues an incoming W3C traceparent', async () => {

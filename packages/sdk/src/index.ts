@@ -18,6 +18,7 @@ export type { ActiveContext, RequestStore } from './context/request-context.js';
 export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './context/request-id.js';
 export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
 export { bindUpgradeSocket } from './http/upgrade-context.js';
+export { emitInContext } from './http/event-context.js';
 export {
   idleTimeoutEnd,
   ServerTimeoutError,
