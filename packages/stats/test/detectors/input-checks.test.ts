@@ -7,17 +7,7 @@ import { KSWIN } from '../../src/detectors/kswin.js';
 import { PageHinkley } from '../../src/detectors/page-hinkley.js';
 import type { ChangeDetector } from '../../src/detectors/types.js';
 import { StatsError, StatsErrorCodes } from '../../src/errors.js';
-import type { StatsErrorCode } from '../../src/errors.js';
-
-function codeOf(fn: () => unknown): StatsErrorCode | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StatsError);
-    return (error as StatsError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code.js';
 
 const all: [string, () => ChangeDetector][] = [
   ['ADWIN', () => new ADWIN()],

@@ -7,17 +7,8 @@ import { klDivergence } from '../../src/distribution/kl-divergence.js';
 import { psi } from '../../src/distribution/psi.js';
 import { totalVariationDistance } from '../../src/distribution/total-variation.js';
 import { zTestProportions } from '../../src/distribution/z-test-proportions.js';
-import { StatsError, StatsErrorCodes } from '../../src/errors.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StatsError);
-    return (error as StatsError).code;
-  }
-  return undefined;
-}
+import { StatsErrorCodes } from '../../src/errors.js';
+import { codeOf } from '../error-code.js';
 
 const { EMPTY_SAMPLE, NON_FINITE, LENGTH_MISMATCH, INVALID_ARGUMENT } = StatsErrorCodes;
 

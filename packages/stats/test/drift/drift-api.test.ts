@@ -5,15 +5,7 @@ import { datasetDrift } from '../../src/drift/dataset-drift.js';
 import { DRIFT_METHOD_INFO, DRIFT_METHODS } from '../../src/drift/drift-methods.js';
 import { benjaminiHochberg, bonferroni } from '../../src/drift/multiple-testing.js';
 import { expectClose, loadFixture } from '../fixture-loader.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code.js';
 
 const ref = Array.from({ length: 60 }, (_, i) => Math.sin(i) * 3);
 const cur = Array.from({ length: 60 }, (_, i) => Math.sin(i * 1.3) * 3 + 0.5);

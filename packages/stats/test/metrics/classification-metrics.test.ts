@@ -9,18 +9,9 @@ import { matthewsCorrcoef } from '../../src/metrics/matthews-corrcoef.js';
 import { precisionRecallF1 } from '../../src/metrics/precision-recall-f1.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
 import { specificity } from '../../src/metrics/specificity.js';
-import { StatsError, StatsErrorCodes } from '../../src/errors.js';
+import { StatsErrorCodes } from '../../src/errors.js';
 import { expectClose, loadFixture } from '../fixture-loader.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StatsError);
-    return (error as StatsError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code.js';
 
 interface ClassificationCase {
   name: string;

@@ -9,15 +9,7 @@ import { precisionRecallF1 } from '../../src/metrics/precision-recall-f1.js';
 import { r2 } from '../../src/metrics/r2-score.js';
 import { mae } from '../../src/metrics/regression-errors.js';
 import { rocAuc } from '../../src/metrics/roc-auc.js';
-
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code.js';
 
 describe('model metrics reject bad input with typed errors', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StatsError, StatsErrorCodes } from '../../src/errors.js';
+import { StatsErrorCodes } from '../../src/errors.js';
 import { andersonDarlingKsamp } from '../../src/two-sample/anderson-ksamp.js';
 import { energyDistance, wassersteinDistance } from '../../src/two-sample/cdf-distance.js';
 import { cramerVonMises2samp } from '../../src/two-sample/cramer-von-mises.js';
@@ -7,16 +7,7 @@ import { eppsSingleton } from '../../src/two-sample/epps-singleton.js';
 import { ks2samp } from '../../src/two-sample/ks-2samp.js';
 import { mannWhitneyU } from '../../src/two-sample/mann-whitney.js';
 import { welchTTest } from '../../src/two-sample/welch-t-test.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(StatsError);
-    return (error as StatsError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../error-code.js';
 
 const tests: [string, (a: number[], b: number[]) => unknown, number][] = [
   ['ks2samp', ks2samp, 1],
