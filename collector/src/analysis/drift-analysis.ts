@@ -24,10 +24,18 @@ export interface ColumnDriftResult {
 export interface ReportIssue {
   /**
    * Stable reason: `empty-window` (no prediction in `window`), `type-mismatch` (the column is
-   * numeric in one window and text in the other), `missing-in-reference` /
-   * `missing-in-current` (the column has no value in that window while it has predictions).
+   * numeric in one window and text in the other, or also has values of a type the other window
+   * lacks: compared on the type both have), `missing-in-reference` /
+   * `missing-in-current` (the column has no value in that window while it has predictions),
+   * `reduced-sample` (a model too wide for maxWindowSamples per column: every column sampled
+   * to fewer values, said in the message).
    */
-  readonly reason: 'empty-window' | 'type-mismatch' | 'missing-in-reference' | 'missing-in-current';
+  readonly reason:
+    | 'empty-window'
+    | 'type-mismatch'
+    | 'missing-in-reference'
+    | 'missing-in-current'
+    | 'reduced-sample';
   readonly window?: 'reference' | 'current';
   readonly column?: string;
   readonly kind?: ColumnDriftResult['kind'];
@@ -70,6 +78,14 @@ function valuesOf(samples: WindowSamples, type: ColumnType, name: string) {
   return type === 'numeric' ? samples.numeric.get(name) : samples.categorical.get(name);
 }
 
+/** Both windows have values of `name` as `type`. */
+function comparable(windows: Record<Windows, WindowSamples>, type: ColumnType, name: string) {
+  return (
+    (valuesOf(windows.reference, type, name)?.length ?? 0) > 0 &&
+    (valuesOf(windows.current, type, name)?.length ?? 0) > 0
+  );
+}
+
 /**
  * Compares every feature seen in either window. A feature numeric in one window and text in
  * the other, or without values in a window that has predictions, gets an issue instead: it was
@@ -90,8 +106,8 @@ function featureDrift(
     for (const name of [...names].sort()) {
       const reference = valuesOf(windows.reference, type, name);
       const current = valuesOf(windows.current, type, name);
-      if (reference && current && reference.length > 0 && current.length > 0) {
-        results.push(compare(name, 'feature', type, reference, current));
+      if (comparable(windows, type, name)) {
+        results.push(compare(name, 'feature', type, reference!, current!));
         continue;
       }
       const [has, lacks]: [Windows, Windows] = reference
@@ -99,7 +115,15 @@ function featureDrift(
         : ['current', 'reference'];
       // An empty window is one issue of its own, not one per feature.
       if (windows[lacks].count === 0) continue;
-      if (valuesOf(windows[lacks], other, name)) {
+      if (comparable(windows, other, name)) {
+        // Mixed: compared as its other type, whose values both windows have; these are not.
+        issues.push({
+          reason: 'type-mismatch',
+          column: name,
+          kind: 'feature',
+          message: `feature "${name}" also has ${typeWord(type)} values in the ${has} window, none in the ${lacks} window: it is compared on its ${typeWord(other)} values alone`,
+        });
+      } else if (valuesOf(windows[lacks], other, name)) {
         if (mismatched.has(name)) continue;
         mismatched.add(name);
         issues.push({

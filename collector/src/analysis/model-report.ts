@@ -11,7 +11,12 @@ import { analyseDrift, type ColumnDriftResult, type ReportIssue } from './drift-
 import { readLabelledOutcomes } from './labelled-outcomes.js';
 import { analysePerformance, type PerformanceResult } from './performance-analysis.js';
 import type { TimeWindow } from './time-window.js';
-import { countWindowValues, readWindowSamples, type WindowQuery } from './window-samples.js';
+import {
+  countWindowValues,
+  OUTPUT_SERIES,
+  readWindowSamples,
+  type WindowQuery,
+} from './window-samples.js';
 
 /**
  * Sampled values one window of a report may hold (8 bytes each as numbers, 160 MB; two windows
@@ -105,24 +110,50 @@ async function recordResults(storage: Storage, report: ModelReport): Promise<voi
   );
 }
 
-/** Refuses a report whose samples would exceed `maxWindowValues` in a window, before reading them. */
-async function checkReportSize(
+/**
+ * Fewest values per column a report is still run with: below it the tests say little, and a
+ * model that needs it has over MAX_WINDOW_VALUES / 100 feature columns.
+ */
+export const MIN_COLUMN_SAMPLES = 100;
+
+/**
+ * The per-column sample cap a report runs with: `maxSamples`, or, for a model whose features ×
+ * maxSamples would exceed `maxWindowValues` in a window, the most that fits (noted in the
+ * report's issues). Refuses the report when even MIN_COLUMN_SAMPLES values per column do not fit.
+ */
+async function fitSampleCap(
   storage: Storage,
   queries: Readonly<Record<'reference' | 'current', WindowQuery>>,
   maxWindowValues: number,
-): Promise<void> {
+): Promise<{ maxSamples: number; issue?: ReportIssue }> {
   const windows = ['reference', 'current'] as const;
-  const counts = await Promise.all(windows.map((w) => countWindowValues(storage, queries[w])));
-  const over = windows.findIndex((_, i) => counts[i]! > maxWindowValues);
-  if (over === -1) return;
+  const sizes = await Promise.all(windows.map((w) => countWindowValues(storage, queries[w])));
   const { maxSamples } = queries.reference;
+  const over = windows.findIndex((_, i) => sizes[i]!.values > maxWindowValues);
+  if (over === -1) return { maxSamples };
+  // Each column, and each output series, holds at most the cap: this many fit in any window.
+  const columns = Math.max(...sizes.map((size) => size.columns));
+  const cap = Math.min(maxSamples, Math.floor(maxWindowValues / (columns + OUTPUT_SERIES)));
+  const window = windows[over]!;
+  const values = sizes[over]!.values;
+  if (cap >= MIN_COLUMN_SAMPLES) {
+    return {
+      maxSamples: cap,
+      issue: {
+        reason: 'reduced-sample',
+        window,
+        message: `the ${window} window would hold ${values} sampled values (${sizes[over]!.columns} feature columns, each up to maxWindowSamples = ${maxSamples}), more than the ${maxWindowValues} one window may hold: every column of both windows is sampled to at most ${cap} values`,
+      },
+    };
+  }
   throw new CollectorError(
     CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
-    `the ${windows[over]} window would hold ${counts[over]} sampled values (each feature, score and prediction up to maxWindowSamples = ${maxSamples}), more than the ${maxWindowValues} one window may hold; narrow the window or lower maxWindowSamples`,
+    `the ${window} window would hold ${values} sampled values (${columns} feature columns, each up to maxWindowSamples = ${maxSamples}), more than the ${maxWindowValues} one window may hold even at ${MIN_COLUMN_SAMPLES} values per column; narrow the report to fewer features`,
     {
-      field: windows[over],
+      field: window,
       limit: 'maxWindowValues',
-      values: counts[over],
+      values,
+      columns,
       maxWindowValues,
       maxWindowSamples: maxSamples,
     },
@@ -140,13 +171,24 @@ export async function runModelReport(
     maxSamples,
     ...(request.modelVersion === undefined ? {} : { modelVersion: request.modelVersion }),
   };
-  const referenceQuery: WindowQuery = { ...base, window: request.reference };
-  const currentQuery: WindowQuery = { ...base, window: request.current };
-  await checkReportSize(
+  const fit = await fitSampleCap(
     storage,
-    { reference: referenceQuery, current: currentQuery },
+    {
+      reference: { ...base, window: request.reference },
+      current: { ...base, window: request.current },
+    },
     maxWindowValues,
   );
+  const referenceQuery: WindowQuery = {
+    ...base,
+    maxSamples: fit.maxSamples,
+    window: request.reference,
+  };
+  const currentQuery: WindowQuery = {
+    ...base,
+    maxSamples: fit.maxSamples,
+    window: request.current,
+  };
   const [reference, current, referenceOutcomes, currentOutcomes] = await Promise.all([
     readWindowSamples(storage, referenceQuery),
     readWindowSamples(storage, currentQuery),
@@ -163,6 +205,7 @@ export async function runModelReport(
         window,
         message: `the ${window} window holds no prediction of ${subject}: no drift verdict`,
       })),
+    ...(fit.issue ? [fit.issue] : []),
     ...columnIssues,
   ];
   const features = columns.filter((c) => c.kind === 'feature');

@@ -110,26 +110,38 @@ export async function readWindowSamples(
   };
 }
 
-/**
- * Values `readWindowSamples` would return for the window: each feature's values (numeric and
- * text counted apart), the window's scores, predictions and their numeric readings, and its
- * labelled outcomes' label, score and class (counted as if all were labelled), each capped at
- * `maxSamples`. Reads the feature names, not their values.
- */
-export async function countWindowValues(storage: Storage, query: WindowQuery): Promise<number> {
+/** What `readWindowSamples` would return for a window, counted before reading it. */
+export interface WindowSize {
+  /**
+   * Values: each feature's (numeric and text counted apart), the window's scores, predictions
+   * and their numeric readings, and its labelled outcomes' label, score and class (counted as if
+   * all were labelled), each capped at `maxSamples`.
+   */
+  readonly values: number;
+  /** Feature columns (a name numeric in some predictions and text in others counts twice). */
+  readonly columns: number;
+}
+
+/** Per-sample series besides the features: score, prediction, its numeric reading, and the
+ * labelled outcomes' label, score and class. */
+export const OUTPUT_SERIES = 6;
+
+/** Counts a window's values and feature columns from the feature names, not their values. */
+export async function countWindowValues(storage: Storage, query: WindowQuery): Promise<WindowSize> {
   const { where, params } = windowFilter(query);
   const predictions = storage.table('predictions');
-  const [[values = 0] = []] = await rows<[number | string]>(
+  const [[values = 0, columns = 0] = []] = await rows<[number | string, number | string]>(
     storage,
-    `SELECT (SELECT sum(least(n, {maxSamples:UInt64})) FROM (
-               SELECT count() AS n
-               FROM (SELECT arrayConcat(arrayMap(k -> concat('n:', k), mapKeys(num_features)),
-                                        arrayMap(k -> concat('c:', k), mapKeys(cat_features))) AS names
-                     FROM ${predictions} FINAL WHERE ${where})
-               ARRAY JOIN names AS name
-               GROUP BY name))
-          + 6 * (SELECT least(count(), {maxSamples:UInt64}) FROM ${predictions} FINAL WHERE ${where})`,
+    `WITH (SELECT (sum(least(n, {maxSamples:UInt64})), count()) FROM (
+             SELECT count() AS n
+             FROM (SELECT arrayConcat(arrayMap(k -> concat('n:', k), mapKeys(num_features)),
+                                      arrayMap(k -> concat('c:', k), mapKeys(cat_features))) AS names
+                   FROM ${predictions} FINAL WHERE ${where})
+             ARRAY JOIN names AS name
+             GROUP BY name)) AS features
+     SELECT features.1 + ${OUTPUT_SERIES} * (SELECT least(count(), {maxSamples:UInt64}) FROM ${predictions} FINAL WHERE ${where}),
+            features.2`,
     params,
   );
-  return Number(values);
+  return { values: Number(values), columns: Number(columns) };
 }

@@ -5,7 +5,8 @@ export function shownUrl(text: string): string {
     if (url.password !== '') url.password = '***';
     return url.href;
   } catch {
-    // Not a URL: mask what reads as `//user:password@` all the same.
-    return text.replace(/\/\/([^/@:]*):[^/]*@/, '//$1:***@');
+    // Not a URL: mask what reads as `//user:password@` all the same, to the last `@` (a
+    // password may hold `/` or `@`; masking part of a path too is the safer mistake).
+    return text.replace(/\/\/([^/@:]*):.*@/, '//$1:***@');
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What a report could not compare is said, never dropped: a feature numeric in one window and
- * text in the other, a feature missing from a window, an empty window or an unknown model (no
+ * text in the other (or with values of a type only one window has), a feature missing from a window, an empty window or an unknown model (no
  * verdict rather than "not drifted"); a regression model's predictions are compared as numbers;
  * a report for one model version reads that version only.
  */
@@ -37,14 +37,20 @@ describe('a report names what it could not compare', () => {
           predictionId: `ref-${i}`,
           model: 'pricing',
           timeUnixMs: REFERENCE.from + i * 1000,
-          features: { zip: 10_000 + (i % 7), legacy: i, age: 20 + (i % 40) },
+          features: { zip: 10_000 + (i % 7), legacy: i, age: 20 + (i % 40), code: i % 5 },
           prediction: noise(i, 1),
         }),
         unscored({
           predictionId: `cur-${i}`,
           model: 'pricing',
           timeUnixMs: CURRENT.from + i * 1000,
-          features: { zip: `Z${i % 7}`, added: i, age: 20 + ((i * 7) % 40) },
+          // "code" numeric in both windows, with a text placeholder now and then in the current.
+          features: {
+            zip: `Z${i % 7}`,
+            added: i,
+            age: 20 + ((i * 7) % 40),
+            code: i % 10 === 0 ? 'n/a' : i % 5,
+          },
           prediction: noise(i, 2),
         }),
       );
@@ -107,7 +113,10 @@ describe('a report names what it could not compare', () => {
 
   it('reports a feature whose type changed or that one window lacks, instead of dropping it', async () => {
     const result = await report({ model: 'pricing' });
-    expect(result.features.map((f) => f.name)).toEqual(['age']);
+    expect(result.features.map((f) => [f.name, f.type])).toEqual([
+      ['age', 'numeric'],
+      ['code', 'numeric'],
+    ]);
     expect(result.issues).toEqual([
       {
         reason: 'missing-in-reference',
@@ -127,6 +136,15 @@ describe('a report names what it could not compare', () => {
         kind: 'feature',
         message:
           'feature "zip" is numeric in the reference window and text in the current window: not compared',
+      },
+      {
+        // Compared on the numbers both windows have: its text values are said to be left out,
+        // not called a feature that was not compared.
+        reason: 'type-mismatch',
+        column: 'code',
+        kind: 'feature',
+        message:
+          'feature "code" also has text values in the current window, none in the reference window: it is compared on its numeric values alone',
       },
     ]);
   });

@@ -70,8 +70,19 @@ describe('report limits', () => {
         }),
       ),
     );
+    // A model with 300 predictions a window, for a per-column cap that has to shrink.
+    const wide = [0, 2].flatMap((startHour) =>
+      Array.from({ length: 300 }, (_, i) =>
+        prediction({
+          model: 'wide-model',
+          predictionId: `wide-${startHour}-${i}`,
+          timeUnixMs: T0 + startHour * HOUR + i * 1000,
+          features: { age: 20 + (i % 50), income: 10 * i, region: i % 3 ? 'north' : 'south' },
+        }),
+      ),
+    );
     await new EventWriter(temp.storage).write({
-      predictions,
+      predictions: [...predictions, ...wide],
       labels: [],
       logs: [],
       spans: [],
@@ -133,8 +144,14 @@ describe('report limits', () => {
     const request = { model: 'credit-risk', ...windows };
     await expect(runModelReport(held.storage, request, 4, 35)).rejects.toMatchObject({
       code: CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
-      details: { field: 'reference', limit: 'maxWindowValues', values: 36, maxWindowValues: 35 },
-      message: expect.stringContaining('more than the 35 one window may hold'),
+      details: {
+        field: 'reference',
+        limit: 'maxWindowValues',
+        values: 36,
+        columns: 3,
+        maxWindowValues: 35,
+      },
+      message: expect.stringContaining('more than the 35 one window may hold even at 100 values'),
     });
     const report = await runModelReport(held.storage, request, 4, 36);
     expect(report.features.map((f) => [f.name, f.referenceCount])).toEqual([
@@ -142,5 +159,33 @@ describe('report limits', () => {
       ['income', 4],
       ['region', 4],
     ]);
+  });
+
+  it('samples every column of a model too wide for maxWindowSamples to what fits, and says so', async () => {
+    // Per window: 3 columns × 300 and 6 output series × 300 = 2700 values over 1350: each of
+    // the 9 series fits at 150.
+    const request = { model: 'wide-model', ...windows };
+    const report = await runModelReport(held.storage, request, 1000, 1350);
+    expect(
+      report.features.map((f) => [f.name, f.referenceCount, f.currentCount, f.drifted]),
+    ).toEqual([
+      ['age', 150, 150, false],
+      ['income', 150, 150, expect.any(Boolean)],
+      ['region', 150, 150, false],
+    ]);
+    expect(report.reference.count).toBe(300);
+    expect(report.performance.reference.labelled).toBe(0);
+    expect(report.issues).toEqual([
+      {
+        reason: 'reduced-sample',
+        window: 'reference',
+        message: expect.stringContaining('sampled to at most 150 values'),
+      },
+    ]);
+    expect(report.dataset.drifted).not.toBeNull();
+    // Under the limit, the configured cap stands and no issue is raised.
+    const full = await runModelReport(held.storage, request, 1000, 2700);
+    expect(full.features.map((f) => f.referenceCount)).toEqual([300, 300, 300]);
+    expect(full.issues).toEqual([]);
   });
 });

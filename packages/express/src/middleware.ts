@@ -179,8 +179,9 @@ export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
     // sub-app's recorder and its parent's log it once.
     if (monitor !== undefined && marked[LOGGED] !== true) {
       marked[LOGGED] = true;
-      // A WebSocket session's response never closes, and express-ws answers its errors itself.
-      if (upgradedSocketOf(request, response) !== undefined) {
+      // A WebSocket session's response never closes, and express-ws answers its errors itself;
+      // a response already closed (the client went away before the handler failed) closes no more.
+      if (response.closed || upgradedSocketOf(request, response) !== undefined) {
         logServerError(monitor, error, response);
       } else {
         response.prependOnceListener('close', () =>

@@ -18,6 +18,9 @@ class ValidationError extends Error {}
 let monitor: Monitor;
 let logs: LogCapture;
 let server: Listening;
+/** Settles once /fails-after-abort's handler runs, for the client to go away then. */
+let handlerStarted: () => void = () => undefined;
+const started = new Promise<void>((resolve) => (handlerStarted = resolve));
 
 beforeAll(async () => {
   ({ monitor, logs } = capturedMonitor(init, 'express-error-logs'));
@@ -54,6 +57,11 @@ beforeAll(async () => {
     response.writeHead(200, { 'content-type': 'text/plain' });
     response.write('partial');
     next(new ValidationError('too late'));
+  });
+  app.get('/fails-after-abort', (_request, response, next) => {
+    // The client is gone before the handler fails (a slow query that times out after it).
+    response.once('close', () => setImmediate(() => next(new Error('query timed out'))));
+    handlerStarted();
   });
   app.use(driftwatchErrors(monitor));
   // The application's own error handler, after the recorder as the README places it: it answers
@@ -133,6 +141,21 @@ describe('route errors in the logs (Express)', () => {
       return found.filter((line) => line.level === 50);
     });
     expect(errors.map((line) => line.msg)).toEqual(['too late']);
+  });
+
+  it('an error passed on after the client went away is logged, with the request ids', async () => {
+    const client = new AbortController();
+    const request = fetch(`${server.baseUrl}/fails-after-abort`, { signal: client.signal });
+    await started;
+    client.abort();
+    await request.catch(() => undefined);
+    const errors = await vi.waitFor(() => {
+      const found = logs.lines.filter((line) => line.msg === 'query timed out');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(errors[0]).toMatchObject({ level: 50, request_id: expect.any(String) });
+    expect(errors[0]!.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it("an error that passes a sub-app's recorder and its parent's: logged once", async () => {

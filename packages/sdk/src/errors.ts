@@ -78,7 +78,12 @@ export function describeValue(value: unknown): string {
     return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  try {
+    if (Array.isArray(value)) return 'an array';
+  } catch {
+    // Array.isArray throws for a revoked Proxy, the one value it cannot look through.
+    return 'a revoked proxy';
+  }
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'symbol') return 'a symbol';
   return String(value);

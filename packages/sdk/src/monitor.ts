@@ -5,6 +5,7 @@ import {
   TraceFlags,
   trace,
   type Attributes,
+  type AttributeValue,
   type Context,
   type Span,
   type Tracer,
@@ -123,8 +124,33 @@ function nameOf(name: unknown): string {
 }
 
 /**
- * Starts the span with `attributes`, or without them when reading them throws (a getter, a
- * Proxy): the caller's work still runs in its span, and the SDK throws nothing of its own.
+ * The attributes that can be read, each copied (an array too): a throwing getter or a Proxy
+ * element costs its own attribute only. Empty when the keys cannot be listed.
+ */
+function readableAttributes(attributes: Attributes): Attributes {
+  const readable: Attributes = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(attributes);
+  } catch {
+    return readable;
+  }
+  for (const key of keys) {
+    try {
+      const value: unknown = attributes[key];
+      readable[key] = (Array.isArray(value) ? Array.from(value as unknown[]) : value) as
+        AttributeValue | undefined;
+    } catch {
+      // Left out: this attribute alone cannot be read.
+    }
+  }
+  return readable;
+}
+
+/**
+ * Starts the span with `attributes`; when reading them throws (a getter, a Proxy), with those
+ * that can be read, and without any as a last resort: the caller's work still runs in its span,
+ * and the SDK throws nothing of its own.
  */
 function startSpanTolerant(
   tracer: Tracer,
@@ -136,7 +162,11 @@ function startSpanTolerant(
   try {
     return tracer.startSpan(name, { attributes }, context);
   } catch {
-    return tracer.startSpan(name, {}, context);
+    try {
+      return tracer.startSpan(name, { attributes: readableAttributes(attributes) }, context);
+    } catch {
+      return tracer.startSpan(name, {}, context);
+    }
   }
 }
 

@@ -102,7 +102,7 @@ export interface DriftwatchOptions {
     redact?: readonly string[];
     /**
      * More keys whose values are secrets (`apiKey`, `x-api-key`, `ssn`): redacted in every line
-     * in any spelling and at any depth, as the defaults are, whatever `redact` holds. Env
+     * in any letter case and at any depth, as the defaults are, whatever `redact` holds. Env
      * `DRIFTWATCH_LOG_SECRET_KEYS` (comma list, added to these). @default []
      */
     secretKeys?: readonly string[];

@@ -33,7 +33,7 @@ export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) =
 export interface LoggerConfig {
   readonly level: Level;
   readonly redact: readonly string[];
-  /** Keys redacted in each serialized line, at any depth and in any spelling (`logs.secretKeys`). */
+  /** Keys redacted in each serialized line, at any depth and in any letter case (`logs.secretKeys`). */
   readonly secretKeys: readonly string[];
   readonly base: Readonly<Record<string, string>>;
   readonly destination: DestinationStream | undefined;

@@ -34,7 +34,7 @@ const SECRET_HEADERS = SECRET_HEADER_NAMES.flatMap(spellings).map((name) => `["$
  * at the first four levels. It is the default of `logs.redact` and what a list in code extends
  * (`[...DEFAULT_REDACT_PATHS, 'user.ssn']`). While all of them are configured, the logger does
  * not hand them to pino: it applies secret-redaction.ts to each line, which reaches these keys
- * in any spelling and at any depth, for far less.
+ * in any letter case and at any depth, for far less.
  */
 export const DEFAULT_REDACT_PATHS: readonly string[] = Object.freeze([
   ...['', '*.', '*.*.', '*.*.*.'].flatMap((level) => SECRET_KEYS.map((key) => level + key)),

@@ -175,7 +175,7 @@ function redactText(line: string, isSecret: (key: string) => boolean): string | 
 }
 
 /**
- * The redactor for `keys`, matched in any spelling (`Authorization`, `TOKEN`). Keys hold no `"`,
+ * The redactor for `keys`, matched in any letter case (`Authorization`, `TOKEN`). Keys hold no `"`,
  * backslash or control character (checked with the options), so a key appears in the line as written.
  * Besides members, it reaches secrets inside string values: a URL's query parameter
  * (`/predict?token=…`, as Fastify's error lines and HTTP clients' errors write the URL) and a raw

@@ -280,10 +280,14 @@ export class ExportPipeline {
   /** Counts an item refused before queueing (reason "invalid"), with a rate-limited diagnostic. */
   invalid(signal: Signal, issue: string): void {
     this.drop('invalid', 1);
-    if (this.reports.admit(signal) === 0) return;
+    const report = this.reports.admit(signal);
+    if (!report) return;
     this.config.diagnostics.warn(
-      { signal, issue },
-      `driftwatch: dropped an invalid ${signal} item: ${issue}`,
+      { signal, issue, ...(report.items > 1 ? { dropped: report.items } : {}) },
+      `driftwatch: dropped an invalid ${signal} item: ${issue}` +
+        (report.items > 1
+          ? ` (${report.items} invalid ${signal} items since the last report)`
+          : ''),
     );
   }
 
@@ -441,18 +445,20 @@ export class ExportPipeline {
    */
   private rejected(count: number, rejected: readonly RejectedItem[] | undefined): void {
     this.drop('rejected', count);
-    const batches = this.reports.admit('rejected');
-    if (batches === 0) return;
+    const report = this.reports.admit('rejected', count);
+    if (!report) return;
     const first = rejected?.[0];
     const issue = first?.issues[0];
     this.config.diagnostics.warn(
       {
-        rejected: count,
-        batches,
+        rejected: report.items,
+        batches: report.times,
         first: first ? { signal: first.signal, index: first.index, issue } : undefined,
       },
-      `driftwatch: destination rejected ${count} item(s)${first && issue ? `; first: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}` +
-        (batches > 1 ? ` (${batches} batches with rejected items since the last report)` : ''),
+      `driftwatch: destination rejected ${report.items} item(s)${first && issue ? `; ${report.times > 1 ? "latest batch's first" : 'first'}: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}` +
+        (report.times > 1
+          ? ` (${report.times} batches with rejected items since the last report)`
+          : ''),
     );
   }
 
@@ -465,10 +471,11 @@ export class ExportPipeline {
     limit = `${this.transport?.name ?? 'transport'} destination`,
   ): void {
     this.drop('too_large', count);
-    if (this.reports.admit('too_large') === 0) return;
+    const report = this.reports.admit('too_large', count);
+    if (!report) return;
     this.config.diagnostics.warn(
-      { dropped: count },
-      `driftwatch: dropped ${count} item(s) too large for the ${limit} (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
+      { dropped: report.items },
+      `driftwatch: dropped ${report.items} item(s) too large for the ${limit} (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
     );
   }
 
@@ -476,7 +483,7 @@ export class ExportPipeline {
     if (!retryable) {
       // Once a minute at most, with how many batches failed since: a misconfigured destination
       // must not write an error line per batch.
-      const batches = this.reports.admit('send_failed');
+      const batches = this.reports.admit('send_failed')?.times ?? 0;
       if (batches === 0) return;
       this.config.diagnostics.error(
         { err: error, batches },

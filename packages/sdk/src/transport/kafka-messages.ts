@@ -208,6 +208,18 @@ export function splitRequests(
 
 type TopicRequest<M> = Array<{ topic: string; messages: M[] }>;
 
+/** Bytes a produce request of these messages takes (record batch headers and records). */
+export function requestBytes(
+  request: ReadonlyArray<{ topic: string; messages: readonly KafkaMessage[] }>,
+): number {
+  let bytes = 0;
+  for (const { messages } of request) {
+    bytes += RECORD_BATCH_HEADER_BYTES;
+    for (const message of messages) bytes += messageBytes(message);
+  }
+  return bytes;
+}
+
 /**
  * A produce request's messages as two requests of half as many each, in the same order, for a
  * request the broker refused as too large; undefined for a request of one message.

@@ -24,7 +24,13 @@ import {
   isTooLargeForBroker,
   KafkaSendTimeoutError,
 } from './kafka-errors.js';
-import { encodeBatch, halveRequest, splitRequests } from './kafka-messages.js';
+import {
+  encodeBatch,
+  halveRequest,
+  requestBytes,
+  splitRequests,
+  type KafkaMessage,
+} from './kafka-messages.js';
 import type { ResolvedKafkaOptions } from './kafka-options.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
@@ -158,6 +164,11 @@ export function createKafkaTransport(
   let lastRecheck = -Infinity;
   // The broker's size limit is below maxRequestBytes or maxMessageBytes: said once.
   let warnedTooLarge = false;
+  // Half the smallest request the broker refused as too large: later batches are planned under
+  // it, so one refusal does not cost every batch a refusal and a fresh producer.
+  let requestBytesLimit = options.maxRequestBytes;
+  // Producers made idempotent (their sequence numbers die with them; see splitRefused).
+  const idempotentProducers = new WeakSet<Producer>();
 
   function recheck(): void {
     if (closed || rechecking || performance.now() - lastRecheck < RECHECK_MS) return;
@@ -221,6 +232,7 @@ export function createKafkaTransport(
         retry: config.retry,
       });
       socketsOf.set(fresh, sockets);
+      if (idempotent) idempotentProducers.add(fresh);
       fresh.on(fresh.events.DISCONNECT, () => {
         // kafkajs only half-closes its sockets (see kafka-sockets.ts): they go now.
         socketsOf.get(fresh)?.close();
@@ -257,7 +269,7 @@ export function createKafkaTransport(
     const requests =
       encoded.topics.size === 0
         ? []
-        : splitRequests(encoded, options.maxRequestBytes).map((topicMessages): ProducerBatch => ({
+        : splitRequests(encoded, requestBytesLimit).map((topicMessages): ProducerBatch => ({
             topicMessages,
             acks: options.acks,
             timeout: options.requestTimeoutMs,
@@ -271,7 +283,7 @@ export function createKafkaTransport(
     if (progress?.batch !== batch) progress = plan(batch);
     const state = progress;
     if (state.acked === state.requests.length) return state.oversized;
-    const current = await connect();
+    let current = await connect();
     try {
       while (state.acked < state.requests.length) {
         // Given up at its deadline: no one waits for this send, and its retry goes on from the
@@ -283,6 +295,15 @@ export function createKafkaTransport(
         } catch (error) {
           if (attempt.abandoned || !isTooLargeForBroker(error)) throw error;
           splitRefused(state, index);
+          // The partitions a multi-broker request put on other brokers (or the partitions the
+          // broker took before refusing one) were written, and kafkajs did not count their
+          // sequence numbers: resent by this idempotent producer, the broker would refuse them
+          // as out of order. A fresh producer id starts every sequence again (those records are
+          // written twice; without idempotence they are too).
+          if (idempotentProducers.has(current)) {
+            discard(current);
+            current = await connect();
+          }
           continue;
         }
         state.acked = Math.max(state.acked, index + 1);
@@ -305,6 +326,11 @@ export function createKafkaTransport(
    */
   function splitRefused(state: BatchProgress, index: number): void {
     const request = state.requests[index]!;
+    // The requests are built from KafkaMessages (plan), kafkajs's type is only wider.
+    const refusedBytes = requestBytes(
+      (request.topicMessages ?? []) as Array<{ topic: string; messages: KafkaMessage[] }>,
+    );
+    requestBytesLimit = Math.min(requestBytesLimit, Math.max(1, Math.floor(refusedBytes / 2)));
     const halves = halveRequest(request.topicMessages ?? []);
     if (halves) {
       state.requests.splice(
@@ -319,7 +345,7 @@ export function createKafkaTransport(
     if (warnedTooLarge) return;
     warnedTooLarge = true;
     logger.warn(
-      `kafka ${options.brokers.join(',')}: the broker refused a produce request as too large (its message.max.bytes, or a topic's max.message.bytes, is below kafka.maxRequestBytes ${options.maxRequestBytes} or kafka.maxMessageBytes ${options.maxMessageBytes}); sending smaller requests, and a record alone over the limit is dropped as too_large. Set both options to the broker's limit.`,
+      `kafka ${options.brokers.join(',')}: the broker refused a produce request as too large (its message.max.bytes, or a topic's max.message.bytes, is below kafka.maxRequestBytes ${options.maxRequestBytes} or kafka.maxMessageBytes ${options.maxMessageBytes}); sending smaller requests from now on (records the broker took from a refused request are written again), and a record alone over the limit is dropped as too_large. Set both options to the broker's limit.`,
     );
   }
 

@@ -422,7 +422,53 @@ describe('createKafkaTransport', () => {
     expect(written.flatMap((s) => idsOf(s.request))).toEqual(
       events.filter((_, n) => n !== 5).map((p) => p.predictionId),
     );
+    // Each refusal hands the rest to a fresh (idempotent) producer: the records a refused request
+    // put on other partitions were written, and the old producer's sequence numbers for them
+    // would be out of order.
+    const refusals = kafka.sent.length - written.length;
+    expect(refusals).toBeGreaterThan(0);
+    expect(kafka.producers()).toBe(1 + refusals);
+    expect(kafka.disconnected).toHaveLength(refusals);
+    for (let n = 1; n < kafka.sent.length; n += 1) {
+      const previousRefused = !written.includes(kafka.sent[n - 1]!);
+      expect(kafka.sent[n]!.producer).toBe(kafka.sent[n - 1]!.producer + (previousRefused ? 1 : 0));
+    }
+    // Later batches are planned under half the refused size: nothing refused again.
+    const before = kafka.sent.length;
+    for (const event of batchOf(8).predictions) pipeline.enqueue('predictions', event, 300);
+    await pipeline.flush();
+    const later = kafka.sent.slice(before);
+    expect(later.length).toBeGreaterThan(1);
+    for (const { request } of later) {
+      const messages = request.topicMessages?.flatMap((t) => t.messages) ?? [];
+      expect(
+        messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0),
+      ).toBeLessThanOrEqual(brokerLimitBytes);
+    }
+    expect(pipeline.stats.sentItems).toBe(15);
     await pipeline.shutdown(100);
+  });
+
+  it('keeps its producer on a too-large refusal when it is not idempotent', async () => {
+    const kafka = fakeKafka((request) =>
+      (request.topicMessages?.[0]?.messages.length ?? 0) > 2
+        ? Promise.reject(
+            protocolError({
+              message: 'The request included a message larger than the max message size',
+              type: 'MESSAGE_TOO_LARGE',
+              code: 10,
+              retriable: false,
+            }),
+          )
+        : Promise.resolve(),
+    );
+    const t = transport({ compression: 'none', idempotent: false }, kafka);
+    expect(await t.send(batchOf(8))).toEqual({ ok: true });
+    expect(kafka.producers()).toBe(1);
+    expect(
+      kafka.sent.filter((s) => idsOf(s.request).length <= 2).flatMap((s) => idsOf(s.request)),
+    ).toEqual(batchOf(8).predictions.map((p) => p.predictionId));
+    await t.shutdown(100);
   });
 
   it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {

@@ -300,6 +300,38 @@ describe('HTTP transport', () => {
     expect(reports[0]).toMatchObject({ level: 40, rejected: 1 });
   });
 
+  it('the next report counts every item rejected since the last one, across batches', async () => {
+    receiver.respondWith(() => ({
+      status: 202,
+      body: JSON.stringify({
+        accepted: { predictions: 1 },
+        rejected: [{ signal: 'predictions', index: 0, issues: [{ path: '/x', message: 'bad' }] }],
+        rejectedTotal: 1,
+      }),
+    }));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const target = start({ batch: { maxItems: 2, lingerMs: 60_000 } });
+      predict(target, 6);
+      await target.flush();
+      // A minute later, one more batch: the report stands for the two held batches and it.
+      vi.setSystemTime(Date.now() + 61_000);
+      predict(target, 2);
+      await target.flush();
+      const reports = diagnostics.lines.filter((line) => String(line.msg).includes('rejected'));
+      expect(reports.map((line) => [line.rejected, line.batches])).toEqual([
+        [1, 1],
+        [3, 3],
+      ]);
+      expect(String(reports[1]!.msg)).toContain(
+        "rejected 3 item(s); latest batch's first: predictions[0] /x: bad (3 batches with rejected items since the last report)",
+      );
+      expect(target.stats.dropped.rejected).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   describe('bounded queue', () => {
     it('drops the oldest items when full by count', async () => {
       const target = start({ queue: { maxItems: 3, dropPolicy: 'drop-oldest' } });

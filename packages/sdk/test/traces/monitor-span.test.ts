@@ -21,6 +21,13 @@ const monitor = init(
 );
 afterAll(() => monitor.shutdown());
 
+/** A Proxy already revoked: every operation on it throws, Array.isArray included. */
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
 describe('monitor.span', () => {
   it.each([
     [42, '42'],
@@ -56,6 +63,7 @@ describe('monitor.span', () => {
       ),
       'an object',
     ],
+    ['a revoked Proxy', revokedProxy(), 'a revoked proxy'],
   ])(
     'named by %s: runs fn, returns its result, exports a span, throws nothing',
     async (_, name, exported) => {
@@ -98,6 +106,28 @@ describe('monitor.span', () => {
       expect(span?.attributes).toBeUndefined();
     },
   );
+
+  it('attributes beside one that throws: the readable ones are kept', async () => {
+    const attributes = {
+      model: 'risk',
+      get broken(): never {
+        throw new Error('getter');
+      },
+      tags: new Proxy(['a', 'b'], {
+        get: (target, key): unknown => {
+          if (key === '1') throw new Error('element');
+          return Reflect.get(target, key) as unknown;
+        },
+      }),
+      'model.version': 3,
+    };
+    expect(monitor.span('partly-readable', () => 'result', attributes as never)).toBe('result');
+    await monitor.flush();
+    const span = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .find((item) => item.name === 'partly-readable');
+    expect(span?.attributes).toEqual({ model: 'risk', 'model.version': 3 });
+  });
 
   it.each([
     ['synchronously', false],
