@@ -1,6 +1,7 @@
 /**
- * The Kafka broker (Mokapi) dies for 30 s under steady load on an instrumented Fastify app: every
- * request still succeeds at sane latency, the queues stay within their bounds and the heap does
+ * The Kafka broker (Mokapi) dies for 30 s under steady load on an instrumented Fastify app and an
+ * Express app (one monitor, requests alternating between them): every request of both still
+ * succeeds at sane latency, the queues stay within their bounds and the heap does
  * not grow, drops are counted (monitor.stats and `driftwatch_sdk_dropped_total` on /metrics),
  * nothing rejects unhandled, and once the broker is back on the same port data flows again.
  */
@@ -11,6 +12,8 @@ import type { PredictionEvent } from '@driftwatch/schema';
 import { init, type KafkaTransportInput, type Monitor } from '@driftwatch/sdk';
 import {
   buildFastifyApp,
+  startExpressApp,
+  type ExpressApp,
   type FastifyApp,
   kafkaMonitorOptions,
   lineSink,
@@ -53,6 +56,7 @@ function heapAfterGc(): number {
 
 type Phase = 'before' | 'outage' | 'restarting' | 'recovered';
 interface Sample {
+  readonly app: 'fastify' | 'express';
   readonly phase: Phase;
   readonly latencyMs: number;
   readonly status: number;
@@ -62,6 +66,7 @@ interface Sample {
 let mokapi: Mokapi | undefined;
 let monitor: Monitor | undefined;
 let app: FastifyApp | undefined;
+let expressApp: ExpressApp | undefined;
 let reader: TopicReader | undefined;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {
@@ -100,11 +105,13 @@ beforeAll(async () => {
     {},
   );
   app = await buildFastifyApp(monitor);
+  expressApp = await startExpressApp(monitor);
 }, 60_000);
 
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await app?.close().catch(() => undefined);
+  await expressApp?.close().catch(() => undefined);
   await monitor?.shutdown({ timeoutMs: 2000 }).catch(() => undefined);
   await reader?.close().catch(() => undefined);
   await mokapi?.stop();
@@ -132,15 +139,40 @@ const percentile = (values: number[], p: number) => {
 };
 
 it('keeps serving through a 30 s broker outage, bounded and counted, and delivers again after restart', async () => {
-  if (!mokapi || !monitor || !app) throw new Error('setup failed');
+  if (!mokapi || !monitor || !app || !expressApp) throw new Error('setup failed');
   const broker = mokapi;
   const service = app;
+  const expressUrl = expressApp.url;
   const samples: Sample[] = [];
   let phase: Phase = 'before';
   let running = true;
   let seq = 0;
 
-  // Steady load: one request every ~20 ms, each logging a line, two spans and a prediction.
+  /** One prediction request, to the Fastify app (injected) or the Express app (over HTTP). */
+  async function request(
+    target: Sample['app'],
+    features: Record<string, unknown>,
+  ): Promise<{ status: number; body?: PredictAnswer }> {
+    if (target === 'fastify') {
+      const response = await service.inject({
+        method: 'POST',
+        url: '/predict/risk',
+        payload: { features },
+      });
+      const ok = response.statusCode === 200;
+      return { status: response.statusCode, body: ok ? response.json<PredictAnswer>() : undefined };
+    }
+    const response = await fetch(`${expressUrl}/predict/risk`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ features }),
+    });
+    const body = (await response.json().catch(() => undefined)) as PredictAnswer | undefined;
+    return { status: response.status, body: response.status === 200 ? body : undefined };
+  }
+
+  // Steady load: one request every ~20 ms, each logging a line, two spans and a prediction,
+  // alternating between the two apps.
   const load = (async () => {
     while (running) {
       // Read at each turn: the IIFE would otherwise narrow it to its value at the start.
@@ -152,23 +184,24 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
         phase: current,
         ...(current === 'outage' ? padding(sequence) : {}),
       };
+      const target = sequence % 2 === 0 ? 'fastify' : 'express';
       const started = performance.now();
       try {
-        const response = await service.inject({
-          method: 'POST',
-          url: '/predict/risk',
-          payload: { features },
-        });
-        const latencyMs = performance.now() - started;
-        const body = response.statusCode === 200 ? (response.json() as PredictAnswer) : undefined;
+        const { status, body } = await request(target, features);
         samples.push({
+          app: target,
           phase: current,
-          latencyMs,
-          status: response.statusCode,
+          latencyMs: performance.now() - started,
+          status,
           predictionId: body?.predictionId,
         });
       } catch {
-        samples.push({ phase: current, latencyMs: performance.now() - started, status: 0 });
+        samples.push({
+          app: target,
+          phase: current,
+          latencyMs: performance.now() - started,
+          status: 0,
+        });
       }
       await sleep(20);
     }
@@ -221,6 +254,10 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
   const during = samples.filter((s) => s.phase === 'outage').map((s) => s.latencyMs);
   const before = samples.filter((s) => s.phase === 'before').map((s) => s.latencyMs);
   expect(during.length).toBeGreaterThan(200);
+  for (const target of ['fastify', 'express'] as const) {
+    const served = samples.filter((s) => s.app === target && s.phase === 'outage');
+    expect(served.length, `${target} requests during the outage`).toBeGreaterThan(100);
+  }
   const p99 = percentile(during, 99);
   console.info(
     `outage: ${samples.length} requests; p50/p99 before ${percentile(before, 50).toFixed(2)}/${percentile(before, 99).toFixed(2)} ms, ` +
@@ -251,6 +288,8 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
     .filter((s) => s.phase === 'recovered')
     .map((s) => s.predictionId as string);
   expect(recovered.length).toBeGreaterThan(50);
+  const recoveredApps = new Set(samples.filter((s) => s.phase === 'recovered').map((s) => s.app));
+  expect([...recoveredApps].sort()).toEqual(['express', 'fastify']);
   reader = await readTopics(broker.brokers, [topics.predictions, topics.metrics]);
   const consumedIds = () =>
     new Set(reader?.of<PredictionEvent>(topics.predictions).map((r) => r.value.predictionId));
