@@ -4,5 +4,6 @@ export {
   driftwatchErrors,
   healthRoutes,
   metricsRoute,
+  type HealthRoutesOptions,
 } from './middleware.js';
 export type { DriftwatchRequestContext } from './request-context.js';

@@ -24,8 +24,15 @@ const INSTRUMENTED = Symbol('driftwatch.express.instrumented');
 const ERROR = Symbol('driftwatch.express.error');
 /** Set once a `driftwatchErrors(monitor)` will log the request's error: a later one (a parent's) does not. */
 const LOGGED = Symbol('driftwatch.express.logged');
+/** Set by a probe route of `healthRoutes(monitor, { logProbes: false })`: no completion line. */
+const QUIET = Symbol('driftwatch.express.quiet');
 
-type Marked = Request & { [INSTRUMENTED]?: true; [ERROR]?: unknown; [LOGGED]?: true };
+type Marked = Request & {
+  [INSTRUMENTED]?: true;
+  [ERROR]?: unknown;
+  [LOGGED]?: true;
+  [QUIET]?: true;
+};
 
 /**
  * The matched route's pattern with the patterns it is mounted under (`/api/users/:userId` +
@@ -121,22 +128,25 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     response.once('close', () => {
       const error = marked[ERROR];
       const route = routeOf(request, app);
+      // A quiet probe keeps its span and duration, not its completion line.
+      const end = (info: Parameters<typeof handle.end>[0]): void =>
+        handle.end(marked[QUIET] === true ? { ...info, logLine: false } : info);
       // A body cut off (express.json() reading it) makes Express "answer" on a closed socket:
       // the response then looks finished, though the client never got it.
       if (response.writableFinished && !bodyCutOff(request)) {
-        handle.end({ statusCode: response.statusCode, route, error });
+        end({ statusCode: response.statusCode, route, error });
       } else if (error !== undefined && response.headersSent && !bodyCutOff(request)) {
         // An error passed on after the headers went out: Express's final handler cuts the
         // connection. The server failed, with the status it had sent; the client did not leave.
-        handle.end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
+        end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
       } else {
         // The server's idle timeout cut it (its failure, see the SDK's http/server-timeout.ts), its
         // `requestTimeout` (408), or a client that went away before the response finished (499).
         const timedOut = idleTimeoutEnd(request, response);
         if (timedOut === undefined) {
-          handle.end({ statusCode: statusOfCutRequest(request), route, error });
+          end({ statusCode: statusOfCutRequest(request), route, error });
         } else {
-          handle.end({ ...timedOut, route, error: error ?? timedOut.error });
+          end({ ...timedOut, route, error: error ?? timedOut.error });
         }
       }
     });
@@ -193,20 +203,35 @@ export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
   };
 }
 
+export interface HealthRoutesOptions {
+  /** Liveness route. @default '/health' */
+  readonly health?: string;
+  /** Readiness route (503 while a registered check fails). @default '/readiness' */
+  readonly readiness?: string;
+  /**
+   * False: probes (a kubelet's every few seconds) write no completion line; their spans and
+   * durations are still recorded, and an error is still logged. @default true
+   */
+  readonly logProbes?: boolean;
+}
+
 /**
  * `/health` (liveness) and `/readiness` (503 while a registered check fails), as routes of a
  * router: their requests have an `http.route`, as with the Fastify plugin.
  */
-export function healthRoutes(
-  monitor: Monitor,
-  routes: { health?: string; readiness?: string } = {},
-): RequestHandler {
+export function healthRoutes(monitor: Monitor, routes: HealthRoutesOptions = {}): RequestHandler {
   const router = Router();
-  router.get(routes.health ?? '/health', (_request: Request, response: Response) => {
+  // On the probe routes alone: the router sees every request of the app it is mounted in.
+  const mark = (request: Request, _response: Response, next: NextFunction): void => {
+    if (routes.logProbes === false) (request as Marked)[QUIET] = true;
+    next();
+  };
+  router.get(routes.health ?? '/health', mark, (_request: Request, response: Response) => {
     response.json({ status: 'ok' });
   });
   router.get(
     routes.readiness ?? '/readiness',
+    mark,
     (_request: Request, response: Response, next: NextFunction) => {
       monitor.readiness().then(
         (report) => response.status(report.ready ? 200 : 503).json(report),

@@ -12,12 +12,13 @@ let monitor: Monitor;
 let server: Server;
 let baseUrl: string;
 let queueConnected = false;
+const logs = captureLogs();
 
 beforeAll(async () => {
   monitor = init(
     {
       transport: { type: 'memory' },
-      logs: { destination: captureLogs().destination },
+      logs: { destination: logs.destination },
       diagnostics: { destination: captureLogs().destination },
       metrics: { serve: false, gpu: { enabled: false } },
     },
@@ -27,6 +28,8 @@ beforeAll(async () => {
   const app = express();
   app.use(driftwatch(monitor));
   app.use(healthRoutes(monitor));
+  // The same probes, quiet, under /quiet (a kubelet's): no completion line.
+  app.use('/quiet', healthRoutes(monitor, { logProbes: false }));
   app.get('/metrics', metricsRoute(monitor));
   app.get('/items/:id', (_request, response) => {
     response.json({ ok: true });
@@ -74,6 +77,33 @@ describe('health routes (Express)', () => {
     for (const route of ['/health', '/readiness']) {
       const span = spans.filter((item) => item.attributes?.['url.path'] === route).at(-1);
       expect(span?.name).toBe(`GET ${route}`);
+      expect(span?.attributes?.['http.route']).toBe(route);
+    }
+  });
+
+  it('with logProbes false, probes write no completion line; spans and other requests are kept', async () => {
+    queueConnected = true;
+    const ids: Record<string, string | null> = {};
+    for (const path of ['/quiet/health', '/quiet/readiness', '/health', '/items/2']) {
+      const response = await fetch(`${baseUrl}${path}`);
+      expect(response.status).toBe(200);
+      ids[path] = response.headers.get('x-request-id');
+    }
+    // An unmatched request through the quiet router is logged: only the probes are quiet.
+    const unmatched = await fetch(`${baseUrl}/quiet/other`);
+    expect(unmatched.status).toBe(404);
+    ids['/quiet/other'] = unmatched.headers.get('x-request-id');
+    await monitor.flush();
+    const logged = (path: string) =>
+      logs.lines.some((line) => line.request_id === ids[path] && line.msg === 'request completed');
+    expect(logged('/health')).toBe(true);
+    expect(logged('/items/2')).toBe(true);
+    expect(logged('/quiet/other')).toBe(true);
+    expect(logged('/quiet/health')).toBe(false);
+    expect(logged('/quiet/readiness')).toBe(false);
+    const spans = (monitor.transport as MemoryTransport).items('spans');
+    for (const route of ['/quiet/health', '/quiet/readiness']) {
+      const span = spans.find((item) => item.attributes?.['url.path'] === route);
       expect(span?.attributes?.['http.route']).toBe(route);
     }
   });

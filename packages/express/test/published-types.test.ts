@@ -26,7 +26,7 @@ const app = express();
 app.use(driftwatch(monitor));
 app.use(express.json());
 app.use(healthRoutes(monitor));
-app.use('/internal', healthRoutes(monitor, { health: '/live', readiness: '/ready' }));
+app.use('/internal', healthRoutes(monitor, { health: '/live', readiness: '/ready', logProbes: false }));
 app.get('/metrics', metricsRoute(monitor));
 const router = express.Router();
 router.post('/predict', (request, response) => {

@@ -32,6 +32,12 @@ export interface DriftwatchFastifyOptions {
   readonly readinessRoute?: string | false;
   /** Serve Prometheus metrics on this route of the host's server (with `metrics.serve: false`). @default false */
   readonly metricsRoute?: string | false;
+  /**
+   * False: `/health` and `/readiness` requests (a kubelet's every few seconds) write no
+   * completion line, as a route with `logLevel: 'warn'`; their spans and durations are still
+   * recorded. @default true
+   */
+  readonly logProbes?: boolean;
 }
 
 const kHandle = Symbol('driftwatch.handle');
@@ -310,11 +316,13 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     next();
   });
 
+  // `warn`: above info, so no completion line (nor Fastify's own request lines), errors kept.
+  const probe = options.logProbes === false ? { logLevel: 'warn' as const } : {};
   const healthRoute = options.healthRoute ?? '/health';
-  if (healthRoute) fastify.get(healthRoute, async () => ({ status: 'ok' }));
+  if (healthRoute) fastify.get(healthRoute, probe, async () => ({ status: 'ok' }));
   const readinessRoute = options.readinessRoute ?? '/readiness';
   if (readinessRoute) {
-    fastify.get(readinessRoute, async (_request, reply) => {
+    fastify.get(readinessRoute, probe, async (_request, reply) => {
       const report = await monitor.readiness();
       return reply.code(report.ready ? 200 : 503).send(report);
     });

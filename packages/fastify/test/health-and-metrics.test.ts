@@ -1,5 +1,5 @@
 /** Fastify: /health, /readiness (503 while a check fails) and /metrics mounted on the host's server. */
-import { init, type Monitor } from '@driftwatch/sdk';
+import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type RawServerDefault } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,40 @@ describe('health routes (Fastify)', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ ready: false, checks: { flaky: false } });
     monitor.addReadinessCheck('flaky', () => true);
+  });
+
+  it('with logProbes false, probes write no completion line; other requests do', async () => {
+    const logs = captureLogs();
+    const quietMonitor = init(
+      {
+        transport: { type: 'memory' },
+        logs: { destination: logs.destination },
+        metrics: { serve: false, gpu: { enabled: false } },
+      },
+      {},
+    );
+    const quiet = Fastify(fastifyOptions(quietMonitor));
+    await quiet.register(driftwatch, { monitor: quietMonitor, logProbes: false });
+    quiet.get('/users/:id', async () => ({ ok: true }));
+    const ids: Record<string, unknown> = {};
+    for (const url of ['/health', '/readiness', '/users/7']) {
+      const response = await quiet.inject({ method: 'GET', url });
+      expect(response.statusCode).toBe(200);
+      ids[url] = response.headers['x-request-id'];
+    }
+    const completed = logs.lines
+      .filter((line) => line.msg === 'request completed')
+      .map((line) => line.request_id);
+    expect(completed).toEqual([ids['/users/7']]);
+    await quietMonitor.flush();
+    const spans = (quietMonitor.transport as MemoryTransport).items('spans');
+    expect(spans.map((span) => span.attributes?.['http.route'])).toEqual([
+      '/health',
+      '/readiness',
+      '/users/:id',
+    ]);
+    await quiet.close();
+    await quietMonitor.shutdown({ timeoutMs: 1000 });
   });
 
   it('can leave the routes out', async () => {

@@ -18,7 +18,7 @@ import plugin, { driftwatch, fastifyOptions, type DriftwatchFastifyOptions } fro
 const monitor = init({ serviceName: 'consumer' });
 const app = Fastify(fastifyOptions(monitor));
 await app.register(driftwatch, { monitor, metricsRoute: '/metrics' });
-await app.register(plugin, { monitor, healthRoute: false } satisfies DriftwatchFastifyOptions);
+await app.register(plugin, { monitor, healthRoute: false, logProbes: false } satisfies DriftwatchFastifyOptions);
 app.post('/predict', async (request) => {
   request.log.info('scoring');
   return {
