@@ -2,7 +2,8 @@
  * The shipped alertmanager.yml in a real Alertmanager (`alertmanager`, or Debian's
  * `prometheus-alertmanager`), its webhook pointed at a local HTTP receiver: a Driftwatch alert is
  * delivered with the payload the collector's planned endpoint reads, and a down target inhibits
- * the alerts that follow from it.
+ * the alerts that follow from it (its job's prediction volume, its own export errors) and no
+ * other.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,16 +126,33 @@ describe.skipIf(ALERTMANAGER === undefined)('Alertmanager with the shipped confi
     ]);
   });
 
-  it('a down target inhibits its job’s prediction-volume and export-error alerts, not another job’s', async () => {
+  it('a down target inhibits its job’s prediction-volume alerts and its own export errors, not a healthy replica’s', async () => {
     await post([
-      { alertname: 'DriftwatchTargetDown', severity: 'critical', job: 'fraud', instance: 'f:9464' },
+      {
+        alertname: 'DriftwatchTargetDown',
+        severity: 'critical',
+        job: 'fraud',
+        instance: 'f1:9464',
+      },
       {
         alertname: 'DriftwatchPredictionVolumeZero',
         severity: 'critical',
         job: 'fraud',
         model: 'f',
       },
-      { alertname: 'DriftwatchSdkExportErrors', severity: 'warning', job: 'fraud', instance: 'f' },
+      // Export errors are per instance: the down one's follow from it, a healthy replica's do not.
+      {
+        alertname: 'DriftwatchSdkExportErrors',
+        severity: 'warning',
+        job: 'fraud',
+        instance: 'f1:9464',
+      },
+      {
+        alertname: 'DriftwatchSdkExportErrors',
+        severity: 'warning',
+        job: 'fraud',
+        instance: 'f2:9464',
+      },
       {
         alertname: 'DriftwatchPredictionVolumeZero',
         severity: 'critical',
@@ -148,13 +166,19 @@ describe.skipIf(ALERTMANAGER === undefined)('Alertmanager with the shipped confi
     }>;
     const inhibited = alerts
       .filter((a) => a.labels.job !== 'credit-risk')
-      .map((a) => [a.labels.alertname, a.labels.job, a.status.inhibitedBy.length > 0])
+      .map((a) => [
+        a.labels.alertname,
+        a.labels.job,
+        a.labels.instance ?? '',
+        a.status.inhibitedBy.length > 0,
+      ])
       .sort();
     expect(inhibited).toEqual([
-      ['DriftwatchPredictionVolumeZero', 'churn', false],
-      ['DriftwatchPredictionVolumeZero', 'fraud', true],
-      ['DriftwatchSdkExportErrors', 'fraud', true],
-      ['DriftwatchTargetDown', 'fraud', false],
+      ['DriftwatchPredictionVolumeZero', 'churn', '', false],
+      ['DriftwatchPredictionVolumeZero', 'fraud', '', true],
+      ['DriftwatchSdkExportErrors', 'fraud', 'f1:9464', true],
+      ['DriftwatchSdkExportErrors', 'fraud', 'f2:9464', false],
+      ['DriftwatchTargetDown', 'fraud', 'f1:9464', false],
     ]);
   });
 });

@@ -579,6 +579,13 @@ describe('Prometheus: dashboard queries, alert rules and config through promtool
   it('the README explains every alert', () => {
     const readme = readFileSync(at('dashboards/README.md'), 'utf8');
     for (const alert of alertNames) expect(readme, alert).toContain(alert);
+    // driftwatch_model_predictions_total counts before sampling (prediction-count-sampling.test.ts
+    // in the SDK): a sample ratio of 0 is no cause of this alert.
+    const volumeRow = readme
+      .split('\n')
+      .find((line) => line.includes('`DriftwatchPredictionVolumeZero`'));
+    expect(volumeRow).toMatch(/before sampling/);
+    expect(volumeRow).not.toMatch(/sampling was set to 0/);
   });
 });
 

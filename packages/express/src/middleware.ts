@@ -14,7 +14,12 @@ import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
-import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';
+import {
+  bodyCutOff,
+  serverFailureOf,
+  statusOfCutRequest,
+  statusOfError,
+} from './response-status.js';
 import { noteRouteApps, routeAppOf } from './route-owner.js';
 import { sessionStatus, upgradedSocketOf, withoutWebSocketSuffix } from './websocket-session.js';
 
@@ -125,7 +130,10 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     emitInContext(request, monitor.contextStorage, handle.store);
     emitInContext(response, monitor.contextStorage, handle.store);
     // 'close' comes once per response, after 'finish' when it was sent in full: one listener.
-    response.once('close', () => {
+    let ended = false;
+    const onClose = (): void => {
+      if (ended) return;
+      ended = true;
       const error = marked[ERROR];
       const route = routeOf(request, app);
       // A quiet probe keeps its span and duration, not its completion line.
@@ -135,21 +143,43 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       // the response then looks finished, though the client never got it.
       if (response.writableFinished && !bodyCutOff(request)) {
         end({ statusCode: response.statusCode, route, error });
-      } else if (error !== undefined && response.headersSent && !bodyCutOff(request)) {
+        return;
+      }
+      if (error !== undefined && response.headersSent && !bodyCutOff(request)) {
         // An error passed on after the headers went out: Express's final handler cuts the
         // connection. The server failed, with the status it had sent; the client did not leave.
         end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
-      } else {
-        // The server's idle timeout cut it (its failure, see the SDK's http/server-timeout.ts), its
-        // `requestTimeout` (408), or a client that went away before the response finished (499).
-        const timedOut = idleTimeoutEnd(request, response);
-        if (timedOut === undefined) {
-          end({ statusCode: statusOfCutRequest(request), route, error });
-        } else {
-          end({ ...timedOut, route, error: error ?? timedOut.error });
-        }
+        return;
       }
-    });
+      // The server destroyed the response with an error (`pipeline(source, res)` whose source
+      // failed, handled by its callback rather than passed on): its failure, not the client's.
+      const failure = serverFailureOf(response);
+      if (failure !== undefined) {
+        if (response.headersSent) {
+          end({ statusCode: response.statusCode, route, error: failure, failedMidResponse: true });
+        } else {
+          end({ statusCode: statusOfError(failure, response), route, error: error ?? failure });
+        }
+        return;
+      }
+      // The server's idle timeout cut it (its failure, see the SDK's http/server-timeout.ts), its
+      // `requestTimeout` (408), or a client that went away before the response finished (499).
+      const timedOut = idleTimeoutEnd(request, response);
+      if (timedOut === undefined) {
+        end({ statusCode: statusOfCutRequest(request), route, error });
+      } else {
+        end({ ...timedOut, route, error: error ?? timedOut.error });
+      }
+    };
+    response.once('close', onClose);
+    // A pipelined request queued behind another's response has no socket yet. When the client
+    // drops the connection, Node destroys the request, and its response, never given the socket,
+    // emits neither 'finish' nor 'close': the request's 'close' ends it then.
+    if (response.socket === null) {
+      request.once('close', () => {
+        if (response.socket === null && !response.writableFinished) onClose();
+      });
+    }
     monitor.contextStorage.run(handle.store, next);
   };
 }
@@ -233,10 +263,14 @@ export function healthRoutes(monitor: Monitor, routes: HealthRoutesOptions = {})
     routes.readiness ?? '/readiness',
     mark,
     (_request: Request, response: Response, next: NextFunction) => {
-      monitor.readiness().then(
-        (report) => response.status(report.ready ? 200 : 503).json(report),
-        (error: unknown) => next(error),
-      );
+      // Never rejects: an error answering (a JSON that fails) goes to Express's error handlers.
+      monitor
+        .readiness()
+        .then((report) => {
+          // A timeout middleware may have answered while the checks ran: its answer stands.
+          if (!response.headersSent) response.status(report.ready ? 200 : 503).json(report);
+        })
+        .catch(next);
     },
   );
   return router;

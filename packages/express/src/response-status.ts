@@ -1,7 +1,7 @@
 /**
  * The status a request ends with when its handlers did not answer it themselves: the one
- * Express's final handler answers an error with, and the one of a request cut off before its
- * body was read.
+ * Express's final handler answers an error with, the one of a request cut off before its body
+ * was read, and the error a response was destroyed with by the server.
  */
 import type { Request, Response } from 'express';
 
@@ -35,4 +35,24 @@ export function bodyCutOff(request: Request): boolean {
 export function statusOfCutRequest(request: Request): number {
   const closedWith = request.socket?.errored as NodeJS.ErrnoException | null | undefined;
   return closedWith?.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 499;
+}
+
+/**
+ * What a response destroyed with an error says of who ended it: these codes, the client (its
+ * connection reset or closed: `pipeline(request, …, res)` passes on the request's `aborted`).
+ */
+const CLIENT_GONE: ReadonlySet<unknown> = new Set([
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+/**
+ * The error the server destroyed the response with (`pipeline(source, res)` whose source failed
+ * hands it to `res.destroy(err)`), or undefined: none, or one that says the client went away.
+ */
+export function serverFailureOf(response: Response): unknown {
+  const errored: unknown = response.errored;
+  if (errored === null || errored === undefined) return undefined;
+  return CLIENT_GONE.has((errored as { code?: unknown }).code) ? undefined : errored;
 }

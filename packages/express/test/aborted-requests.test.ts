@@ -1,6 +1,7 @@
 /**
  * Express requests the client abandons: before a slow handler answered, mid-way through a
- * streamed body, or while `express.json()` still read the request's body. Each is recorded once, as 499 (as the Fastify plugin records them): one span,
+ * streamed body, while `express.json()` still read the request's body, or queued behind another
+ * on a pipelined connection. Each is recorded once, as 499 (as the Fastify plugin records them): one span,
  * one duration sample and one completion line, with its route.
  */
 import { request as httpRequest } from 'node:http';
@@ -11,18 +12,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
+import { completionLines, serverSpans } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
 let monitor: Monitor;
 let logs: LogCapture;
 let server: Listening;
+/** How many `/queued` handlers started. */
+let queuedStarted = 0;
 
 beforeAll(async () => {
   ({ monitor, logs } = capturedMonitor(init, 'express-aborts'));
   const app = express();
   app.use(driftwatch(monitor));
   app.get('/slow', (_request, response) => {
+    setTimeout(() => response.json({ done: true }), 300);
+  });
+  app.get('/queued', (_request, response) => {
+    queuedStarted += 1;
     setTimeout(() => response.json({ done: true }), 300);
   });
   app.get('/stream', (_request, response) => {
@@ -144,5 +152,39 @@ describe('aborted requests (Express)', () => {
     expect(lines[0]!.req).not.toHaveProperty('route');
     expect(spans).toHaveLength(1);
     expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
+  });
+
+  it('pipelined requests queued behind a dropped connection: each recorded once, as 499', async () => {
+    // Node destroys the queued requests, whose responses never got the socket: neither 'finish'
+    // nor 'close' comes on those responses.
+    const ids = ['queued-1', 'queued-2', 'queued-3'];
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve());
+      socket.write(
+        ids.map((id) => `GET /queued HTTP/1.1\r\nHost: x\r\nx-request-id: ${id}\r\n\r\n`).join(''),
+      );
+      // Once Node handed all three to Express (it does not wait for the first response).
+      void waitFor('the queued handlers started', () => queuedStarted === 3 || undefined).then(
+        () => socket.destroy(),
+        () => socket.destroy(),
+      );
+    });
+    // The handlers still answer later: that must not end a request a second time.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const id of ids) {
+      const lines = completionLines(logs, id);
+      expect(lines, id).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ res: { statusCode: 499 }, req: { route: '/queued' } });
+    }
+    const traceIds = ids.map((id) => completionLines(logs, id)[0]!.trace_id);
+    const queuedSpans = (await serverSpans(monitor)).filter((span) =>
+      traceIds.includes(span.traceId),
+    );
+    expect(queuedSpans).toHaveLength(3);
+    expect(queuedSpans.map((span) => span.attributes?.['http.response.status_code'])).toEqual([
+      499, 499, 499,
+    ]);
   });
 });

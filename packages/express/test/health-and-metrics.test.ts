@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import { captureLogs } from '../../sdk/test/support/log-capture.js';
+import { completionLines } from '../../sdk/test/support/recorded-requests.js';
+import { collectUncaught } from '../../sdk/test/support/uncaught-errors.js';
+import { listen } from './support/listen.js';
 import { promtoolCheckMetrics } from '../../sdk/test/support/prometheus.js';
 import { driftwatch, healthRoutes, metricsRoute } from '../src/index.js';
 
@@ -111,6 +115,45 @@ describe('health routes (Express)', () => {
   it('passes other requests on', async () => {
     expect((await fetch(`${baseUrl}/items/1`)).status).toBe(200);
     expect((await fetch(`${baseUrl}/nope`)).status).toBe(404);
+  });
+});
+
+describe('readiness answered by another middleware first (Express)', () => {
+  it('a timeout middleware answered while the checks ran: its answer stands, nothing thrown', async () => {
+    const uncaught = collectUncaught();
+    const { monitor: timed, logs: timedLogs } = capturedMonitor(init, 'express-readiness-timeout');
+    timed.addReadinessCheck(
+      'slow',
+      () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 150)),
+    );
+    const app = express();
+    app.use(driftwatch(timed));
+    // As connect-timeout does: a 503 once 50 ms passed without an answer.
+    app.use((_request, response, next) => {
+      setTimeout(() => {
+        if (!response.headersSent) response.status(503).send('timed out');
+      }, 50);
+      next();
+    });
+    app.use(healthRoutes(timed));
+    const listening = await listen(app);
+    try {
+      const response = await fetch(`${listening.baseUrl}/readiness`, {
+        headers: { 'x-request-id': 'readiness-timed-out' },
+      });
+      expect(response.status).toBe(503);
+      expect(await response.text()).toBe('timed out');
+      // The checks resolve after the answer: writing theirs must throw nothing, reject nothing.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(uncaught.errors).toEqual([]);
+      expect(completionLines(timedLogs, 'readiness-timed-out')).toMatchObject([
+        { res: { statusCode: 503 }, req: { route: '/readiness' } },
+      ]);
+    } finally {
+      uncaught.stop();
+      await listening.close();
+      await timed.shutdown({ timeoutMs: 1000 });
+    }
   });
 });
 

@@ -2,13 +2,15 @@
  * Express responses other than a plain JSON answer: `res.write` over about a second (one span
  * and one line at the real end, the context in the timer callbacks), a POST whose body was read
  * abandoned mid-stream (499 once), `res.redirect`, `res.sendFile` (a file, a missing file, a
- * conditional GET answered 304), HEAD, and an error passed on after the headers were sent (the
- * server's failure, not the client's: never a 499).
+ * conditional GET answered 304), HEAD, an error passed on after the headers were sent, and a
+ * `pipeline(source, res)` whose source fails (the server's failure, not the client's: never a
+ * 499; a client that leaves such a pipeline is).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +61,23 @@ beforeAll(async () => {
   app.get('/partial', (_request, response, next) => {
     response.status(200).type('text/plain').write('half of it\n');
     setTimeout(() => next(new Error('storage failed mid-way')), 20);
+  });
+  // Rows from a cursor that fails after `rows` of them (none: before the headers), or, with
+  // `rows` = 'slow', keeps sending until the client leaves. pipeline() handles the error itself:
+  // it never reaches driftwatchErrors(), only `res.errored`.
+  app.get('/export/:rows', (request, response) => {
+    const { rows } = request.params;
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        sent += 1;
+        if (rows === 'slow') setTimeout(() => this.push(`row ${sent}\n`), 50);
+        else if (sent <= Number(rows)) this.push(`row ${sent}\n`);
+        else setTimeout(() => this.destroy(new RangeError('cursor failed')), 20);
+      },
+    });
+    response.type('text/plain');
+    pipeline(source, response, () => undefined);
   });
   app.use(driftwatchErrors(monitor));
   server = await listen(app);
@@ -184,5 +203,51 @@ describe('response kinds (Express)', () => {
       statusCode: 200,
       errorType: 'Error',
     });
+  });
+
+  it('pipeline(source, res) whose source fails after the headers: the status sent, as an error', async () => {
+    await readUntilClosed(`${server.baseUrl}/export/2`, 'express-pipeline-failed');
+    const { lines, spans } = await recorded('express-pipeline-failed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 200 }, req: { route: '/export/:rows' } });
+    expect(spans).toHaveLength(1);
+    await expectFailedAfterHeaders(monitor, spans[0]!, {
+      route: '/export/:rows',
+      statusCode: 200,
+      errorType: 'RangeError',
+    });
+  });
+
+  it('pipeline(source, res) whose source fails before the headers: 500, as an error', async () => {
+    await readUntilClosed(`${server.baseUrl}/export/0`, 'express-pipeline-early');
+    const { lines, spans } = await recorded('express-pipeline-early');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 500 }, req: { route: '/export/:rows' } });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.status).toEqual({ code: 'ERROR' });
+    expect(spans[0]!.attributes).toMatchObject({
+      'http.response.status_code': 500,
+      'error.type': 'RangeError',
+    });
+  });
+
+  it('a client that leaves a pipeline(source, res): 499, no error', async () => {
+    await new Promise<void>((resolve) => {
+      const outgoing = httpRequest(`${server.baseUrl}/export/slow`, {
+        headers: { 'x-request-id': 'express-pipeline-left' },
+      });
+      outgoing.on('response', (response) => response.once('data', () => outgoing.destroy()));
+      outgoing.on('error', () => undefined);
+      outgoing.on('close', () => resolve());
+      outgoing.end();
+    });
+    const { lines, spans } = await recorded('express-pipeline-left');
+    // pipeline() destroys the response with ERR_STREAM_PREMATURE_CLOSE: the client's doing.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(completionLines(logs, 'express-pipeline-left')).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 499 } });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.status?.code).not.toBe('ERROR');
+    expect(spans[0]!.attributes?.['error.type']).toBeUndefined();
   });
 });

@@ -21,7 +21,9 @@ import fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { enterContextOnAbort } from './handler-timeout.js';
 import { lazyChildFactory } from './lazy-child-logger.js';
+import { watchQueuedResponse } from './queued-responses.js';
 import { routerErrorHandler } from './router-errors.js';
 
 export interface DriftwatchFastifyOptions {
@@ -46,6 +48,8 @@ const kError = Symbol('driftwatch.error');
 const kStreamFailed = Symbol('driftwatch.streamFailed');
 /** The response's body stream, kept where no log controller of ours hears of its failure. */
 const kBodyStream = Symbol('driftwatch.bodyStream');
+/** `request.routeOptions` (a new object at each read), read once in onRequest. */
+const kRoute = Symbol('driftwatch.route');
 const kRequestId = Symbol.for('driftwatch.requestId');
 
 interface Instrumented {
@@ -53,6 +57,7 @@ interface Instrumented {
   [kError]: unknown;
   [kStreamFailed]: boolean | null;
   [kBodyStream]: Readable | null;
+  [kRoute]: FastifyRequest['routeOptions'] | null;
 }
 
 /**
@@ -193,6 +198,22 @@ function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
   return true;
 }
 
+/**
+ * The error the server destroyed a response with after its headers went out (Fastify's
+ * `handlerTimeout` destroys a streaming response with FST_ERR_HANDLER_TIMEOUT); undefined when
+ * nothing did, or when the error is the client's doing (a premature close, a reset connection).
+ * Node keeps it as `errored` (an HTTP/2 response has none).
+ */
+function destroyedAfterHeaders(response: {
+  readonly headersSent: boolean;
+  readonly errored?: Error | null;
+}): Error | undefined {
+  const error = response.errored;
+  if (!response.headersSent || error === null || error === undefined) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' ? undefined : error;
+}
+
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
   const { monitor } = options;
   const storage = monitor.contextStorage;
@@ -205,11 +226,13 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   fastify.decorateRequest(kError, null);
   fastify.decorateRequest(kStreamFailed, null);
   fastify.decorateRequest(kBodyStream, null);
+  fastify.decorateRequest(kRoute, null);
 
   // Each request ends once: in onResponse, or when its response closes unfinished (Fastify then
   // never sends onResponse): 499 when the client went away first, as nginx and the Express
-  // middleware record it; the sent status, as an error, when the body stream failed; as the
-  // server's failure when its idle timeout cut the request (see the SDK's http/server-timeout.ts).
+  // middleware record it; the sent status, as an error, when the body stream failed or the server
+  // destroyed the response (Fastify's handlerTimeout); as the server's failure when its idle
+  // timeout cut the request (see the SDK's http/server-timeout.ts).
   const end = (
     request: FastifyRequest,
     statusCode: number,
@@ -220,7 +243,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     const handle = state[kHandle];
     if (handle === null) return;
     state[kHandle] = null;
-    const { url: route, logLevel } = request.routeOptions;
+    const { url: route, logLevel } = state[kRoute] ?? request.routeOptions;
     handle.end({
       statusCode,
       route,
@@ -259,7 +282,10 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       requestId: raw[kRequestId] ?? requestIdFrom(request.headers['x-request-id']),
       scheme: request.protocol,
     });
-    (request as unknown as Instrumented)[kHandle] = handle;
+    const state = request as unknown as Instrumented;
+    state[kHandle] = handle;
+    const route = request.routeOptions;
+    state[kRoute] = route;
     // Through Fastify, not `reply.raw.setHeader`: once the raw response holds a header, Node's
     // writeHead validates every header Fastify passes again. A reply the handler hijacks writes
     // its own headers (the metrics route below sets this one).
@@ -268,17 +294,25 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // Fastify's onRequestAbort misses a request whose body was read (a POST: Node no longer
     // counts it as aborted), and then neither it nor onResponse ever comes.
     const res = reply.raw;
-    res.on('close', () => {
+    const closed = (): void => {
       if (res.writableFinished) return;
-      const state = request as unknown as Instrumented;
       if (state[kStreamFailed] === true || bodyStreamFailed(state, res.headersSent)) {
         end(request, reply.statusCode, true);
+        return;
+      }
+      const destroyedWith = destroyedAfterHeaders(res);
+      if (destroyedWith !== undefined) {
+        end(request, reply.statusCode, true, destroyedWith);
         return;
       }
       const timedOut = idleTimeoutEnd(raw, res);
       if (timedOut === undefined) end(request, closedStatus(request, reply));
       else end(request, timedOut.statusCode, timedOut.failedMidResponse, timedOut.error);
-    });
+    };
+    res.on('close', closed);
+    // A pipelined request whose response waits behind another's has no socket yet; if the
+    // connection goes first, that response never closes.
+    if (http1 && res.socket === null) watchQueuedResponse(raw, res, closed);
     if (closing) {
       // Fastify has set `connection: close` on an HTTP/1 response already.
       void reply.code(503).send(SERVICE_UNAVAILABLE);
@@ -288,6 +322,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // Their listeners (a host parser's body chunks and 'end', 'close', 'finish') run in context.
     emitInContext(raw, storage, handle.store);
     emitInContext(res, storage, handle.store);
+    // Fastify's handlerTimeout timer was armed before this hook, outside the context.
+    if (route.handlerTimeout > 0) enterContextOnAbort(request.signal, storage, handle.store);
     // The rest of the request runs inside: Fastify (since 3.25) parses the body under an
     // AsyncResource made here, so the handler, its promises and timers keep the context even
     // when the body arrives in later socket reads, with no second hook to enter it again. `run`

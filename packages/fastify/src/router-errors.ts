@@ -19,8 +19,7 @@ interface RouterErrorRequest {
 interface RouterErrorReply {
   readonly raw: {
     readonly statusCode: number;
-    readonly writableFinished: boolean;
-    once(event: 'close', listener: () => void): unknown;
+    once(event: 'finish' | 'close', listener: () => void): unknown;
     writeHead(statusCode: number, headers: Record<string, string | number>): unknown;
     end(body: string): unknown;
   };
@@ -64,8 +63,14 @@ export function routerErrorHandler(monitor: Monitor): FrameworkErrors {
     });
     const res = reply.raw;
     // No route matched: none of the plugin's hooks runs for it, so its end is watched here.
+    // 'finish' is noted rather than `writableFinished` read at the close: light-my-request's
+    // response (app.inject) emits 'finish' but leaves that false.
+    let finished = false;
+    res.once('finish', () => {
+      finished = true;
+    });
     res.once('close', () => {
-      handle.end({ statusCode: res.writableFinished ? res.statusCode : 499, route: undefined });
+      handle.end({ statusCode: finished ? res.statusCode : 499, route: undefined });
     });
     const statusCode = STATUS[error.code ?? ''] ?? 400;
     const body = bodyOf(error, statusCode);

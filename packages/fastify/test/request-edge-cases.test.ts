@@ -6,8 +6,9 @@
  * a new trace starts), and URLs the router answers before any hook (one that does not decode, a
  * parameter over maxParamLength): recorded, with Fastify's own answer.
  */
+import { connect } from 'node:net';
 import { init, type Monitor } from '@driftwatch/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
@@ -27,23 +28,38 @@ let monitor: Monitor;
 let app: FastifyInstance;
 let logs: LogCapture;
 let port: number;
+let heldStarted = 0;
+let heldAnswered = 0;
+let openHeldGate!: () => void;
+const heldGate = new Promise<void>((resolve) => (openHeldGate = resolve));
 
 beforeAll(async () => {
   ({ monitor, logs } = capturedMonitor(init, 'fastify-edges'));
   app = await instrumentedApp(monitor);
-  app.get('/echo/:n', async (request) => {
+  const echo = async (request: FastifyRequest) => {
     const { n } = request.params as { n: string };
     // Later requests answer first: a context that crossed requests would show.
     await new Promise((resolve) => setTimeout(resolve, 60 - Number(n) * 20));
     request.log.info({ n }, 'handled');
     return { n, requestId: monitor.activeContext()?.requestId };
-  });
+  };
+  app.get('/echo/:n', echo);
+  app.post('/echo/:n', echo);
   app.get('/cached', async (request, reply) => {
     if (request.headers['if-none-match'] === '"v1"') return reply.code(304).send();
     return reply.header('etag', '"v1"').send({ fresh: true });
   });
   app.get('/any/*', async () => ({ ok: true }));
   app.get('/users/:id', async () => ({ ok: true }));
+  // Held until the test lets them answer: for requests whose connection goes first.
+  const held = async () => {
+    heldStarted += 1;
+    await heldGate;
+    heldAnswered += 1;
+    return { late: true };
+  };
+  app.get('/held/:n', held);
+  app.post('/held/:n', held);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   port = Number(new URL(address).port);
 });
@@ -78,6 +94,77 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
       expect(lines[0]).toMatchObject({ n: String(n), reqId: `pipe-${n}` });
       expect(lines[1]).toMatchObject({ res: { statusCode: 200 }, req: { route: '/echo/:n' } });
     }
+  });
+
+  it('pipelined POSTs (each body read while its response waits): each answered and recorded', async () => {
+    // Such a request closes once its body is read, long before its response gets the socket.
+    const requests = [0, 1, 2].map(
+      (n) =>
+        `POST /echo/${n} HTTP/1.1\r\nHost: x\r\nx-request-id: pipe-post-${n}\r\n` +
+        'content-type: application/json\r\ncontent-length: 2\r\n' +
+        (n === 2 ? 'Connection: close\r\n' : '') +
+        '\r\n{}',
+    );
+    const received = await rawExchange(port, requests.join(''));
+    expect(received.match(/HTTP\/1\.1 200 /g)).toHaveLength(3);
+    for (const n of [0, 1, 2]) {
+      const lines = completionLines(logs, `pipe-post-${n}`);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ res: { statusCode: 200 }, req: { route: '/echo/:n' } });
+    }
+  });
+
+  it('pipelined requests queued behind a connection the client drops: each recorded once, as 499', async () => {
+    // Node answers pipelined requests in order: the second and third responses wait for the
+    // first, with no socket. When the connection goes, Node destroys those requests, and their
+    // responses get neither 'finish' nor 'close'. The POSTs' bodies are read (the request then
+    // closes at once, while its response still waits).
+    const ids = ['get-0', 'get-1', 'get-2', 'post-0', 'post-1', 'post-2'].map((n) => `queued-${n}`);
+    const pipelined = (method: string) =>
+      [0, 1, 2]
+        .map((n) =>
+          method === 'GET'
+            ? `GET /held/${n} HTTP/1.1\r\nHost: x\r\nx-request-id: queued-get-${n}\r\n\r\n`
+            : `POST /held/${n} HTTP/1.1\r\nHost: x\r\nx-request-id: queued-post-${n}\r\n` +
+              'content-type: application/json\r\ncontent-length: 2\r\n\r\n{}',
+        )
+        .join('');
+    for (const method of ['GET', 'POST']) {
+      const startedBefore = heldStarted;
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(pipelined(method));
+      await waitFor('the handlers started', () =>
+        heldStarted === startedBefore + 3 ? true : undefined,
+      );
+      socket.destroy();
+    }
+    let lines: Array<Record<string, unknown>>;
+    try {
+      lines = await waitFor(
+        'every request recorded',
+        () => {
+          const found = ids.flatMap((id) => completionLines(logs, id));
+          return found.length === ids.length ? found : undefined;
+        },
+        5000,
+      );
+    } finally {
+      // The handlers answer now, after the requests ended: nothing may end one a second time.
+      openHeldGate();
+    }
+    expect(lines.map((line) => (line.res as { statusCode: number }).statusCode)).toEqual(
+      ids.map(() => 499),
+    );
+    await waitFor('the handlers answered', () => (heldAnswered === 6 ? true : undefined));
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const id of ids) expect(completionLines(logs, id)).toHaveLength(1);
+    const traces = new Set(lines.map((line) => line.trace_id));
+    const spans = (await serverSpans(monitor)).filter((span) => traces.has(span.traceId));
+    expect(spans).toHaveLength(ids.length);
+    expect(spans.every((span) => span.attributes?.['http.response.status_code'] === 499)).toBe(
+      true,
+    );
   });
 
   it('HEAD (automatic route) and 304: their own status, route and span', async () => {
@@ -187,6 +274,28 @@ describe('HTTP/1.1 edge cases (Fastify)', () => {
       expect(span?.attributes?.['http.response.status_code']).toBe(status);
     },
   );
+
+  it("under app.inject(): the router's answers are recorded with their status, not 499", async () => {
+    for (const [path, status] of [
+      ['/users/%zz', 400],
+      [`/users/${'u'.repeat(200)}`, 414],
+    ] as const) {
+      const requestId = `inject-router-${status}`;
+      const response = await app.inject({
+        method: 'GET',
+        url: path,
+        headers: { 'x-request-id': requestId },
+      });
+      expect(response.statusCode).toBe(status);
+      const [line] = await waitFor('the completion line', () => {
+        const found = completionLines(logs, requestId);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(line).toMatchObject({ res: { statusCode: status } });
+      const span = (await serverSpans(monitor)).find((item) => item.traceId === line!.trace_id);
+      expect(span?.attributes?.['http.response.status_code']).toBe(status);
+    }
+  });
 
   it('a failed async constraint: answered 500 as Fastify would, and recorded', async () => {
     // A constraint whose value is derived asynchronously, and fails (Fastify's types know only

@@ -20,7 +20,6 @@ import { startRuntimeMetrics } from './metrics/runtime-metrics.js';
 import {
   collectingConsumer,
   createSdkMeters,
-  registerGpuMetrics,
   registerHealthMetrics,
 } from './metrics/sdk-meters.js';
 import { createMonitor, type Monitor } from './monitor.js';
@@ -90,6 +89,14 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     );
   }
 
+  const gpu =
+    options.metrics.enabled && options.metrics.gpu.enabled
+      ? new GpuMonitor({
+          command: options.metrics.gpu.command,
+          intervalMs: options.metrics.gpu.intervalMs,
+          diagnostics,
+        })
+      : undefined;
   const meters = options.metrics.enabled
     ? createSdkMeters({
         resource,
@@ -97,6 +104,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
         pipeline,
         exportThroughTransport: true,
         diagnostics,
+        gpu,
       })
     : undefined;
   const meter = meters?.meter ?? createNoopMeter();
@@ -104,16 +112,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
   const stopRuntime =
     meters && options.metrics.runtime ? startRuntimeMetrics(meter, collectingConsumer) : undefined;
-  let gpu: GpuMonitor | undefined;
-  if (meters && options.metrics.gpu.enabled) {
-    gpu = new GpuMonitor({
-      command: options.metrics.gpu.command,
-      intervalMs: options.metrics.gpu.intervalMs,
-      diagnostics,
-    });
-    registerGpuMetrics(meter, gpu);
-    gpu.start();
-  }
+  gpu?.start();
   if (meters) registerHealthMetrics(meter, pipeline);
   let stopped = false;
   const metricsHandler: Monitor['metricsHandler'] = meters
@@ -162,8 +161,8 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       stopped = true;
       removeSignalHandlers?.();
       // Last metric points and spans go into the queues before the final flush, runtime and GPU
-      // metrics included (their callbacks stop after it: a process shorter than one export
-      // interval sent none); the meters stop before the pipeline, so that their own last export
+      // metrics included (they stop after it: a process shorter than one export interval sent
+      // none); the meters stop before the pipeline, so that their own last export
       // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
       // One deadline for all of it: the steps before the pipeline's own flush take from it.
       const started = Date.now();
@@ -175,11 +174,14 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
           undefined,
         );
       await within(meters?.forceFlush());
-      gpu?.stop();
+      // Waited for last, within what is left of the deadline: a child stuck in the driver gets
+      // SIGKILL after 2 s, and the pipeline's flush must not wait for that.
+      const gpuStopped = gpu?.stop();
       stopRuntime?.();
       await within(meters?.shutdown());
       await within(tracing.shutdown());
       await pipeline.shutdown(left());
+      await within(gpuStopped);
       // Not cut by the deadline: it closes every connection at once, and its port must be free
       // when shutdown() resolves (a monitor started next binds it).
       await server?.close();
@@ -197,6 +199,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     removeSignalHandlers = handleShutdownSignals({
       shutdown: () => monitor.shutdown(),
       flush: () => monitor.flush(),
+      killChildren: () => gpu?.kill(),
     });
   }
   return monitor;

@@ -176,16 +176,23 @@ export const MS = { min: 0, max: 86_400_000, integer: true };
 /** Bounds of a share (sample ratios). */
 export const RATIO = { min: 0, max: 1 };
 
+/** Most per-model sample ratios: five times the models the metric series keep. */
+export const MAX_MODEL_RATIOS = 10_000;
+
 /**
  * Per-model sample ratios. A name no prediction can carry (the schema's `Name`: 1-128
  * characters, no control characters) would never apply, yet it raises the ratio of labels
- * logged without a model (the largest one configured): refused.
+ * logged without a model (the largest one configured): refused. So are more than
+ * MAX_MODEL_RATIOS models (a table of every id the host knows, passed by mistake).
  */
 export function toModelRatios(
   option: string,
   input: Readonly<Record<string, number>> | undefined,
 ): Readonly<Record<string, number>> {
   const ratios = objectOrEmpty(option, input);
+  const models = Object.keys(ratios).length;
+  if (models > MAX_MODEL_RATIOS)
+    throw invalidOption(option, `${models} models`, `at most ${MAX_MODEL_RATIOS} models`);
   const entries = Object.entries(ratios).map(([model, ratio]): [string, number] => {
     if (model.length > 128 || !PRINTABLE.test(model))
       throw invalidOption(option, model, 'model names of 1-128 characters, no control characters');

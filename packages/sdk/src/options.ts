@@ -145,7 +145,7 @@ export interface DriftwatchOptions {
   predictions?: {
     /** Share of predictions sampled. Env `DRIFTWATCH_PREDICTIONS_SAMPLE_RATIO`. @default 1 */
     sampleRatio?: number;
-    /** Per-model ratios, overriding sampleRatio; keys are model names (1-128 characters, no control characters). @default {} */
+    /** Per-model ratios, overriding sampleRatio; keys are model names (1-128 characters, no control characters), at most 10000 models. @default {} */
     modelSampleRatios?: Readonly<Record<string, number>>;
     /** Score histogram buckets. @default [0, 0.1, …, 1] */
     scoreBuckets?: readonly number[];
@@ -371,7 +371,9 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
         'retry.deadlineMs',
         pick(retry.deadlineMs, env, 'DRIFTWATCH_RETRY_DEADLINE_MS'),
         30_000,
-        MS,
+        // It also bounds each send: below this no destination could answer, and every batch
+        // would be dropped.
+        { ...MS, min: 50 },
       ),
     }),
     traces: Object.freeze({

@@ -6,7 +6,8 @@
  * host calls `monitor.shutdown()` when its drain ends). One listener per signal for the whole
  * process: with several monitors, the process ends once all of them have shut down, not when the
  * quickest has. A second signal during the flush, with no host listener, ends the process at
- * once.
+ * once. Either way, child processes (nvidia-smi) are SIGKILLed right before the process ends: a
+ * death by signal emits no 'exit', so nothing else would end a child stuck in the driver.
  */
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 type ShutdownSignal = (typeof SIGNALS)[number];
@@ -15,6 +16,8 @@ type ShutdownSignal = (typeof SIGNALS)[number];
 export interface SignalTarget {
   shutdown(): Promise<void>;
   flush(): Promise<void>;
+  /** Ends the monitor's child processes now, synchronously (the process is about to die). */
+  killChildren(): void;
 }
 
 const targets = new Set<SignalTarget>();
@@ -26,11 +29,34 @@ function onSignal(signal: ShutdownSignal): void {
     for (const target of targets) target.flush().catch(() => undefined);
     return;
   }
-  const pending = [...targets].map((target) => target.shutdown().catch(() => undefined));
+  // Shutting down removes a monitor from `targets`: keep the ones this signal ends.
+  const ending = [...targets];
+  const endProcess = (by: ShutdownSignal): void => {
+    for (const target of ending) {
+      try {
+        target.killChildren();
+      } catch {
+        // a child already gone
+      }
+    }
+    process.kill(process.pid, by);
+  };
+  const onSecondSignal = (second: ShutdownSignal): void => {
+    stopWatchingSecond();
+    // A listener the host added meanwhile decides the exit.
+    if (process.listenerCount(second) === 0) endProcess(second);
+  };
+  const secondListeners = SIGNALS.map((each) => [each, () => onSecondSignal(each)] as const);
+  const stopWatchingSecond = (): void => {
+    for (const [each, listener] of secondListeners) process.off(each, listener);
+  };
+  for (const [each, listener] of secondListeners) process.once(each, listener);
+  const pending = ending.map((target) => target.shutdown().catch(() => undefined));
   void Promise.all(pending).then(() => {
+    stopWatchingSecond();
     // A listener the host added meanwhile decides the exit.
     if (process.listenerCount(signal) > 0) return;
-    process.kill(process.pid, signal);
+    endProcess(signal);
   });
 }
 

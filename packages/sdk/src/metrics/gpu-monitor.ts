@@ -4,8 +4,10 @@
  * reporting (the backoff starts over only after a healthy run); when nvidia-smi is absent or
  * reports no GPU, one info log and no GPU series. A child that goes silent after reporting (a
  * driver that stopped answering) loses its devices and is killed, then restarted like a dead one;
- * so is a restarted child that never prints (a first child that never prints means no GPU). On
- * stop, and when the host exits, the child is killed, with SIGKILL if SIGTERM does not end it.
+ * so is a restarted child that never prints (a first child that never prints means no GPU). A
+ * spawn that fails after a child has reported is retried too. On stop, and when the host exits,
+ * the child is killed, with SIGKILL if SIGTERM does not end it; `kill()` ends it at once for a host
+ * about to die by a signal (which emits no 'exit').
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -44,6 +46,8 @@ const MAX_RESTART_DELAY_MS = 60_000;
 
 export class GpuMonitor {
   private child: ChildProcess | undefined;
+  /** Children not yet exited: the current one, and one stop or the watchdog is ending. */
+  private readonly live = new Set<ChildProcess>();
   private published: readonly GpuSample[] = [];
   private sweep = new Map<string, GpuSample>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -85,10 +89,13 @@ export class GpuMonitor {
     try {
       child = spawn(this.config.command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     } catch (error) {
-      this.absent(error as Error);
+      // Thrown for the rarer errors (ETXTBSY, ENOMEM, E2BIG); the common ones come as 'error'.
+      this.spawnFailed(error as NodeJS.ErrnoException, true);
       return;
     }
     this.child = child;
+    // Without a pid the spawn failed: 'error' follows, and no 'exit'.
+    if (child.pid !== undefined) this.live.add(child);
     const startedAt = performance.now();
     let sawData = false;
     let otherOutput: string | undefined;
@@ -111,13 +118,9 @@ export class GpuMonitor {
         if (this.stallTimer) clearTimeout(this.stallTimer);
         this.stallTimer = undefined;
       }
-      if (error.code === 'ENOENT' || error.code === 'EACCES') {
-        this.absent(error);
-        return;
-      }
-      this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
-      // A spawn that failed for a passing reason (EMFILE, EAGAIN): retry it.
-      if (spawnFailed) this.scheduleRestart();
+      if (spawnFailed) this.spawnFailed(error, false);
+      else if (!this.stopped)
+        this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
     });
     if (child.stdout) {
       const lines = createInterface({ input: child.stdout });
@@ -142,6 +145,7 @@ export class GpuMonitor {
     child.unref();
     child.once('exit', (code, signal) => {
       process.off('exit', killOnHostExit);
+      this.live.delete(child);
       if (this.child === child) {
         this.child = undefined;
         if (this.stallTimer) clearTimeout(this.stallTimer);
@@ -180,7 +184,11 @@ export class GpuMonitor {
     this.restartDelayMs = Math.min(MAX_RESTART_DELAY_MS, this.restartDelayMs * 2);
   }
 
-  stop(): void {
+  /**
+   * Ends the child: SIGTERM, then SIGKILL after `stopTimeoutMs`. Resolves once it has exited (at
+   * once without one), so that a shutdown can wait for it within its own deadline.
+   */
+  stop(): Promise<void> {
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
@@ -189,7 +197,8 @@ export class GpuMonitor {
     const child = this.child;
     this.child = undefined;
     this.published = [];
-    if (!child) return;
+    if (!child || !this.live.has(child)) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     // A child that ignores SIGTERM (or is slow to act on it) must not outlive the monitor.
     const killTimer = setTimeout(() => {
@@ -197,6 +206,32 @@ export class GpuMonitor {
     }, this.stopTimeoutMs);
     killTimer.unref();
     child.once('exit', () => clearTimeout(killTimer));
+    return exited;
+  }
+
+  /**
+   * SIGKILLs every child not yet exited, synchronously: for a host about to end by a signal, whose
+   * death emits no 'exit' (so neither stop's delayed SIGKILL nor the host-exit kill would run).
+   */
+  kill(): void {
+    this.stopped = true;
+    for (const child of this.live) child.kill('SIGKILL');
+  }
+
+  /**
+   * Before any child has reported, a missing or unrunnable nvidia-smi (ENOENT, EACCES, or any error
+   * spawn throws) means no GPU metrics. Once one has, the binary was there and worked: any spawn
+   * error (a driver upgrade replacing it, ETXTBSY, ENOMEM) is taken as passing and retried with
+   * the backoff, as are EMFILE and EAGAIN from the start.
+   */
+  private spawnFailed(error: NodeJS.ErrnoException, thrown: boolean): void {
+    if (this.stopped) return;
+    if (!this.everSawData && (thrown || error.code === 'ENOENT' || error.code === 'EACCES')) {
+      this.absent(error);
+      return;
+    }
+    this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed to start');
+    this.scheduleRestart();
   }
 
   private absent(error: Error): void {

@@ -1,7 +1,7 @@
 /**
  * The SDK's MeterProvider: one Prometheus exporter (scraped on /metrics) and one periodic reader
  * that pushes the same metrics through the transport. Also registers the SDK's own health
- * metrics and the GPU gauges fed by the nvidia-smi monitor.
+ * metrics; the GPU gauges fed by the nvidia-smi monitor are read by both readers (gpu-gauges.ts).
  */
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -16,9 +16,9 @@ import { DROP_REASONS } from '../pipeline/drop-reasons.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { SIGNALS } from '@driftwatch/schema';
-import type { GpuMonitor } from './gpu-monitor.js';
 import { CARDINALITY_LIMIT, FastMetrics } from './fast-instruments.js';
 import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
+import { GpuGauges, type GpuDeviceSource } from './gpu-gauges.js';
 import { PipelineMetricExporter } from './metric-points.js';
 
 export interface SdkMeters {
@@ -74,6 +74,8 @@ export function createSdkMeters(config: {
   readonly exportThroughTransport: boolean;
   /** Told when a fast instrument's series reach their limit (a route or model version too many). */
   readonly diagnostics?: Diagnostics;
+  /** The GPU monitor: its devices become the `hw.gpu.*` gauges, read at each collection. */
+  readonly gpu?: GpuDeviceSource;
 }): SdkMeters {
   const resource = resourceFromAttributes({ ...config.resource });
   const { diagnostics } = config;
@@ -86,10 +88,11 @@ export function createSdkMeters(config: {
           `driftwatch: metric ${name} reached ${CARDINALITY_LIMIT} series; new attribute sets are recorded in one series labelled otel.metric.overflow="true"`,
         )),
   );
+  const metricProducers = config.gpu ? [fast, new GpuGauges(resource, config.gpu)] : [fast];
   const prometheus: PrometheusExporter = new PrometheusGaugeDeltaExporter({
     preventServerStart: true,
     withoutScopeInfo: true,
-    metricProducers: [fast],
+    metricProducers,
   });
   const readers = [prometheus] as Array<PrometheusExporter | PeriodicExportingMetricReader>;
   const exporter = config.exportThroughTransport
@@ -101,7 +104,7 @@ export function createSdkMeters(config: {
         exporter,
         exportIntervalMillis: config.exportIntervalMs,
         exportTimeoutMillis: Math.min(config.exportIntervalMs, 30_000),
-        metricProducers: [fast],
+        metricProducers,
       }),
     );
   }
@@ -144,50 +147,5 @@ export function registerHealthMetrics(meter: Meter, pipeline: ExportPipeline): v
       result.observe(sent, pipeline.stats.sentItems);
     },
     [queueItems, dropped, exportErrors, sent],
-  );
-}
-
-/** Per-device GPU gauges (`hw.gpu.*`, `hw.gpu.temperature`, `hw.gpu.power`); no devices, no series. */
-export function registerGpuMetrics(meter: Meter, gpu: GpuMonitor): void {
-  const utilization = meter.createObservableGauge('hw.gpu.utilization', {
-    unit: '1',
-    description: 'GPU utilization (0–1)',
-  });
-  const memoryUsage = meter.createObservableGauge('hw.gpu.memory.usage', {
-    unit: 'By',
-    description: 'GPU memory used',
-  });
-  const memoryLimit = meter.createObservableGauge('hw.gpu.memory.limit', {
-    unit: 'By',
-    description: 'GPU memory total',
-  });
-  const temperature = meter.createObservableGauge('hw.gpu.temperature', {
-    unit: 'Cel',
-    description: 'GPU temperature',
-  });
-  const power = meter.createObservableGauge('hw.gpu.power', {
-    unit: 'W',
-    description: 'GPU power draw',
-  });
-  meter.addBatchObservableCallback(
-    (result) => {
-      for (const device of gpu.devices()) {
-        const attributes = {
-          'hw.id': device.uuid,
-          'hw.name': device.name,
-          'gpu.index': device.index,
-        };
-        if (device.utilization !== undefined)
-          result.observe(utilization, device.utilization, attributes);
-        if (device.memoryUsedBytes !== undefined)
-          result.observe(memoryUsage, device.memoryUsedBytes, attributes);
-        if (device.memoryTotalBytes !== undefined)
-          result.observe(memoryLimit, device.memoryTotalBytes, attributes);
-        if (device.temperatureCelsius !== undefined)
-          result.observe(temperature, device.temperatureCelsius, attributes);
-        if (device.powerWatts !== undefined) result.observe(power, device.powerWatts, attributes);
-      }
-    },
-    [utilization, memoryUsage, memoryLimit, temperature, power],
   );
 }

@@ -1,20 +1,17 @@
 /**
- * The export pipeline: one bounded queue per signal, batches by count/bytes/linger, one send in
- * flight with retries (backoff + full jitter, Retry-After) inside a deadline, drops counted by
- * reason. Nothing here blocks the event loop or rejects into the host.
+ * The export pipeline: one bounded queue per signal, batches by count/bytes/linger shared fairly
+ * between signals, one send in flight with retries (backoff + full jitter, Retry-After) inside a
+ * deadline that also bounds each attempt, drops counted by reason. Nothing here blocks the event
+ * loop or rejects into the host. Over 500 lines: queueing, batching and delivery share the queues
+ * and the counters they keep exact; split apart, each part would reach into the others' state.
  */
 import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
 import type { ResolvedOptions } from '../options.js';
-import type {
-  RejectedItem,
-  SendResult,
-  TelemetryBatch,
-  Transport,
-} from '../transport/transport.js';
+import type { RejectedItem, TelemetryBatch, Transport } from '../transport/transport.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
-import { checkedResult } from './send-result.js';
+import { sendWithin } from './send-attempt.js';
 import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
@@ -42,6 +39,26 @@ export interface PipelineConfig {
 
 type Pair = { signal: Signal; item: unknown };
 
+/** The batch being delivered: what shutdown counts when its send outlives shutdown's deadline. */
+interface Delivery {
+  /** Parts still to send after the current one (a 413 splits a part in halves), in order. */
+  readonly parts: Pair[][];
+  /**
+   * The part being sent (empty once counted), and what the destination acknowledged of it or the
+   * transport left out as too large so far.
+   */
+  part: readonly Pair[];
+  delivered: number;
+  leftOut: number;
+  /** Counted by shutdown: nothing the send answers later counts any of it again. */
+  abandoned: boolean;
+  /** Aborted when shutdown abandons it: the wait for the send in flight ends. */
+  readonly abandon: AbortController;
+}
+
+/** What `converted` answers for an entry it refused. */
+const INVALID = Symbol('invalid');
+
 /** Longest a Retry-After holds the exporter (a server asking for an hour gets five minutes). */
 const MAX_PAUSE_MS = 300_000;
 
@@ -55,6 +72,8 @@ export class ExportPipeline {
   private transport: Transport | undefined;
   private transportPending: Promise<Transport | undefined> | undefined;
   private pumping: Promise<void> | undefined;
+  /** The batch in flight, for shutdown to count if its send never settles. */
+  private delivery: Delivery | undefined;
   /** flush() calls waiting for the batch in flight (or the export loop) to end. */
   private settleWaiters: Array<() => void> = [];
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -65,7 +84,7 @@ export class ExportPipeline {
   private failing = false;
   private readonly abort = new AbortController();
   private readonly reports = new ReportLimiter<Signal | 'too_large' | 'send_failed' | 'rejected'>();
-  /** The retry wait in progress (unref'd unless a flush waits): flush() refs it. */
+  /** The retry wait or send deadline in progress (unref'd unless a flush waits): flush() refs it. */
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
     this.retryTimer = timer;
@@ -178,8 +197,10 @@ export class ExportPipeline {
     this.stopped = true;
     this.abort.abort();
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    // A custom transport may ignore the abort signal: its send is not waited for past the deadline.
+    // A custom transport may ignore the abort signal: its send is not waited for past the deadline,
+    // and the batch it holds is counted here.
     await settleWithin(this.pumping, left(), undefined);
+    this.abandonDelivery();
     for (const signal of SIGNALS) this.drop('shutdown', this.queues[signal].clear());
     // A custom transport's shutdown may throw, return no promise or never settle: the deadline holds.
     const remaining = left();
@@ -222,7 +243,7 @@ export class ExportPipeline {
         // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
         if (this.totals.items === 0) this.drainAll = false;
         if (pairs.length > 0)
-          await this.deliver(transport, pairs, Date.now() + this.config.retry.deadlineMs);
+          await this.deliverBatch(transport, pairs, Date.now() + this.config.retry.deadlineMs);
         this.batchSettled();
       }
       if (this.totals.items === 0) this.drainAll = false;
@@ -230,6 +251,9 @@ export class ExportPipeline {
       .catch((error: unknown) => {
         this.config.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
       })
+      // Not even a failed report may reject: this promise is not awaited by anyone (an unhandled
+      // rejection ends the host's process).
+      .catch(() => undefined)
       .finally(() => {
         this.pumping = undefined;
         this.batchSettled();
@@ -244,37 +268,53 @@ export class ExportPipeline {
     for (const resolve of waiters) resolve();
   }
 
-  /** Takes up to one batch of items across signals, converting lazy entries. */
+  /**
+   * Takes up to one batch of items across signals, converting lazy entries. One item of each
+   * signal in turn: under sustained load of one signal (predictions) the others still leave in
+   * every batch, instead of waiting until their queues evict them. Each signal keeps its order.
+   */
   private takeBatch(wire: boolean): Pair[] {
     const { maxItems, maxBytes } = this.config.batch;
     const pairs: Pair[] = [];
     let bytes = this.envelopeBytes;
-    for (const signal of SIGNALS) {
-      const queue = this.queues[signal];
-      const convert = this.config.converters?.[signal];
-      while (pairs.length < maxItems) {
+    let turn: Signal[] = SIGNALS.filter((signal) => this.queues[signal].length > 0);
+    while (turn.length > 0) {
+      const again: Signal[] = [];
+      for (const signal of turn) {
+        if (pairs.length >= maxItems) return pairs;
+        const queue = this.queues[signal];
         const size = queue.peekBytes();
-        if (size === undefined || (pairs.length > 0 && bytes + size > maxBytes)) break;
+        // Over the batch's bytes: this signal waits for the next batch; a smaller item may fit.
+        if (size === undefined || (pairs.length > 0 && bytes + size > maxBytes)) continue;
         const next = queue.shift();
-        if (!next) break;
+        if (!next) continue;
         this.removed[signal] += 1;
         bytes += next.bytes;
-        if (!convert) {
-          pairs.push({ signal, item: next.item });
-          continue;
-        }
-        // The item has left its queue: a converter that throws must not lose the batch with it.
-        let converted: ReturnType<Converter>;
-        try {
-          converted = convert(next.item, wire);
-        } catch (error) {
-          converted = { ok: false, issue: `conversion failed: ${errorMessage(error)}` };
-        }
-        if (converted.ok) pairs.push({ signal, item: converted.item });
-        else this.invalid(signal, converted.issue);
+        again.push(signal);
+        const item = this.converted(signal, next.item, wire);
+        if (item !== INVALID) pairs.push({ signal, item });
       }
+      turn = again;
     }
     return pairs;
+  }
+
+  /**
+   * The wire item of a queued entry, or INVALID (counted and reported). The entry has left its
+   * queue: a converter that throws must not lose the batch with it.
+   */
+  private converted(signal: Signal, entry: unknown, wire: boolean): unknown {
+    const convert = this.config.converters?.[signal];
+    if (!convert) return entry;
+    let converted: ReturnType<Converter>;
+    try {
+      converted = convert(entry, wire);
+    } catch (error) {
+      converted = { ok: false, issue: `conversion failed: ${errorMessage(error)}` };
+    }
+    if (converted.ok) return converted.item;
+    this.invalid(signal, converted.issue);
+    return INVALID;
   }
 
   /** Counts an item refused before queueing (reason "invalid"), with a rate-limited diagnostic. */
@@ -305,78 +345,104 @@ export class ExportPipeline {
     return batch;
   }
 
-  private async deliver(transport: Transport, pairs: Pair[], deadline: number): Promise<void> {
+  /** Delivers one batch, part by part when the destination splits it (413). */
+  private async deliverBatch(transport: Transport, pairs: Pair[], deadline: number): Promise<void> {
+    const delivery: Delivery = {
+      parts: [pairs],
+      part: [],
+      delivered: 0,
+      leftOut: 0,
+      abandoned: false,
+      abandon: new AbortController(),
+    };
+    this.delivery = delivery;
+    try {
+      for (let part = delivery.parts.shift(); part; part = delivery.parts.shift()) {
+        delivery.part = part;
+        delivery.delivered = 0;
+        delivery.leftOut = 0;
+        await this.deliver(transport, delivery, deadline);
+        if (delivery.abandoned) return;
+      }
+    } finally {
+      this.delivery = undefined;
+    }
+  }
+
+  /**
+   * Sends `delivery.part` until it is delivered, refused or out of time, and counts it. After each
+   * wait, a delivery that shutdown abandoned (and counted) counts nothing more.
+   */
+  private async deliver(transport: Transport, delivery: Delivery, deadline: number): Promise<void> {
+    const pairs = delivery.part;
     // One batch object for every attempt, so a transport can keep its encoding for the retries.
     const batch = this.toBatch(pairs);
-    // Items the destination acknowledged in earlier tries (a Kafka batch sent as several requests).
-    let delivered = 0;
-    // Items the transport leaves out as too large for the destination, whatever the rest does.
-    let leftOut = 0;
     for (let attempt = 0; ; attempt += 1) {
+      if (delivery.abandoned) return;
       if (this.abort.signal.aborted) {
-        this.giveUp('shutdown', pairs.length, delivered, leftOut);
+        this.giveUp('shutdown', delivery);
         return;
       }
       if (this.pausedUntil > Date.now()) {
-        if (!(await this.waitOutPause(deadline))) {
-          this.giveUp('retry_exhausted', pairs.length, delivered, leftOut);
+        const resumed = await this.waitOutPause(deadline);
+        if (delivery.abandoned) return;
+        if (!resumed) {
+          this.giveUp('retry_exhausted', delivery);
           return;
         }
         if (this.abort.signal.aborted) continue;
       }
-      let result: SendResult;
-      try {
-        result = checkedResult(transport, await transport.send(batch, this.abort.signal));
-      } catch (error) {
-        result = {
-          ok: false,
-          retryable: true,
-          error: error instanceof Error ? error : new Error(String(error)),
-        };
-      }
+      const { result, timedOut } = await sendWithin(transport, batch, {
+        deadline,
+        deadlineMs: this.config.retry.deadlineMs,
+        shutdown: this.abort.signal,
+        abandon: delivery.abandon.signal,
+        keepAlive: this.flushWaiters > 0,
+        onTimer: this.onRetryTimer,
+      });
+      if (delivery.abandoned) return;
       if (result.ok) {
         // Bounded by the batch: a custom transport's counts cannot make sentItems negative.
-        const tooLarge = Math.min(
-          pairs.length,
-          Math.max(0, Math.floor(result.droppedTooLarge ?? 0)),
-        );
+        const tooLarge = Math.min(pairs.length, result.droppedTooLarge ?? 0);
         this.delivered(
           pairs.length,
           Math.min(
             pairs.length - tooLarge,
-            (result.rejected?.length ?? 0) + Math.max(0, Math.floor(result.rejectedUnlisted ?? 0)),
+            (result.rejected?.length ?? 0) + (result.rejectedUnlisted ?? 0),
           ),
           result.rejected,
           tooLarge,
         );
+        delivery.part = [];
         return;
       }
-      const acknowledged = result.delivered;
-      if (typeof acknowledged === 'number' && acknowledged > delivered)
-        delivered = Math.min(pairs.length, Math.floor(acknowledged));
-      const oversized = result.droppedTooLarge;
-      if (typeof oversized === 'number' && oversized > leftOut)
-        leftOut = Math.min(pairs.length - delivered, Math.floor(oversized));
+      // Items the destination acknowledged in earlier tries (a Kafka batch sent as several
+      // requests), and items the transport leaves out as too large, whatever the rest does.
+      const acknowledged = result.delivered ?? 0;
+      if (acknowledged > delivery.delivered)
+        delivery.delivered = Math.min(pairs.length, acknowledged);
+      const oversized = result.droppedTooLarge ?? 0;
+      if (oversized > delivery.leftOut)
+        delivery.leftOut = Math.min(pairs.length - delivery.delivered, oversized);
       // Cut short by shutdown's abort: the destination did not fail, so nothing to report.
       if (this.abort.signal.aborted) {
-        this.giveUp('shutdown', pairs.length, delivered, leftOut);
+        this.giveUp('shutdown', delivery);
         return;
       }
       this.stats.exportErrors += 1;
       // A 413 is split and sent again below: not a failure to report.
       if (!result.tooLarge) this.reportFailure(result.error, result.retryable);
       if (result.tooLarge) {
-        if (pairs.length === 1) {
-          this.tooLarge(1);
-          return;
+        if (pairs.length === 1) this.tooLarge(1);
+        else {
+          const half = Math.ceil(pairs.length / 2);
+          delivery.parts.unshift(pairs.slice(0, half), pairs.slice(half));
         }
-        const half = Math.ceil(pairs.length / 2);
-        await this.deliver(transport, pairs.slice(0, half), deadline);
-        await this.deliver(transport, pairs.slice(half), deadline);
+        delivery.part = [];
         return;
       }
       if (!result.retryable) {
-        this.giveUp('send_failed', pairs.length, delivered, leftOut);
+        this.giveUp('send_failed', delivery);
         return;
       }
       const { initialBackoffMs, maxBackoffMs } = this.config.retry;
@@ -389,12 +455,25 @@ export class ExportPipeline {
       const waitMs = Math.max(retryAfterMs ?? 0, backoffMs);
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
-      if (Date.now() + waitMs > deadline) {
-        this.giveUp('retry_exhausted', pairs.length, delivered, leftOut);
+      if (timedOut || Date.now() + waitMs > deadline) {
+        this.giveUp('retry_exhausted', delivery);
         return;
       }
       await sleep(waitMs, this.abort.signal, this.flushWaiters > 0, this.onRetryTimer);
     }
+  }
+
+  /**
+   * Counts the batch whose send outlived shutdown's deadline (the transport ignored the abort) as
+   * "shutdown", with the parts not yet sent; its send's answer, if it ever comes, is not read.
+   */
+  private abandonDelivery(): void {
+    const delivery = this.delivery;
+    if (!delivery || delivery.abandoned) return;
+    this.giveUp('shutdown', delivery);
+    for (const part of delivery.parts.splice(0)) this.drop('shutdown', part.length);
+    delivery.abandoned = true;
+    delivery.abandon.abort();
   }
 
   /**
@@ -413,14 +492,20 @@ export class ExportPipeline {
   }
 
   /**
-   * Gives a batch up: what the destination acknowledged counts as sent, what the transport left
-   * out as too large as `too_large`, the rest as `reason`.
+   * Gives the part in delivery up: what the destination acknowledged counts as sent, what the
+   * transport left out as too large as `too_large`, the rest as `reason`. Counted once: the part
+   * is empty afterwards.
    */
-  private giveUp(reason: DropReason, count: number, delivered: number, leftOut: number): void {
+  private giveUp(reason: DropReason, delivery: Delivery): void {
+    const count = delivery.part.length;
+    const delivered = Math.min(delivery.delivered, count);
     this.stats.sentItems += delivered;
-    const tooLarge = Math.min(leftOut, count - delivered);
+    const tooLarge = Math.min(delivery.leftOut, count - delivered);
     if (tooLarge > 0) this.tooLarge(tooLarge);
     this.drop(reason, count - delivered - tooLarge);
+    delivery.part = [];
+    delivery.delivered = 0;
+    delivery.leftOut = 0;
   }
 
   private delivered(

@@ -148,10 +148,11 @@ export class PredictionRecorder {
     });
     this.serviceNameValid = isName(options.serviceName);
     this.serviceNameBytes = jsonStringBytes(options.serviceName);
-    this.anyModelLabelRatio = Math.max(
-      options.predictions.sampleRatio,
-      ...Object.values(options.predictions.modelSampleRatios),
-    );
+    // A loop, not Math.max(...ratios): spread arguments overflow the stack past ~100000 models.
+    let largest = options.predictions.sampleRatio;
+    for (const ratio of Object.values(options.predictions.modelSampleRatios))
+      if (ratio > largest) largest = ratio;
+    this.anyModelLabelRatio = largest;
   }
 
   /** Records one prediction; returns its id (also when it was sampled out or invalid). Never throws. */

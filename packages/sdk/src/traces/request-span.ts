@@ -20,25 +20,29 @@ import { performance } from 'node:perf_hooks';
 import { isTimeInput, timeInputToPerfMs } from './span-time.js';
 import { spanMethod } from '../http/http-semconv.js';
 import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
+import {
+  ATTRIBUTE_OVERHEAD_BYTES,
+  attributeBytes,
+  EVENT_OVERHEAD_BYTES,
+  eventNameText,
+  isAttributeKey,
+  MAX_ATTRIBUTE_CHARS,
+  MAX_ATTRIBUTES,
+  MAX_EVENTS,
+  MAX_SPAN_NAME,
+  SPAN_OVERHEAD_BYTES,
+  spanNameText,
+  statusMessageText,
+  storableAttribute,
+  type StoredValue,
+} from './span-limits.js';
 
-/** The schema's longest span name and attribute string. */
-export const MAX_SPAN_NAME = 1024;
-export const MAX_ATTRIBUTE_CHARS = 8192;
-/** The name exported for a span named `''` (the schema takes 1–1024 characters). */
-export const UNNAMED_SPAN = 'unnamed';
-/** The OTel SDK's default span limits. */
-const MAX_ATTRIBUTES = 128;
-const MAX_EVENTS = 128;
-/** Queue estimates (JSON bytes) beside the strings, which are counted by `jsonStringBytes`. */
-const SPAN_OVERHEAD_BYTES = 300;
-export const ATTRIBUTE_OVERHEAD_BYTES = 24;
-export const EVENT_OVERHEAD_BYTES = 80;
 /** The SDK's own attributes of a request span (method, path, scheme, route, status code). */
 const REQUEST_ATTRIBUTES = 5;
-/** The longest number JSON.stringify writes (`-0.0000012345678901234567`), in an array. */
-const ARRAY_NUMBER_BYTES = 25;
 
-type StoredValue = string | number | boolean | Array<string | number | boolean>;
+/** Kept here for the HTTP instrumentation, which clips its route and path to it. */
+export { MAX_ATTRIBUTE_CHARS } from './span-limits.js';
+
 export type SpanEvent = {
   name: string;
   perfMs: number;
@@ -46,20 +50,6 @@ export type SpanEvent = {
   /** Estimated JSON bytes (for the span's queue estimate). */
   bytes: number;
 };
-
-/**
- * What an attribute value adds to a queue estimate: a string by its JSON bytes (up to 8K
- * characters each, so a flat per-attribute guess would let a queue hold many times its
- * maxBytes), arrays summed with their quotes and commas.
- */
-export function attributeValueBytes(value: unknown): number {
-  if (typeof value === 'string') return jsonStringBytes(value);
-  if (!Array.isArray(value)) return 8;
-  let bytes = 2;
-  for (const item of value as unknown[])
-    bytes += typeof item === 'string' ? jsonStringBytes(item) + 3 : ARRAY_NUMBER_BYTES + 1;
-  return bytes;
-}
 
 export interface RequestSpanInit {
   readonly traceId: string;
@@ -72,40 +62,6 @@ export interface RequestSpanInit {
   readonly attributes: Record<string, string>;
   /** Receives the span when it ends, if it is sampled; undefined: never recorded. */
   readonly onEnd: ((span: RequestSpan) => void) | undefined;
-}
-
-/** The schema's longest attribute key and array. */
-export const MAX_ATTRIBUTE_KEY = 256;
-const MAX_ARRAY_ITEMS = 128;
-
-/** One scalar within the schema's limits: a string clipped, NaN or ±Infinity as its text. */
-function storableScalar(value: unknown): string | number | boolean | undefined {
-  if (typeof value === 'string')
-    return value.length > MAX_ATTRIBUTE_CHARS ? value.slice(0, MAX_ATTRIBUTE_CHARS) : value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  return typeof value === 'boolean' ? value : undefined;
-}
-
-/**
- * The value the schema accepts for an OTel attribute value, clipped as OTel's span limits clip
- * (strings to 8192 characters, arrays to 128 items, nulls dropped: the wire has no null), NaN and
- * ±Infinity as text (JSON has no such number); undefined for what is no attribute value. A
- * refused value would otherwise cost the whole span.
- */
-export function storableAttribute(value: unknown): StoredValue | undefined {
-  if (!Array.isArray(value)) return storableScalar(value);
-  const items: Array<string | number | boolean> = [];
-  for (const item of value as unknown[]) {
-    if (items.length >= MAX_ARRAY_ITEMS) break;
-    const kept = storableScalar(item);
-    if (kept !== undefined) items.push(kept);
-  }
-  return items;
-}
-
-/** An attribute key the schema accepts (1–256 characters). */
-export function isAttributeKey(key: string): boolean {
-  return key.length > 0 && key.length <= MAX_ATTRIBUTE_KEY;
 }
 
 export class RequestSpan implements Span {
@@ -201,17 +157,19 @@ export class RequestSpan implements Span {
   setStatus(status: SpanStatus): this {
     if (!this.recording || status.code === SpanStatusCode.UNSET) return this;
     if (this.status.code === SpanStatusCode.OK) return this;
-    const message = status.code === SpanStatusCode.ERROR ? (status.message as unknown) : undefined;
-    this.status =
-      typeof message === 'string' ? { code: status.code, message } : { code: status.code };
+    // Clipped to the schema's limit here, so that the queue estimate counts what is sent.
+    const message =
+      status.code === SpanStatusCode.ERROR ? statusMessageText(status.message) : undefined;
+    this.status = message === undefined ? { code: status.code } : { code: status.code, message };
     this.untrusted = true;
     return this;
   }
 
   updateName(name: string): this {
     if (!this.recording) return this;
-    // Clipped to the schema's limit: a long name must not cost the whole span, nor an empty one.
-    this.name = String(name).slice(0, MAX_SPAN_NAME) || UNNAMED_SPAN;
+    // Clipped to the schema's limit: a long name must not cost the whole span, nor an empty one,
+    // nor one that is no string (a JavaScript caller's number, an object with no string form).
+    this.name = spanNameText(name);
     this.untrusted = true;
     return this;
   }
@@ -288,27 +246,26 @@ export class RequestSpan implements Span {
         stringJsonBytes(this.attributes['http.route'])
       );
     }
-    let attributeBytes = 0;
-    for (const key in this.attributes) {
-      attributeBytes +=
-        jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(this.attributes[key]);
-    }
-    return bytes + attributeBytes;
+    let attributesBytes = 0;
+    for (const key in this.attributes) attributesBytes += attributeBytes(key, this.attributes[key]);
+    return bytes + attributesBytes;
   }
 
-  private pushEvent(name: string, attributes: Attributes | undefined, time?: TimeInput): void {
+  /** Keeps an event as the schema takes it: `name` may be anything a JavaScript caller passed. */
+  private pushEvent(name: unknown, attributes: Attributes | undefined, time?: TimeInput): void {
     const events = (this.events ??= []);
     if (events.length >= MAX_EVENTS) this.eventBytes -= events.shift()?.bytes ?? 0;
+    const text = eventNameText(name);
     let stored: Record<string, StoredValue> | undefined;
-    let bytes = EVENT_OVERHEAD_BYTES + jsonStringBytes(name);
+    let bytes = EVENT_OVERHEAD_BYTES + jsonStringBytes(text);
     for (const key in attributes) {
       const kept = storableAttribute(attributes[key]);
       if (kept === undefined || !isAttributeKey(key)) continue;
       (stored ??= {})[key] = kept;
-      bytes += jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(kept);
+      bytes += attributeBytes(key, kept);
     }
     events.push({
-      name,
+      name: text,
       perfMs: timeInputToPerfMs(time, performance.now()),
       attributes: stored,
       bytes,

@@ -8,17 +8,22 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { validateItem, type SpanRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
+import { RequestSpan } from './request-span.js';
 import {
-  ATTRIBUTE_OVERHEAD_BYTES,
-  attributeValueBytes,
+  attributeBytes,
   EVENT_OVERHEAD_BYTES,
+  eventNameText,
+  exceedsAttributeLimits,
   isAttributeKey,
   MAX_ATTRIBUTE_CHARS,
+  MAX_EVENT_NAME,
+  MAX_EVENTS,
   MAX_SPAN_NAME,
-  RequestSpan,
-  UNNAMED_SPAN,
+  SPAN_OVERHEAD_BYTES,
+  spanNameText,
+  statusMessageText,
   storableAttribute,
-} from './request-span.js';
+} from './span-limits.js';
 import { requestSpanJson } from './request-span-json.js';
 import { WireJson } from '../transport/wire-json.js';
 import { jsonStringBytes } from '../pipeline/wire-bytes.js';
@@ -57,15 +62,6 @@ function epochNanoString(time: HrTime, fallback: string): string {
   return Number.isFinite(time[0]) && Number.isFinite(time[1]) ? '0' : fallback;
 }
 
-/**
- * A span's name as the schema takes it (1–1024 characters): the OTel API takes an empty name
- * (`tracer.startSpan('')`, `updateName('')`), which would cost the whole span.
- */
-function exportedSpanName(name: string): string {
-  if (name === '') return UNNAMED_SPAN;
-  return name.length > MAX_SPAN_NAME ? name.slice(0, MAX_SPAN_NAME) : name;
-}
-
 type Flat = string | number | boolean | Array<string | number | boolean>;
 
 /** The attributes within the schema's limits (see storableAttribute), as OTel's span limits clip. */
@@ -80,24 +76,66 @@ function attributesOf(input: Attributes): Record<string, Flat> | undefined {
 
 function attributesBytes(attributes: Attributes): number {
   let bytes = 0;
-  for (const key in attributes) {
-    bytes += jsonStringBytes(key) + ATTRIBUTE_OVERHEAD_BYTES + attributeValueBytes(attributes[key]);
-  }
+  for (const key in attributes) bytes += attributeBytes(key, attributes[key]);
   return bytes;
 }
 
 /**
- * Estimated JSON size of a span, for the queue's byte bound: names and string values counted by
- * their JSON bytes (the OTel SDK sets no length limit on attribute values by default).
+ * Estimated JSON size of a span, for the queue's byte bound: of the record it will be sent as
+ * (names, messages, keys and values clipped or left out as spanRecordFromReadable does), so a
+ * megabyte string given to a span counts the 8 KB that is sent, not a megabyte. Strings are
+ * counted by their JSON bytes.
  */
 export function estimateSpanBytes(span: ReadableSpan): number {
-  let bytes = 300 + jsonStringBytes(span.name) + jsonStringBytes(span.status.message ?? '');
+  let bytes =
+    SPAN_OVERHEAD_BYTES +
+    jsonStringBytes(spanNameText(span.name)) +
+    jsonStringBytes(statusMessageText(span.status.message) ?? '');
   bytes += attributesBytes(span.attributes);
-  for (const event of span.events) {
-    bytes += EVENT_OVERHEAD_BYTES + jsonStringBytes(event.name);
+  const events = span.events;
+  for (let i = 0; i < events.length && i < MAX_EVENTS; i += 1) {
+    const event = events[i]!;
+    bytes += EVENT_OVERHEAD_BYTES + jsonStringBytes(eventNameText(event.name));
     if (event.attributes !== undefined) bytes += attributesBytes(event.attributes);
   }
   return bytes;
+}
+
+function attributesExceedLimits(attributes: Attributes): boolean {
+  for (const key in attributes) if (exceedsAttributeLimits(key, attributes[key])) return true;
+  return false;
+}
+
+/**
+ * Whether an ended OTel span holds more than its record carries: a name, message, key or value
+ * beyond the schema's limits, or links (not exported). Queued as it is, it would hold all that
+ * against an estimate of what is sent.
+ */
+function holdsMoreThanSent(span: ReadableSpan): boolean {
+  const { name, events } = span;
+  if (typeof name !== 'string' || name.length > MAX_SPAN_NAME) return true;
+  if ((span.status.message?.length ?? 0) > MAX_ATTRIBUTE_CHARS) return true;
+  if (span.links.length > 0 || events.length > MAX_EVENTS) return true;
+  if (attributesExceedLimits(span.attributes)) return true;
+  for (const event of events) {
+    if (typeof event.name !== 'string' || event.name.length > MAX_EVENT_NAME) return true;
+    if (event.attributes !== undefined && attributesExceedLimits(event.attributes)) return true;
+  }
+  return false;
+}
+
+/** The record of an OTel span that held more than it sends, built when the span ended. */
+export class ClippedSpan {
+  constructor(readonly record: SpanRecord) {}
+}
+
+/**
+ * What the spans queue holds for an ended OTel span: the span itself, converted when sent, or,
+ * when it holds more than its record carries, that record (strings clipped and detached), so
+ * that the queue holds what its estimate counts.
+ */
+export function queuedSpan(span: ReadableSpan): ReadableSpan | ClippedSpan {
+  return holdsMoreThanSent(span) ? new ClippedSpan(spanRecordFromReadable(span)) : span;
 }
 
 export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
@@ -107,7 +145,9 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   const record: SpanRecord = {
     traceId: context.traceId.toLowerCase(),
     spanId: context.spanId.toLowerCase(),
-    name: exportedSpanName(span.name),
+    // The OTel API takes an empty name, and JavaScript callers any value: either would fail the
+    // schema and cost the whole span.
+    name: spanNameText(span.name),
     kind: KINDS[span.kind] ?? 'INTERNAL',
     startTimeUnixNano: '',
     endTimeUnixNano: '',
@@ -122,12 +162,13 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   if (attributes) record.attributes = attributes;
   if (span.status.code !== SpanStatusCode.UNSET || span.status.message) {
     record.status = { code: STATUS[span.status.code] ?? 'UNSET' };
-    if (span.status.message) record.status.message = span.status.message.slice(0, 8192);
+    const message = statusMessageText(span.status.message);
+    if (message) record.status.message = message;
   }
   if (span.events.length > 0) {
-    record.events = span.events.slice(0, 128).map((event) => {
+    record.events = span.events.slice(0, MAX_EVENTS).map((event) => {
       const out: NonNullable<SpanRecord['events']>[number] = {
-        name: event.name.slice(0, 1024),
+        name: eventNameText(event.name),
         timeUnixNano: epochNanoString(event.time, record.startTimeUnixNano),
       };
       const eventAttributes = event.attributes ? attributesOf(event.attributes) : undefined;
@@ -156,12 +197,13 @@ export function spanRecordFromRequest(
   const { code, message } = span.status;
   if (code !== SpanStatusCode.UNSET) {
     record.status = { code: code === SpanStatusCode.OK ? 'OK' : 'ERROR' };
-    if (message) record.status.message = message.slice(0, MAX_ATTRIBUTE_CHARS);
+    if (message) record.status.message = statusMessageText(message);
   }
   if (span.events !== undefined) {
     record.events = span.events.map((event) => {
       const out: NonNullable<SpanRecord['events']>[number] = {
-        name: event.name.slice(0, 1024),
+        // Kept as the schema takes it by pushEvent.
+        name: event.name,
         timeUnixNano: perfNowToNanoString(event.perfMs, offsetMs),
       };
       if (event.attributes !== undefined) out.attributes = event.attributes;
@@ -183,7 +225,8 @@ export const convertSpan: Converter = (entry, wire) => {
       return { ok: true, item: new WireJson(json, entry.traceId) };
     }
     record = spanRecordFromRequest(entry);
-  } else record = spanRecordFromReadable(entry as ReadableSpan);
+  } else if (entry instanceof ClippedSpan) record = entry.record;
+  else record = spanRecordFromReadable(entry as ReadableSpan);
   const result = validateItem('spans', record);
   if (result.ok) return { ok: true, item: result.value };
   return { ok: false, issue: issueText(result.issues) };

@@ -22,7 +22,8 @@ import type { ContextStorage } from '../context/request-context.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
 import { contextTracer } from './context-tracer.js';
 import { createRequestSpanStarter, type RequestSpanStarter } from './request-span-start.js';
-import { estimateSpanBytes } from './span-record.js';
+import { OTEL_SPAN_LIMITS, SPAN_OVERHEAD_BYTES } from './span-limits.js';
+import { estimateSpanBytes, queuedSpan } from './span-record.js';
 
 export interface Tracing {
   /** Starts spans under the current request context unless given another one. */
@@ -40,7 +41,17 @@ class PipelineSpanProcessor implements SpanProcessor {
   constructor(private readonly pipeline: ExportPipeline) {}
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
-    this.pipeline.enqueue('spans', span, estimateSpanBytes(span));
+    let entry: unknown = span;
+    let bytes = SPAN_OVERHEAD_BYTES;
+    // This runs inside the host's span.end(): nothing may throw from it. A span whose record
+    // cannot be built here is queued as it is, and its conversion decides (counted if refused).
+    try {
+      bytes = estimateSpanBytes(span);
+      entry = queuedSpan(span);
+    } catch {
+      // Queued as it is, with the least estimate.
+    }
+    this.pipeline.enqueue('spans', entry, bytes);
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();
@@ -76,6 +87,8 @@ export function createTracing(config: {
     sampler: new ParentBasedSampler({
       root: ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio),
     }),
+    // Attribute strings clipped as they are set (OTel's default keeps them whole until export).
+    spanLimits: OTEL_SPAN_LIMITS,
     spanProcessors: config.enabled ? [new PipelineSpanProcessor(config.pipeline)] : [],
   });
   const contextManager = new RequestContextManager(config.storage);

@@ -448,10 +448,10 @@ export function createKafkaTransport(
         }
         if (retryable) {
           ready = false;
-          // Aborted, the pipeline is shutting down: shutdown() closes the producer (see there).
-          if (error instanceof KafkaSendTimeoutError && producer && !signal?.aborted) {
-            discard(producer);
-          }
+          // A send given up on (sendTimeoutMs, or the pipeline's deadline aborting it) may be
+          // held by a hung broker: a fresh producer for the next. Once the transport is closed,
+          // shutdown() closes the producer (see there).
+          if (error instanceof KafkaSendTimeoutError && producer && !closed) discard(producer);
         } else {
           forget(batch);
           // Reported by the pipeline (once a minute with a count): a line per batch would flood.

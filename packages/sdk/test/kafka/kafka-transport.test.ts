@@ -471,6 +471,23 @@ describe('createKafkaTransport', () => {
     await t.shutdown(100);
   });
 
+  it('replaces a producer whose send the pipeline aborted at its deadline (a hung broker)', async () => {
+    // The first producer hangs; a fresh one answers.
+    const kafka = fakeKafka((_request, producerIndex) =>
+      producerIndex === 0 ? new Promise(() => undefined) : Promise.resolve(),
+    );
+    const t = transport({ sendTimeoutMs: 60_000 }, kafka);
+    const deadline = new AbortController();
+    const sending = t.send(batchOf(1), deadline.signal);
+    await vi.waitFor(() => expect(kafka.sent).toHaveLength(1));
+    deadline.abort();
+    expect(await sending).toMatchObject({ ok: false, retryable: true });
+    expect(kafka.disconnected).toEqual([0]);
+    expect(await t.send(batchOf(1))).toEqual({ ok: true });
+    expect(kafka.sent.map((s) => s.producer)).toEqual([0, 1]);
+    await t.shutdown(50);
+  });
+
   it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {
     const kafka = fakeKafka(() => new Promise(() => undefined));
     const t = transport({ sendTimeoutMs: 50 }, kafka);

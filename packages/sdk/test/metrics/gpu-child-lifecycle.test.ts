@@ -2,12 +2,23 @@
  * The nvidia-smi child's edge cases, each with a scripted fake: a restarted child that never
  * prints (a driver stuck from the start), a first child that never prints, rows still in the pipe
  * when the child exits (a dead child's values are not current), a row cut short by the child's
- * death, and a child that ignores SIGTERM or hangs (not left running after stop, nor after the
- * host exits without stopping it).
+ * death, a restart whose spawn fails (retried once an earlier child has reported), and a child
+ * that ignores SIGTERM or hangs (not left running after stop, nor after the host exits without
+ * stopping it).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +35,7 @@ let gpu: GpuMonitor | undefined;
 let dir: string | undefined;
 
 afterEach(() => {
-  gpu?.stop();
+  void gpu?.stop();
   gpu = undefined;
   // Children a test left on purpose (one that ignores SIGTERM) must not outlive it.
   for (const pid of dir ? pidsIn(dir) : []) {
@@ -167,8 +178,63 @@ exec sleep 1000
   });
 });
 
+describe('a restart whose spawn fails', () => {
+  // Run 1 reports, then exits when the test says; later runs report on.
+  const body = `
+if [ "$RUN" = 1 ]; then
+  printf '%s\\n%s\\n' "$ROW_0" "$ROW_1"
+  while [ ! -e "$here/go" ]; do sleep 0.05; done
+  exit 1
+fi
+while true; do printf '%s\\n%s\\n' "$ROW_0" "$ROW_1"; sleep 0.1; done
+`;
+  const cases = [
+    {
+      // The error event path (a package manager replacing the binary).
+      what: 'nvidia-smi briefly missing (ENOENT)',
+      code: 'ENOENT',
+      breakIt: (command: string) => renameSync(command, `${command}.away`),
+      repair: (command: string) => renameSync(`${command}.away`, command),
+    },
+    {
+      // spawn() throws for errors other than ENOENT, EACCES, EAGAIN, EMFILE, ENFILE: ETXTBSY or
+      // ENOMEM in the field, here a symlink loop (ELOOP), which every Linux kernel reports.
+      what: 'a spawn that throws (ELOOP)',
+      code: 'ELOOP',
+      breakIt: (command: string) => {
+        renameSync(command, `${command}.away`);
+        symlinkSync(command, command);
+      },
+      repair: (command: string) => {
+        unlinkSync(command);
+        renameSync(`${command}.away`, command);
+      },
+    },
+  ];
+  for (const { what, code, breakIt, repair } of cases) {
+    it(`is retried after a healthy run: ${what}`, async () => {
+      const fake = writeFake(body);
+      const logs = captureLogs();
+      const monitor = startMonitor(fake.command, logs);
+      await waitFor('two GPUs', () => (monitor.devices().length === 2 ? true : undefined));
+      breakIt(fake.command);
+      writeFileSync(join(dir as string, 'go'), '');
+      await waitFor('the failed restart', () =>
+        logs.lines.some((line) => line.level === 40 && JSON.stringify(line.err).includes(code))
+          ? true
+          : undefined,
+      );
+      repair(fake.command);
+      await waitFor('GPUs from a later child', () =>
+        fake.pids().length >= 2 && monitor.devices().length === 2 ? true : undefined,
+      );
+      expect(logs.lines.filter((line) => String(line.msg).includes('no GPU metrics'))).toEqual([]);
+    });
+  }
+});
+
 describe('stop', () => {
-  it('does not leave a child that ignores SIGTERM running', async () => {
+  it('does not leave a child that ignores SIGTERM running, and resolves once it has exited', async () => {
     const fake = writeFake(`
 trap '' TERM
 while true; do printf '%s\\n' "$ROW_0"; sleep 0.1; done
@@ -176,12 +242,8 @@ while true; do printf '%s\\n' "$ROW_0"; sleep 0.1; done
     const monitor = startMonitor(fake.command, captureLogs(), { stopTimeoutMs: 300 });
     await waitFor('a GPU', () => (monitor.devices().length === 1 ? true : undefined));
     const [pid] = fake.pids();
-    monitor.stop();
-    await waitFor(
-      'the child to have ended',
-      () => (isRunning(pid as string) ? undefined : true),
-      3000,
-    );
+    await monitor.stop();
+    expect(isRunning(pid as string)).toBe(false);
   });
 });
 
@@ -217,6 +279,94 @@ exec sleep 1000
     const [pid] = fake.pids();
     await waitFor(
       'the hung child to have ended',
+      () => (isRunning(pid as string) ? undefined : true),
+      3000,
+    );
+  });
+});
+
+describe('a host ended by a signal (handleSignals)', () => {
+  // The SDK re-raises the signal once shutdown() resolves; a death by signal emits no 'exit', so
+  // neither stop's delayed SIGKILL nor the host-exit kill would run. With the default deadline
+  // shutdown waits for the child (SIGKILL after the stop timeout); with a shorter one, or on a
+  // second signal, the child is killed before the process ends.
+
+  /** A host with `handleSignals` whose GPU child is `command`, once it has reported a GPU. */
+  async function startHost(command: string, shutdownTimeoutMs: number) {
+    const indexUrl = new URL('../../src/index.ts', import.meta.url).href;
+    const code = `
+      const { init } = await import(${JSON.stringify(indexUrl)});
+      const monitor = init({
+        transport: { type: 'memory' },
+        handleSignals: true,
+        shutdownTimeoutMs: ${shutdownTimeoutMs},
+        logs: { destination: { write: () => undefined } },
+        diagnostics: { level: 'error' },
+        metrics: { port: 0, host: '127.0.0.1', runtime: false,
+          gpu: { command: ${JSON.stringify(command)}, intervalMs: 60000 } },
+      }, {});
+      const { port } = await monitor.metricsAddress;
+      const until = Date.now() + 10000;
+      let text = '';
+      while (!/^hw_gpu_utilization/m.test(text) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        text = await (await fetch('http://127.0.0.1:' + port + '/metrics')).text();
+      }
+      setInterval(() => undefined, 1000);
+      process.stdout.write(/^hw_gpu_utilization/m.test(text) ? 'ready\\n' : 'no GPU\\n');
+    `;
+    const host = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(host, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let stdout = '';
+    for await (const chunk of host.stdout) {
+      stdout += String(chunk);
+      if (stdout.includes('\n')) break;
+    }
+    expect(stdout).toBe('ready\n');
+    return { host, exited };
+  }
+
+  for (const shutdownTimeoutMs of [5000, 200]) {
+    it(`does not leave a child that ignores SIGTERM behind (deadline ${shutdownTimeoutMs} ms)`, async () => {
+      const fake = writeFake(`
+trap '' TERM
+printf '%s\\n' "$ROW_0"
+exec sleep 1000
+`);
+      const { host, exited } = await startHost(fake.command, shutdownTimeoutMs);
+      const [pid] = fake.pids();
+      expect(isRunning(pid as string)).toBe(true);
+      host.kill('SIGTERM');
+      const [, signal] = await exited;
+      expect(signal).toBe('SIGTERM');
+      await waitFor(
+        'the child to have ended',
+        () => (isRunning(pid as string) ? undefined : true),
+        3000,
+      );
+    });
+  }
+
+  it('does not leave it behind when a second signal ends the process during the shutdown', async () => {
+    // Notes stop's SIGTERM (so the shutdown is under way, waiting for the child) and ignores it.
+    const fake = writeFake(`
+trap 'touch "$here/got-term"' TERM
+printf '%s\\n' "$ROW_0"
+while true; do sleep 0.05; done
+`);
+    const { host, exited } = await startHost(fake.command, 5000);
+    const [pid] = fake.pids();
+    host.kill('SIGTERM');
+    await waitFor('the SIGTERM of stop', () =>
+      existsSync(join(dir as string, 'got-term')) ? true : undefined,
+    );
+    host.kill('SIGTERM');
+    const [, signal] = await exited;
+    expect(signal).toBe('SIGTERM');
+    await waitFor(
+      'the child to have ended',
       () => (isRunning(pid as string) ? undefined : true),
       3000,
     );

@@ -120,10 +120,8 @@ describe('GPU metrics', () => {
       expect(gpuIndexes(one, metric)).toEqual(['0']);
     }
     expect(promtoolCheckMetrics(one)).toEqual({ status: 0, output: '' });
-    // The push through the transport drops the vanished GPU too (no stale last value). The first
-    // push may still hold GPU 1: a gauge carries every series observed since the previous push,
-    // and the scrapes above saw GPU 1 until the one-GPU sweep. The next holds only GPU 0.
-    await pushedGpuPoints(target);
+    // The push through the transport drops the vanished GPU too (no stale last value), though
+    // the scrapes above saw GPU 1 after the previous push.
     const pushedOne = await pushedGpuPoints(target);
     for (const metric of [
       'hw.gpu.utilization',
@@ -135,6 +133,43 @@ describe('GPU metrics', () => {
       expect(pushedGpuIndexes(pushedOne, metric)).toEqual(['0']);
     }
     expect(fake.pids()).toHaveLength(1);
+  });
+
+  it("a vanished GPU's series does not come back when the other reader collects", async () => {
+    // Each reader keeps its own view: a GPU one of them saw before it vanished must not reach the
+    // other one's next collection with its old value (no shared observation storage).
+    fake = writeFakeNvidiaSmi('2');
+    const target = start({ command: fake.command });
+    // The push sees GPU 1; it goes, and only the push looks until it has gone.
+    await waitFor('two GPUs pushed', async () =>
+      pushedGpuIndexes(await pushedGpuPoints(target), 'hw.gpu.utilization').length === 2
+        ? true
+        : undefined,
+    );
+    const current = fake;
+    current.setMode('1');
+    await waitFor('the push to see one GPU', async () =>
+      pushedGpuIndexes(await pushedGpuPoints(target), 'hw.gpu.utilization').join() === '0'
+        ? true
+        : undefined,
+    );
+    const scraped = await scrape(target);
+    for (const metric of ['hw_gpu_utilization', 'hw_gpu_memory_usage', 'hw_gpu_temperature'])
+      expect(gpuIndexes(scraped, metric)).toEqual(['0']);
+    expect(promtoolCheckMetrics(scraped)).toEqual({ status: 0, output: '' });
+
+    // The other way round: GPU 1 back, scraped, gone; only scrapes look until it has gone.
+    current.setMode('2');
+    await waitFor('two GPUs scraped', async () =>
+      gpuIndexes(await scrape(target), 'hw_gpu_utilization').length === 2 ? true : undefined,
+    );
+    current.setMode('1');
+    await waitFor('the scrape to see one GPU', async () =>
+      gpuIndexes(await scrape(target), 'hw_gpu_utilization').length === 1 ? true : undefined,
+    );
+    const pushed = await pushedGpuPoints(target);
+    for (const metric of ['hw.gpu.utilization', 'hw.gpu.memory.usage', 'hw.gpu.temperature'])
+      expect(pushedGpuIndexes(pushed, metric)).toEqual(['0']);
   });
 
   it('without nvidia-smi: no GPU series, exactly one info diagnostic, no error', async () => {

@@ -22,7 +22,7 @@ let gpu: GpuMonitor | undefined;
 let fake: FakeNvidiaSmi | undefined;
 
 afterEach(() => {
-  gpu?.stop();
+  void gpu?.stop();
   gpu = undefined;
   fake?.remove();
   fake = undefined;

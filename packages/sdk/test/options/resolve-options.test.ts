@@ -94,6 +94,7 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS', '0', 'retry.initialBackoffMs'],
   ['DRIFTWATCH_RETRY_MAX_BACKOFF_MS', 'ten', 'retry.maxBackoffMs'],
   ['DRIFTWATCH_RETRY_DEADLINE_MS', '-10', 'retry.deadlineMs'],
+  ['DRIFTWATCH_RETRY_DEADLINE_MS', '0', 'retry.deadlineMs'],
   ['DRIFTWATCH_TRACES_ENABLED', 'yes', 'traces.enabled'],
   ['DRIFTWATCH_TRACES_SAMPLE_RATIO', '2', 'traces.sampleRatio'],
   ['DRIFTWATCH_LOG_LEVEL', 'loud', 'logs.level'],

@@ -158,6 +158,25 @@ describe('predictions', () => {
     expect(error.details.value).toBe(model);
   });
 
+  it('more than 10000 model ratios fail naming the option and the count', () => {
+    const ratios = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`model-${i}`, 0.5]));
+    expect(
+      Object.keys(
+        resolveOptions({ predictions: { modelSampleRatios: ratios(10_000) } }, {}).predictions
+          .modelSampleRatios,
+      ),
+    ).toHaveLength(10_000);
+    // 200000 made init() throw a bare RangeError after the metrics server and GPU child started.
+    const error = failure(() =>
+      resolveOptions({ predictions: { modelSampleRatios: ratios(200_000) } }, {}),
+    );
+    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+    expect(error.details.option).toBe('predictions.modelSampleRatios');
+    expect(error.message).toContain('200000 models');
+    expect(error.message).toContain('at most 10000');
+  });
+
   it('a model named __proto__ keeps its ratio', () => {
     const ratios = JSON.parse('{"__proto__": 0.25, "risk": 0.5}') as Record<string, number>;
     const resolved = resolveOptions({ predictions: { modelSampleRatios: ratios } }, {});

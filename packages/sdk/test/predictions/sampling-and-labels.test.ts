@@ -12,6 +12,13 @@ import {
   type Monitor,
 } from '../../src/index.js';
 import { sampledIn } from '../../src/predictions/sampling.js';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { createContextStorage } from '../../src/context/request-context.js';
+import { createDiagnostics } from '../../src/logs/diagnostics.js';
+import { FastMetrics } from '../../src/metrics/fast-instruments.js';
+import { resolveOptions } from '../../src/options.js';
+import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
+import { PredictionRecorder } from '../../src/predictions/prediction-recorder.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const monitors: Monitor[] = [];
@@ -99,6 +106,34 @@ describe('prediction sampling', () => {
       .items('labels')
       .map((item) => item.predictionId);
     expect(labelled.sort()).toEqual([...ids].sort());
+  });
+
+  it('a label that names no model takes the largest of very many model ratios', () => {
+    // Past what resolveOptions takes (it caps the count): the recorder itself must not spread
+    // the ratios into Math.max, which threw a RangeError from init() at about 125000.
+    const resolved = resolveOptions({ predictions: { sampleRatio: 0 } }, {});
+    const ratios: Record<string, number> = {};
+    for (let i = 0; i < 200_000; i += 1) ratios[`model-${i}`] = 0;
+    ratios['kept'] = 1;
+    const options = {
+      ...resolved,
+      predictions: { ...resolved.predictions, modelSampleRatios: ratios },
+    };
+    const pipeline = new ExportPipeline({
+      queue: resolved.queue,
+      batch: resolved.batch,
+      retry: resolved.retry,
+      resource: {},
+      diagnostics: createDiagnostics('info', captureLogs().destination),
+    });
+    const recorder = new PredictionRecorder(
+      options,
+      pipeline,
+      createContextStorage(),
+      new FastMetrics(resourceFromAttributes({})),
+    );
+    recorder.logLabel('p-1', 1);
+    expect(pipeline.queued('labels')).toBe(1);
   });
 
   it('ratio 0 sends neither predictions nor their labels; 1 sends all', async () => {

@@ -97,3 +97,85 @@ describe('an exception whose fields are not strings', () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
   });
 });
+
+describe('span and event names that are not strings', () => {
+  /** A Proxy already revoked: every operation on it throws, Array.isArray included. */
+  function revokedProxy(): object {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  }
+  const throwingToString = {
+    toString: (): never => {
+      throw new Error('no name');
+    },
+  };
+  // What a JavaScript caller may pass, and the name the span or event is exported with.
+  const NAMES: Array<[string, unknown, string]> = [
+    ['a number', 77, '77'],
+    ['null', null, 'null'],
+    ['an object whose toString gives ""', { toString: () => '' }, ''],
+    ['a throwing toString', throwingToString, 'an object'],
+    ['an object with no string form', Object.create(null), 'an object'],
+    ['a revoked Proxy', revokedProxy(), 'a revoked proxy'],
+  ];
+  /** Span names are 1–1024 characters: an empty one is exported as `unnamed`. */
+  const spanName = (name: string): string => name || 'unnamed';
+
+  async function exportedSpans(): Promise<SpanRecord[]> {
+    await monitor.flush();
+    return (monitor.transport as MemoryTransport).items('spans') as SpanRecord[];
+  }
+
+  it.each(NAMES)(
+    'tracer.startSpan(%s): the span is exported, named as text',
+    async (_, name, text) => {
+      const before = monitor.stats.dropped.invalid;
+      expect(() => monitor.tracer.startSpan(name as never).end()).not.toThrow();
+      expect((await exportedSpans()).at(-1)?.name).toBe(spanName(text));
+      expect(monitor.stats.dropped.invalid).toBe(before);
+    },
+  );
+
+  it.each(NAMES)('updateName(%s): the span is exported, named as text', async (_, name, text) => {
+    const before = monitor.stats.dropped.invalid;
+    monitor.span('to-rename', (span) => {
+      expect(() => span.updateName(name as never)).not.toThrow();
+    });
+    expect((await exportedSpans()).at(-1)?.name).toBe(spanName(text));
+    expect(monitor.stats.dropped.invalid).toBe(before);
+  });
+
+  it.each(NAMES)(
+    'addEvent(%s): the span is exported, the event named as text',
+    async (_, name, text) => {
+      const before = monitor.stats.dropped.invalid;
+      monitor.span('with-event', (span) => {
+        expect(() => span.addEvent(name as never, { k: 1 })).not.toThrow();
+      });
+      const span = (await exportedSpans()).at(-1);
+      expect(span?.name).toBe('with-event');
+      expect(span?.events).toEqual([
+        { name: text, timeUnixNano: expect.any(String), attributes: { k: 1 } },
+      ]);
+      expect(monitor.stats.dropped.invalid).toBe(before);
+    },
+  );
+
+  it.each(NAMES)(
+    "the request's SERVER span given %s by updateName and addEvent: exported, named as text",
+    async (_, name, text) => {
+      const before = monitor.stats.dropped.invalid;
+      const renamed = monitor.http.start({ method: 'GET', path: '/renamed', headers: {} });
+      expect(() => renamed.store.span.updateName(name as never)).not.toThrow();
+      renamed.end({ statusCode: 200, route: undefined });
+      const withEvent = monitor.http.start({ method: 'GET', path: '/event', headers: {} });
+      expect(() => withEvent.store.span.addEvent(name as never)).not.toThrow();
+      withEvent.end({ statusCode: 200, route: '/event' });
+      const [first, second] = (await exportedSpans()).slice(-2);
+      expect(first?.name).toBe(spanName(text));
+      expect(second).toMatchObject({ name: 'GET /event', events: [{ name: text }] });
+      expect(monitor.stats.dropped.invalid).toBe(before);
+    },
+  );
+});
