@@ -141,12 +141,15 @@ export function resolveCollectorOptions(
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) {
     throw invalid('storage.database', database, 'an identifier of letters, digits and _');
   }
-  const ingestToken = pick<string | undefined>(
+  const givenToken = pick<string | undefined>(
     input.ingestToken,
     env.DRIFTWATCH_INGEST_TOKEN,
     file.ingestToken,
     undefined,
   );
+  // Trimmed as the Authorization header's value is: a token read from a secret file ends with
+  // a newline, and kept as given it could never match (every batch refused with 401).
+  const ingestToken = typeof givenToken === 'string' ? givenToken.trim() : givenToken;
   if (ingestToken !== undefined && (typeof ingestToken !== 'string' || ingestToken === '')) {
     // Not echoed: a token is a secret.
     throw invalid(

@@ -45,6 +45,13 @@ describe('empty environment variables and the ingest token', () => {
     );
   });
 
+  it('a token read from a secret file (a trailing newline) is trimmed as the header is', () => {
+    expect(
+      resolveCollectorOptions({}, { DRIFTWATCH_INGEST_TOKEN: 's3cret-token\n' }).ingestToken,
+    ).toBe('s3cret-token');
+    expect(() => resolveCollectorOptions({ ingestToken: ' \n' }, {})).toThrowError(/ingestToken/);
+  });
+
   it('a port given as text is checked as the environment value is', () => {
     expect(resolveCollectorOptions({ port: '8080' }, {}).port).toBe(8080);
     expect(() => resolveCollectorOptions({ port: 'abc' }, {})).toThrowError(/port="abc"/);

@@ -8,6 +8,7 @@ import {
   emitInContext,
   idleTimeoutEnd,
   watchIdleTimeout,
+  watchQueuedResponse,
   type Monitor,
 } from '@driftwatch/sdk';
 import { Router } from 'express';
@@ -137,18 +138,23 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       const error = marked[ERROR];
       const route = routeOf(request, app);
       // A quiet probe keeps its span and duration, not its completion line.
-      const end = (info: Parameters<typeof handle.end>[0]): void =>
-        handle.end(marked[QUIET] === true ? { ...info, logLine: false } : info);
+      const logLine = marked[QUIET] !== true;
       // A body cut off (express.json() reading it) makes Express "answer" on a closed socket:
       // the response then looks finished, though the client never got it.
       if (response.writableFinished && !bodyCutOff(request)) {
-        end({ statusCode: response.statusCode, route, error });
+        handle.end({ logLine, statusCode: response.statusCode, route, error });
         return;
       }
       if (error !== undefined && response.headersSent && !bodyCutOff(request)) {
         // An error passed on after the headers went out: Express's final handler cuts the
         // connection. The server failed, with the status it had sent; the client did not leave.
-        end({ statusCode: response.statusCode, route, error, failedMidResponse: true });
+        handle.end({
+          logLine,
+          statusCode: response.statusCode,
+          route,
+          error,
+          failedMidResponse: true,
+        });
         return;
       }
       // The server destroyed the response with an error (`pipeline(source, res)` whose source
@@ -156,9 +162,20 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       const failure = serverFailureOf(response);
       if (failure !== undefined) {
         if (response.headersSent) {
-          end({ statusCode: response.statusCode, route, error: failure, failedMidResponse: true });
+          handle.end({
+            logLine,
+            statusCode: response.statusCode,
+            route,
+            error: failure,
+            failedMidResponse: true,
+          });
         } else {
-          end({ statusCode: statusOfError(failure, response), route, error: error ?? failure });
+          handle.end({
+            logLine,
+            statusCode: statusOfError(failure, response),
+            route,
+            error: error ?? failure,
+          });
         }
         return;
       }
@@ -166,20 +183,17 @@ export function driftwatch(monitor: Monitor): RequestHandler {
       // `requestTimeout` (408), or a client that went away before the response finished (499).
       const timedOut = idleTimeoutEnd(request, response);
       if (timedOut === undefined) {
-        end({ statusCode: statusOfCutRequest(request), route, error });
+        handle.end({ logLine, statusCode: statusOfCutRequest(request), route, error });
       } else {
-        end({ ...timedOut, route, error: error ?? timedOut.error });
+        handle.end({ logLine, ...timedOut, route, error: error ?? timedOut.error });
       }
     };
     response.once('close', onClose);
     // A pipelined request queued behind another's response has no socket yet. When the client
     // drops the connection, Node destroys the request, and its response, never given the socket,
     // emits neither 'finish' nor 'close': the request's 'close' ends it then.
-    if (response.socket === null) {
-      request.once('close', () => {
-        if (response.socket === null && !response.writableFinished) onClose();
-      });
-    }
+    // A POST's request closes once its body is read: only a lost connection ends it.
+    if (response.socket === null) watchQueuedResponse(request, response, onClose);
     monitor.contextStorage.run(handle.store, next);
   };
 }

@@ -49,6 +49,9 @@ beforeAll(async () => {
   app.post('/body', (request, response) => {
     response.json({ received: request.body as unknown });
   });
+  app.post('/slow-body', (request, response) => {
+    setTimeout(() => response.json({ received: request.body as unknown }), 100);
+  });
   server = await listen(app);
 });
 
@@ -152,6 +155,40 @@ describe('aborted requests (Express)', () => {
     expect(lines[0]!.req).not.toHaveProperty('route');
     expect(spans).toHaveLength(1);
     expect(spans[0]!.attributes?.['http.response.status_code']).toBe(499);
+  });
+
+  it('pipelined POSTs (each body read while its response waits): each answered and recorded', async () => {
+    // Such a request closes once express.json() read its body, long before its response gets
+    // the socket: that is no abandonment.
+    const ids = ['pipe-post-0', 'pipe-post-1', 'pipe-post-2'];
+    const received = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1');
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+      socket.write(
+        ids
+          .map(
+            (id, n) =>
+              `POST /slow-body HTTP/1.1\r\nHost: x\r\nx-request-id: ${id}\r\n` +
+              'content-type: application/json\r\ncontent-length: 2\r\n' +
+              (n === 2 ? 'Connection: close\r\n' : '') +
+              '\r\n{}',
+          )
+          .join(''),
+      );
+    });
+    expect(received.match(/HTTP\/1\.1 200 /g)).toHaveLength(3);
+    for (const id of ids) {
+      const lines = await waitFor(`the completion line of ${id}`, () => {
+        const found = completionLines(logs, id);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(lines, id).toHaveLength(1);
+      expect(lines[0]).toMatchObject({ res: { statusCode: 200 }, req: { route: '/slow-body' } });
+    }
   });
 
   it('pipelined requests queued behind a dropped connection: each recorded once, as 499', async () => {

@@ -13,6 +13,7 @@ import {
   idleTimeoutEnd,
   requestIdFrom,
   watchIdleTimeout,
+  watchQueuedResponse,
 } from '@driftwatch/sdk';
 import fastify, {
   type FastifyPluginCallback,
@@ -23,7 +24,6 @@ import fastify, {
 import fp from 'fastify-plugin';
 import { enterContextOnAbort } from './handler-timeout.js';
 import { lazyChildFactory } from './lazy-child-logger.js';
-import { watchQueuedResponse } from './queued-responses.js';
 import { routerErrorHandler } from './router-errors.js';
 
 export interface DriftwatchFastifyOptions {

@@ -13,18 +13,26 @@ export function createDiagnostics(level: Level, destination?: DestinationStream)
     { level, base: { name: 'driftwatch' } },
     destination ?? pino.destination({ dest: 2, sync: true }),
   );
+  return quietDiagnostics(logger);
+}
+
+/**
+ * `diagnostics` with methods that never throw (each call's line is lost instead): for the
+ * pipeline, which may be handed a Diagnostics object that createDiagnostics did not make.
+ */
+export function quietDiagnostics(diagnostics: Diagnostics): Diagnostics {
   const quiet = (write: LogFn): LogFn =>
     function (this: unknown, ...args: unknown[]): void {
       try {
-        (write as (...line: unknown[]) => void).apply(logger, args);
+        (write as (...line: unknown[]) => void).apply(diagnostics, args);
       } catch {
         // Nowhere left to report it: the diagnostic log is what failed.
       }
     } as LogFn;
   return {
-    debug: quiet(logger.debug),
-    info: quiet(logger.info),
-    warn: quiet(logger.warn),
-    error: quiet(logger.error),
+    debug: quiet(diagnostics.debug),
+    info: quiet(diagnostics.info),
+    warn: quiet(diagnostics.warn),
+    error: quiet(diagnostics.error),
   };
 }

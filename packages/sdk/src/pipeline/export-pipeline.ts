@@ -15,7 +15,7 @@ import { sendWithin } from './send-attempt.js';
 import { ReportLimiter } from './report-limiter.js';
 import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
-import type { Diagnostics } from '../logs/diagnostics.js';
+import { quietDiagnostics, type Diagnostics } from '../logs/diagnostics.js';
 
 /**
  * Turns a queued entry into a wire item, or names the field at fault. `wire`: the transport
@@ -83,7 +83,10 @@ export class ExportPipeline {
   private stopped = false;
   private failing = false;
   private readonly abort = new AbortController();
-  private readonly reports = new ReportLimiter<Signal | 'too_large' | 'send_failed' | 'rejected'>();
+  /** Too-large items are reported per limit: a report names the one its items were over. */
+  private readonly reports = new ReportLimiter<
+    Signal | `too_large:${string}` | 'send_failed' | 'rejected'
+  >();
   /** The retry wait or send deadline in progress (unref'd unless a flush waits): flush() refs it. */
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
@@ -94,7 +97,11 @@ export class ExportPipeline {
   /** JSON bytes of a batch without items (the resource, the signals' arrays): part of every batch. */
   private readonly envelopeBytes: number;
 
+  /** The config's diagnostics, made never to throw: a report must not cost an item or the loop. */
+  private readonly diagnostics: Diagnostics;
+
   constructor(private readonly config: PipelineConfig) {
+    this.diagnostics = quietDiagnostics(config.diagnostics);
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
     this.removed = {} as Record<Signal, number>;
     for (const signal of SIGNALS) {
@@ -118,7 +125,7 @@ export class ExportPipeline {
         return loaded;
       },
       (error: unknown) => {
-        this.config.diagnostics.error({ err: error }, 'driftwatch: transport failed to start');
+        this.diagnostics.error({ err: error }, 'driftwatch: transport failed to start');
         this.transportPending = undefined;
         return undefined;
       },
@@ -249,7 +256,7 @@ export class ExportPipeline {
       if (this.totals.items === 0) this.drainAll = false;
     })()
       .catch((error: unknown) => {
-        this.config.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
+        this.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
       })
       // Not even a failed report may reject: this promise is not awaited by anyone (an unhandled
       // rejection ends the host's process).
@@ -322,7 +329,7 @@ export class ExportPipeline {
     this.drop('invalid', 1);
     const report = this.reports.admit(signal);
     if (!report) return;
-    this.config.diagnostics.warn(
+    this.diagnostics.warn(
       { signal, issue, ...(report.items > 1 ? { dropped: report.items } : {}) },
       `driftwatch: dropped an invalid ${signal} item: ${issue}` +
         (report.items > 1
@@ -518,7 +525,7 @@ export class ExportPipeline {
     this.stats.sentItems += count - rejectedCount - tooLarge;
     if (this.failing) {
       this.failing = false;
-      this.config.diagnostics.info('driftwatch: export recovered');
+      this.diagnostics.info('driftwatch: export recovered');
     }
     if (tooLarge > 0) this.tooLarge(tooLarge);
     if (rejectedCount > 0) this.rejected(rejectedCount, rejected);
@@ -534,7 +541,7 @@ export class ExportPipeline {
     if (!report) return;
     const first = rejected?.[0];
     const issue = first?.issues[0];
-    this.config.diagnostics.warn(
+    this.diagnostics.warn(
       {
         rejected: report.items,
         batches: report.times,
@@ -556,9 +563,9 @@ export class ExportPipeline {
     limit = `${this.transport?.name ?? 'transport'} destination`,
   ): void {
     this.drop('too_large', count);
-    const report = this.reports.admit('too_large', count);
+    const report = this.reports.admit(`too_large:${limit}`, count);
     if (!report) return;
-    this.config.diagnostics.warn(
+    this.diagnostics.warn(
       { dropped: report.items },
       `driftwatch: dropped ${report.items} item(s) too large for the ${limit} (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
     );
@@ -570,7 +577,7 @@ export class ExportPipeline {
       // must not write an error line per batch.
       const batches = this.reports.admit('send_failed')?.times ?? 0;
       if (batches === 0) return;
-      this.config.diagnostics.error(
+      this.diagnostics.error(
         { err: error, batches },
         `driftwatch: export failed, batch dropped: ${error.message}` +
           (batches > 1 ? ` (${batches} batches since the last report)` : ''),
@@ -579,10 +586,7 @@ export class ExportPipeline {
     }
     if (this.failing) return;
     this.failing = true;
-    this.config.diagnostics.warn(
-      { err: error },
-      `driftwatch: export failing, retrying: ${error.message}`,
-    );
+    this.diagnostics.warn({ err: error }, `driftwatch: export failing, retrying: ${error.message}`);
   }
 
   private drop(reason: DropReason, count: number): void {

@@ -7,6 +7,15 @@ import { errorMessage } from '../errors.js';
 import type { SendResult, TelemetryBatch, Transport } from '../transport/transport.js';
 import { checkedResult } from './send-result.js';
 
+/**
+ * The reason a send's signal is aborted at its batch's deadline (not at shutdown): a transport
+ * may then replace what hung (Kafka: its producer), which at shutdown it leaves to its own
+ * shutdown().
+ */
+export class SendDeadlineError extends Error {
+  override readonly name = 'SendDeadlineError';
+}
+
 export interface AttemptLimits {
   /** Date.now() by which the batch must be delivered. */
   readonly deadline: number;
@@ -53,7 +62,9 @@ export async function sendWithin(
   const timer = setTimeout(
     () => {
       timedOut = true;
-      attempt.abort(new Error(`no answer within retry.deadlineMs (${limits.deadlineMs} ms)`));
+      attempt.abort(
+        new SendDeadlineError(`no answer within retry.deadlineMs (${limits.deadlineMs} ms)`),
+      );
       grace = setImmediate(stopWaiting);
     },
     Math.max(0, limits.deadline - Date.now()),

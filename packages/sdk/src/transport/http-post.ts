@@ -2,7 +2,13 @@
  * POSTs (and the readiness probe's GETs) over one keep-alive agent (node:http or node:https),
  * resolving with the status, the answer text and Retry-After.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface PostResponse {
@@ -47,6 +53,38 @@ function readAnswer(response: IncomingMessage): Promise<PostResponse> {
   });
 }
 
+/**
+ * Settles with `outgoing`'s answer. A `101 Switching Protocols` (no 'response' event: Node hands
+ * the socket over, and destroys it when no one takes it) or a request that closes with no answer
+ * at all rejects: neither emits 'error', and the send would otherwise wait forever.
+ */
+function awaitAnswer(
+  outgoing: ClientRequest,
+  signal: AbortSignal,
+  resolve: (answer: PostResponse) => void,
+  reject: (reason: unknown) => void,
+): void {
+  let answered = false;
+  const fail = (error: unknown): void => reject(signal.aborted ? signal.reason : error);
+  outgoing.on('response', (response) => {
+    answered = true;
+    readAnswer(response).then(resolve, fail);
+  });
+  outgoing.on('upgrade', (response: IncomingMessage, socket: Duplex) => {
+    answered = true;
+    socket.destroy();
+    fail(
+      new Error(
+        `answered HTTP ${response.statusCode ?? 101} (a protocol switch), not the collector's answer`,
+      ),
+    );
+  });
+  outgoing.on('error', fail);
+  outgoing.on('close', () => {
+    if (!answered) fail(new Error('connection closed without an answer'));
+  });
+}
+
 export function createPoster(endpoint: URL): Poster {
   const https = endpoint.protocol === 'https:';
   // One batch is in flight at a time; the socket stays open between batches.
@@ -67,12 +105,7 @@ export function createPoster(endpoint: URL): Poster {
           headers: { ...headers, 'content-length': String(body.length) },
           signal,
         });
-        outgoing.on('response', (response) => {
-          readAnswer(response).then(resolve, (error: unknown) =>
-            reject(signal.aborted ? signal.reason : error),
-          );
-        });
-        outgoing.on('error', (error) => reject(signal.aborted ? signal.reason : error));
+        awaitAnswer(outgoing, signal, resolve, reject);
         outgoing.end(body);
       });
     },
@@ -82,12 +115,7 @@ export function createPoster(endpoint: URL): Poster {
         // The readiness probe is advisory: its socket must not hold the host's process (the
         // agent refs a pooled socket again when a POST reuses it).
         outgoing.on('socket', (socket) => socket.unref());
-        outgoing.on('response', (response) => {
-          readAnswer(response).then(resolve, (error: unknown) =>
-            reject(signal.aborted ? signal.reason : error),
-          );
-        });
-        outgoing.on('error', (error) => reject(signal.aborted ? signal.reason : error));
+        awaitAnswer(outgoing, signal, resolve, reject);
         outgoing.end();
       });
     },

@@ -97,10 +97,9 @@ function accepted(rejections: Rejections | undefined): SendResult {
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
 export function createHttpTransport(config: HttpTransportConfig): Transport {
   const endpoint = collectorUrl(config.url, '/v1/ingest');
-  // For messages: credentials in the URL (user:password@) are never repeated.
-  const shownEndpoint = new URL(endpoint.href);
-  shownEndpoint.username = '';
-  shownEndpoint.password = '';
+  // For messages: credentials in the URL (user:password@) are never repeated, nor the query,
+  // which may carry a gateway's key (`?api_key=…`): the diagnostic log redacts nothing.
+  const shownEndpoint = `${endpoint.origin}${endpoint.pathname}${endpoint.search === '' ? '' : '?…'}`;
   const timeoutMs = config.timeoutMs ?? 10_000;
   const gzipMinBytes = config.gzipMinBytes ?? 1024;
   const gzipOptions = { level: config.gzipLevel ?? defaultGzipLevel(config.url) };
@@ -112,8 +111,9 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   // (at most every PROBE_INTERVAL_MS) while not ready and readiness is asked, so that a
   // collector that is down at start-up is reported before any batch has failed.
   let ready = false;
-  // A batch refused with 401, 403 or 404 (a wrong token or URL): /health answers 200 all the
-  // same, so the probe must not make it ready again; the next accepted batch does.
+  // A batch refused with 401, 403 or 404 (a wrong token or URL), or failed with a 5xx, 429 or
+  // 408 (the collector up but unable to take it): /health answers 200 all the same, so the probe
+  // must not make it ready again; the next accepted batch (the retry) does.
   let refused = false;
   const healthUrl = collectorUrl(config.url, '/health');
   let lastProbeAt = Number.NEGATIVE_INFINITY;
@@ -190,7 +190,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       retryable: !closed,
       error: new SdkError(
         SdkErrorCodes.HTTP_SEND_FAILED,
-        `POST ${shownEndpoint.href} ${what}: ${errorText(reason)}`,
+        `POST ${shownEndpoint} ${what}: ${errorText(reason)}`,
         { retryable: !closed },
         cause === undefined ? undefined : { cause },
       ),
@@ -240,6 +240,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       // 408: a proxy or load balancer timed the upload out; the same body can go again.
       if (status === 429 || status === 408 || status >= 500) {
         ready = false;
+        refused = true;
         const retryAfterMs = parseRetryAfter(response.retryAfter);
         const error = failure(status, text, true);
         return retryAfterMs === undefined

@@ -9,6 +9,7 @@ import kafkajs from 'kafkajs';
 import { quietKafkajsWhenIdle } from './kafkajs-idle.js';
 import { KafkaSockets, seedBrokers, type SeedBrokers } from './kafka-sockets.js';
 import { settleWithin } from '../pipeline/deadline.js';
+import { SendDeadlineError } from '../pipeline/send-attempt.js';
 import type {
   ISocketFactory,
   KafkaConfig,
@@ -449,9 +450,14 @@ export function createKafkaTransport(
         if (retryable) {
           ready = false;
           // A send given up on (sendTimeoutMs, or the pipeline's deadline aborting it) may be
-          // held by a hung broker: a fresh producer for the next. Once the transport is closed,
-          // shutdown() closes the producer (see there).
-          if (error instanceof KafkaSendTimeoutError && producer && !closed) discard(producer);
+          // held by a hung broker: a fresh producer for the next. Aborted for shutdown, the
+          // producer is left to shutdown(), which closes it quietly (discarding it here would
+          // fail its sockets, and kafkajs would retry on timers that hold the host).
+          const forShutdown =
+            signal?.aborted === true && !(signal.reason instanceof SendDeadlineError);
+          if (error instanceof KafkaSendTimeoutError && producer && !closed && !forShutdown) {
+            discard(producer);
+          }
         } else {
           forget(batch);
           // Reported by the pipeline (once a minute with a count): a line per batch would flood.

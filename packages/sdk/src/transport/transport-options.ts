@@ -38,10 +38,11 @@ export interface KafkaTransportInput extends KafkaTransportOptions {
   type: 'kafka';
 }
 /**
- * What Node accepts in a header value without throwing on every request: visible ASCII,
- * space and tab (a token with "€" would pass a printable-text check and fail each send).
+ * A bearer token: what Node accepts in a header value without throwing on every request (visible
+ * ASCII, space and tab: a token with "€" would pass a printable-text check and fail each send),
+ * not starting or ending with a blank (the receiver trims them: it could never match).
  */
-const HEADER_SAFE = /^[\t\x20-\x7e]+$/;
+const TOKEN_SAFE = /^[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** http, kafka or memory options, or your own `Transport` (send, isReady and shutdown). */
 export type TransportOption =
@@ -71,9 +72,12 @@ export type ResolvedTransport =
 function withoutUserinfo(url: string): string {
   const end = url.search(/[?#]/);
   const head = end < 0 ? url : url.slice(0, end);
-  const at = head.lastIndexOf('@');
-  if (at < 0) return url;
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(head)?.[0] ?? '';
+  let at = head.lastIndexOf('@');
+  // A password holding `?` or `#` (`http://u:s3cr#t@host`) ends `head` inside it: with no path
+  // begun before that, the authority is still open and the userinfo runs to the next `@`.
+  if (at < 0 && end >= 0 && !head.slice(scheme.length).includes('/')) at = url.indexOf('@', end);
+  if (at < 0) return url;
   return `${scheme}***${url.slice(at)}`;
 }
 
@@ -153,8 +157,9 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
       ? undefined
       : toText('transport.token', tokenSrc, '', {
           maxLength: 4096,
-          pattern: HEADER_SAFE,
-          expected: 'visible ASCII characters (it is sent in the Authorization header)',
+          pattern: TOKEN_SAFE,
+          expected:
+            'visible ASCII characters, not starting or ending with a blank (it is sent in the Authorization header)',
           secret: true,
         });
   return Object.freeze({

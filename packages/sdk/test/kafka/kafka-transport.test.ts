@@ -14,6 +14,7 @@ import {
   type KafkaTransportOptions,
 } from '../../src/transport/kafka-options.js';
 import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
+import { SendDeadlineError } from '../../src/pipeline/send-attempt.js';
 import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { resolveOptions } from '../../src/options.js';
@@ -480,12 +481,25 @@ describe('createKafkaTransport', () => {
     const deadline = new AbortController();
     const sending = t.send(batchOf(1), deadline.signal);
     await vi.waitFor(() => expect(kafka.sent).toHaveLength(1));
-    deadline.abort();
+    deadline.abort(new SendDeadlineError('no answer within retry.deadlineMs (300 ms)'));
     expect(await sending).toMatchObject({ ok: false, retryable: true });
     expect(kafka.disconnected).toEqual([0]);
     expect(await t.send(batchOf(1))).toEqual({ ok: true });
     expect(kafka.sent.map((s) => s.producer)).toEqual([0, 1]);
     await t.shutdown(50);
+  });
+
+  it('leaves the producer of a send aborted for shutdown to shutdown()', async () => {
+    const kafka = fakeKafka(() => new Promise(() => undefined));
+    const t = transport({ sendTimeoutMs: 60_000 }, kafka);
+    const stopping = new AbortController();
+    const sending = t.send(batchOf(1), stopping.signal);
+    await vi.waitFor(() => expect(kafka.sent).toHaveLength(1));
+    stopping.abort();
+    expect(await sending).toMatchObject({ ok: false, retryable: true });
+    expect(kafka.disconnected).toEqual([]);
+    await t.shutdown(50);
+    expect(kafka.disconnected).toEqual([0]);
   });
 
   it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {

@@ -195,6 +195,13 @@ describe('invalid options', () => {
   it.each([
     ['code', { transport: { type: 'http', token: 'sek\u0001ret' } } as DriftwatchOptions, {}],
     ['env', {}, { DRIFTWATCH_COLLECTOR_TOKEN: 'sek\u0000ret' }],
+    // Blanks around it: the collector reads the header trimmed, so every batch would get a 401.
+    [
+      'code (blank-padded)',
+      { transport: { type: 'http', token: ' sekret ' } } as DriftwatchOptions,
+      {},
+    ],
+    ['code (blanks only)', { transport: { type: 'http', token: '   ' } } as DriftwatchOptions, {}],
   ])('an invalid token from %s is named, never repeated', (_source, input, env) => {
     const error = failure(() => resolveOptions(input, env));
     expect(error.details.option).toMatch(/^transport\.token/);

@@ -108,6 +108,12 @@ describe('transport', () => {
     ['code', { transport: { type: 'http', url: 'https://svc:hunter2@collector:99999' } }, {}],
     ['code', { transport: { type: 'http', url: 'http://svc:hunter2@collector/a b' } }, {}],
     ['env (no scheme)', {}, { DRIFTWATCH_COLLECTOR_URL: 'ops:hunter2@collector:7070' }],
+    ['env (a # in it)', {}, { DRIFTWATCH_COLLECTOR_URL: 'http://ops:hunter2#x@collector:7070' }],
+    [
+      'code (a ? in it)',
+      { transport: { type: 'http', url: 'http://ops:hun?hunter2@collector' } },
+      {},
+    ],
     [
       'code (a line break)',
       { transport: { type: 'http', url: 'http://u\n:hunter2@collector' } },

@@ -119,6 +119,24 @@ describe('an item larger than queue.maxBytes', () => {
     },
   );
 
+  it('reports items over different limits apart, each naming its own', async () => {
+    const sent: string[] = [];
+    const { pipeline, diagnostics } = pipelineWith('drop-oldest', keepingTransport(sent));
+    pipeline.enqueue('labels', label('huge-label'), QUEUE_MAX_BYTES + 1);
+    pipeline.enqueue('labels', label('huge-label-2'), QUEUE_MAX_BYTES + 1);
+    pipeline.enqueue('logs', label('huge-log') as never, QUEUE_MAX_BYTES + 1);
+    const warnings = diagnostics.lines.filter((line) => line.level === 40);
+    // Within one minute: the first item over each limit is reported, the second label held.
+    expect(
+      warnings.map((line) => [line.dropped, String(line.msg).match(/for the (\w+) queue/)?.[1]]),
+    ).toEqual([
+      [1, 'labels'],
+      [1, 'logs'],
+    ]);
+    expect(pipeline.stats.dropped.too_large).toBe(3);
+    await pipeline.shutdown(100);
+  });
+
   it('does not end a waiting flush before what was queued is sent (drop-oldest)', async () => {
     const sent: string[] = [];
     // A transport still loading (as Kafka's does) holds the flush while the item arrives; under

@@ -63,6 +63,29 @@ describe('HTTP transport readiness after a refused batch', () => {
   );
 });
 
+describe('HTTP transport readiness while batches fail', () => {
+  it.each([503, 500, 429])(
+    'stays not ready while batches get a %i and /health answers 200, until a retry is delivered',
+    async (status) => {
+      let answer = status;
+      const target = start(await collector(() => answer));
+      await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
+      // Not flushed: the pipeline retries the batch in the background.
+      target.logPrediction({ model: 'm', modelVersion: '1', features: { x: 1 }, prediction: 1 });
+      void target.flush();
+      await waitFor('not ready', async () => ((await target.readiness()).ready ? undefined : true));
+      // Asked for 2.5 s: the /health probe (at most once a second) runs meanwhile.
+      for (let i = 0; i < 25; i += 1) {
+        expect((await target.readiness()).ready).toBe(false);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      answer = 202;
+      await waitFor('ready', async () => ((await target.readiness()).ready ? true : undefined));
+      expect(target.stats.sentItems).toBe(1);
+    },
+  );
+});
+
 describe('HTTP transport readiness probe', () => {
   it.each([301, 302, 307, 308])(
     'a /health answered with a %i redirect is not ready',

@@ -106,6 +106,28 @@ describe('collector URLs', () => {
     expect(seen.find((request) => request.method === 'GET')?.url).toBe(health);
   });
 
+  it("names the endpoint of a failed send without the URL's credentials or query", async () => {
+    // Nothing listens there: the send fails with the endpoint in its message.
+    const closed = await listen(false);
+    await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+    const target = start(`http://svc:pa55@127.0.0.1:${closed}/dw?api_key=s3cret&tenant=a`, {
+      timeoutMs: 500,
+    });
+    const result = await target.transport!.send({
+      resource: { 'service.name': 'url-test' },
+      predictions: [],
+      labels: [],
+      logs: [],
+      spans: [],
+      metrics: [],
+    });
+    expect(result.ok).toBe(false);
+    const message = result.ok ? '' : result.error.message;
+    expect(message).toContain(`POST http://127.0.0.1:${closed}/dw/v1/ingest?… failed`);
+    expect(message).not.toMatch(/s3cret|pa55|tenant/);
+  });
+
   it('sends gzip JSON with the bearer token over https', async () => {
     const port = await listen(true);
     const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;

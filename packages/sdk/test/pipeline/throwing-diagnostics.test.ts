@@ -119,10 +119,15 @@ describe('a diagnostics destination whose write throws', () => {
       info: throwing,
       debug: throwing,
     } as unknown as Diagnostics);
-    pipeline.enqueue('labels', label(1, true), 100);
+    pipeline.enqueue('labels', label(1), 100);
+    pipeline.enqueue('labels', label(2, true), 100);
+    pipeline.enqueue('labels', label(3), 100);
     await pipeline.flush();
     await turn();
     expect(uncaught.errors).toEqual([]);
+    // Every item is accounted for: the report that threw cost no item of the batch.
+    expect(pipeline.stats.sentItems).toBe(2);
+    expect(pipeline.stats.dropped.invalid).toBe(1);
     await pipeline.shutdown(100);
   });
 });
