@@ -7,6 +7,7 @@ import {
   bindUpgradeSocket,
   emitInContext,
   idleTimeoutEnd,
+  serverFailureOf,
   watchIdleTimeout,
   watchQueuedResponse,
   type Monitor,
@@ -15,12 +16,7 @@ import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
-import {
-  bodyCutOff,
-  serverFailureOf,
-  statusOfCutRequest,
-  statusOfError,
-} from './response-status.js';
+import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';
 import { noteRouteApps, routeAppOf } from './route-owner.js';
 import { sessionStatus, upgradedSocketOf, withoutWebSocketSuffix } from './websocket-session.js';
 

@@ -36,23 +36,3 @@ export function statusOfCutRequest(request: Request): number {
   const closedWith = request.socket?.errored as NodeJS.ErrnoException | null | undefined;
   return closedWith?.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 499;
 }
-
-/**
- * What a response destroyed with an error says of who ended it: these codes, the client (its
- * connection reset or closed: `pipeline(request, …, res)` passes on the request's `aborted`).
- */
-const CLIENT_GONE: ReadonlySet<unknown> = new Set([
-  'ERR_STREAM_PREMATURE_CLOSE',
-  'ECONNRESET',
-  'EPIPE',
-]);
-
-/**
- * The error the server destroyed the response with (`pipeline(source, res)` whose source failed
- * hands it to `res.destroy(err)`), or undefined: none, or one that says the client went away.
- */
-export function serverFailureOf(response: Response): unknown {
-  const errored: unknown = response.errored;
-  if (errored === null || errored === undefined) return undefined;
-  return CLIENT_GONE.has((errored as { code?: unknown }).code) ? undefined : errored;
-}

@@ -12,6 +12,7 @@ import {
   emitInContext,
   idleTimeoutEnd,
   requestIdFrom,
+  serverFailureOf,
   watchIdleTimeout,
   watchQueuedResponse,
 } from '@driftwatch/sdk';
@@ -198,22 +199,6 @@ function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
   return true;
 }
 
-/**
- * The error the server destroyed a response with after its headers went out (Fastify's
- * `handlerTimeout` destroys a streaming response with FST_ERR_HANDLER_TIMEOUT); undefined when
- * nothing did, or when the error is the client's doing (a premature close, a reset connection).
- * Node keeps it as `errored` (an HTTP/2 response has none).
- */
-function destroyedAfterHeaders(response: {
-  readonly headersSent: boolean;
-  readonly errored?: Error | null;
-}): Error | undefined {
-  const error = response.errored;
-  if (!response.headersSent || error === null || error === undefined) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' ? undefined : error;
-}
-
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
   const { monitor } = options;
   const storage = monitor.contextStorage;
@@ -300,7 +285,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
         end(request, reply.statusCode, true);
         return;
       }
-      const destroyedWith = destroyedAfterHeaders(res);
+      // Destroyed by the server after its headers (Fastify's handlerTimeout cutting a stream).
+      const destroyedWith = res.headersSent ? serverFailureOf(res) : undefined;
       if (destroyedWith !== undefined) {
         end(request, reply.statusCode, true, destroyedWith);
         return;

@@ -20,6 +20,7 @@ export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
 export { bindUpgradeSocket } from './http/upgrade-context.js';
 export { emitInContext } from './http/event-context.js';
 export { watchQueuedResponse } from './http/queued-response.js';
+export { serverFailureOf } from './http/server-failure.js';
 export {
   idleTimeoutEnd,
   ServerTimeoutError,

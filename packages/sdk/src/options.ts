@@ -371,9 +371,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
         'retry.deadlineMs',
         pick(retry.deadlineMs, env, 'DRIFTWATCH_RETRY_DEADLINE_MS'),
         30_000,
-        // It also bounds each send: below this no destination could answer, and every batch
-        // would be dropped.
-        { ...MS, min: 50 },
+        { ...MS, min: 50 }, // it bounds each send too: below this every batch would be dropped
       ),
     }),
     traces: Object.freeze({

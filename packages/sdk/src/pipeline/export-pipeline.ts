@@ -2,8 +2,9 @@
  * The export pipeline: one bounded queue per signal, batches by count/bytes/linger shared fairly
  * between signals, one send in flight with retries (backoff + full jitter, Retry-After) inside a
  * deadline that also bounds each attempt, drops counted by reason. Nothing here blocks the event
- * loop or rejects into the host. Over 500 lines: queueing, batching and delivery share the queues
- * and the counters they keep exact; split apart, each part would reach into the others' state.
+ * loop or rejects into the host. Its diagnostic lines are worded in pipeline-reports.ts. Over 500 lines:
+ * queueing, batching and delivery share the queues and the counters they keep exact; split
+ * apart, each part would reach into the others' state.
  */
 import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
 import type { ResolvedOptions } from '../options.js';
@@ -12,10 +13,10 @@ import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
 import { sendWithin } from './send-attempt.js';
-import { ReportLimiter } from './report-limiter.js';
+import { PipelineReports } from './pipeline-reports.js';
 import { BoundedQueue, LARGER_THAN_QUEUE, type QueueTotals } from './bounded-queue.js';
 import { emptyStats, type DropReason, type PipelineStats } from './drop-reasons.js';
-import { quietDiagnostics, type Diagnostics } from '../logs/diagnostics.js';
+import type { Diagnostics } from '../logs/diagnostics.js';
 
 /**
  * Turns a queued entry into a wire item, or names the field at fault. `wire`: the transport
@@ -81,12 +82,8 @@ export class ExportPipeline {
   private pumpScheduled = false;
   private flushWaiters = 0;
   private stopped = false;
-  private failing = false;
   private readonly abort = new AbortController();
-  /** Too-large items are reported per limit: a report names the one its items were over. */
-  private readonly reports = new ReportLimiter<
-    Signal | `too_large:${string}` | 'send_failed' | 'rejected'
-  >();
+  private readonly reports: PipelineReports;
   /** The retry wait or send deadline in progress (unref'd unless a flush waits): flush() refs it. */
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
@@ -97,11 +94,8 @@ export class ExportPipeline {
   /** JSON bytes of a batch without items (the resource, the signals' arrays): part of every batch. */
   private readonly envelopeBytes: number;
 
-  /** The config's diagnostics, made never to throw: a report must not cost an item or the loop. */
-  private readonly diagnostics: Diagnostics;
-
   constructor(private readonly config: PipelineConfig) {
-    this.diagnostics = quietDiagnostics(config.diagnostics);
+    this.reports = new PipelineReports(config.diagnostics);
     this.queues = {} as Record<Signal, BoundedQueue<unknown>>;
     this.removed = {} as Record<Signal, number>;
     for (const signal of SIGNALS) {
@@ -125,7 +119,7 @@ export class ExportPipeline {
         return loaded;
       },
       (error: unknown) => {
-        this.diagnostics.error({ err: error }, 'driftwatch: transport failed to start');
+        this.reports.diagnostics.error({ err: error }, 'driftwatch: transport failed to start');
         this.transportPending = undefined;
         return undefined;
       },
@@ -256,7 +250,7 @@ export class ExportPipeline {
       if (this.totals.items === 0) this.drainAll = false;
     })()
       .catch((error: unknown) => {
-        this.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
+        this.reports.diagnostics.error({ err: error }, 'driftwatch: export loop failed');
       })
       // Not even a failed report may reject: this promise is not awaited by anyone (an unhandled
       // rejection ends the host's process).
@@ -327,15 +321,7 @@ export class ExportPipeline {
   /** Counts an item refused before queueing (reason "invalid"), with a rate-limited diagnostic. */
   invalid(signal: Signal, issue: string): void {
     this.drop('invalid', 1);
-    const report = this.reports.admit(signal);
-    if (!report) return;
-    this.diagnostics.warn(
-      { signal, issue, ...(report.items > 1 ? { dropped: report.items } : {}) },
-      `driftwatch: dropped an invalid ${signal} item: ${issue}` +
-        (report.items > 1
-          ? ` (${report.items} invalid ${signal} items since the last report)`
-          : ''),
-    );
+    this.reports.invalid(signal, issue);
   }
 
   private toBatch(pairs: readonly Pair[]): TelemetryBatch {
@@ -438,7 +424,7 @@ export class ExportPipeline {
       }
       this.stats.exportErrors += 1;
       // A 413 is split and sent again below: not a failure to report.
-      if (!result.tooLarge) this.reportFailure(result.error, result.retryable);
+      if (!result.tooLarge) this.reports.failure(result.error, result.retryable);
       if (result.tooLarge) {
         if (pairs.length === 1) this.tooLarge(1);
         else {
@@ -523,35 +509,14 @@ export class ExportPipeline {
   ): void {
     this.stats.sentBatches += 1;
     this.stats.sentItems += count - rejectedCount - tooLarge;
-    if (this.failing) {
-      this.failing = false;
-      this.diagnostics.info('driftwatch: export recovered');
-    }
+    this.reports.delivered();
     if (tooLarge > 0) this.tooLarge(tooLarge);
     if (rejectedCount > 0) this.rejected(rejectedCount, rejected);
   }
 
-  /**
-   * Counts items the destination refused, reported once a minute at most with how many batches
-   * had some: a collector whose schema refuses what this SDK sends refuses some of every batch.
-   */
   private rejected(count: number, rejected: readonly RejectedItem[] | undefined): void {
     this.drop('rejected', count);
-    const report = this.reports.admit('rejected', count);
-    if (!report) return;
-    const first = rejected?.[0];
-    const issue = first?.issues[0];
-    this.diagnostics.warn(
-      {
-        rejected: report.items,
-        batches: report.times,
-        first: first ? { signal: first.signal, index: first.index, issue } : undefined,
-      },
-      `driftwatch: destination rejected ${report.items} item(s)${first && issue ? `; ${report.times > 1 ? "latest batch's first" : 'first'}: ${first.signal}[${first.index}] ${issue.path}: ${issue.message}` : ''}` +
-        (report.times > 1
-          ? ` (${report.times} batches with rejected items since the last report)`
-          : ''),
-    );
+    this.reports.rejected(count, rejected);
   }
 
   /**
@@ -563,30 +528,7 @@ export class ExportPipeline {
     limit = `${this.transport?.name ?? 'transport'} destination`,
   ): void {
     this.drop('too_large', count);
-    const report = this.reports.admit(`too_large:${limit}`, count);
-    if (!report) return;
-    this.diagnostics.warn(
-      { dropped: report.items },
-      `driftwatch: dropped ${report.items} item(s) too large for the ${limit} (counted in driftwatch_sdk_dropped_total{reason="too_large"})`,
-    );
-  }
-
-  private reportFailure(error: Error, retryable: boolean): void {
-    if (!retryable) {
-      // Once a minute at most, with how many batches failed since: a misconfigured destination
-      // must not write an error line per batch.
-      const batches = this.reports.admit('send_failed')?.times ?? 0;
-      if (batches === 0) return;
-      this.diagnostics.error(
-        { err: error, batches },
-        `driftwatch: export failed, batch dropped: ${error.message}` +
-          (batches > 1 ? ` (${batches} batches since the last report)` : ''),
-      );
-      return;
-    }
-    if (this.failing) return;
-    this.failing = true;
-    this.diagnostics.warn({ err: error }, `driftwatch: export failing, retrying: ${error.message}`);
+    this.reports.tooLarge(count, limit);
   }
 
   private drop(reason: DropReason, count: number): void {

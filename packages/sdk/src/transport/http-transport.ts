@@ -114,13 +114,19 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   // A batch refused with 401, 403 or 404 (a wrong token or URL), or failed with a 5xx, 429 or
   // 408 (the collector up but unable to take it): /health answers 200 all the same, so the probe
   // must not make it ready again; the next accepted batch (the retry) does.
-  let refused = false;
+  let waitingForDelivery = false;
   const healthUrl = collectorUrl(config.url, '/health');
   let lastProbeAt = Number.NEGATIVE_INFINITY;
   // The probe in progress: not a delivery, so shutdown aborts it at once instead of waiting.
   let probing: AbortController | undefined;
   function probe(): void {
-    if (closed || probing || refused || performance.now() - lastProbeAt < PROBE_INTERVAL_MS) return;
+    if (
+      closed ||
+      probing ||
+      waitingForDelivery ||
+      performance.now() - lastProbeAt < PROBE_INTERVAL_MS
+    )
+      return;
     lastProbeAt = performance.now();
     const controller = new AbortController();
     probing = controller;
@@ -133,7 +139,8 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
         // Any answer but an overloaded or refusing one, a 404 or a redirect (a URL that is not
         // the collector's base, e.g. ending in /v1/ingest): the collector is there.
         ({ status }) => {
-          if (!closed && !refused) ready = status < 500 && status !== 429 && !refusing(status);
+          if (!closed && !waitingForDelivery)
+            ready = status < 500 && status !== 429 && !refusing(status);
         },
         () => {
           ready = false;
@@ -220,7 +227,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       const { status, text } = response;
       if (status >= 200 && status < 300) {
         ready = true;
-        refused = false;
+        waitingForDelivery = false;
         const answered =
           status === 202 ? readRejections(parseAnswer(text), leftOut?.batch ?? batch) : undefined;
         return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
@@ -229,7 +236,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       const answer = status === 400 ? parseAnswer(text) : undefined;
       if (answer?.code === 'DW_COLLECTOR_BAD_EVENT') {
         ready = true;
-        refused = false;
+        waitingForDelivery = false;
         const answered = readRejections(answer, leftOut?.batch ?? batch, true);
         return accepted(leftOut ? originalRejections(leftOut, answered) : answered);
       }
@@ -240,15 +247,15 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       // 408: a proxy or load balancer timed the upload out; the same body can go again.
       if (status === 429 || status === 408 || status >= 500) {
         ready = false;
-        refused = true;
+        waitingForDelivery = true;
         const retryAfterMs = parseRetryAfter(response.retryAfter);
         const error = failure(status, text, true);
         return retryAfterMs === undefined
           ? { ok: false, retryable: true, error }
           : { ok: false, retryable: true, error, retryAfterMs };
       }
-      refused = refusing(status);
-      ready = !refused;
+      waitingForDelivery = refusing(status);
+      ready = !waitingForDelivery;
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
       ready = false;

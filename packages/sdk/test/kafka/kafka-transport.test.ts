@@ -1,122 +1,31 @@
 /**
  * The Kafka transport without a broker: what it hands kafkajs (codec, acks, split requests), how
- * it classifies failures and replaces its producer, its send deadline; and the gzip codec path
+ * it classifies failures and replaces its producer (send failures: kafka-send-failures.test.ts);
+ * and the gzip codec path
  * (Mokapi cannot read gzip batches): our messages in a kafkajs GZIP record batch, decoded back.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
-import kafkajs from 'kafkajs';
-import type { Producer, ProducerBatch, ProducerConfig } from 'kafkajs';
 import type { PredictionEvent } from '@driftwatch/schema';
-import { encodeBatch, type KafkaMessage } from '../../src/transport/kafka-messages.js';
-import {
-  resolveKafkaOptions,
-  type KafkaTransportOptions,
-} from '../../src/transport/kafka-options.js';
-import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
-import { SendDeadlineError } from '../../src/pipeline/send-attempt.js';
-import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { createDiagnostics } from '../../src/logs/diagnostics.js';
 import { resolveOptions } from '../../src/options.js';
 import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
-import { silentLogger } from './silent-logger.js';
-
-const {
+import { encodeBatch, type KafkaMessage } from '../../src/transport/kafka-messages.js';
+import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
+import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
+import {
+  batchOf,
+  brokerDown,
   CompressionTypes,
+  fakeKafka,
+  idsOf,
   KafkaJSConnectionError,
   KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-} = kafkajs;
-// kafkajs's typings leave out the options (the cause) its constructor takes.
-const { KafkaJSNonRetriableError } = kafkajs as unknown as Record<
-  'KafkaJSNonRetriableError',
-  new (error: Error, options: { cause: Error }) => Error
->;
-
-const prediction = (n: number): PredictionEvent => ({
-  predictionId: `p-${n}`,
-  model: 'risk',
-  modelVersion: '1',
-  timeUnixMs: 1_700_000_000_000 + n,
-  features: { income: 40_000 + n, note: 'x'.repeat(200) },
-  prediction: n % 2,
-  score: n / 100,
-});
-const batchOf = (count: number): TelemetryBatch => ({
-  resource: { 'service.name': 'svc' },
-  predictions: Array.from({ length: count }, (_, n) => prediction(n)),
-  labels: [],
-  logs: [],
-  spans: [],
-  metrics: [],
-});
-
-const silent = silentLogger;
-
-/** A kafkajs client whose producers record every sendBatch and answer with `behaviour`. */
-function fakeKafka(
-  behaviour: (
-    request: ProducerBatch,
-    producerIndex: number,
-    config: ProducerConfig | undefined,
-  ) => Promise<void> = () => Promise.resolve(),
-) {
-  const sent: Array<{ producer: number; request: ProducerBatch }> = [];
-  const disconnected: number[] = [];
-  const configs: Array<ProducerConfig | undefined> = [];
-  let producers = 0;
-  const createClient = () => ({
-    producer: (config?: ProducerConfig) => {
-      const index = producers++;
-      configs.push(config);
-      return {
-        events: { DISCONNECT: 'producer.disconnect' },
-        on: () => () => undefined,
-        connect: () => Promise.resolve(),
-        disconnect: () => {
-          disconnected.push(index);
-          return Promise.resolve();
-        },
-        sendBatch: async (request: ProducerBatch) => {
-          sent.push({ producer: index, request });
-          await behaviour(request, index, config);
-          return [];
-        },
-      } as unknown as Producer;
-    },
-  });
-  return { sent, disconnected, configs, createClient, producers: () => producers };
-}
-
-/** kafkajs builds protocol errors from its error-code table entries. */
-function protocolError(entry: {
-  message: string;
-  type: string;
-  code: number;
-  retriable: boolean;
-}): Error {
-  return new KafkaJSProtocolError(Object.assign(new Error(entry.message), entry));
-}
-
-/** A dead broker, as kafkajs reports it once its retries are spent. */
-const brokerDown = () =>
-  new KafkaJSNumberOfRetriesExceeded(
-    new KafkaJSConnectionError('Connection error: connect ECONNREFUSED'),
-    { retryCount: 2, retryTime: 100 },
-  );
-
-/** The prediction ids of one produce request, in order. */
-const idsOf = (request: ProducerBatch): string[] =>
-  request.topicMessages?.flatMap((t) =>
-    t.messages.map((m) => (JSON.parse(String(m.value)) as PredictionEvent).predictionId),
-  ) ?? [];
-
-function transport(options: KafkaTransportOptions, kafka: ReturnType<typeof fakeKafka>) {
-  return createKafkaTransport(resolveKafkaOptions({ brokers: ['k:9092'], ...options }, {}), {
-    logger: silent,
-    createClient: kafka.createClient,
-  });
-}
+  prediction,
+  protocolError,
+  transport,
+} from './fake-kafka.js';
+import { silentLogger as silent } from './silent-logger.js';
 
 describe('createKafkaTransport', () => {
   it('sends gzip record batches with acks=-1 by default, uncompressed with compression none', async () => {
@@ -370,147 +279,6 @@ describe('createKafkaTransport', () => {
     expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: false });
     expect(kafka.configs.map((config) => config?.idempotent)).toEqual([false]);
     await t.shutdown(100);
-  });
-
-  it('sends a batch the broker refuses as too large in smaller requests, leaving out only a record alone over its limit', async () => {
-    // A broker (or topic) whose message size limit is below maxMessageBytes and maxRequestBytes
-    // (Mokapi has none): kafkajs fails the whole request with MESSAGE_TOO_LARGE, not retried.
-    const brokerLimitBytes = 1500;
-    // As kafkajs's retrier wraps a non-retriable error: the protocol error is also the cause.
-    const tooLarge = () => {
-      const refusal = protocolError({
-        message: 'The request included a message larger than the max message size',
-        type: 'MESSAGE_TOO_LARGE',
-        code: 10,
-        retriable: false,
-      });
-      return new KafkaJSNonRetriableError(refusal, { cause: refusal });
-    };
-    const kafka = fakeKafka((request) => {
-      const messages = request.topicMessages?.flatMap((t) => t.messages) ?? [];
-      const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0);
-      return bytes > brokerLimitBytes ? Promise.reject(tooLarge()) : Promise.resolve();
-    });
-    const options = resolveOptions(
-      {
-        batch: { lingerMs: 10 },
-        retry: { initialBackoffMs: 10, maxBackoffMs: 20, deadlineMs: 2000 },
-      },
-      {},
-    );
-    const pipeline = new ExportPipeline({
-      queue: options.queue,
-      batch: options.batch,
-      retry: options.retry,
-      resource: { 'service.name': 'svc' },
-      diagnostics: createDiagnostics('fatal', { write: () => undefined }),
-    });
-    pipeline.setTransport(transport({ compression: 'none' }, kafka));
-    const events = batchOf(8).predictions;
-    // Under maxMessageBytes (1 MB), over what this broker takes.
-    events[5] = { ...prediction(5), features: { note: 'x'.repeat(2000) } };
-    for (const event of events) pipeline.enqueue('predictions', event, 300);
-    await pipeline.flush();
-    expect(pipeline.stats.dropped).toMatchObject({ too_large: 1, send_failed: 0 });
-    expect(pipeline.stats.sentItems).toBe(7);
-    // Every other record is in Kafka once, in order.
-    const written = kafka.sent.filter((s) => {
-      const messages = s.request.topicMessages?.flatMap((t) => t.messages) ?? [];
-      return (
-        messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0) <= brokerLimitBytes
-      );
-    });
-    expect(written.flatMap((s) => idsOf(s.request))).toEqual(
-      events.filter((_, n) => n !== 5).map((p) => p.predictionId),
-    );
-    // Each refusal hands the rest to a fresh (idempotent) producer: the records a refused request
-    // put on other partitions were written, and the old producer's sequence numbers for them
-    // would be out of order.
-    const refusals = kafka.sent.length - written.length;
-    expect(refusals).toBeGreaterThan(0);
-    expect(kafka.producers()).toBe(1 + refusals);
-    expect(kafka.disconnected).toHaveLength(refusals);
-    for (let n = 1; n < kafka.sent.length; n += 1) {
-      const previousRefused = !written.includes(kafka.sent[n - 1]!);
-      expect(kafka.sent[n]!.producer).toBe(kafka.sent[n - 1]!.producer + (previousRefused ? 1 : 0));
-    }
-    // Later batches are planned under half the refused size: nothing refused again.
-    const before = kafka.sent.length;
-    for (const event of batchOf(8).predictions) pipeline.enqueue('predictions', event, 300);
-    await pipeline.flush();
-    const later = kafka.sent.slice(before);
-    expect(later.length).toBeGreaterThan(1);
-    for (const { request } of later) {
-      const messages = request.topicMessages?.flatMap((t) => t.messages) ?? [];
-      expect(
-        messages.reduce((sum, m) => sum + Buffer.byteLength(String(m.value)), 0),
-      ).toBeLessThanOrEqual(brokerLimitBytes);
-    }
-    expect(pipeline.stats.sentItems).toBe(15);
-    await pipeline.shutdown(100);
-  });
-
-  it('keeps its producer on a too-large refusal when it is not idempotent', async () => {
-    const kafka = fakeKafka((request) =>
-      (request.topicMessages?.[0]?.messages.length ?? 0) > 2
-        ? Promise.reject(
-            protocolError({
-              message: 'The request included a message larger than the max message size',
-              type: 'MESSAGE_TOO_LARGE',
-              code: 10,
-              retriable: false,
-            }),
-          )
-        : Promise.resolve(),
-    );
-    const t = transport({ compression: 'none', idempotent: false }, kafka);
-    expect(await t.send(batchOf(8))).toEqual({ ok: true });
-    expect(kafka.producers()).toBe(1);
-    expect(
-      kafka.sent.filter((s) => idsOf(s.request).length <= 2).flatMap((s) => idsOf(s.request)),
-    ).toEqual(batchOf(8).predictions.map((p) => p.predictionId));
-    await t.shutdown(100);
-  });
-
-  it('replaces a producer whose send the pipeline aborted at its deadline (a hung broker)', async () => {
-    // The first producer hangs; a fresh one answers.
-    const kafka = fakeKafka((_request, producerIndex) =>
-      producerIndex === 0 ? new Promise(() => undefined) : Promise.resolve(),
-    );
-    const t = transport({ sendTimeoutMs: 60_000 }, kafka);
-    const deadline = new AbortController();
-    const sending = t.send(batchOf(1), deadline.signal);
-    await vi.waitFor(() => expect(kafka.sent).toHaveLength(1));
-    deadline.abort(new SendDeadlineError('no answer within retry.deadlineMs (300 ms)'));
-    expect(await sending).toMatchObject({ ok: false, retryable: true });
-    expect(kafka.disconnected).toEqual([0]);
-    expect(await t.send(batchOf(1))).toEqual({ ok: true });
-    expect(kafka.sent.map((s) => s.producer)).toEqual([0, 1]);
-    await t.shutdown(50);
-  });
-
-  it('leaves the producer of a send aborted for shutdown to shutdown()', async () => {
-    const kafka = fakeKafka(() => new Promise(() => undefined));
-    const t = transport({ sendTimeoutMs: 60_000 }, kafka);
-    const stopping = new AbortController();
-    const sending = t.send(batchOf(1), stopping.signal);
-    await vi.waitFor(() => expect(kafka.sent).toHaveLength(1));
-    stopping.abort();
-    expect(await sending).toMatchObject({ ok: false, retryable: true });
-    expect(kafka.disconnected).toEqual([]);
-    await t.shutdown(50);
-    expect(kafka.disconnected).toEqual([0]);
-  });
-
-  it('gives up a send at sendTimeoutMs (retryable) and never rejects', async () => {
-    const kafka = fakeKafka(() => new Promise(() => undefined));
-    const t = transport({ sendTimeoutMs: 50 }, kafka);
-    const started = Date.now();
-    const result = await t.send(batchOf(1));
-    expect(result).toMatchObject({ ok: false, retryable: true });
-    expect(Date.now() - started).toBeLessThan(5000);
-    await t.shutdown(50);
-    expect(await t.send(batchOf(1))).toMatchObject({ ok: false, retryable: false });
   });
 });
 

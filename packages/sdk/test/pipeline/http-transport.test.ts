@@ -1,4 +1,8 @@
-/** The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops. */
+/**
+ * The HTTP transport against a real local node:http receiver: gzip, token, retries, splits, drops.
+ * Just over 500 lines: each case is one answer of the collector to the same receiver, monitor and
+ * diagnostics set up once; its URL, readiness and protocol cases have files of their own.
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
