@@ -169,7 +169,10 @@ describe('HTTP transport', () => {
     await target.flush();
     expect(receiver.requests.length).toBeGreaterThan(1);
     expect(target.stats.dropped.retry_exhausted).toBe(2);
-    expect(target.stats.exportErrors).toBe(receiver.requests.length);
+    // Every failed attempt is an export error; the last may be cut at the deadline before its
+    // body reached the receiver.
+    expect(target.stats.exportErrors).toBeGreaterThanOrEqual(receiver.requests.length);
+    expect(target.stats.exportErrors).toBeLessThanOrEqual(receiver.requests.length + 1);
   });
 
   it('does not retry 400', async () => {
