@@ -8,6 +8,7 @@ import { registerErrorHandler } from './api/error-handler.js';
 import { registerHealthRoutes } from './api/health-routes.js';
 import { registerIngestRoute } from './api/ingest-route.js';
 import { registerReportRoutes } from './api/report-routes.js';
+import { registerShuttingDown } from './api/shutting-down.js';
 import {
   resolveCollectorOptions,
   type CollectorOptions,
@@ -34,8 +35,14 @@ export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp>
   const options = resolveCollectorOptions(optionsInput);
   const storage = storageInstance ?? (await openStorage(options.storage));
   const migrations = await migrate(storage);
-  const app = Fastify({ logger: { level: options.logLevel }, bodyLimit: options.maxBodyBytes });
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    bodyLimit: options.maxBodyBytes,
+    // Requests during shutdown are answered by registerShuttingDown, with Retry-After and a code.
+    return503OnClosing: false,
+  });
   registerErrorHandler(app);
+  registerShuttingDown(app);
   registerBodyDeadline(app, options.requestTimeoutMs);
   registerHealthRoutes(app, storage);
   registerIngestRoute(app, {

@@ -22,6 +22,8 @@ export const CollectorErrorCodes = {
   REQUEST_TIMEOUT: 'DW_COLLECTOR_REQUEST_TIMEOUT',
   /** An analysis request named bad windows or a model without data. */
   BAD_ANALYSIS_REQUEST: 'DW_COLLECTOR_BAD_ANALYSIS_REQUEST',
+  /** A request that arrived while the collector shuts down: answered 503 with Retry-After. */
+  SHUTTING_DOWN: 'DW_COLLECTOR_SHUTTING_DOWN',
 } as const;
 
 export type CollectorErrorCode = (typeof CollectorErrorCodes)[keyof typeof CollectorErrorCodes];

@@ -8,8 +8,8 @@ import type { WindowSamples } from './window-samples.js';
 
 export interface ColumnDriftResult {
   readonly name: string;
-  /** `feature` or `prediction`. */
-  readonly kind: 'feature' | 'prediction';
+  /** `feature`, `prediction`, or `label` (the ground truth: label-drift.ts). */
+  readonly kind: 'feature' | 'prediction' | 'label';
   readonly type: 'numeric' | 'categorical';
   /** Evidently method id (`ks`, `wasserstein`, `jensenshannon`, `chisquare`, `z`, …). */
   readonly test: string;
@@ -28,7 +28,8 @@ export interface ReportIssue {
    * lacks: compared on the type both have), `missing-in-reference` /
    * `missing-in-current` (the column has no value in that window while it has predictions),
    * `reduced-sample` (a model too wide for maxWindowSamples per column: every column sampled
-   * to fewer values, said in the message).
+   * to fewer values, said in the message). For the score and the label, `missing-in-…` means no
+   * prediction of that window has one.
    */
   readonly reason:
     | 'empty-window'
@@ -51,7 +52,8 @@ export interface DriftAnalysis {
 type Windows = 'reference' | 'current';
 type ColumnType = ColumnDriftResult['type'];
 
-function compare(
+/** One column's default test (columnDrift), shaped for the report. */
+export function compareColumn(
   name: string,
   kind: ColumnDriftResult['kind'],
   type: ColumnType,
@@ -107,7 +109,7 @@ function featureDrift(
       const reference = valuesOf(windows.reference, type, name);
       const current = valuesOf(windows.current, type, name);
       if (comparable(windows, type, name)) {
-        results.push(compare(name, 'feature', type, reference!, current!));
+        results.push(compareColumn(name, 'feature', type, reference!, current!));
         continue;
       }
       const [has, lacks]: [Windows, Windows] = reference
@@ -158,7 +160,7 @@ function predictionDrift(
   const { reference, current } = windows;
   if (reference.count === 0 || current.count === 0) return undefined;
   if (reference.scores.length > 0 && current.scores.length > 0) {
-    return compare('score', 'prediction', 'numeric', reference.scores, current.scores);
+    return compareColumn('score', 'prediction', 'numeric', reference.scores, current.scores);
   }
   if (reference.scores.length > 0 || current.scores.length > 0) {
     const lacks: Windows = reference.scores.length > 0 ? 'current' : 'reference';
@@ -170,14 +172,14 @@ function predictionDrift(
     });
   }
   return reference.wordedPredictions === 0 && current.wordedPredictions === 0
-    ? compare(
+    ? compareColumn(
         'prediction',
         'prediction',
         'numeric',
         reference.predictionValues,
         current.predictionValues,
       )
-    : compare(
+    : compareColumn(
         'prediction',
         'prediction',
         'categorical',

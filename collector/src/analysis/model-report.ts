@@ -1,15 +1,17 @@
 /**
  * One analysis run: reads the reference and current windows from ClickHouse, computes drift
- * and model quality, records the results (drift_results, performance_results) for dashboards
- * and returns the report.
+ * (features, prediction, label) and model quality, records the results (drift_results,
+ * performance_results, report_issues: record-results.ts) for dashboards and returns the report.
  */
 import { randomUUID } from 'node:crypto';
 import { CollectorError, CollectorErrorCodes } from '../errors.js';
 import type { Storage } from '../storage/open-storage.js';
 import { storageCall } from '../storage/storage-call.js';
 import { analyseDrift, type ColumnDriftResult, type ReportIssue } from './drift-analysis.js';
+import { analyseLabelDrift } from './label-drift.js';
 import { readLabelledOutcomes } from './labelled-outcomes.js';
 import { analysePerformance, type PerformanceResult } from './performance-analysis.js';
+import { recordResults } from './record-results.js';
 import type { TimeWindow } from './time-window.js';
 import {
   countWindowValues,
@@ -44,6 +46,8 @@ export interface ModelReport {
   readonly current: TimeWindow & { readonly count: number };
   readonly features: ColumnDriftResult[];
   readonly prediction: ColumnDriftResult | null;
+  /** Drift of the labels of the labelled predictions; null when a window has none. */
+  readonly label: ColumnDriftResult | null;
   readonly dataset: {
     readonly driftedFeatures: number;
     readonly features: number;
@@ -51,63 +55,12 @@ export interface ModelReport {
     /** Null when no feature could be compared (an empty window, an unknown model): no verdict. */
     readonly drifted: boolean | null;
   };
-  /** What has no result and why: an empty window, a feature not compared. */
+  /** What has no result and why: an empty window, a feature not compared (report_issues). */
   readonly issues: ReportIssue[];
   readonly performance: {
     readonly reference: PerformanceResult;
     readonly current: PerformanceResult;
   };
-}
-
-async function recordResults(storage: Storage, report: ModelReport): Promise<void> {
-  const common = {
-    run_id: report.runId,
-    computed_at: report.computedAtMs,
-    model: report.model,
-    model_version: report.modelVersion ?? '',
-  };
-  const columns = [...report.features, ...(report.prediction ? [report.prediction] : [])];
-  const performanceRows = (['reference', 'current'] as const).flatMap((window) => {
-    const result = report.performance[window];
-    return (['auc', 'precision', 'recall', 'f1'] as const).map((metric) => ({
-      ...common,
-      window_name: window,
-      window_from: report[window].fromMs,
-      window_to: report[window].toMs,
-      metric,
-      value: result[metric],
-      labelled: result.labelled,
-    }));
-  });
-  await storageCall('recording the report', () =>
-    Promise.all([
-      storage.client.insert({
-        table: storage.table('drift_results'),
-        format: 'JSONEachRow',
-        values: columns.map((c) => ({
-          ...common,
-          reference_from: report.reference.fromMs,
-          reference_to: report.reference.toMs,
-          current_from: report.current.fromMs,
-          current_to: report.current.toMs,
-          column_name: c.name,
-          column_kind: c.kind,
-          column_type: c.type,
-          method: c.test,
-          score: c.score,
-          threshold: c.threshold,
-          drifted: c.drifted ? 1 : 0,
-          reference_count: c.referenceCount,
-          current_count: c.currentCount,
-        })),
-      }),
-      storage.client.insert({
-        table: storage.table('performance_results'),
-        format: 'JSONEachRow',
-        values: performanceRows,
-      }),
-    ]),
-  );
 }
 
 /**
@@ -196,6 +149,11 @@ export async function runModelReport(
     readLabelledOutcomes(storage, currentQuery),
   ]);
   const { columns, issues: columnIssues } = analyseDrift(reference, current);
+  const label = analyseLabelDrift(
+    { reference: referenceOutcomes.labelSample, current: currentOutcomes.labelSample },
+    { reference: reference.count, current: current.count },
+    columnIssues,
+  );
   const subject = `model ${JSON.stringify(request.model)}${request.modelVersion === undefined ? '' : ` version ${JSON.stringify(request.modelVersion)}`}`;
   const issues: ReportIssue[] = [
     ...(['reference', 'current'] as const)
@@ -220,6 +178,7 @@ export async function runModelReport(
     current: { ...request.current, count: current.count },
     features,
     prediction: columns.find((c) => c.kind === 'prediction') ?? null,
+    label,
     dataset: {
       driftedFeatures,
       features: features.length,

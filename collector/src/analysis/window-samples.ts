@@ -114,8 +114,8 @@ export async function readWindowSamples(
 export interface WindowSize {
   /**
    * Values: each feature's (numeric and text counted apart), the window's scores, predictions
-   * and their numeric readings, and its labelled outcomes' label, score and class (counted as if
-   * all were labelled), each capped at `maxSamples`.
+   * and their numeric readings, and its labelled outcomes' label, its numeric reading, score and
+   * class (counted as if all were labelled), each capped at `maxSamples`.
    */
   readonly values: number;
   /** Feature columns (a name numeric in some predictions and text in others counts twice). */
@@ -123,8 +123,8 @@ export interface WindowSize {
 }
 
 /** Per-sample series besides the features: score, prediction, its numeric reading, and the
- * labelled outcomes' label, score and class. */
-export const OUTPUT_SERIES = 6;
+ * labelled outcomes' label (text, for label drift), its numeric reading, score and class. */
+export const OUTPUT_SERIES = 7;
 
 /** Counts a window's values and feature columns from the feature names, not their values. */
 export async function countWindowValues(storage: Storage, query: WindowQuery): Promise<WindowSize> {

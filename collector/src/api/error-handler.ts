@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { CollectorError, CollectorErrorCodes, type CollectorErrorCode } from '../errors.js';
 import { INGEST_PATH, unsupportedMediaType } from './ingest-route.js';
+import { RETRY_AFTER_SHUTTING_DOWN_S } from './shutting-down.js';
 
 const STATUS: Partial<Record<CollectorErrorCode, number>> = {
   [CollectorErrorCodes.BAD_BATCH]: 400,
@@ -12,6 +13,12 @@ const STATUS: Partial<Record<CollectorErrorCode, number>> = {
   [CollectorErrorCodes.BODY_TOO_LARGE]: 413,
   [CollectorErrorCodes.UNSUPPORTED_MEDIA_TYPE]: 415,
   [CollectorErrorCodes.STORAGE_FAILED]: 503,
+  [CollectorErrorCodes.SHUTTING_DOWN]: 503,
+};
+
+/** Seconds to wait before retrying, sent as `Retry-After` (RFC 9110 §10.2.3) with these codes. */
+const RETRY_AFTER_S: Partial<Record<CollectorErrorCode, string>> = {
+  [CollectorErrorCodes.SHUTTING_DOWN]: RETRY_AFTER_SHUTTING_DOWN_S,
 };
 
 /** What an error is answered with. */
@@ -83,7 +90,11 @@ function answerOf(error: FastifyError | CollectorError, request: FastifyRequest)
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | CollectorError, request, reply) => {
     const { status, body } = answerOf(error, request);
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const retryAfter = RETRY_AFTER_S[body.code as CollectorErrorCode];
+    // A request refused during shutdown is expected, not a failure of the collector.
+    if (body.code === CollectorErrorCodes.SHUTTING_DOWN) request.log.info(body.message);
+    else if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
     // The rest of a timed-out body may never come: the connection is not reused.
     if (status === 408) reply.header('connection', 'close');
     // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with (RFC 6750 §3).

@@ -9,7 +9,8 @@
  *   401 bad or missing bearer token; 408 body not received within `requestTimeoutMs`;
  *   413 body too large; 415 content-type not application/json;
  *   429 + Retry-After  more requests held than `maxConcurrentIngests` (body not read; retry);
- *   503 + Retry-After  storage unavailable (retry).
+ *   503 + Retry-After  storage unavailable, or the collector shutting down (shutting-down.ts;
+ *       DW_COLLECTOR_SHUTTING_DOWN): retry.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createGunzip } from 'node:zlib';

@@ -115,7 +115,8 @@ describe('drift and model-quality report over two windows', () => {
 
   it('records each run in the results tables', async () => {
     const report = await runModelReport(storage, request, 200_000);
-    expect(await count(storage, 'drift_results', `run_id = '${report.runId}'`)).toBe(5);
+    // Four features, the score and the label.
+    expect(await count(storage, 'drift_results', `run_id = '${report.runId}'`)).toBe(6);
     expect(await count(storage, 'performance_results', `run_id = '${report.runId}'`)).toBe(8);
   });
 

@@ -101,6 +101,14 @@ describe('a report names what it could not compare', () => {
   });
   afterAll(() => ingest.close());
 
+  /** A model without labels: no label drift, said for each window. */
+  const unlabelled = (['reference', 'current'] as const).map((window) => ({
+    reason: `missing-in-${window}`,
+    column: 'label',
+    kind: 'label',
+    message: `no prediction in the ${window} window has a label (200 predictions): no label drift`,
+  }));
+
   const report = async (body: object): Promise<ModelReport> => {
     const response = await ingest.collector.app.inject({
       method: 'POST',
@@ -146,6 +154,7 @@ describe('a report names what it could not compare', () => {
         message:
           'feature "code" also has text values in the current window, none in the reference window: it is compared on its numeric values alone',
       },
+      ...unlabelled,
     ]);
   });
 
@@ -165,6 +174,7 @@ describe('a report names what it could not compare', () => {
         column: 'score',
         kind: 'prediction',
       }),
+      ...unlabelled,
     ]);
   });
 

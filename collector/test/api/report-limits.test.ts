@@ -140,20 +140,21 @@ describe('report limits', () => {
 
   it('refuses a window whose samples would exceed maxWindowValues, naming the window and the limit', async () => {
     // Per window: 3 features × min(10, 4) values, and scores, predictions, their numeric
-    // readings and the labelled outcomes' label, score and class, 4 each: 36 values.
+    // readings and the labelled outcomes' label, its numeric reading, score and class, 4 each:
+    // 40 values.
     const request = { model: 'credit-risk', ...windows };
-    await expect(runModelReport(held.storage, request, 4, 35)).rejects.toMatchObject({
+    await expect(runModelReport(held.storage, request, 4, 39)).rejects.toMatchObject({
       code: CollectorErrorCodes.BAD_ANALYSIS_REQUEST,
       details: {
         field: 'reference',
         limit: 'maxWindowValues',
-        values: 36,
+        values: 40,
         columns: 3,
-        maxWindowValues: 35,
+        maxWindowValues: 39,
       },
-      message: expect.stringContaining('more than the 35 one window may hold even at 100 values'),
+      message: expect.stringContaining('more than the 39 one window may hold even at 100 values'),
     });
-    const report = await runModelReport(held.storage, request, 4, 36);
+    const report = await runModelReport(held.storage, request, 4, 40);
     expect(report.features.map((f) => [f.name, f.referenceCount])).toEqual([
       ['age', 4],
       ['income', 4],
@@ -162,30 +163,35 @@ describe('report limits', () => {
   });
 
   it('samples every column of a model too wide for maxWindowSamples to what fits, and says so', async () => {
-    // Per window: 3 columns × 300 and 6 output series × 300 = 2700 values over 1350: each of
-    // the 9 series fits at 150.
+    // Per window: 3 columns × 300 and 7 output series × 300 = 3000 values over 1350: each of
+    // the 10 series fits at 135.
     const request = { model: 'wide-model', ...windows };
     const report = await runModelReport(held.storage, request, 1000, 1350);
     expect(
       report.features.map((f) => [f.name, f.referenceCount, f.currentCount, f.drifted]),
     ).toEqual([
-      ['age', 150, 150, false],
-      ['income', 150, 150, expect.any(Boolean)],
-      ['region', 150, 150, false],
+      ['age', 135, 135, false],
+      ['income', 135, 135, expect.any(Boolean)],
+      ['region', 135, 135, false],
     ]);
     expect(report.reference.count).toBe(300);
     expect(report.performance.reference.labelled).toBe(0);
+    // No labels: no label drift, said for each window after the reduced sample.
+    const unlabelled = ['missing-in-reference', 'missing-in-current'].map((reason) =>
+      expect.objectContaining({ reason, column: 'label', kind: 'label' }),
+    );
     expect(report.issues).toEqual([
       {
         reason: 'reduced-sample',
         window: 'reference',
-        message: expect.stringContaining('sampled to at most 150 values'),
+        message: expect.stringContaining('sampled to at most 135 values'),
       },
+      ...unlabelled,
     ]);
     expect(report.dataset.drifted).not.toBeNull();
     // Under the limit, the configured cap stands and no issue is raised.
-    const full = await runModelReport(held.storage, request, 1000, 2700);
+    const full = await runModelReport(held.storage, request, 1000, 3000);
     expect(full.features.map((f) => f.referenceCount)).toEqual([300, 300, 300]);
-    expect(full.issues).toEqual([]);
+    expect(full.issues).toEqual(unlabelled);
   });
 });

@@ -22,6 +22,8 @@ export interface DemoSummary {
     threshold: number;
     drifted: boolean;
   } | null;
+  /** Drift of the late labels themselves (null when a window has none). */
+  label: DemoSummary['prediction'];
   dataset: ModelReport['dataset'];
   performance: {
     reference: {
@@ -70,6 +72,7 @@ export function toSummary(report: ModelReport): DemoSummary {
     current: report.current,
     features: report.features.map(column),
     prediction: report.prediction ? column(report.prediction) : null,
+    label: report.label ? column(report.label) : null,
     dataset: report.dataset,
     performance: {
       reference: quality(report.performance.reference),
@@ -92,6 +95,7 @@ export function formatSummary(summary: DemoSummary): string {
     ...(summary.prediction
       ? [{ ...summary.prediction, name: `${summary.prediction.name} (prediction)` }]
       : []),
+    ...(summary.label ? [{ ...summary.label, name: 'label (late labels)' }] : []),
   ];
   const drift = table(
     ['feature', 'type', 'test', 'score', 'threshold', 'drifted'],

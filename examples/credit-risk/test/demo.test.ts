@@ -68,6 +68,9 @@ describe('embedded demo', () => {
         expect(['wasserstein', 'jensenshannon']).toContain(feature.test);
         expect(feature.threshold).toBe(0.1);
       }
+      // Both windows have late labels: their own drift is tested (0/1 labels read as numbers).
+      expect(summary.label).not.toBeNull();
+      expect(summary.label!.type).toBe('numeric');
       expect(summary.performance.reference.labelled).toBe(2000);
       expect(summary.performance.current.labelled).toBe(2000);
       expect(summary.performance.current.auc!).toBeLessThan(
