@@ -503,6 +503,85 @@ describe('Prometheus: dashboard queries, alert rules and config through promtool
     expect(stdout).toContain(`SUCCESS: ${rules.length} rules found`);
   });
 
+  it('error-share panels leave out the probe routes DriftwatchHigh5xxRate leaves out (promtool test rules)', async () => {
+    // The alert's route matcher: a readiness 503 is not a failed request, and healthy probes must
+    // not dilute real failures. Each error share on the dashboards uses the same one, above and
+    // below the division.
+    const alert = ruleGroups
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === 'DriftwatchHigh5xxRate');
+    const probes = /http_route!~"[^"]*"/.exec(alert?.expr ?? '')?.[0];
+    expect(probes, 'DriftwatchHigh5xxRate route matcher').toBeDefined();
+    const shares = prometheusTargets.filter(({ target }) =>
+      /http_response_status_code=~"[45]\.\."/.test(target.expr ?? ''),
+    );
+    expect(shares.map(({ target }) => target.legendFormat).sort()).toEqual(['4xx', '5xx']);
+    for (const { panel, target } of shares) {
+      const selectors = [
+        ...(target.expr ?? '').matchAll(/http_server_request_duration_\w+\{[^}]*\}/g),
+      ];
+      expect(selectors.length, `${panel.title} ${target.refId}`).toBeGreaterThanOrEqual(2);
+      for (const [selector] of selectors) expect(selector, panel.title).toContain(probes);
+    }
+
+    // What the panel draws, on /predict traffic (7 a minute answered 200, 2 answered 500, 1
+    // answered 404) next to probes: a readiness route answering 503 and a kubelet's /ops/health.
+    const rules = shares.map(({ dashboard, panel, target }) => ({
+      record: `dashboard:panel_${panel.id}_${target.refId}`,
+      expr: expandPromQl(
+        target.expr ?? '',
+        Object.fromEntries(
+          dashboard.templating.list.map((v) => [v.name, { value: 'all', options: [] }]),
+        ),
+      ),
+      expected: /status_code=~"5/.test(target.expr ?? '') ? 0.2 : 0.1,
+    }));
+    const count = (route: string, status: number, perMinute: number) => ({
+      series: `http_server_request_duration_count{job="credit-risk", instance="a", http_request_method="GET", http_route="${route}", http_response_status_code="${status}"}`,
+      values: `0+${perMinute}x20`,
+    });
+    const rulesFile = join(dir, 'error-share-rules.yml');
+    writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        groups: [
+          { name: 'error-share', rules: rules.map(({ record, expr }) => ({ record, expr })) },
+        ],
+      }),
+    );
+    const testFile = join(dir, 'error-share.test.yml');
+    writeFileSync(
+      testFile,
+      JSON.stringify({
+        rule_files: [rulesFile],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              count('/predict', 200, 7),
+              count('/predict', 500, 2),
+              count('/predict', 404, 1),
+              count('/readiness', 503, 10),
+              count('/ops/health', 200, 100),
+            ],
+            promql_expr_test: rules.map(({ record, expected }) => ({
+              expr: record,
+              eval_time: '10m',
+              exp_samples: [{ labels: record, value: expected }],
+            })),
+          },
+        ],
+      }),
+    );
+    const { stdout } = await run('promtool', ['test', 'rules', testFile]).catch(
+      (error: { stdout?: string; stderr?: string }) => {
+        throw new Error(`promtool test rules failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      },
+    );
+    expect(stdout).toContain('SUCCESS');
+  });
+
   it('the alert rules use only exposed metrics and labels, and pass promtool check rules', async () => {
     for (const rule of ruleGroups.flatMap((g) => g.rules)) {
       const annotations = Object.values(rule.annotations ?? {}).join(' ');

@@ -1,6 +1,7 @@
 /**
  * Runs the credit-risk service. Configured by environment: PORT (0 = any free port), HOST, and
- * the SDK's own DRIFTWATCH_* variables (collector URL, token, metrics port…).
+ * the SDK's own DRIFTWATCH_* variables (collector URL, token, metrics port…). The service's name
+ * and version are set in code, which wins over DRIFTWATCH_SERVICE_NAME / _VERSION.
  * Prints one JSON line `{"event":"listening","url":…}` to stdout once it serves.
  */
 import { init } from '@driftwatch/sdk';

@@ -7,22 +7,29 @@
 import type { Monitor, RequestStore } from '@driftwatch/sdk';
 
 /**
- * The timer's first act is to abort `request.signal`, whose listeners run at once: the first one,
- * added here, enters the request context for the rest of that timer callback. `enterWith` binds
- * the store to the callback that is running, Fastify's timer for this request alone, and to what
- * it schedules; nothing else runs in it. When the client's leaving aborts the signal instead, the
- * request's 'close' is already emitted in the context (see the plugin's onRequest hook).
+ * The timer's first act is to abort `request.signal`, which runs its listeners at once: the
+ * context is entered there, for the rest of that timer callback. `enterWith` binds the store to
+ * the callback that is running, Fastify's timer for this request alone, and to what it schedules;
+ * nothing else runs in it. When the client's leaving aborts the signal instead, the request's
+ * 'close' is already emitted in the context (see the plugin's onRequest hook).
+ *
+ * Node aborts a signal through its `dispatchEvent`, looked up on the signal: an own one, set
+ * here, enters the context before any listener runs, those that an `onRequest` hook registered
+ * before the plugin added first included. A listener, the first the plugin can add, stays as
+ * the fallback should a Node version dispatch otherwise.
  */
 export function enterContextOnAbort(
   signal: AbortSignal,
   storage: Monitor['contextStorage'],
   store: RequestStore,
 ): void {
-  signal.addEventListener(
-    'abort',
-    () => {
-      if (storage.getStore() !== store) storage.enterWith(store);
-    },
-    { once: true },
-  );
+  const enter = (): void => {
+    if (storage.getStore() !== store) storage.enterWith(store);
+  };
+  const dispatch = signal.dispatchEvent;
+  signal.dispatchEvent = function dispatchInRequestContext(this: AbortSignal, event: Event) {
+    if (event.type === 'abort') enter();
+    return dispatch.call(this, event);
+  };
+  signal.addEventListener('abort', enter, { once: true });
 }

@@ -12,7 +12,6 @@ import {
   emitInContext,
   idleTimeoutEnd,
   requestIdFrom,
-  serverFailureOf,
   watchIdleTimeout,
   watchQueuedResponse,
 } from '@driftwatch/sdk';
@@ -23,9 +22,16 @@ import fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import {
+  closingServers,
+  refusedOutsidePlugin,
+  refuseOutsidePlugin,
+  SERVICE_UNAVAILABLE,
+} from './closing-refusals.js';
 import { enterContextOnAbort } from './handler-timeout.js';
 import { lazyChildFactory } from './lazy-child-logger.js';
 import { routerErrorHandler } from './router-errors.js';
+import { responseFailureOf } from './server-failure.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -69,13 +75,6 @@ const reportingFactories = new WeakSet<object>();
 /** The child-logger factories of `fastifyOptions`, which turn Fastify's own closing 503 off. */
 const refusingFactories = new WeakSet<object>();
 
-/** Fastify's answer to a request that arrives while it closes, as its `return503OnClosing` writes it. */
-const SERVICE_UNAVAILABLE = {
-  error: 'Service Unavailable',
-  message: 'Service Unavailable',
-  statusCode: 503,
-};
-
 declare module 'fastify' {
   interface FastifyInstance {
     /** The Driftwatch monitor: `fastify.driftwatch.logPrediction(...)`. */
@@ -110,7 +109,15 @@ export function fastifyOptions(monitor: Monitor): Pick<
   const CompletionLineController =
     LogController &&
     class extends LogController {
-      override incomingRequest(): void {}
+      // Called for every request of every context, before any hook. A request without the
+      // plugin's decoration is outside its context (it is registered in a child one): refused
+      // here while the server closes, as Fastify would (see closing-refusals.ts). Otherwise one
+      // size check.
+      override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+        if (closingServers.size !== 0 && !(kHandle in request) && refusedOutsidePlugin(request)) {
+          refuseOutsidePlugin(monitor, request, reply);
+        }
+      }
       override requestCompleted(): void {}
       // Fastify reports here a body stream that failed after the headers were sent, then
       // destroys the response: the request failed on the server's side (recorded with the sent
@@ -226,7 +233,9 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   ): void => {
     const state = request as unknown as Instrumented;
     const handle = state[kHandle];
-    if (handle === null) return;
+    // Undefined: a request of a context made before the plugin decorated requests, refused by
+    // fastifyOptions' log controller while the server closes (closing-refusals.ts).
+    if (handle === null || handle === undefined) return;
     state[kHandle] = null;
     const { url: route, logLevel } = state[kRoute] ?? request.routeOptions;
     handle.end({
@@ -241,18 +250,46 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   };
 
   // With fastifyOptions, Fastify lets requests through while it closes (return503OnClosing
-  // false): the plugin refuses them itself, as Fastify would, once close() has begun.
+  // false): the plugin refuses them itself, as Fastify would, once close() has begun; those of
+  // its routes here, the server's others in fastifyOptions' log controller (closing-refusals.ts).
   const refuseWhileClosing = refusingFactories.has(fastify.childLoggerFactory);
   let closing = false;
   if (refuseWhileClosing) {
+    const server = fastify.server;
     fastify.addHook('preClose', (done) => {
       closing = true;
+      closingServers.add(server);
+      done();
+    });
+    // Run once the server has closed (Fastify's own onClose, which closes it, runs first).
+    fastify.addHook('onClose', (_instance, done) => {
+      closingServers.delete(server);
       done();
     });
   }
 
   // HTTP/2 sessions close on their own timeout (Fastify's http2SessionTimeout), gracefully.
   const http1 = fastify.initialConfig.http2 !== true;
+
+  // A response that closed before it finished (or an HTTP/2 stream that was reset: it emits
+  // 'finish', so onResponse, though it was never ended).
+  const endUnfinished = (request: FastifyRequest, reply: FastifyReply): void => {
+    const state = request as unknown as Instrumented;
+    const res = reply.raw;
+    if (state[kStreamFailed] === true || bodyStreamFailed(state, res.headersSent)) {
+      end(request, reply.statusCode, true);
+      return;
+    }
+    // Destroyed by the server after its headers (Fastify's handlerTimeout cutting a stream).
+    const destroyedWith = res.headersSent ? responseFailureOf(res, http1) : undefined;
+    if (destroyedWith !== undefined) {
+      end(request, reply.statusCode, true, destroyedWith);
+      return;
+    }
+    const timedOut = idleTimeoutEnd(request.raw, res);
+    if (timedOut === undefined) end(request, closedStatus(request, reply));
+    else end(request, timedOut.statusCode, timedOut.failedMidResponse, timedOut.error);
+  };
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
@@ -280,20 +317,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // counts it as aborted), and then neither it nor onResponse ever comes.
     const res = reply.raw;
     const closed = (): void => {
-      if (res.writableFinished) return;
-      if (state[kStreamFailed] === true || bodyStreamFailed(state, res.headersSent)) {
-        end(request, reply.statusCode, true);
-        return;
-      }
-      // Destroyed by the server after its headers (Fastify's handlerTimeout cutting a stream).
-      const destroyedWith = res.headersSent ? serverFailureOf(res) : undefined;
-      if (destroyedWith !== undefined) {
-        end(request, reply.statusCode, true, destroyedWith);
-        return;
-      }
-      const timedOut = idleTimeoutEnd(raw, res);
-      if (timedOut === undefined) end(request, closedStatus(request, reply));
-      else end(request, timedOut.statusCode, timedOut.failedMidResponse, timedOut.error);
+      if (!res.writableFinished) endUnfinished(request, reply);
     };
     res.on('close', closed);
     // A pipelined request whose response waits behind another's has no socket yet; if the
@@ -314,6 +338,11 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // AsyncResource made here, so the handler, its promises and timers keep the context even
     // when the body arrives in later socket reads, with no second hook to enter it again. `run`
     // restores the socket's context afterwards: nothing leaks into the next request.
+    // `onRequest` hooks registered before this one ran outside it, and cannot be brought in:
+    // Fastify runs hooks in registration order and lets nothing wrap the chain; what it calls
+    // before (genReqId, the child-logger factory, the log controller) returns into its own
+    // request handler, where only `enterWith` could enter, binding the store to the connection
+    // (HTTP/1 parser, HTTP/2 session) and so to the next requests on it.
     storage.run(handle.store, next);
   });
 
@@ -332,9 +361,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   });
 
   fastify.addHook('onResponse', (request, reply, next) => {
-    // An HTTP/2 stream the client reset emits 'finish' (so onResponse) though it was never
-    // ended: that response did not complete either.
-    end(request, reply.raw.writableEnded ? reply.statusCode : 499);
+    if (reply.raw.writableEnded) end(request, reply.statusCode);
+    else endUnfinished(request, reply);
     next();
   });
 

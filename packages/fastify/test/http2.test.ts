@@ -13,7 +13,7 @@ import {
 } from 'node:http2';
 import { Readable } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
 import { waitFor } from '../../sdk/test/support/net.js';
@@ -59,9 +59,10 @@ async function serve(tls: boolean): Promise<Served> {
     },
     {},
   );
-  const app = tls
+  // One type for both servers: the union of the two instances' overloads is not callable.
+  const app = (tls
     ? Fastify({ ...fastifyOptions(monitor), http2: true, https: { key: TLS_KEY, cert: TLS_CERT } })
-    : Fastify({ ...fastifyOptions(monitor), http2: true });
+    : Fastify({ ...fastifyOptions(monitor), http2: true })) as unknown as FastifyInstance;
   await app.register(driftwatch, { monitor, metricsRoute: '/metrics' });
   app.post('/predict/:model', async (request) => {
     request.log.info('scoring');

@@ -5,7 +5,7 @@
  * does not compile.
  */
 import { invalidOption } from './errors.js';
-import type { DriftwatchOptions } from './options.js';
+import type { DriftwatchOptions } from './options-input.js';
 import type {
   KafkaSaslOptions,
   KafkaTlsOptions,
@@ -16,7 +16,8 @@ import type {
   MemoryTransportOptions,
 } from './transport/transport-options.js';
 
-type Section<K extends keyof DriftwatchOptions> = Required<DriftwatchOptions>[K];
+// NonNullable, not Required: under exactOptionalPropertyTypes Required keeps `| undefined`.
+type Section<K extends keyof DriftwatchOptions> = NonNullable<DriftwatchOptions[K]>;
 
 const keys = <T>(known: Record<keyof T, true>): readonly string[] => Object.keys(known);
 
@@ -63,7 +64,7 @@ export const OPTION_KEYS = {
     runtime: true,
     gpu: true,
   }),
-  'metrics.gpu': keys<Required<Section<'metrics'>>['gpu']>({
+  'metrics.gpu': keys<NonNullable<Section<'metrics'>['gpu']>>({
     enabled: true,
     intervalMs: true,
     command: true,
@@ -83,7 +84,7 @@ export const OPTION_KEYS = {
     gzipMinBytes: true,
     gzipLevel: true,
   }),
-  kafka: keys<KafkaTransportOptions & { type: 'kafka' }>({
+  'transport (kafka)': keys<KafkaTransportOptions & { type: 'kafka' }>({
     type: true,
     brokers: true,
     clientId: true,
@@ -100,8 +101,13 @@ export const OPTION_KEYS = {
     maxMessageBytes: true,
     maxRequestBytes: true,
   }),
-  'kafka.sasl': keys<KafkaSaslOptions>({ mechanism: true, username: true, password: true }),
-  'kafka.tls': keys<KafkaTlsOptions>({ ca: true, cert: true, key: true, rejectUnauthorized: true }),
+  'transport.sasl': keys<KafkaSaslOptions>({ mechanism: true, username: true, password: true }),
+  'transport.tls': keys<KafkaTlsOptions>({
+    ca: true,
+    cert: true,
+    key: true,
+    rejectUnauthorized: true,
+  }),
 } as const;
 
 /**

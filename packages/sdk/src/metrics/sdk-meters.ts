@@ -1,7 +1,8 @@
 /**
  * The SDK's MeterProvider: one Prometheus exporter (scraped on /metrics) and one periodic reader
  * that pushes the same metrics through the transport. Also registers the SDK's own health
- * metrics; the GPU gauges fed by the nvidia-smi monitor are read by both readers (gpu-gauges.ts).
+ * metrics; the GPU gauges fed by the nvidia-smi monitor (gpu-gauges.ts) and the runtime gauges
+ * (runtime-gauges.ts, started by startRuntimeMetrics) are read by both readers.
  */
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -20,6 +21,7 @@ import { CARDINALITY_LIMIT, FastMetrics } from './fast-instruments.js';
 import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
 import { GpuGauges, type GpuDeviceSource } from './gpu-gauges.js';
 import { PipelineMetricExporter } from './metric-points.js';
+import { attachRuntimeGauges, RuntimeGauges } from './runtime-gauges.js';
 
 export interface SdkMeters {
   readonly meter: Meter;
@@ -88,7 +90,10 @@ export function createSdkMeters(config: {
           `driftwatch: metric ${name} reached ${CARDINALITY_LIMIT} series; new attribute sets are recorded in one series labelled otel.metric.overflow="true"`,
         )),
   );
-  const metricProducers = config.gpu ? [fast, new GpuGauges(resource, config.gpu)] : [fast];
+  const runtime = new RuntimeGauges(resource);
+  const metricProducers = config.gpu
+    ? [fast, runtime, new GpuGauges(resource, config.gpu)]
+    : [fast, runtime];
   const prometheus: PrometheusExporter = new PrometheusGaugeDeltaExporter({
     preventServerStart: true,
     withoutScopeInfo: true,
@@ -109,8 +114,10 @@ export function createSdkMeters(config: {
     );
   }
   const provider = new MeterProvider({ resource, readers });
+  const meter = provider.getMeter('@driftwatch/sdk');
+  attachRuntimeGauges(meter, runtime);
   return {
-    meter: provider.getMeter('@driftwatch/sdk'),
+    meter,
     prometheus,
     fast,
     forceFlush: () => provider.forceFlush(),

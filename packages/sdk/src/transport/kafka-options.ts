@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
-import { DECIMAL } from '../options-parse.js';
+import { DECIMAL, fromEnv, PRINTABLE } from '../options-parse.js';
 
 /** The signals the transport spreads over one topic each. */
 export type KafkaSignal = 'predictions' | 'labels' | 'logs' | 'spans' | 'metrics';
@@ -24,48 +24,60 @@ export interface KafkaSaslOptions {
 
 export interface KafkaTlsOptions {
   /** PEM CA bundle that signs the brokers' certificates. @default the system store */
-  ca?: string;
+  ca?: string | undefined;
   /** PEM client certificate (mutual TLS). @default none */
-  cert?: string;
+  cert?: string | undefined;
   /** PEM private key of `cert`. @default none */
-  key?: string;
-  /** Reject brokers whose certificate does not verify. @default true */
-  rejectUnauthorized?: boolean;
+  key?: string | undefined;
+  /** Reject brokers whose certificate does not verify (also `'true'`/`'false'`). @default true */
+  rejectUnauthorized?: boolean | undefined;
 }
 
-/** What callers (and `init({ transport: { type: 'kafka', … } })`) may pass. */
+/**
+ * What callers (and `init({ transport: { type: 'kafka', … } })`) may pass. Numbers and booleans
+ * may also be given as text (`acks: '1'`, `tls: 'true'`); an `undefined` field is unset.
+ */
 export interface KafkaTransportOptions {
   /** Bootstrap brokers as `host:port` (array or comma-separated). Env `DRIFTWATCH_KAFKA_BROKERS`. Required. */
-  brokers?: string | readonly string[];
+  brokers?: string | readonly string[] | undefined;
   /** Client id the brokers see. Env `DRIFTWATCH_KAFKA_CLIENT_ID`. @default 'driftwatch-sdk' */
-  clientId?: string;
+  clientId?: string | undefined;
   /**
    * Topic per signal. Env `DRIFTWATCH_KAFKA_TOPIC_<SIGNAL>` (e.g. `DRIFTWATCH_KAFKA_TOPIC_LOGS`).
    * @default driftwatch.predictions, driftwatch.labels, driftwatch.logs, driftwatch.spans, driftwatch.metrics
    */
-  topics?: Partial<Record<KafkaSignal, string>>;
-  /** SASL credentials. Env `DRIFTWATCH_KAFKA_SASL_MECHANISM`, `_USERNAME`, `_PASSWORD`. @default none */
-  sasl?: KafkaSaslOptions;
-  /** TLS to the brokers: `true` for system CAs, or PEM material. Env `DRIFTWATCH_KAFKA_TLS`, `_TLS_CA_FILE`. @default false */
-  tls?: boolean | KafkaTlsOptions;
+  topics?: { [S in KafkaSignal]?: string | undefined } | undefined;
+  /**
+   * SASL credentials. Env `DRIFTWATCH_KAFKA_SASL_MECHANISM`, `_USERNAME`, `_PASSWORD` (trimmed,
+   * as every variable: a secret file's trailing newline is dropped). Username and password must
+   * not be blank nor hold control characters. @default none
+   */
+  sasl?: KafkaSaslOptions | undefined;
+  /**
+   * TLS to the brokers: `true` for system CAs, or PEM material. Env `DRIFTWATCH_KAFKA_TLS`,
+   * `_TLS_CA_FILE` (a PEM file with a `-----BEGIN CERTIFICATE-----` block; alone it turns TLS
+   * on) and `_TLS_REJECT_UNAUTHORIZED`. `_TLS_REJECT_UNAUTHORIZED` set while TLS is off, or a CA
+   * file with `DRIFTWATCH_KAFKA_TLS=false`, fails at start-up. @default false
+   */
+  tls?: boolean | KafkaTlsOptions | undefined;
   /** Record-batch codec. Env `DRIFTWATCH_KAFKA_COMPRESSION`. @default 'gzip' */
-  compression?: KafkaCompression;
+  compression?: KafkaCompression | undefined;
   /** Idempotent producer (no duplicates from kafkajs's own retries within one send; a batch the pipeline sends again goes through a fresh producer, so delivery stays at-least-once; needs `acks: -1`), dropped once if the broker refuses it. Env `DRIFTWATCH_KAFKA_IDEMPOTENT`. @default true */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
   /** Acknowledgements: -1 all in-sync replicas, 1 leader, 0 none. Env `DRIFTWATCH_KAFKA_ACKS`. @default -1 */
-  acks?: -1 | 0 | 1;
-  /** TCP connect timeout per broker. Env `DRIFTWATCH_KAFKA_CONNECTION_TIMEOUT_MS`. @default 3000 */
-  connectionTimeoutMs?: number;
-  /** Timeout of one Kafka request. Env `DRIFTWATCH_KAFKA_REQUEST_TIMEOUT_MS`. @default 5000 */
-  requestTimeoutMs?: number;
-  /** Longest one `send()` may take, kafkajs retries included. Env `DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS`. @default 10000 */
-  sendTimeoutMs?: number;
+  acks?: -1 | 0 | 1 | undefined;
+  /** TCP connect timeout per broker, 1 to 2147483647. Env `DRIFTWATCH_KAFKA_CONNECTION_TIMEOUT_MS`. @default 3000 */
+  connectionTimeoutMs?: number | undefined;
+  /** Timeout of one Kafka request, 1 to 2147483647. Env `DRIFTWATCH_KAFKA_REQUEST_TIMEOUT_MS`. @default 5000 */
+  requestTimeoutMs?: number | undefined;
+  /** Longest one `send()` may take, kafkajs retries included, 1 to 2147483647. Env `DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS`. @default 10000 */
+  sendTimeoutMs?: number | undefined;
   /** kafkajs retries inside one send (the SDK pipeline retries whole batches on top). @default 2 */
-  retries?: number;
+  retries?: number | undefined;
   /** Largest encoded item; bigger items are dropped with a diagnostic (Kafka's default limit is 1 MB). @default 1000000 */
-  maxMessageBytes?: number;
+  maxMessageBytes?: number | undefined;
   /** Largest produce request: a bigger batch is split into several requests. @default 1000000 */
-  maxRequestBytes?: number;
+  maxRequestBytes?: number | undefined;
 }
 
 /** The resolved, validated, frozen options. */
@@ -99,39 +111,53 @@ const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** The largest integer option: kafkajs hands timeouts to setTimeout, which takes 2^31-1 ms. */
+const MAX_INT = 2_147_483_647;
+
 function fail(field: string, value: unknown, expected: string, source?: string): never {
-  // The message in the form of every other option's (README, Options).
+  // The message in the form of every other option's (README, Options), named as init() takes
+  // them: under `transport`, with `type: 'kafka'`.
+  const option = field === '' ? 'transport' : `transport.${field}`;
   const from = source ? ` (env ${source})` : '';
   const secret = field.endsWith('password');
   const shown = secret ? '"***"' : (JSON.stringify(value) ?? String(value));
   throw new SdkError(
     SdkErrorCodes.INVALID_OPTION,
-    `invalid option kafka.${field}${from}: got ${shown}, expected ${expected}`,
-    { option: `kafka.${field}`, value: secret ? '***' : value, source: source ?? 'code', expected },
+    `invalid option ${option}${from}: got ${shown}, expected ${expected}`,
+    { option, value: secret ? '***' : value, source: source ?? 'code', expected },
   );
 }
 
-/** One field: code value if given, else the environment variable, else undefined. */
+/** One field: code value if given, else the environment variable (trimmed, empty = unset). */
 function pick<T>(code: T | undefined, env: Env, name: string): [T | string | undefined, string?] {
   if (code !== undefined) return [code];
-  const raw = env[ENV + name];
-  return raw === undefined || raw.trim() === '' ? [undefined] : [raw.trim(), ENV + name];
+  const text = fromEnv(env, ENV + name);
+  return text === undefined ? [undefined] : [text, ENV + name];
+}
+
+/** A boolean, or its text form (from the environment or code); undefined for anything else. */
+function booleanOf(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return undefined;
 }
 
 function parseBool(field: string, value: unknown, fallback: boolean, src?: string): boolean {
   if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return fail(field, value, 'true or false', src);
+  return booleanOf(value) ?? fail(field, value, 'true or false', src);
+}
+
+/** A number, or its decimal text (`Number` alone would also take `0x10` or `0b11`). */
+function numberOf(value: unknown): unknown {
+  return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
 }
 
 function parseInt(field: string, value: unknown, fallback: number, min: number, src?: string) {
   if (value === undefined) return fallback;
-  // Decimal text only: `Number` would also take `0x10` or `0b11`.
-  const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > 2_147_483_647) {
-    return fail(field, value, `an integer >= ${min}`, src);
+  const n = numberOf(value);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > MAX_INT) {
+    return fail(field, value, `an integer from ${min} to ${MAX_INT}`, src);
   }
   return n;
 }
@@ -169,92 +195,128 @@ function parseTopics(value: unknown, env: Env): Readonly<Record<KafkaSignal, str
   return Object.freeze(topics);
 }
 
+/**
+ * A SASL username or password: neither blank nor holding a control character (SASLprep refuses
+ * them; a secret read from a file with its trailing newline fails every handshake instead).
+ */
+function credential(field: string, value: unknown, shown: unknown, src?: string): string {
+  if (typeof value !== 'string' || value.trim() === '' || !PRINTABLE.test(value))
+    fail(field, shown, 'a non-blank string without control characters', src);
+  return value;
+}
+
 function parseSasl(value: unknown, env: Env): Readonly<KafkaSaslOptions> | undefined {
-  const fromCode = value !== undefined;
-  const mechanism = fromCode
-    ? (value as Partial<KafkaSaslOptions> | null)?.mechanism
-    : env[`${ENV}SASL_MECHANISM`];
-  if (!fromCode && (mechanism === undefined || mechanism.trim() === '')) {
+  const mechanisms: readonly string[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+  if (value !== undefined) {
+    if (typeof value !== 'object' || value === null)
+      fail('sasl', value, 'an object { mechanism, username, password }');
+    const { mechanism, username, password } = value as Partial<Record<string, unknown>>;
+    const lower = typeof mechanism === 'string' ? mechanism.toLowerCase() : mechanism;
+    if (typeof lower !== 'string' || !mechanisms.includes(lower))
+      fail('sasl.mechanism', mechanism, mechanisms.join(' | '));
+    return Object.freeze({
+      mechanism: lower as KafkaSaslMechanism,
+      username: credential('sasl.username', username, username),
+      password: credential('sasl.password', password, password),
+    });
+  }
+  // Trimmed as every variable, a blank one unset.
+  const [mechanism, mechanismSrc = `${ENV}SASL_MECHANISM`] = pick(undefined, env, 'SASL_MECHANISM');
+  const [username, userSrc = `${ENV}SASL_USERNAME`] = pick(undefined, env, 'SASL_USERNAME');
+  const [password, passSrc = `${ENV}SASL_PASSWORD`] = pick(undefined, env, 'SASL_PASSWORD');
+  if (mechanism === undefined) {
     // Credentials without a mechanism would silently connect without SASL.
-    const credential = ['SASL_USERNAME', 'SASL_PASSWORD']
-      .map((name) => `${ENV}${name}`)
-      .find((name) => (env[name] ?? '').trim() !== '');
-    if (credential !== undefined)
+    const credentialSrc =
+      username !== undefined ? userSrc : password !== undefined ? passSrc : undefined;
+    if (credentialSrc !== undefined)
       fail(
         'sasl.mechanism',
-        mechanism ?? '(unset)',
-        `plain | scram-sha-256 | scram-sha-512 (${credential} is set)`,
-        `${ENV}SASL_MECHANISM`,
+        env[mechanismSrc] ?? '(unset)',
+        `plain | scram-sha-256 | scram-sha-512 (${credentialSrc} is set)`,
+        mechanismSrc,
       );
     return undefined;
   }
-  const src = fromCode ? undefined : `${ENV}SASL_MECHANISM`;
-  if (fromCode && (typeof value !== 'object' || value === null))
-    fail('sasl', value, 'an object { mechanism, username, password }');
-  const mechanisms: readonly string[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
-  const lower = typeof mechanism === 'string' ? mechanism.toLowerCase() : mechanism;
-  if (typeof lower !== 'string' || !mechanisms.includes(lower))
-    fail('sasl.mechanism', mechanism, mechanisms.join(' | '), src);
-  const username = fromCode ? (value as KafkaSaslOptions).username : env[`${ENV}SASL_USERNAME`];
-  const password = fromCode ? (value as KafkaSaslOptions).password : env[`${ENV}SASL_PASSWORD`];
-  const userSrc = fromCode ? undefined : `${ENV}SASL_USERNAME`;
-  const passSrc = fromCode ? undefined : `${ENV}SASL_PASSWORD`;
-  if (typeof username !== 'string' || username === '')
-    fail('sasl.username', username, 'a non-empty string', userSrc);
-  if (typeof password !== 'string' || password === '')
-    fail('sasl.password', password, 'a non-empty string', passSrc);
-  return Object.freeze({ mechanism: lower as KafkaSaslMechanism, username, password });
+  const lower = String(mechanism).toLowerCase();
+  if (!mechanisms.includes(lower))
+    fail('sasl.mechanism', mechanism, mechanisms.join(' | '), mechanismSrc);
+  return Object.freeze({
+    mechanism: lower as KafkaSaslMechanism,
+    username: credential('sasl.username', username, username ?? env[userSrc] ?? '(unset)', userSrc),
+    password: credential('sasl.password', password, undefined, passSrc),
+  });
 }
 
-function parseTls(value: unknown, env: Env): ResolvedKafkaOptions['tls'] {
-  if (value === true || value === false) return value;
-  if (value !== undefined) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      fail('tls', value, 'true, false or { ca?, cert?, key?, rejectUnauthorized? }');
-    const tls = value as Record<string, unknown>;
-    for (const field of ['ca', 'cert', 'key'] as const) {
-      if (tls[field] !== undefined && typeof tls[field] !== 'string')
-        fail(`tls.${field}`, '(not a string)', 'a PEM string');
-    }
-    // A client certificate needs its key and the reverse: either alone fails each handshake,
-    // retried for ever, where start-up can say which one is missing.
-    for (const [given, missing] of [
-      ['cert', 'key'],
-      ['key', 'cert'],
-    ] as const) {
-      if (tls[given] !== undefined && tls[missing] === undefined)
-        fail(
-          `tls.${missing}`,
-          undefined,
-          `a PEM string: tls.${given} is set (mutual TLS needs both)`,
-        );
-    }
-    const reject = parseBool('tls.rejectUnauthorized', tls.rejectUnauthorized, true);
-    return Object.freeze({ ...(tls as KafkaTlsOptions), rejectUnauthorized: reject });
-  }
-  // As for every other variable, an empty value counts as unset.
-  const caFile = pick(undefined, env, 'TLS_CA_FILE')[0] as string | undefined;
-  const enabled = parseBool(
-    'tls',
-    pick(undefined, env, 'TLS')[0],
-    caFile !== undefined,
-    `${ENV}TLS`,
-  );
-  if (!enabled) return false;
-  const reject = parseBool(
-    'tls.rejectUnauthorized',
-    pick(undefined, env, 'TLS_REJECT_UNAUTHORIZED')[0],
-    true,
-    `${ENV}TLS_REJECT_UNAUTHORIZED`,
-  );
-  if (caFile === undefined) return reject ? true : Object.freeze({ rejectUnauthorized: false });
-  let ca: string;
+/** PEM material given as text: each block starts with a line such as this. */
+const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+
+/** The CA file's text, read once at start-up: it must be readable and hold a PEM certificate. */
+function readCaFile(file: string, src: string): string {
+  let text: string;
   try {
-    ca = readFileSync(caFile, 'utf8');
-  } catch {
-    return fail('tls.ca', caFile, 'a readable PEM file', `${ENV}TLS_CA_FILE`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    return fail('tls.ca', file, `a readable PEM file${code ? ` (${code})` : ''}`, src);
   }
-  return Object.freeze({ ca, rejectUnauthorized: reject });
+  // Anything else (a key, DER bytes, an empty file) would fail each handshake, retried for ever.
+  if (!text.includes(PEM_CERTIFICATE))
+    fail('tls.ca', file, `a PEM file holding a "${PEM_CERTIFICATE}" block`, src);
+  return text;
+}
+
+/** `tls` from code: a boolean (or its text), or PEM material, `undefined` fields left out. */
+function parseTlsCode(value: unknown): ResolvedKafkaOptions['tls'] {
+  const enabled = booleanOf(value);
+  if (enabled !== undefined) return enabled;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail('tls', value, 'true, false or { ca?, cert?, key?, rejectUnauthorized? }');
+  const tls = value as Record<string, unknown>;
+  const pem: { ca?: string; cert?: string; key?: string } = {};
+  for (const field of ['ca', 'cert', 'key'] as const) {
+    const text = tls[field];
+    if (text === undefined) continue;
+    if (typeof text !== 'string') fail(`tls.${field}`, '(not a string)', 'a PEM string');
+    pem[field] = text;
+  }
+  // A client certificate needs its key and the reverse: either alone fails each handshake,
+  // retried for ever, where start-up can say which one is missing.
+  for (const [given, missing] of [
+    ['cert', 'key'],
+    ['key', 'cert'],
+  ] as const) {
+    if (pem[given] !== undefined && pem[missing] === undefined)
+      fail(
+        `tls.${missing}`,
+        undefined,
+        `a PEM string: tls.${given} is set (mutual TLS needs both)`,
+      );
+  }
+  const reject = parseBool('tls.rejectUnauthorized', tls.rejectUnauthorized, true);
+  return Object.freeze({ ...pem, rejectUnauthorized: reject });
+}
+
+/**
+ * `tls` from DRIFTWATCH_KAFKA_TLS, _TLS_CA_FILE (alone it turns TLS on) and
+ * _TLS_REJECT_UNAUTHORIZED. Each is checked whether TLS is on or not, and one that would go
+ * unused, TLS being off, fails: who sets it expects TLS, and would get plaintext without a word.
+ */
+function parseTlsEnv(env: Env): ResolvedKafkaOptions['tls'] {
+  const [tlsText, tlsSrc] = pick(undefined, env, 'TLS');
+  const [caFile, caSrc] = pick(undefined, env, 'TLS_CA_FILE');
+  const [rejectText, rejectSrc] = pick(undefined, env, 'TLS_REJECT_UNAUTHORIZED');
+  const reject = parseBool('tls.rejectUnauthorized', rejectText, true, rejectSrc);
+  const enabled = parseBool('tls', tlsText, caFile !== undefined, tlsSrc);
+  if (!enabled) {
+    const off = `TLS is off (${ENV}TLS is ${tlsText === undefined ? 'unset' : 'false'}); set ${ENV}TLS=true to use TLS`;
+    if (rejectSrc !== undefined)
+      fail('tls.rejectUnauthorized', rejectText, `no value while ${off}`, rejectSrc);
+    if (caSrc !== undefined) fail('tls.ca', caFile, `no value while ${off}`, caSrc);
+    return false;
+  }
+  if (caFile === undefined || caSrc === undefined)
+    return reject ? true : Object.freeze({ rejectUnauthorized: false });
+  return Object.freeze({ ca: readCaFile(String(caFile), caSrc), rejectUnauthorized: reject });
 }
 
 /**
@@ -268,9 +330,10 @@ export function resolveKafkaOptions(
   env: Env = process.env,
 ): ResolvedKafkaOptions {
   if (typeof input !== 'object' || input === null) fail('', input, 'an options object');
-  rejectUnknownKeys('kafka', 'kafka.', input);
-  rejectUnknownKeys('kafka.sasl', 'kafka.sasl.', input.sasl);
-  if (typeof input.tls === 'object') rejectUnknownKeys('kafka.tls', 'kafka.tls.', input.tls);
+  rejectUnknownKeys('transport (kafka)', 'transport.', input);
+  rejectUnknownKeys('transport.sasl', 'transport.sasl.', input.sasl);
+  if (typeof input.tls === 'object')
+    rejectUnknownKeys('transport.tls', 'transport.tls.', input.tls);
   const [brokers, brokersSrc] = pick(input.brokers, env, 'BROKERS');
   const [clientId, clientSrc] = pick(input.clientId, env, 'CLIENT_ID');
   const [compression, compressionSrc] = pick(input.compression, env, 'COMPRESSION');
@@ -288,9 +351,8 @@ export function resolveKafkaOptions(
     fail('compression', codec, "'none' | 'gzip'", compressionSrc);
   // One message for every bad value: "an integer >= -1" would not say that only three are valid.
   const acksExpected = '-1 (all in-sync replicas), 0 or 1';
-  // Text is a number only from the environment; code passes -1, 0 or 1.
-  const acksNumber =
-    acksSrc !== undefined && typeof acks === 'string' && DECIMAL.test(acks) ? Number(acks) : acks;
+  // Text is a number from code too, as for every Kafka option ('1' from a config file).
+  const acksNumber = numberOf(acks);
   if (acksNumber !== undefined && acksNumber !== -1 && acksNumber !== 0 && acksNumber !== 1)
     fail('acks', acks, acksExpected, acksSrc);
   const acksValue = acksNumber ?? -1;
@@ -313,7 +375,7 @@ export function resolveKafkaOptions(
     clientId: id,
     topics: parseTopics(input.topics, env),
     sasl: parseSasl(input.sasl, env),
-    tls: parseTls(input.tls, env),
+    tls: input.tls === undefined ? parseTlsEnv(env) : parseTlsCode(input.tls),
     compression: codec,
     idempotent: idem,
     acks: acksValue as -1 | 0 | 1,

@@ -13,13 +13,13 @@ import { resolveKafkaOptions, type KafkaTransportOptions } from './kafka-options
 export interface HttpTransportOptions {
   type: 'http';
   /** Collector base URL. Env `DRIFTWATCH_COLLECTOR_URL`. @default 'http://127.0.0.1:7070' */
-  url?: string;
+  url?: string | undefined;
   /** Bearer token. Env `DRIFTWATCH_COLLECTOR_TOKEN`. @default none */
-  token?: string;
+  token?: string | undefined;
   /** Timeout of one HTTP request. Env `DRIFTWATCH_COLLECTOR_TIMEOUT_MS`. @default 10000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Bodies at least this large are gzip-encoded. @default 1024 */
-  gzipMinBytes?: number;
+  gzipMinBytes?: number | undefined;
   /**
    * zlib level (1 fastest … 9 smallest; 0 sends bodies uncompressed). Compression runs on the
    * host's CPU (level 1: about 10 µs per request's worth of telemetry, half of zlib's default 6)
@@ -27,7 +27,7 @@ export interface HttpTransportOptions {
    * (`localhost`, `127.0.0.0/8`, `::1`) and 1 otherwise.
    * @default 1 (0 for a loopback URL)
    */
-  gzipLevel?: number;
+  gzipLevel?: number | undefined;
 }
 /** Keep batches in memory (tests). */
 export interface MemoryTransportOptions {

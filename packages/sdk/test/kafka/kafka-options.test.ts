@@ -63,29 +63,34 @@ describe('resolveKafkaOptions defaults', () => {
 
 describe('invalid options name the option and the value', () => {
   it.each([
-    ['brokers missing', {}, 'kafka.brokers', undefined],
-    ['broker without port', { brokers: ['kafka-1'] }, 'kafka.brokers', 'kafka-1'],
-    ['port out of range', { brokers: ['kafka-1:70000'] }, 'kafka.brokers', 'kafka-1:70000'],
-    ['empty broker list', { brokers: [] }, 'kafka.brokers', []],
-    ['broker not a string', { brokers: [9092] }, 'kafka.brokers', 9092],
-    ['bad topic name', { brokers, topics: { logs: 'my logs' } }, 'kafka.topics.logs', 'my logs'],
+    ['brokers missing', {}, 'transport.brokers', undefined],
+    ['broker without port', { brokers: ['kafka-1'] }, 'transport.brokers', 'kafka-1'],
+    ['port out of range', { brokers: ['kafka-1:70000'] }, 'transport.brokers', 'kafka-1:70000'],
+    ['empty broker list', { brokers: [] }, 'transport.brokers', []],
+    ['broker not a string', { brokers: [9092] }, 'transport.brokers', 9092],
+    [
+      'bad topic name',
+      { brokers, topics: { logs: 'my logs' } },
+      'transport.topics.logs',
+      'my logs',
+    ],
     [
       'topic name too long',
       { brokers, topics: { spans: 'x'.repeat(250) } },
-      'kafka.topics.spans',
+      'transport.topics.spans',
       'x'.repeat(250),
     ],
-    ['topic "."', { brokers, topics: { metrics: '.' } }, 'kafka.topics.metrics', '.'],
-    ['unknown signal', { brokers, topics: { traces: 't' } }, 'kafka.topics.traces', 't'],
-    ['compression', { brokers, compression: 'snappy' }, 'kafka.compression', 'snappy'],
-    ['acks out of range', { brokers, acks: 2 }, 'kafka.acks', 2],
-    ['acks 1 with the idempotent producer', { brokers, acks: 1 }, 'kafka.acks', 1],
-    ['clientId', { brokers, clientId: 'has space' }, 'kafka.clientId', 'has space'],
-    ['timeout zero', { brokers, sendTimeoutMs: 0 }, 'kafka.sendTimeoutMs', 0],
-    ['timeout fraction', { brokers, requestTimeoutMs: 1.5 }, 'kafka.requestTimeoutMs', 1.5],
-    ['negative retries', { brokers, retries: -1 }, 'kafka.retries', -1],
-    ['tiny maxMessageBytes', { brokers, maxMessageBytes: 10 }, 'kafka.maxMessageBytes', 10],
-    ['idempotent not boolean', { brokers, idempotent: 'yes' }, 'kafka.idempotent', 'yes'],
+    ['topic "."', { brokers, topics: { metrics: '.' } }, 'transport.topics.metrics', '.'],
+    ['unknown signal', { brokers, topics: { traces: 't' } }, 'transport.topics.traces', 't'],
+    ['compression', { brokers, compression: 'snappy' }, 'transport.compression', 'snappy'],
+    ['acks out of range', { brokers, acks: 2 }, 'transport.acks', 2],
+    ['acks 1 with the idempotent producer', { brokers, acks: 1 }, 'transport.acks', 1],
+    ['clientId', { brokers, clientId: 'has space' }, 'transport.clientId', 'has space'],
+    ['timeout zero', { brokers, sendTimeoutMs: 0 }, 'transport.sendTimeoutMs', 0],
+    ['timeout fraction', { brokers, requestTimeoutMs: 1.5 }, 'transport.requestTimeoutMs', 1.5],
+    ['negative retries', { brokers, retries: -1 }, 'transport.retries', -1],
+    ['tiny maxMessageBytes', { brokers, maxMessageBytes: 10 }, 'transport.maxMessageBytes', 10],
+    ['idempotent not boolean', { brokers, idempotent: 'yes' }, 'transport.idempotent', 'yes'],
   ])('%s', (_name, input, option, value) => {
     const error = invalid(input);
     expect(error.details.option).toBe(option);
@@ -97,7 +102,9 @@ describe('invalid options name the option and the value', () => {
 
   it('says which environment variable held the bad value', () => {
     const error = invalid({ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' });
-    expect(error.message).toContain('kafka.acks (env DRIFTWATCH_KAFKA_ACKS): got "all", expected');
+    expect(error.message).toContain(
+      'transport.acks (env DRIFTWATCH_KAFKA_ACKS): got "all", expected',
+    );
     expect(error.details.source).toBe('DRIFTWATCH_KAFKA_ACKS');
     expect(invalid({}, { DRIFTWATCH_KAFKA_BROKERS: 'kafka-1' }).details.source).toBe(
       'DRIFTWATCH_KAFKA_BROKERS',
@@ -105,12 +112,12 @@ describe('invalid options name the option and the value', () => {
     expect(
       invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: 'soon' }).details,
     ).toMatchObject({
-      option: 'kafka.sendTimeoutMs',
+      option: 'transport.sendTimeoutMs',
       value: 'soon',
     });
     // An idempotent producer that may not retry: kafkajs would refuse every send.
     expect(invalid({ brokers, retries: 0 }).details).toMatchObject({
-      option: 'kafka.retries',
+      option: 'transport.retries',
       value: 0,
     });
     expect(
@@ -119,22 +126,47 @@ describe('invalid options name the option and the value', () => {
     // Decimal text only: Number() would read 0x10 as 16.
     expect(
       invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: '0x10' }).details,
-    ).toMatchObject({ option: 'kafka.sendTimeoutMs', value: '0x10' });
+    ).toMatchObject({ option: 'transport.sendTimeoutMs', value: '0x10' });
     expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TOPIC_LOGS: 'a/b' }).details).toMatchObject({
-      option: 'kafka.topics.logs',
+      option: 'transport.topics.logs',
       value: 'a/b',
       source: 'DRIFTWATCH_KAFKA_TOPIC_LOGS',
     });
   });
 
   it.each([
-    ['kafka.compresion', { brokers, compresion: 'gzip' }],
-    ['kafka.sasl.pasword', { brokers, sasl: { mechanism: 'plain', username: 'u', pasword: 'p' } }],
-    ['kafka.tls.certificate', { brokers, tls: { certificate: 'pem' } }],
+    ['transport.compresion', { brokers, compresion: 'gzip' }],
+    [
+      'transport.sasl.pasword',
+      { brokers, sasl: { mechanism: 'plain', username: 'u', pasword: 'p' } },
+    ],
+    ['transport.tls.certificate', { brokers, tls: { certificate: 'pem' } }],
   ])('a misspelt option fails naming it: %s', (option, input) => {
     const error = invalid(input);
     expect(error.details.option).toBe(option);
     expect(error.message).toContain('no such option');
+    // Named as the README and init() name them: transport.*, with type: 'kafka'.
+    expect(error.message).toMatch(/known: transport\.(type|sasl\.mechanism|tls\.ca), /);
+    expect(error.message).not.toMatch(/\bkafka\./);
+  });
+
+  it('an http option under a kafka transport is named as init() names it', () => {
+    const error = invalid({ brokers, url: 'http://x' });
+    expect(error.message).toContain(
+      'invalid option transport.url: got "***", expected no such option; known: transport.type, transport.brokers,',
+    );
+  });
+
+  it('integer options say their range, upper bound included', () => {
+    expect(invalid({ brokers, requestTimeoutMs: 3_000_000_000 }).message).toBe(
+      'invalid option transport.requestTimeoutMs: got 3000000000, expected an integer from 1 to 2147483647',
+    );
+    expect(
+      invalid({ brokers }, { DRIFTWATCH_KAFKA_SEND_TIMEOUT_MS: '3000000000' }).message,
+    ).toContain('expected an integer from 1 to 2147483647');
+    expect(invalid({ brokers, retries: -1 }).message).toContain(
+      'expected an integer from 0 to 2147483647',
+    );
   });
 
   it('init() fails at start-up with the same error', () => {
@@ -237,17 +269,17 @@ describe('SASL', () => {
     expect(
       invalid({ brokers, sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } }).details
         .option,
-    ).toBe('kafka.sasl.mechanism');
-    expect(invalid({ brokers, sasl: null }).details.option).toBe('kafka.sasl');
+    ).toBe('transport.sasl.mechanism');
+    expect(invalid({ brokers, sasl: null }).details.option).toBe('transport.sasl');
     expect(invalid({ brokers, sasl: { mechanism: 'plain', password: 'p' } }).details.option).toBe(
-      'kafka.sasl.username',
+      'transport.sasl.username',
     );
     const error = invalid(
       { brokers },
       { DRIFTWATCH_KAFKA_SASL_MECHANISM: 'plain', DRIFTWATCH_KAFKA_SASL_USERNAME: 'u' },
     );
     expect(error.details).toMatchObject({
-      option: 'kafka.sasl.password',
+      option: 'transport.sasl.password',
       source: 'DRIFTWATCH_KAFKA_SASL_PASSWORD',
     });
     const secret = invalid({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 42 } });
@@ -266,7 +298,7 @@ describe('SASL', () => {
         },
       );
       expect(error.details).toMatchObject({
-        option: 'kafka.sasl.mechanism',
+        option: 'transport.sasl.mechanism',
         source: 'DRIFTWATCH_KAFKA_SASL_MECHANISM',
       });
       expect(error.message).toContain('DRIFTWATCH_KAFKA_SASL_USERNAME is set');
@@ -311,29 +343,24 @@ describe('TLS', () => {
       ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       rejectUnauthorized: true,
     });
-    expect(
-      resolveKafkaOptions(
-        { brokers },
-        { DRIFTWATCH_KAFKA_TLS: 'false', DRIFTWATCH_KAFKA_TLS_CA_FILE: caFile },
-      ).tls,
-    ).toBe(false);
+    // A CA file while DRIFTWATCH_KAFKA_TLS=false is refused (kafka-tls-env.test.ts).
   });
 
   it('rejects bad shapes without echoing key material', () => {
-    expect(invalid({ brokers, tls: 'yes' }).details.option).toBe('kafka.tls');
+    expect(invalid({ brokers, tls: 'yes' }).details.option).toBe('transport.tls');
     const error = invalid({ brokers, tls: { key: Buffer.from('PRIVATE') } });
-    expect(error.details.option).toBe('kafka.tls.key');
+    expect(error.details.option).toBe('transport.tls.key');
     expect(error.message).not.toContain('PRIVATE');
     expect(invalid({ brokers, tls: { rejectUnauthorized: 'no' } }).details.option).toBe(
-      'kafka.tls.rejectUnauthorized',
+      'transport.tls.rejectUnauthorized',
     );
     expect(invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS: 'maybe' }).details.option).toBe(
-      'kafka.tls',
+      'transport.tls',
     );
     expect(
       invalid({ brokers }, { DRIFTWATCH_KAFKA_TLS_CA_FILE: join(dir, 'missing.pem') }).details,
     ).toMatchObject({
-      option: 'kafka.tls.ca',
+      option: 'transport.tls.ca',
       source: 'DRIFTWATCH_KAFKA_TLS_CA_FILE',
     });
   });
@@ -345,11 +372,11 @@ describe('values that only fail later are refused at start-up', () => {
       [{ brokers }, { DRIFTWATCH_KAFKA_ACKS: 'all' }],
       [{ brokers, acks: 2 }, {}],
       [{ brokers, acks: -2 }, {}],
-      // Text is read as a number from the environment only, as every other option.
-      [{ brokers, acks: '1' }, {}],
+      [{ brokers, acks: '2', idempotent: false }, {}],
+      [{ brokers, acks: ' 1', idempotent: false }, {}],
     ] as const) {
       const error = invalid(input, env);
-      expect(error.details.option).toBe('kafka.acks');
+      expect(error.details.option).toBe('transport.acks');
       expect(error.message).toContain('expected -1 (all in-sync replicas), 0 or 1');
     }
     expect(
@@ -360,12 +387,28 @@ describe('values that only fail later are refused at start-up', () => {
     ).toBe(0);
   });
 
+  it('acks and tls from code also take their text forms, as the other Kafka options do', () => {
+    const text = (input: Record<string, unknown>) =>
+      resolveKafkaOptions({ brokers, ...input } as KafkaTransportOptions, {});
+    expect(text({ acks: '1', idempotent: 'false' }).acks).toBe(1);
+    expect(text({ acks: '0', idempotent: 'false' }).acks).toBe(0);
+    expect(text({ acks: '-1' }).acks).toBe(-1);
+    expect(text({ retries: '5', idempotent: 'false' })).toMatchObject({ retries: 5 });
+    expect(text({ tls: 'true' }).tls).toBe(true);
+    expect(text({ tls: '1' }).tls).toBe(true);
+    expect(text({ tls: 'false' }).tls).toBe(false);
+    expect(text({ tls: '0' }).tls).toBe(false);
+    expect(invalid({ brokers, tls: 'on' }).message).toContain(
+      'expected true, false or { ca?, cert?, key?, rejectUnauthorized? }',
+    );
+  });
+
   it('a client certificate without its key, or a key without its certificate', () => {
     expect(invalid({ brokers, tls: { cert: 'CERT' } }).details).toMatchObject({
-      option: 'kafka.tls.key',
+      option: 'transport.tls.key',
     });
     const error = invalid({ brokers, tls: { key: 'PRIVATE KEY' } });
-    expect(error.details.option).toBe('kafka.tls.cert');
+    expect(error.details.option).toBe('transport.tls.cert');
     expect(error.message).toContain('tls.key is set');
     expect(error.message).not.toContain('PRIVATE KEY');
   });

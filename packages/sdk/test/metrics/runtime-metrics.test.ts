@@ -2,6 +2,7 @@
  * Runtime metrics read by a real MeterProvider: process.cpu.utilization as the semconv defines it,
  * and GC pauses from V8's own gc performance entries.
  */
+import type { Meter } from '@opentelemetry/api';
 import {
   MeterProvider,
   MetricReader,
@@ -10,9 +11,11 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { attachRuntimeGauges, RuntimeGauges } from '../../src/metrics/runtime-gauges.js';
 import { startRuntimeMetrics } from '../../src/metrics/runtime-metrics.js';
 
 /** A reader collected on demand (no exporter, no timer). */
@@ -32,6 +35,17 @@ function metricNamed<T extends MetricData>(resourceMetrics: ResourceMetrics, nam
     .find((data) => data.descriptor.name === name) as T;
 }
 
+/** A provider whose one on-demand reader collects the runtime gauges, as createSdkMeters wires it. */
+function onDemand(): { reader: OnDemandReader; provider: MeterProvider; meter: Meter } {
+  const resource = resourceFromAttributes({});
+  const gauges = new RuntimeGauges(resource);
+  const reader = new OnDemandReader({ metricProducers: [gauges] });
+  const provider = new MeterProvider({ resource, readers: [reader] });
+  const meter = provider.getMeter('test');
+  attachRuntimeGauges(meter, gauges);
+  return { reader, provider, meter };
+}
+
 let stop: (() => void) | undefined;
 afterEach(() => {
   stop?.();
@@ -45,11 +59,10 @@ function busyFor(ms: number): void {
 
 describe('runtime metrics', () => {
   it('divides process CPU time by elapsed time × available CPUs, within [0, 1]', async () => {
-    const reader = new OnDemandReader();
-    const provider = new MeterProvider({ readers: [reader] });
+    const { reader, provider, meter } = onDemand();
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
-    stop = startRuntimeMetrics(provider.getMeter('test'));
+    stop = startRuntimeMetrics(meter);
     busyFor(300); // one core busy: about 1/CPUs of the capacity
     const { resourceMetrics } = await reader.collect();
     const cpu = process.cpuUsage(cpuBefore);
@@ -67,9 +80,8 @@ describe('runtime metrics', () => {
   });
 
   it('records GC pauses in v8js.gc.duration (seconds) by v8js.gc.type', async () => {
-    const reader = new OnDemandReader();
-    const provider = new MeterProvider({ readers: [reader] });
-    stop = startRuntimeMetrics(provider.getMeter('test'));
+    const { reader, provider, meter } = onDemand();
+    stop = startRuntimeMetrics(meter);
     // Enough short-lived garbage for several young-generation collections.
     let kept = 0;
     for (let i = 0; i < 2_000; i += 1) kept += new Array<number>(5_000).fill(i).length;
@@ -88,9 +100,8 @@ describe('runtime metrics', () => {
   });
 
   it('reads an idle event loop as ~0 delay, not the sampling period', async () => {
-    const reader = new OnDemandReader();
-    const provider = new MeterProvider({ readers: [reader] });
-    stop = startRuntimeMetrics(provider.getMeter('test'));
+    const { reader, provider, meter } = onDemand();
+    stop = startRuntimeMetrics(meter);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const { resourceMetrics } = await reader.collect();
     const p50 = metricNamed<GaugeMetricData>(resourceMetrics, 'nodejs.eventloop.delay.p50');
@@ -102,10 +113,9 @@ describe('runtime metrics', () => {
   });
 
   it('keeps one window per consumer: a stall one collection saw still reaches the other', async () => {
-    const reader = new OnDemandReader();
-    const provider = new MeterProvider({ readers: [reader] });
+    const { reader, provider, meter } = onDemand();
     let consumer = 'push';
-    stop = startRuntimeMetrics(provider.getMeter('test'), () => consumer);
+    stop = startRuntimeMetrics(meter, () => consumer);
     const maxDelay = async (): Promise<number> => {
       const { resourceMetrics } = await reader.collect();
       const data = metricNamed<GaugeMetricData>(resourceMetrics, 'nodejs.eventloop.delay.max');
@@ -121,5 +131,6 @@ describe('runtime metrics', () => {
     expect(await maxDelay()).toBeGreaterThan(0.2);
     consumer = 'push';
     expect(await maxDelay()).toBeLessThan(0.1); // the push's own next window: no stall in it
+    await provider.shutdown();
   }, 15_000);
 });

@@ -29,7 +29,7 @@ describe('kafka transport options', () => {
   it('are validated by resolveOptions, not first when the transport is created', () => {
     const error = failure(() => resolveOptions({ transport: { type: 'kafka' } }, {}));
     expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
-    expect(error.details.option).toBe('kafka.brokers');
+    expect(error.details.option).toBe('transport.brokers');
     const fromEnv = failure(() =>
       resolveOptions({}, { DRIFTWATCH_TRANSPORT: 'kafka', DRIFTWATCH_KAFKA_BROKERS: 'nope' }),
     );

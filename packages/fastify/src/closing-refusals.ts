@@ -1,0 +1,82 @@
+/**
+ * Requests that arrive while Fastify closes, with `fastifyOptions` (which turns Fastify's own 503
+ * off, `return503OnClosing: false`, for it comes before any hook and goes unrecorded): the plugin
+ * refuses those of its routes from its onRequest hook. When it is registered in a child context,
+ * the server's other routes (and its 404s) run none of its hooks: `fastifyOptions`' log
+ * controller, which Fastify calls for every request of every context before any hook, refuses
+ * them, as Fastify would have, and records them as the plugin does.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { watchQueuedResponse, type Monitor } from '@driftwatch/sdk';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Fastify's answer to a request that arrives while it closes, as its `return503OnClosing` writes it. */
+export const SERVICE_UNAVAILABLE = {
+  error: 'Service Unavailable',
+  message: 'Service Unavailable',
+  statusCode: 503,
+};
+
+/**
+ * The raw servers whose Fastify instance is closing (the plugin's preClose adds, its onClose
+ * removes). Per server: one `fastifyOptions` result may serve several apps.
+ */
+export const closingServers = new Set<object>();
+
+/**
+ * Whether a request outside the plugin's hooks is to be refused: its server is closing, and it
+ * has a route or is a 404. Router answers (a URL that does not decode: no route, no handler)
+ * come through `frameworkErrors`, which Fastify answers the same while it closes.
+ */
+export function refusedOutsidePlugin(request: FastifyRequest): boolean {
+  return closingServers.has(request.server.server) && request.routeOptions.handler !== undefined;
+}
+
+/**
+ * Answers Fastify's 503 (an HTTP/1 response already holds its `connection: close`) and records
+ * the request with a span, a duration and a completion line, its `x-request-id` echoed. Sent
+ * before any hook, as Fastify's own 503: no `onRequest` hook nor handler runs for it.
+ */
+export function refuseOutsidePlugin(
+  monitor: Monitor,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const url = request.url;
+  const query = url.indexOf('?');
+  const handle = monitor.http.start({
+    method: request.method,
+    path: query === -1 ? url : url.slice(0, query),
+    headers: request.headers,
+    requestId: request.id,
+    scheme: request.protocol,
+  });
+  const { url: route, logLevel } = request.routeOptions;
+  const levels = monitor.logger.levels.values;
+  const res = reply.raw;
+  // 'finish' is noted rather than `writableFinished` read at the close: light-my-request's
+  // response (app.inject) emits 'finish' but leaves that false.
+  let finished = false;
+  res.once('finish', () => {
+    finished = true;
+  });
+  let ended = false;
+  const closed = (): void => {
+    if (ended) return;
+    ended = true;
+    handle.end({
+      statusCode: finished ? reply.statusCode : 499,
+      route,
+      logLine: !logLevel || (levels[logLevel] ?? 0) <= (levels.info ?? 30),
+    });
+  };
+  res.once('close', closed);
+  // Pipelined behind a request still in flight, it may lose its connection before its turn.
+  if (res.socket === null) {
+    watchQueuedResponse(request.raw as IncomingMessage, res as ServerResponse, closed);
+  }
+  reply.header('x-request-id', handle.requestId);
+  monitor.contextStorage.run(handle.store, () => {
+    void reply.code(503).send(SERVICE_UNAVAILABLE);
+  });
+}

@@ -1,0 +1,42 @@
+/** Event-loop delay windows fed by one timer: taking one window loses nothing from the next. */
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { EventLoopDelaySampler } from '../../src/metrics/event-loop-delay.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function stallFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+describe('event-loop delay windows', () => {
+  it('counts a stall that begins right after a window was taken', async () => {
+    // Node's monitorEventLoopDelay drops the tick in progress on reset(): this stall read 0.01 s.
+    const sampler = new EventLoopDelaySampler();
+    const window = sampler.open();
+    await sleep(50);
+    window.take();
+    stallFor(300);
+    await sleep(30);
+    const delay = window.take();
+    window.close();
+    expect(delay.max).toBeGreaterThan(0.25);
+    expect(delay.max).toBeLessThan(1);
+    expect(delay.min).toBeLessThan(0.005); // the idle ticks after it: the period taken off
+  });
+
+  it("leaves the other windows' delays when one is taken", async () => {
+    const sampler = new EventLoopDelaySampler();
+    const scrape = sampler.open();
+    const push = sampler.open();
+    await sleep(30);
+    stallFor(200);
+    await sleep(30);
+    expect(scrape.take().max).toBeGreaterThan(0.15);
+    expect(scrape.take().max).toBe(0); // nothing new: no tick since
+    expect(push.take().max).toBeGreaterThan(0.15);
+    scrape.close();
+    push.close();
+  });
+});
