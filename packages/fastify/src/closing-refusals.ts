@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { watchQueuedResponse, type Monitor } from '@driftwatch/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { onResponseEnd, startUnhooked } from './unhooked-request.js';
 
 /** Fastify's answer to a request that arrives while it closes, as its `return503OnClosing` writes it. */
 export const SERVICE_UNAVAILABLE = {
@@ -42,35 +43,17 @@ export function refuseOutsidePlugin(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const url = request.url;
-  const query = url.indexOf('?');
-  const handle = monitor.http.start({
-    method: request.method,
-    path: query === -1 ? url : url.slice(0, query),
-    headers: request.headers,
-    requestId: request.id,
-    scheme: request.protocol,
-  });
+  const handle = startUnhooked(monitor, request);
   const { url: route, logLevel } = request.routeOptions;
   const levels = monitor.logger.levels.values;
   const res = reply.raw;
-  // 'finish' is noted rather than `writableFinished` read at the close: light-my-request's
-  // response (app.inject) emits 'finish' but leaves that false.
-  let finished = false;
-  res.once('finish', () => {
-    finished = true;
-  });
-  let ended = false;
-  const closed = (): void => {
-    if (ended) return;
-    ended = true;
+  const closed = onResponseEnd(res, (finished) => {
     handle.end({
       statusCode: finished ? reply.statusCode : 499,
       route,
       logLine: !logLevel || (levels[logLevel] ?? 0) <= (levels.info ?? 30),
     });
-  };
-  res.once('close', closed);
+  });
   // Pipelined behind a request still in flight, it may lose its connection before its turn.
   if (res.socket === null) {
     watchQueuedResponse(request.raw as IncomingMessage, res as ServerResponse, closed);

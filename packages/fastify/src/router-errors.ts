@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Monitor } from '@driftwatch/sdk';
+import { onResponseEnd, startUnhooked } from './unhooked-request.js';
 
 /** What the handler reads of Fastify's request and reply, HTTP/1 or HTTP/2 alike. */
 interface RouterErrorRequest {
@@ -52,24 +53,16 @@ function bodyOf(error: Error & { code?: string }, statusCode: number): string {
 
 export function routerErrorHandler(monitor: Monitor): FrameworkErrors {
   return (error, request, reply) => {
-    const url = request.raw.url ?? '/';
-    const query = url.indexOf('?');
-    const handle = monitor.http.start({
+    const handle = startUnhooked(monitor, {
+      url: request.raw.url ?? '/',
       method: request.method,
-      path: query === -1 ? url : url.slice(0, query),
       headers: request.headers,
-      requestId: request.id,
-      scheme: request.protocol,
+      id: request.id,
+      protocol: request.protocol,
     });
     const res = reply.raw;
     // No route matched: none of the plugin's hooks runs for it, so its end is watched here.
-    // 'finish' is noted rather than `writableFinished` read at the close: light-my-request's
-    // response (app.inject) emits 'finish' but leaves that false.
-    let finished = false;
-    res.once('finish', () => {
-      finished = true;
-    });
-    res.once('close', () => {
+    onResponseEnd(res, (finished) => {
       handle.end({ statusCode: finished ? res.statusCode : 499, route: undefined });
     });
     const statusCode = STATUS[error.code ?? ''] ?? 400;
