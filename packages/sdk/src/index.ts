@@ -37,7 +37,8 @@ export type { ReadinessCheck, ReadinessReport } from './readiness.js';
 export type { PipelineStats, DropReason } from './pipeline/drop-reasons.js';
 export { DROP_REASONS } from './pipeline/drop-reasons.js';
 export type { RejectedItem, SendResult, TelemetryBatch, Transport } from './transport/transport.js';
-export { createHttpTransport } from './transport/http-transport.js';
+// Checked as init()'s transport option is; the unchecked one stays internal.
+export { checkedHttpTransport as createHttpTransport } from './transport/create-transport.js';
 export type { HttpTransportConfig } from './transport/http-transport.js';
 export { createMemoryTransport } from './transport/memory-transport.js';
 export type { MemoryTransport } from './transport/memory-transport.js';

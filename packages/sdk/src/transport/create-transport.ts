@@ -1,10 +1,10 @@
 /** Builds the configured transport. Kafka loads lazily (kafkajs is only required when used). */
 import type { DiagLogger } from '@opentelemetry/api';
-import { SdkError, SdkErrorCodes } from '../errors.js';
+import { invalidOption, SdkError, SdkErrorCodes } from '../errors.js';
 import type { Diagnostics } from '../logs/diagnostics.js';
 import type { Env } from '../options-parse.js';
-import type { ResolvedTransport } from './transport-options.js';
-import { createHttpTransport } from './http-transport.js';
+import { resolveTransport, type ResolvedTransport } from './transport-options.js';
+import { createHttpTransport, type HttpTransportConfig } from './http-transport.js';
 import { resolveKafkaOptions, type KafkaTransportOptions } from './kafka-options.js';
 import { createMemoryTransport } from './memory-transport.js';
 import type { Transport } from './transport.js';
@@ -71,4 +71,22 @@ export function createTransport(
       );
     }
   }
+}
+
+/**
+ * The HTTP transport for a pipeline of the caller's own (the package's `createHttpTransport`):
+ * its config checked as `init()`'s `transport` option is (URL, token, ranges, unknown keys),
+ * from code only, so that a bad value fails here naming the field instead of at every send.
+ */
+export function checkedHttpTransport(config: HttpTransportConfig): Transport {
+  if (typeof config !== 'object' || config === null) {
+    throw invalidOption(
+      'transport',
+      config,
+      'an object with url, token, timeoutMs, gzipMinBytes or gzipLevel',
+    );
+  }
+  const resolved = resolveTransport({ ...config, type: 'http' }, {});
+  if (resolved.type !== 'http') throw new Error(`unreachable: transport type ${resolved.type}`);
+  return createHttpTransport(resolved);
 }

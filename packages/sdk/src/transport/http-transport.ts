@@ -29,14 +29,14 @@ export interface HttpTransportConfig {
   readonly url: string;
   readonly token?: string | undefined;
   /** @default 10000 */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** @default 1024 */
-  readonly gzipMinBytes?: number;
+  readonly gzipMinBytes?: number | undefined;
   /**
    * zlib level, 1 (fastest) to 9; 0 sends uncompressed. Level 1 costs about half the CPU of the
    * default 6 for ~5% more bytes. @default defaultGzipLevel(url)
    */
-  readonly gzipLevel?: number;
+  readonly gzipLevel?: number | undefined;
 }
 
 /**

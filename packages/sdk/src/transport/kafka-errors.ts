@@ -102,7 +102,7 @@ const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /**
  * true when the broker refused a produce request's records as over its size limit, which may be
- * below kafka.maxMessageBytes and kafka.maxRequestBytes (a topic's `max.message.bytes`).
+ * below transport.maxMessageBytes and transport.maxRequestBytes (a topic's `max.message.bytes`).
  */
 export function isTooLargeForBroker(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -128,12 +128,12 @@ function cause(error: Error, options: ResolvedKafkaOptions, topics: readonly str
     const names = topicsNamed(topics, options);
     return (topicError as InstanceType<typeof KafkaJSProtocolError>).type ===
       'UNKNOWN_TOPIC_OR_PARTITION'
-      ? `a topic of this batch does not exist on the broker (${topicError.message}); the producer does not create topics: create ${names} or correct kafka.topics`
-      : `not authorized to write to ${names} (${topicError.message}); check the ACLs of the kafka.sasl user or kafka.topics`;
+      ? `a topic of this batch does not exist on the broker (${topicError.message}); the producer does not create topics: create ${names} or correct transport.topics`
+      : `not authorized to write to ${names} (${topicError.message}); check the ACLs of the transport.sasl user or transport.topics`;
   }
   const sasl = findInChain(error, (e) => e instanceof KafkaJSSASLAuthenticationError);
   if (sasl && options.sasl)
-    return `SASL authentication failed for user "${options.sasl.username}" (${sasl.message}); check kafka.sasl`;
+    return `SASL authentication failed for user "${options.sasl.username}" (${sasl.message}); check transport.sasl`;
   const saslRefused = findInChain(
     error,
     (e) =>
@@ -141,30 +141,30 @@ function cause(error: Error, options: ResolvedKafkaOptions, topics: readonly str
       (e as { type?: unknown }).type === 'ILLEGAL_SASL_STATE',
   );
   if (options.sasl && saslRefused)
-    return `the broker does not take SASL on this listener (${text}); kafka.sasl is set: check the port and the listener's security protocol`;
+    return `the broker does not take SASL on this listener (${text}); transport.sasl is set: check the port and the listener's security protocol`;
   if (/certificate|CERT_|self[- ]signed/i.test(text))
-    return `the broker's TLS certificate was not accepted (${text}); check kafka.tls.ca and the broker host name`;
+    return `the broker's TLS certificate was not accepted (${text}); check transport.tls.ca and the broker host name`;
   const handshake =
     /Connection timeout|secure TLS connection|ECONNRESET|wrong version number|Closed connection|closed by the server/i;
   if (options.tls !== false && handshake.test(text))
-    return `the TLS handshake did not complete (${text}); kafka.tls is on: check that this listener speaks TLS and that the broker is reachable`;
+    return `the TLS handshake did not complete (${text}); transport.tls is on: check that this listener speaks TLS and that the broker is reachable`;
   if (/Broker not connected|ApiVersions.*timed out/i.test(text)) {
-    const hint = options.tls === false ? '; if the listener expects TLS, set kafka.tls' : '';
+    const hint = options.tls === false ? '; if the listener expects TLS, set transport.tls' : '';
     return `the broker accepted the connection but did not answer (${text})${hint}`;
   }
   if (/Closed connection|closed by the server/i.test(text))
-    return `the broker closed the connection (${text}); if the listener expects TLS or SASL, set kafka.tls or kafka.sasl`;
+    return `the broker closed the connection (${text}); if the listener expects TLS or SASL, set transport.tls or transport.sasl`;
   return text;
 }
 
-/** `topic "a" (kafka.topics.logs), topic "b" (…)`: the topics and the options that set them. */
+/** `topic "a" (transport.topics.logs), topic "b" (…)`: the topics and the options that set them. */
 function topicsNamed(topics: readonly string[], options: ResolvedKafkaOptions): string {
-  if (topics.length === 0) return 'the topics in kafka.topics';
+  if (topics.length === 0) return 'the topics in transport.topics';
   return topics
     .map((topic) => {
       const signals = Object.entries(options.topics)
         .filter(([, name]) => name === topic)
-        .map(([signal]) => `kafka.topics.${signal}`);
+        .map(([signal]) => `transport.topics.${signal}`);
       return `topic "${topic}"${signals.length > 0 ? ` (${signals.join(', ')})` : ''}`;
     })
     .join(', ');

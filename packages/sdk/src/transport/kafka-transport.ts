@@ -346,7 +346,7 @@ export function createKafkaTransport(
     if (warnedTooLarge) return;
     warnedTooLarge = true;
     logger.warn(
-      `kafka ${options.brokers.join(',')}: the broker refused a produce request as too large (its message.max.bytes, or a topic's max.message.bytes, is below kafka.maxRequestBytes ${options.maxRequestBytes} or kafka.maxMessageBytes ${options.maxMessageBytes}); sending smaller requests from now on (records the broker took from a refused request are written again), and a record alone over the limit is dropped as too_large. Set both options to the broker's limit.`,
+      `kafka ${options.brokers.join(',')}: the broker refused a produce request as too large (its message.max.bytes, or a topic's max.message.bytes, is below transport.maxRequestBytes ${options.maxRequestBytes} or transport.maxMessageBytes ${options.maxMessageBytes}); sending smaller requests from now on (records the broker took from a refused request are written again), and a record alone over the limit is dropped as too_large. Set both options to the broker's limit.`,
     );
   }
 

@@ -21,7 +21,7 @@ const retriesExceeded = (error: Error) =>
   new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 2, retryTime: 100 });
 
 describe('kafka errors', () => {
-  it('a refused SASL password: not retried, named with the user and kafka.sasl, password never shown', () => {
+  it('a refused SASL password: not retried, named with the user and transport.sasl, password never shown', () => {
     const options = resolveKafkaOptions(
       {
         brokers: ['k1:9093', 'k2:9093'],
@@ -36,7 +36,7 @@ describe('kafka errors', () => {
     expect(isRetryableKafkaError(error)).toBe(false);
     const described = describeKafkaError(error, options);
     expect(described.message).toMatch(
-      /^kafka k1:9093,k2:9093: SASL authentication failed for user "svc" \(SASL SCRAM SHA512 authentication failed: .*invalid credentials.*\); check kafka\.sasl$/,
+      /^kafka k1:9093,k2:9093: SASL authentication failed for user "svc" \(SASL SCRAM SHA512 authentication failed: .*invalid credentials.*\); check transport\.sasl$/,
     );
     expect(described.message).not.toContain('hunter2');
     expect(described.cause).toBe(error);
@@ -52,18 +52,18 @@ describe('kafka errors', () => {
     );
     expect(isRetryableKafkaError(error)).toBe(true);
     expect(describeKafkaError(error, options).message).toBe(
-      "kafka k1:9093: the broker's TLS certificate was not accepted (Connection error: self-signed certificate in certificate chain); check kafka.tls.ca and the broker host name",
+      "kafka k1:9093: the broker's TLS certificate was not accepted (Connection error: self-signed certificate in certificate chain); check transport.tls.ca and the broker host name",
     );
   });
 
-  it('a TLS listener closing a plaintext client: the hint names kafka.tls', () => {
+  it('a TLS listener closing a plaintext client: the hint names transport.tls', () => {
     const options = resolveKafkaOptions({ brokers: ['k1:9093'] }, {});
     const error = retriesExceeded(
       new KafkaJSConnectionClosedError('Closed connection', { host: 'k1', port: 9093 }),
     );
     expect(isRetryableKafkaError(error)).toBe(true);
     expect(describeKafkaError(error, options).message).toContain(
-      'the broker closed the connection (Closed connection); if the listener expects TLS or SASL, set kafka.tls or kafka.sasl',
+      'the broker closed the connection (Closed connection); if the listener expects TLS or SASL, set transport.tls or transport.sasl',
     );
   });
 

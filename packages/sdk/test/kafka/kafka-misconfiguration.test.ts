@@ -149,7 +149,7 @@ describe('kafka misconfiguration diagnostics', () => {
     expect(reports()).toHaveLength(1);
     const message = messageOf(reports()[0]);
     expect(message).toContain(`kafka ${mokapi.brokers[0]}: the broker does not take SASL`);
-    expect(message).toContain('kafka.sasl');
+    expect(message).toContain('transport.sasl');
     expect(JSON.stringify(reports())).not.toContain('secret-pw');
     expect(pipeline.stats.sentItems).toBe(0);
     expect(unhandled).toEqual([]);

@@ -56,7 +56,7 @@ it('names the missing topic and the option that set it', async () => {
   expect(result.ok).toBe(false);
   if (result.ok) return;
   expect(result.retryable).toBe(true);
-  expect(result.error.message).toContain(`topic "${MISSING}" (kafka.topics.logs)`);
+  expect(result.error.message).toContain(`topic "${MISSING}" (transport.topics.logs)`);
   expect(result.error.message).toContain('does not exist');
 });
 
