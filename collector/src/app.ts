@@ -1,6 +1,8 @@
 /**
- * The collector as a Fastify app: HTTP ingest → validation → ClickHouse, and the analysis API.
- * `buildApp` opens storage and applies migrations unless given an open Storage (tests).
+ * The collector as a Fastify app: HTTP ingest and, when brokers are configured, the Kafka source
+ * → validation → ClickHouse, and the analysis API. `buildApp` opens storage and applies
+ * migrations unless given an open Storage (tests), and starts the Kafka source; `app.close()`
+ * stops the source (its batch in progress finished) before storage closes.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerBodyDeadline } from './api/body-deadline.js';
@@ -14,6 +16,7 @@ import {
   type CollectorOptions,
   type CollectorOptionsInput,
 } from './options.js';
+import { KafkaSource } from './sources/kafka-source.js';
 import { EventWriter } from './storage/event-writer.js';
 import { migrate, type MigrationReport } from './storage/migrate.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
@@ -23,6 +26,8 @@ export interface CollectorApp {
   readonly storage: Storage;
   readonly options: Readonly<CollectorOptions>;
   readonly migrations: MigrationReport;
+  /** The Kafka source, when `options.kafka` is set. */
+  readonly kafka?: KafkaSource;
 }
 
 export interface BuildAppInput extends CollectorOptionsInput {
@@ -44,15 +49,24 @@ export async function buildApp(input: BuildAppInput = {}): Promise<CollectorApp>
   registerErrorHandler(app);
   registerShuttingDown(app);
   registerBodyDeadline(app, options.requestTimeoutMs);
-  registerHealthRoutes(app, storage);
+  const writer = new EventWriter(storage);
+  const kafka = options.kafka
+    ? new KafkaSource(options.kafka, writer, app.log.child({ source: 'kafka' }))
+    : undefined;
+  registerHealthRoutes(app, storage, kafka);
   registerIngestRoute(app, {
-    writer: new EventWriter(storage),
+    writer,
     maxConcurrentIngests: options.maxConcurrentIngests,
     ...(options.ingestToken ? { token: options.ingestToken } : {}),
   });
   registerReportRoutes(app, storage, options.maxWindowSamples);
+  if (kafka) {
+    // preClose: before onClose hooks close storage, so the batch in progress can still land.
+    app.addHook('preClose', async () => kafka.close());
+    kafka.start();
+  }
   if (!storageInstance) app.addHook('onClose', async () => storage.close());
-  return { app, storage, options, migrations };
+  return { app, storage, options, migrations, ...(kafka ? { kafka } : {}) };
 }
 
 /** Builds the app and listens; resolves with the URL. */

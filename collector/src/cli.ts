@@ -13,7 +13,18 @@ interface CommonFlags {
   database?: string;
 }
 
-function optionsFrom(flags: CommonFlags & { host?: string; port?: string }): CollectorOptionsInput {
+interface ServeFlags extends CommonFlags {
+  host?: string;
+  port?: string;
+  kafkaBrokers?: string;
+  kafkaGroupId?: string;
+}
+
+function optionsFrom(flags: ServeFlags): CollectorOptionsInput {
+  const kafka = {
+    ...(flags.kafkaBrokers ? { brokers: flags.kafkaBrokers } : {}),
+    ...(flags.kafkaGroupId ? { groupId: flags.kafkaGroupId } : {}),
+  };
   return {
     ...(flags.config ? { configFile: flags.config } : {}),
     ...(flags.host ? { host: flags.host } : {}),
@@ -24,6 +35,7 @@ function optionsFrom(flags: CommonFlags & { host?: string; port?: string }): Col
       ...(flags.chdbPath ? { chdbPath: flags.chdbPath } : {}),
       ...(flags.database ? { database: flags.database } : {}),
     },
+    ...(Object.keys(kafka).length > 0 ? { kafka } : {}),
   };
 }
 
@@ -36,15 +48,22 @@ const storageFlags = (command: Command) =>
 
 const program = new Command('driftwatch').description('Driftwatch collector').showHelpAfterError();
 
-storageFlags(program.command('serve').description('run the collector (HTTP ingest + API)'))
+storageFlags(
+  program.command('serve').description('run the collector (HTTP ingest, Kafka source + API)'),
+)
   .option('--host <host>', 'listen address')
   .option('--port <port>', 'listen port (0 = any free port)')
-  .action(async (flags: CommonFlags & { host?: string; port?: string }) => {
+  .option(
+    '--kafka-brokers <list>',
+    'consume the SDK topics from these brokers (host:port,...; env DRIFTWATCH_KAFKA_BROKERS)',
+  )
+  .option('--kafka-group-id <id>', 'Kafka consumer group (env DRIFTWATCH_KAFKA_GROUP_ID)')
+  .action(async (flags: ServeFlags) => {
     const collector = await startCollector(optionsFrom(flags));
     const { storage } = collector;
     // One machine-readable line for scripts that start the collector (the demo reads it).
     process.stdout.write(
-      `${JSON.stringify({ event: 'listening', url: collector.url, storage: storage.kind, migrationsApplied: collector.migrations.applied })}\n`,
+      `${JSON.stringify({ event: 'listening', url: collector.url, storage: storage.kind, migrationsApplied: collector.migrations.applied, kafka: collector.options.kafka ? { brokers: collector.options.kafka.brokers, groupId: collector.options.kafka.groupId } : null })}\n`,
     );
     const stop = () => {
       collector.app.close().then(

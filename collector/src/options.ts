@@ -7,6 +7,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { shownUrl } from './storage/shown-url.js';
 import { CollectorError, CollectorErrorCodes } from './errors.js';
+import { integer, invalid, pick, text } from './option-checks.js';
+import {
+  resolveKafkaSourceOptions,
+  type KafkaSourceOptions,
+  type KafkaSourceOptionsInput,
+} from './sources/kafka-options.js';
 
 export interface StorageOptions {
   /**
@@ -47,39 +53,25 @@ export interface CollectorOptions {
   /** pino level of the collector's own logs. Env `DRIFTWATCH_LOG_LEVEL`. @default "info" */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   storage: StorageOptions;
+  /**
+   * The Kafka source (a consumer group over the SDK's topics), on when brokers are given; HTTP
+   * ingest stays on beside it. Env `DRIFTWATCH_KAFKA_*` (sources/kafka-options.ts). @default undefined (off)
+   */
+  kafka?: Readonly<KafkaSourceOptions>;
 }
 
-export type CollectorOptionsInput = Partial<Omit<CollectorOptions, 'storage' | 'port'>> & {
+export type CollectorOptionsInput = Partial<
+  Omit<CollectorOptions, 'storage' | 'port' | 'kafka'>
+> & {
   /** A number, or its decimal text as the CLI's `--port` gives it (checked as the env value is). */
   port?: number | string;
   storage?: Partial<StorageOptions>;
+  kafka?: KafkaSourceOptionsInput;
   /** Path of a JSON config file with the same shape. */
   configFile?: string;
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function invalid(field: string, value: unknown, expected: string): CollectorError {
-  return new CollectorError(
-    CollectorErrorCodes.INVALID_OPTION,
-    `invalid collector option ${field}=${JSON.stringify(value)}: expected ${expected}`,
-    { field, value, expected },
-  );
-}
-
-function integer(field: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw invalid(field, value, `an integer in [${min}, ${max}]`);
-  }
-  return n;
-}
-
-function text(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw invalid(field, value, 'a non-empty string');
-  return value;
-}
 
 function readConfigFile(path: string): CollectorOptionsInput {
   try {
@@ -101,15 +93,6 @@ export function resolveCollectorOptions(
 ): Readonly<CollectorOptions> {
   const configFile = input.configFile ?? env.DRIFTWATCH_CONFIG;
   const file = configFile ? readConfigFile(configFile) : {};
-  const pick = <T>(
-    code: T | undefined,
-    envValue: string | undefined,
-    fileValue: T | undefined,
-    fallback: T,
-    // An empty variable is unset, as in the SDK: compose passes `${VAR:-}` for an unset one,
-    // and an empty DRIFTWATCH_INGEST_TOKEN hid the config file's token (ingest left open).
-  ) => code ?? (envValue === '' ? undefined : envValue) ?? fileValue ?? fallback;
-
   const logLevel = pick<string>(input.logLevel, env.DRIFTWATCH_LOG_LEVEL, file.logLevel, 'info');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw invalid('logLevel', logLevel, `one of ${LOG_LEVELS.join(', ')}`);
@@ -159,6 +142,7 @@ export function resolveCollectorOptions(
     );
   }
 
+  const kafka = resolveKafkaSourceOptions(input.kafka, file.kafka, env);
   const options: CollectorOptions = {
     host: text('host', pick(input.host, env.DRIFTWATCH_HOST, file.host, '127.0.0.1')),
     port: integer(
@@ -238,6 +222,7 @@ export function resolveCollectorOptions(
         '',
       ),
     }),
+    ...(kafka ? { kafka } : {}),
   };
   return Object.freeze(options);
 }

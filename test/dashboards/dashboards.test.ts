@@ -809,12 +809,24 @@ describe('docker-compose.yml', () => {
     expect(graceMs).toBeGreaterThanOrEqual(flushMs + 5000);
   });
 
-  it("kafka-init creates exactly the SDK's default topics", () => {
-    const defaults = Object.values(
-      resolveKafkaOptions({ brokers: 'kafka:9092' }, {}).topics,
-    ).sort();
+  it("kafka-init creates exactly the SDK's default topics and the collector's DLQ", () => {
+    const sdkTopics = resolveKafkaOptions({ brokers: 'kafka:9092' }, {}).topics;
+    const collectorKafka = resolveCollectorOptions(
+      {},
+      { DRIFTWATCH_KAFKA_BROKERS: 'kafka:9092' },
+    ).kafka!;
+    // The collector consumes what the SDK produces, by default.
+    expect(collectorKafka.topics).toEqual(sdkTopics);
+    const defaults = [...Object.values(sdkTopics), collectorKafka.deadLetterTopic].sort();
     const command = ([] as string[]).concat(services['kafka-init']?.command ?? []).join('\n');
     const created = /for topic in ([^;]+);/.exec(command)?.[1]?.trim().split(/\s+/).sort();
     expect(created).toEqual(defaults);
+  });
+
+  it('the collector consumes the Kafka topics once kafka-init made them', () => {
+    expect(String(env('collector').DRIFTWATCH_KAFKA_BROKERS).split(',')).toEqual(['kafka:9092']);
+    expect(services.collector!.depends_on?.['kafka-init']?.condition).toBe(
+      'service_completed_successfully',
+    );
   });
 });

@@ -1,18 +1,17 @@
 /**
  * Validates an ingest body item by item: valid items go on, each invalid one is reported with
  * its signal, index and the fields at fault. A bad item never sinks the valid ones beside it, nor
- * does one the schema allows but storage cannot take (see storable.ts, well-formed.ts).
+ * does one the schema allows but storage cannot take (check-item.ts, shared with the Kafka source).
  */
 import {
   SIGNALS,
   validateBatchEnvelope,
-  validateItem,
   type IngestResult,
   type ValidationIssue,
 } from '@driftwatch/schema';
 import type { ValidEvents } from '../storage/event-writer.js';
+import { checkItem } from './check-item.js';
 import { RejectionList } from './rejection-list.js';
-import { storageIssues } from './storable.js';
 import { wellFormed } from './well-formed.js';
 
 export interface SplitBatch {
@@ -39,14 +38,9 @@ export function splitBatch(body: unknown): SplitResult {
     const items = envelope.value[signal] ?? [];
     total += items.length;
     items.forEach((item, index) => {
-      const result = validateItem(signal, item);
-      if (!result.ok) {
-        rejected.add(signal, index, result.issues);
-        return;
-      }
-      const unstorable = storageIssues(signal, result.value);
-      if (unstorable.length > 0) rejected.add(signal, index, unstorable);
-      else (valid[signal] as unknown[]).push(wellFormed(result.value));
+      const result = checkItem(signal, item);
+      if (result.ok) (valid[signal] as unknown[]).push(result.value);
+      else rejected.add(signal, index, result.issues);
     });
   }
   const resource = wellFormed(envelope.value.resource ?? {});

@@ -1,4 +1,5 @@
 /** Writes validated events to their tables, one batched insert per signal. */
+import { randomUUID } from 'node:crypto';
 import type { SignalItem } from '@driftwatch/schema';
 import { CollectorError, CollectorErrorCodes } from '../errors.js';
 import type { Storage } from './open-storage.js';
@@ -16,11 +17,26 @@ export type ValidEvents = { [S in keyof SignalItem]: SignalItem[S][] };
  */
 const INSERT_SETTINGS = { max_partitions_per_insert_block: '0' } as const;
 
+export interface WriteOptions {
+  /**
+   * Names this exact set of events (the Kafka source: topic, partition and offset range). A write
+   * of the same token again is dropped by the OTel tables (migration 0008); predictions and labels
+   * are deduplicated by their keys anyway. Without one, each write gets a fresh token: two equal
+   * HTTP batches are both kept, as before. @default a random UUID
+   */
+  readonly deduplicationToken?: string;
+}
+
 export class EventWriter {
   constructor(private readonly storage: Storage) {}
 
   /** Inserts every non-empty signal; resolves once ClickHouse has acknowledged all of them. */
-  async write(events: ValidEvents, resource: Readonly<Record<string, string>> = {}): Promise<void> {
+  async write(
+    events: ValidEvents,
+    resource: Readonly<Record<string, string>> = {},
+    options: WriteOptions = {},
+  ): Promise<void> {
+    const token = options.deduplicationToken ?? randomUUID();
     const inserts: Array<[string, unknown[]]> = [
       ['predictions', events.predictions.map((e) => predictionRow(e, resource))],
       ['labels', events.labels.map(labelRow)],
@@ -39,7 +55,10 @@ export class EventWriter {
           table: this.storage.table(table),
           values,
           format: 'JSONEachRow',
-          clickhouse_settings: INSERT_SETTINGS,
+          clickhouse_settings: {
+            ...INSERT_SETTINGS,
+            insert_deduplication_token: `${token}/${table}`,
+          },
         }),
       ),
     );

@@ -14,6 +14,7 @@ import {
 } from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { checkMonitor } from './monitor-argument.js';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
 import { bodyCutOff, statusOfCutRequest, statusOfError } from './response-status.js';
@@ -66,6 +67,7 @@ function pathOf(request: Request): string {
 
 /** `app.use(driftwatch(monitor))` before your routes. */
 export function driftwatch(monitor: Monitor): RequestHandler {
+  checkMonitor('driftwatch', monitor);
   /** The request prototype whose `route` notes its app (one app's, as a rule: checked once). */
   let noting: object | null = null;
   return (request: Request, response: Response, next: NextFunction) => {
@@ -220,6 +222,7 @@ function logServerError(monitor: Monitor, error: unknown, response: Response): v
  * only prints it to stderr).
  */
 export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
+  if (monitor !== undefined) checkMonitor('driftwatchErrors', monitor);
   return (error: unknown, request: Request, response: Response, next: NextFunction) => {
     const marked = request as Marked;
     marked[ERROR] = error;
@@ -245,14 +248,14 @@ export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
 
 export interface HealthRoutesOptions {
   /** Liveness route. @default '/health' */
-  readonly health?: string;
+  readonly health?: string | undefined;
   /** Readiness route (503 while a registered check fails). @default '/readiness' */
-  readonly readiness?: string;
+  readonly readiness?: string | undefined;
   /**
    * False: probes (a kubelet's every few seconds) write no completion line; their spans and
    * durations are still recorded, and an error is still logged. @default true
    */
-  readonly logProbes?: boolean;
+  readonly logProbes?: boolean | undefined;
 }
 
 /**
@@ -260,6 +263,7 @@ export interface HealthRoutesOptions {
  * router: their requests have an `http.route`, as with the Fastify plugin.
  */
 export function healthRoutes(monitor: Monitor, routes: HealthRoutesOptions = {}): RequestHandler {
+  checkMonitor('healthRoutes', monitor);
   const router = Router();
   // On the probe routes alone: the router sees every request of the app it is mounted in.
   const mark = (request: Request, _response: Response, next: NextFunction): void => {
@@ -288,5 +292,6 @@ export function healthRoutes(monitor: Monitor, routes: HealthRoutesOptions = {})
 
 /** Serves the Prometheus text format on the host's own Express server. */
 export function metricsRoute(monitor: Monitor): RequestHandler {
+  checkMonitor('metricsRoute', monitor);
   return (request: Request, response: Response) => monitor.metricsHandler(request, response);
 }

@@ -51,6 +51,20 @@ app.get('/typo', (_request, response) => {
 });
 `;
 
+// Under exactOptionalPropertyTypes, as the SDK's own options compile: optional route options
+// given as undefined (a value computed from configuration).
+const STRICT_APP = `
+import express from 'express';
+import { init } from '@driftwatch/sdk';
+import { driftwatch, healthRoutes } from '@driftwatch/express';
+
+const monitor = init({ serviceName: 'consumer' });
+const app = express();
+app.use(driftwatch(monitor));
+const health: string | undefined = process.env.HEALTH_ROUTE;
+app.use(healthRoutes(monitor, { health, readiness: undefined, logProbes: undefined }));
+`;
+
 describe('published declarations (dist)', () => {
   for (const resolution of ['NodeNext', 'Bundler'] as const) {
     it(`resolve types first and type-check an application (moduleResolution ${resolution})`, () => {
@@ -64,4 +78,17 @@ describe('published declarations (dist)', () => {
       expect(diagnostics).toEqual([]);
     });
   }
+
+  it('type-check optional route options given as undefined (exactOptionalPropertyTypes)', () => {
+    const { diagnostics } = checkConsumer(
+      packageDir,
+      '@driftwatch/express',
+      STRICT_APP,
+      'NodeNext',
+      {
+        exactOptionalPropertyTypes: true,
+      },
+    );
+    expect(diagnostics).toEqual([]);
+  });
 });

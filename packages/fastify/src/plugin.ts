@@ -30,23 +30,24 @@ import {
 } from './closing-refusals.js';
 import { enterContextOnAbort } from './handler-timeout.js';
 import { lazyChildFactory } from './lazy-child-logger.js';
+import { pluginOptionsError } from './plugin-options.js';
 import { routerErrorHandler } from './router-errors.js';
 import { responseFailureOf } from './server-failure.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
   /** Liveness route; false to leave it out. @default '/health' */
-  readonly healthRoute?: string | false;
+  readonly healthRoute?: string | false | undefined;
   /** Readiness route (503 while a registered check fails); false to leave it out. @default '/readiness' */
-  readonly readinessRoute?: string | false;
+  readonly readinessRoute?: string | false | undefined;
   /** Serve Prometheus metrics on this route of the host's server (with `metrics.serve: false`). @default false */
-  readonly metricsRoute?: string | false;
+  readonly metricsRoute?: string | false | undefined;
   /**
    * False: `/health` and `/readiness` requests (a kubelet's every few seconds) write no
    * completion line, as a route with `logLevel: 'warn'`; their spans and durations are still
    * recorded. @default true
    */
-  readonly logProbes?: boolean;
+  readonly logProbes?: boolean | undefined;
 }
 
 const kHandle = Symbol('driftwatch.handle');
@@ -207,6 +208,11 @@ function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
 }
 
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
+  const invalid = pluginOptionsError(options);
+  if (invalid !== undefined) {
+    done(invalid);
+    return;
+  }
   const { monitor } = options;
   const storage = monitor.contextStorage;
   const levels = monitor.logger.levels;

@@ -11,7 +11,7 @@ import { onResponseEnd, startUnhooked } from './unhooked-request.js';
 
 /** What the handler reads of Fastify's request and reply, HTTP/1 or HTTP/2 alike. */
 interface RouterErrorRequest {
-  readonly raw: { readonly url?: string };
+  readonly raw: { readonly url?: string | undefined };
   readonly method: string;
   readonly headers: IncomingHttpHeaders;
   readonly id: string;

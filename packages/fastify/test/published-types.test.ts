@@ -49,6 +49,25 @@ const notANumber: number = app.driftwatch;
 const notAString: string = driftwatch;
 `;
 
+// Under exactOptionalPropertyTypes, as the SDK's own options compile: the README's app, and
+// optional plugin options given as undefined (a value computed from configuration).
+const STRICT_APP = `
+import Fastify from 'fastify';
+import { init } from '@driftwatch/sdk';
+import { driftwatch, fastifyOptions } from '@driftwatch/fastify';
+
+const monitor = init({ serviceName: 'consumer', metrics: { port: undefined } });
+const app = Fastify(fastifyOptions(monitor));
+const metricsRoute: string | undefined = process.env.METRICS_ROUTE;
+await app.register(driftwatch, {
+  monitor,
+  metricsRoute,
+  healthRoute: undefined,
+  readinessRoute: undefined,
+  logProbes: undefined,
+});
+`;
+
 describe('published declarations (dist)', () => {
   for (const resolution of ['NodeNext', 'Bundler'] as const) {
     it(`resolve types first and type-check an application (moduleResolution ${resolution})`, () => {
@@ -62,4 +81,17 @@ describe('published declarations (dist)', () => {
       expect(diagnostics).toEqual([]);
     });
   }
+
+  it('type-check the README app under exactOptionalPropertyTypes', () => {
+    const { diagnostics } = checkConsumer(
+      packageDir,
+      '@driftwatch/fastify',
+      STRICT_APP,
+      'NodeNext',
+      {
+        exactOptionalPropertyTypes: true,
+      },
+    );
+    expect(diagnostics).toEqual([]);
+  });
 });

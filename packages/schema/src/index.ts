@@ -9,3 +9,10 @@ export { IngestBatch, MAX_BATCH_ITEMS, SIGNALS } from './ingest-batch.js';
 export type { IngestResult, Signal, SignalItem } from './ingest-batch.js';
 export { assertItem, signalSchemas, validateBatchEnvelope, validateItem } from './validate.js';
 export type { ValidationResult } from './validate.js';
+export {
+  DEFAULT_KAFKA_DLQ_TOPIC,
+  DEFAULT_KAFKA_TOPICS,
+  isKafkaTopicName,
+  KAFKA_SCHEMA_VERSION,
+  KafkaHeaders,
+} from './kafka.js';

@@ -39,14 +39,26 @@ export class SdkError extends Error {
   }
 }
 
-/** Shorthand for the error every option check throws. */
+/** An option as read from an environment variable: named so in the message and `details.source`. */
+export interface EnvOption {
+  readonly option: string;
+  readonly envName: string | undefined;
+}
+
+/**
+ * Shorthand for the error every option check throws. `details.option` is the option's name
+ * alone and `details.source` says where the value came from (`code` or the variable's name), as
+ * the Kafka options' errors have it, so that callers can branch on the name.
+ */
 export function invalidOption(
-  option: string,
+  name: string | EnvOption,
   value: unknown,
   expected: string,
   /** A secret (a token): neither the message nor `details` repeat it. */
   secret = false,
 ): SdkError {
+  const { option, envName } =
+    typeof name === 'string' ? { option: name, envName: undefined } : name;
   const shown = secret
     ? '"***"'
     : typeof value === 'string'
@@ -55,8 +67,8 @@ export function invalidOption(
         describeValue(value);
   return new SdkError(
     SdkErrorCodes.INVALID_OPTION,
-    `invalid option ${option}: got ${shown}, expected ${expected}`,
-    { option, value: secret ? '***' : value, expected },
+    `invalid option ${option}${envName ? ` (env ${envName})` : ''}: got ${shown}, expected ${expected}`,
+    { option, value: secret ? '***' : value, source: envName ?? 'code', expected },
   );
 }
 

@@ -1,5 +1,6 @@
 export { init } from './init.js';
 export type { Monitor } from './monitor.js';
+export { isMonitor } from './monitor.js';
 export { resolveOptions, DEFAULT_REDACT_PATHS } from './options.js';
 export type {
   DriftwatchOptions,
@@ -13,7 +14,12 @@ export type {
 } from './options.js';
 export { SdkError, SdkErrorCodes } from './errors.js';
 export type { SdkErrorCode } from './errors.js';
-export type { LabelInput, LabelValue, PredictionInput } from './predictions/prediction-recorder.js';
+export type {
+  IdValue,
+  LabelInput,
+  LabelValue,
+  PredictionInput,
+} from './predictions/prediction-recorder.js';
 export type { ActiveContext, RequestStore } from './context/request-context.js';
 export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './context/request-id.js';
 export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';

@@ -19,6 +19,7 @@ import type { ResolvedOptions } from './options.js';
 import type { PipelineStats } from './pipeline/drop-reasons.js';
 import type { ExportPipeline } from './pipeline/export-pipeline.js';
 import type {
+  IdValue,
   LabelInput,
   LabelValue,
   PredictionInput,
@@ -50,7 +51,7 @@ export interface Monitor {
   /** Records a prediction sample; returns its id. Never throws. */
   logPrediction(input: PredictionInput): string;
   /** Records the ground truth for an earlier prediction. Never throws. */
-  logLabel(predictionId: string, label: LabelValue, options?: LabelInput): void;
+  logLabel(predictionId: IdValue, label: LabelValue, options?: LabelInput): void;
   /** request id, trace id and span id of the current request, if any. */
   activeContext(): ActiveContext | undefined;
   /**
@@ -69,7 +70,21 @@ export interface Monitor {
    * Infinity as the longest timer, about 24.8 days), then stops every timer, child process and
    * server. Called again, returns the first call's promise.
    */
-  shutdown(options?: { timeoutMs?: number }): Promise<void>;
+  shutdown(options?: { timeoutMs?: number | undefined }): Promise<void>;
+}
+
+/**
+ * Whether `value` is a monitor `init()` returned, as far as the framework packages use it: they
+ * check their argument once, when the app is assembled, rather than fail every request.
+ */
+export function isMonitor(value: unknown): value is Monitor {
+  const monitor = value as Partial<Monitor> | null | undefined;
+  return (
+    typeof monitor === 'object' &&
+    monitor !== null &&
+    typeof monitor.http?.start === 'function' &&
+    typeof monitor.contextStorage?.run === 'function'
+  );
 }
 
 export interface MonitorParts {
@@ -102,7 +117,7 @@ function deadlineMs(timeoutMs: unknown, fallback: number): number {
 }
 
 /** `options.timeoutMs`, or undefined when reading it throws (a getter, a Proxy): shutdown never throws. */
-function timeoutOf(options: { timeoutMs?: number } | undefined): unknown {
+function timeoutOf(options: { timeoutMs?: number | undefined } | undefined): unknown {
   try {
     return options?.timeoutMs;
   } catch {

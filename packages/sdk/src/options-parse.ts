@@ -1,6 +1,6 @@
 /** Small parsers shared by the option resolvers: each names the option, the value and the expectation. */
 import { isIP } from 'node:net';
-import { describeValue, invalidOption } from './errors.js';
+import { describeValue, invalidOption, type EnvOption } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,9 +12,9 @@ export function fromEnv(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** Label used in messages: `traces.sampleRatio (env DRIFTWATCH_TRACES_SAMPLE_RATIO)`. */
-export function label(option: string, envName: string | undefined): string {
-  return envName ? `${option} (env ${envName})` : option;
+/** An option and the variable it was read from, if any: `traces.sampleRatio (env DRIFTWATCH_TRACES_SAMPLE_RATIO)` in messages. */
+export function label(option: string, envName: string | undefined): EnvOption {
+  return { option, envName };
 }
 
 export interface Source<T> {

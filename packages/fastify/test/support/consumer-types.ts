@@ -24,6 +24,8 @@ export function checkConsumer(
   packageName: string,
   source: string,
   resolution: ConsumerResolution,
+  /** Stricter settings an application may add (`exactOptionalPropertyTypes`). */
+  extra: ts.CompilerOptions = {},
 ): ConsumerCheck {
   const file = join(packageDir, 'consumer-app.ts');
   const options: ts.CompilerOptions = {
@@ -39,6 +41,7 @@ export function checkConsumer(
     // of its own, only what it turns into (any) in the application.
     skipLibCheck: true,
     types: ['node'],
+    ...extra,
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);

@@ -64,7 +64,7 @@ export function checkedRedactPaths(
   if (valid(paths)) return Object.freeze(paths);
   const bad = paths.find((path) => !valid([path])) ?? paths.join(',');
   throw invalidOption(
-    fromCode.includes(bad) ? 'logs.redact' : 'logs.redact (env DRIFTWATCH_LOG_REDACT)',
+    label('logs.redact', fromCode.includes(bad) ? undefined : 'DRIFTWATCH_LOG_REDACT'),
     bad,
     'a pino redact path: keys joined by ".", "*" for any one key, ["…"] around keys with other characters',
   );

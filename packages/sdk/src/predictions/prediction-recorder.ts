@@ -55,23 +55,26 @@ export interface PredictionInput {
   readonly features: Readonly<Record<string, FeatureValue>>;
   readonly prediction: PredictionValue;
   /** Score of the positive class (classification) or the raw output. */
-  readonly score?: number;
+  readonly score?: number | undefined;
   /** Your own id (e.g. to join labels later); a random UUID otherwise. */
-  readonly predictionId?: string;
-  readonly segment?: string;
+  readonly predictionId?: IdValue | undefined;
+  readonly segment?: string | undefined;
   /** Defaults to the current request's id. */
-  readonly requestId?: string;
+  readonly requestId?: IdValue | undefined;
   /** Milliseconds since the epoch, or a Date; defaults to now. */
-  readonly timeUnixMs?: number | Date;
+  readonly timeUnixMs?: number | Date | undefined;
 }
+
+/** A prediction or request id: a string, or a number or bigint (a database id) kept as its digits. */
+export type IdValue = string | number | bigint;
 
 export type LabelValue = number | string | boolean;
 
 export interface LabelInput {
   /** Narrows the collector's join; optional. */
-  readonly model?: string;
+  readonly model?: string | undefined;
   /** When the outcome was observed (milliseconds since the epoch, or a Date); defaults to now. */
-  readonly timeUnixMs?: number | Date;
+  readonly timeUnixMs?: number | Date | undefined;
 }
 
 /**
@@ -171,7 +174,7 @@ export class PredictionRecorder {
   }
 
   /** Records the ground truth of an earlier prediction. Never throws. */
-  logLabel(predictionId: string, label: LabelValue, options: LabelInput = {}): void {
+  logLabel(predictionId: IdValue, label: LabelValue, options: LabelInput = {}): void {
     try {
       this.recordLabel(predictionId, label, options);
     } catch (error) {
@@ -249,10 +252,11 @@ export class PredictionRecorder {
     if (score !== undefined) event.score = score;
     if (input.segment != null) event.segment = input.segment;
     const requestIdFromContext = input.requestId == null;
-    // A numeric request id (a counter) is kept as its digits, as a prediction id is.
+    // A numeric request id (a counter) is kept as its digits, as a prediction id is; a value
+    // that is no id (typed around) is left for the schema to refuse, naming /requestId.
     const requestId = requestIdFromContext
       ? store?.requestId
-      : (idText(input.requestId) ?? input.requestId);
+      : (idText(input.requestId) ?? (input.requestId as string));
     if (requestId !== undefined) event.requestId = requestId;
     // A store made for an OTel context without a span has no trace ids ('').
     const traced = store !== undefined && store.traceId !== '';
@@ -299,7 +303,7 @@ export class PredictionRecorder {
     return predictionId;
   }
 
-  private recordLabel(id: string, label: LabelValue, options: LabelInput): void {
+  private recordLabel(id: IdValue, label: LabelValue, options: LabelInput): void {
     // A model name or a time in its place would be ignored: the label sent for every model's
     // prediction with this id, at the time of the call.
     if (options != null && (typeof options !== 'object' || options instanceof Date)) {

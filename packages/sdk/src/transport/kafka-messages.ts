@@ -3,19 +3,13 @@
  * records on one partition (a model's predictions in order, a trace's spans together), the item
  * as JSON carrying its resource, and headers naming the schema version and signal.
  */
+import { KAFKA_SCHEMA_VERSION, KafkaHeaders } from '@driftwatch/schema';
 import type { KafkaSignal } from './kafka-options.js';
 import type { TelemetryBatch } from './transport.js';
 import { WireJson } from './wire-json.js';
 
-/** Version of the item JSON on the topics; bumped only with a breaking schema change. */
-export const KAFKA_SCHEMA_VERSION = '1';
-
-/** Header names every message carries. */
-export const KafkaHeaders = {
-  schemaVersion: 'dw-schema-version',
-  signal: 'dw-signal',
-  contentType: 'content-type',
-} as const;
+// The wire contract (schema version, header names) is shared with the collector's Kafka source.
+export { KAFKA_SCHEMA_VERSION, KafkaHeaders } from '@driftwatch/schema';
 
 export interface KafkaMessage {
   key: string | null;

@@ -3,6 +3,7 @@
  * validated with messages that name the field, the value and what was expected, then frozen.
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_KAFKA_TOPICS } from '@driftwatch/schema';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
 import { DECIMAL, fromEnv, PRINTABLE } from '../options-parse.js';
@@ -187,7 +188,7 @@ function parseTopics(value: unknown, env: Env): Readonly<Record<KafkaSignal, str
   const topics = {} as Record<KafkaSignal, string>;
   for (const signal of KAFKA_SIGNALS) {
     const [topic, src] = pick(given[signal], env, `TOPIC_${signal.toUpperCase()}`);
-    const name = topic ?? `driftwatch.${signal}`;
+    const name = topic ?? DEFAULT_KAFKA_TOPICS[signal];
     if (typeof name !== 'string' || !TOPIC_PATTERN.test(name) || name === '.' || name === '..')
       fail(`topics.${signal}`, name, '1-249 characters of [a-zA-Z0-9._-]', src);
     topics[signal] = name;

@@ -27,7 +27,7 @@ import {
   type PredictAnswer,
 } from './apps.js';
 import { readTopics, type ConsumedRecord, type TopicReader } from './consume.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
 const topics = uniqueTopics('apps');
 const APPS = ['fastify', 'express'] as const;

@@ -22,7 +22,7 @@ import {
   type PredictAnswer,
 } from './apps.js';
 import { readTopics, type TopicReader } from './consume.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
 const OUTAGE_MS = 30_000;
 const QUEUE_MAX_ITEMS = 300;

@@ -17,7 +17,7 @@ import {
 import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
 import type { TelemetryBatch, Transport } from '../../src/transport/transport.js';
 import { waitFor } from '../support/net.js';
-import { startMokapi } from './mokapi.js';
+import { startMokapi } from '../../../../test/helpers/mokapi.js';
 import { silentLogger } from './silent-logger.js';
 
 const TOPIC = 'dw-hung.predictions';

@@ -10,7 +10,7 @@ import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
 import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
 import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { readTopics } from './consume.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 import { silentLogger } from './silent-logger.js';
 
 const TOPIC = `dw-ipv6-${process.pid}.predictions`;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { init, type Monitor } from '../../src/index.js';
 import { kafkaMonitorOptions, TOPIC_SIGNALS, uniqueTopics } from './apps.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
 const topics = uniqueTopics('idle');
 let mokapi: Mokapi | undefined;

@@ -12,7 +12,7 @@ import { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
 import { createTransport } from '../../src/transport/create-transport.js';
 import { captureLogs, type LogCapture } from '../support/log-capture.js';
 import { waitFor } from '../support/net.js';
-import { freePort, startMokapi, type Mokapi } from './mokapi.js';
+import { freePort, startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
 let mokapi: Mokapi;
 let silent: Server;

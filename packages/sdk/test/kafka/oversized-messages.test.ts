@@ -8,7 +8,7 @@ import type { PredictionEvent } from '@driftwatch/schema';
 import { init, type Monitor } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 import { readTopics, type TopicReader } from './consume.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
 const SIGNALS = ['predictions', 'labels', 'logs', 'spans', 'metrics'] as const;
 const run = `dw-oversized-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

@@ -10,7 +10,7 @@ import type { LogRecord, PredictionEvent } from '@driftwatch/schema';
 import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
 import { createKafkaTransport } from '../../src/transport/kafka-transport.js';
 import type { TelemetryBatch, Transport } from '../../src/transport/transport.js';
-import { startMokapi, type Mokapi } from './mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 import { silentLogger } from './silent-logger.js';
 
 const run = `dw-refusal-${process.pid}`;

@@ -10,7 +10,7 @@ import { request, Agent } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMokapi, type Mokapi } from '../kafka/mokapi.js';
+import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 import { startIngestReceiver, type IngestReceiver } from '../support/ingest-receiver.js';
 
 const child = fileURLToPath(new URL('../support/idle-host-child.ts', import.meta.url));

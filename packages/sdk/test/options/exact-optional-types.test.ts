@@ -82,6 +82,38 @@ init({ transport: kafka });
 init({ transport: { type: maybe } });
 `;
 
+/**
+ * The monitor's calls: optional fields given `undefined` (a score the model may not give), and
+ * the numeric ids the README says are kept as their digits.
+ */
+const CALLS = `
+import { init, type LabelInput, type PredictionInput } from '@driftwatch/sdk';
+
+declare const maybe: undefined;
+const monitor = init({ transport: { type: 'memory' } });
+const score: number | undefined = Number(process.env.SCORE) || undefined;
+const input: PredictionInput = {
+  model: 'risk',
+  modelVersion: '3',
+  features: { age: 41 },
+  prediction: 1,
+  score,
+  predictionId: maybe,
+  segment: maybe,
+  requestId: maybe,
+  timeUnixMs: maybe,
+};
+monitor.logPrediction(input);
+monitor.logPrediction({ ...input, predictionId: 42, requestId: 7 });
+monitor.logPrediction({ ...input, predictionId: 9007199254740993n });
+const label: LabelInput = { model: maybe, timeUnixMs: maybe };
+monitor.logLabel(42, 1, label);
+monitor.logLabel(9007199254740993n, 0, { model: 'risk' });
+await monitor.shutdown({ timeoutMs: maybe });
+// @ts-expect-error: an id is a string or a number, not an object
+monitor.logLabel({ id: 1 }, 1);
+`;
+
 /** Type-checks APP as an application beside the package, as its compiler sees `dist`. */
 function diagnostics(source: string): string[] {
   const file = join(packageDir, 'exact-optional-app.ts');
@@ -116,6 +148,10 @@ function diagnostics(source: string): string[] {
 describe('exactOptionalPropertyTypes', () => {
   it('every optional option field takes undefined (published declarations)', () => {
     expect(diagnostics(APP)).toEqual([]);
+  });
+
+  it('prediction, label and shutdown arguments take undefined and numeric ids', () => {
+    expect(diagnostics(CALLS)).toEqual([]);
   });
 
   it('the check sees a type error (it is not vacuous)', () => {

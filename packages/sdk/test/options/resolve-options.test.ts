@@ -138,11 +138,35 @@ describe('invalid options', () => {
   it.each(invalidEnv)('%s=%j', (name, raw, option) => {
     const error = failure(() => resolveOptions({}, { [name]: raw }));
     expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
-    expect(error.details.option).toBe(`${option} (env ${name})`);
+    expect(error.details.option).toBe(option);
+    expect(error.details.source).toBe(name);
     expect(error.details.value).toBe(raw.trim());
     expect(error.message).toContain(option);
     expect(error.message).toContain(name);
     expect(error.message).toContain(JSON.stringify(raw.trim()));
+  });
+
+  it('details name the option alone and where the value came from, as the Kafka options do', () => {
+    const fromEnv = failure(() => resolveOptions({}, { DRIFTWATCH_METRICS_PORT: '99999' }));
+    expect(fromEnv.details).toEqual({
+      option: 'metrics.port',
+      value: '99999',
+      source: 'DRIFTWATCH_METRICS_PORT',
+      expected: 'an integer from 0 to 65535',
+    });
+    const fromCode = failure(() => resolveOptions({ metrics: { port: 99999 } }, {}));
+    expect(fromCode.details).toMatchObject({ option: 'metrics.port', source: 'code' });
+    const kafka = failure(() =>
+      resolveOptions(
+        {},
+        {
+          DRIFTWATCH_TRANSPORT: 'kafka',
+          DRIFTWATCH_KAFKA_BROKERS: 'k1:9092',
+          DRIFTWATCH_KAFKA_ACKS: '2',
+        },
+      ),
+    );
+    expect(Object.keys(kafka.details).sort()).toEqual(Object.keys(fromEnv.details).sort());
   });
 
   it('decimal text in any common form is a number: 1e3, +12, .5, 2.', () => {
@@ -231,7 +255,8 @@ describe('invalid options', () => {
     expect(fromCode.details).toMatchObject({ option: 'logs.redact', value: 'a..b' });
     const fromEnv = failure(() => resolveOptions({}, { DRIFTWATCH_LOG_REDACT: 'apiKey,x[' }));
     expect(fromEnv.details).toMatchObject({
-      option: 'logs.redact (env DRIFTWATCH_LOG_REDACT)',
+      option: 'logs.redact',
+      source: 'DRIFTWATCH_LOG_REDACT',
       value: 'x[',
     });
   });

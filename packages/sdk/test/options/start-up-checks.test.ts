@@ -228,7 +228,10 @@ describe('metrics.host', () => {
     '%j fails at start-up, not with one error line when the endpoint listens',
     (host) => {
       const error = failure(() => resolveOptions({}, { DRIFTWATCH_METRICS_HOST: host }));
-      expect(error.details.option).toBe('metrics.host (env DRIFTWATCH_METRICS_HOST)');
+      expect(error.details).toMatchObject({
+        option: 'metrics.host',
+        source: 'DRIFTWATCH_METRICS_HOST',
+      });
       expect(error.details.value).toBe(host);
     },
   );

@@ -166,7 +166,7 @@ describe('collector URLs', () => {
     (url) => {
       for (const [options, env, option] of [
         [{ transport: { type: 'http', url } }, {}, 'transport.url'],
-        [{}, { DRIFTWATCH_COLLECTOR_URL: url }, 'transport.url (env DRIFTWATCH_COLLECTOR_URL)'],
+        [{}, { DRIFTWATCH_COLLECTOR_URL: url }, 'transport.url'],
       ] as const) {
         let thrown: unknown;
         try {

@@ -1,6 +1,7 @@
 /**
- * Test helper: runs a real Kafka-protocol broker (Mokapi's Go binary) from a generated AsyncAPI 3
- * file, one channel per topic whose messages must match the @driftwatch/schema item schema.
+ * Test helper (shared by the SDK's and the collector's tests): runs a real Kafka-protocol broker
+ * (Mokapi's Go binary) from a generated AsyncAPI 3 file, one channel per topic whose messages
+ * must match the @driftwatch/schema item schema, be any JSON object, or be any bytes (`raw`).
  * Free loopback ports, no dashboard/MCP listener on :8080, waits until the broker answers,
  * and can be stopped and started again on the same port (Mokapi keeps no data across restarts).
  *
@@ -15,15 +16,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { signalSchemas } from '@driftwatch/schema';
+import { freePort } from './net.js';
+
+export { freePort };
 
 export interface MokapiTopic {
   name: string;
   /** Which item schema messages must match; untyped JSON objects when absent. */
   signal?: keyof typeof signalSchemas;
+  /**
+   * Any bytes, JSON or not (Mokapi refuses a non-JSON value on a JSON channel with
+   * INVALID_RECORD): for topics that carry deliberately broken records, and dead-letter topics.
+   */
+  raw?: boolean;
 }
 
 export interface MokapiOptions {
@@ -55,26 +64,18 @@ export function mokapiBinary(): string {
   return join(dirname(pkg), 'bin', process.platform === 'win32' ? 'mokapi.exe' : 'mokapi');
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function asyncApi(port: number, options: MokapiOptions): string {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   options.topics.forEach((topic, index) => {
     const payload = topic.signal ? stripIds(signalSchemas[topic.signal]) : { type: 'object' };
+    const message = topic.raw
+      ? { contentType: 'application/octet-stream', payload: { type: 'string', format: 'binary' } }
+      : { contentType: 'application/json', payload };
     channels[`c${index}`] = {
       address: topic.name,
-      messages: { item: { contentType: 'application/json', payload } },
+      messages: { item: message },
       bindings: { kafka: { partitions: options.partitions ?? 3 } },
     };
     operations[`send${index}`] = { action: 'send', channel: { $ref: `#/channels/c${index}` } };

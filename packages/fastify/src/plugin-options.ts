@@ -1,0 +1,35 @@
+/**
+ * Checks `app.register(driftwatch, options)` before the plugin touches them. Fastify loads a
+ * callback plugin outside any try, so an error thrown in its body (a missing monitor read, a
+ * route Fastify refuses) ended the process instead of rejecting `register()`: it is handed to
+ * `done` instead, naming the option.
+ */
+import { isMonitor, SdkError, SdkErrorCodes } from '@driftwatch/sdk';
+
+const ROUTE_OPTIONS = ['healthRoute', 'readinessRoute', 'metricsRoute'] as const;
+
+function invalid(option: string, value: unknown, expected: string): SdkError {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
+  return new SdkError(
+    SdkErrorCodes.INVALID_ARGUMENT,
+    `@driftwatch/fastify: ${option} must be ${expected}, got ${shown}`,
+    { call: 'register(driftwatch)', argument: option, expected },
+  );
+}
+
+/** The first problem with the plugin's options, or undefined when they can be used. */
+export function pluginOptionsError(options: unknown): SdkError | undefined {
+  const given = (options ?? {}) as Record<string, unknown>;
+  if (!isMonitor(given.monitor))
+    return invalid('monitor', given.monitor, 'the monitor init() returned');
+  for (const option of ROUTE_OPTIONS) {
+    const route = given[option];
+    if (route === undefined || route === false) continue;
+    if (typeof route !== 'string' || !route.startsWith('/'))
+      return invalid(option, route, 'a path starting with / or false');
+  }
+  const { logProbes } = given;
+  if (logProbes !== undefined && typeof logProbes !== 'boolean')
+    return invalid('logProbes', logProbes, 'true or false');
+  return undefined;
+}
