@@ -64,7 +64,6 @@ export function mokapiBinary(): string {
   return join(dirname(pkg), 'bin', process.platform === 'win32' ? 'mokapi.exe' : 'mokapi');
 }
 
-
 function asyncApi(port: number, options: MokapiOptions): string {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
