@@ -86,6 +86,19 @@ function brokersOf(value: unknown): readonly string[] {
   return Object.freeze([...(list as string[])]);
 }
 
+/** A client or group id: code > environment > file > `driftwatch-collector`, checked. */
+function idOf(
+  option: 'clientId' | 'groupId',
+  code: string | undefined,
+  envValue: string | undefined,
+  fileValue: string | undefined,
+): string {
+  const id = pick(code, envValue, fileValue, 'driftwatch-collector');
+  if (!CLIENT_ID.test(id))
+    throw invalid(`kafka.${option}`, id, '1-255 characters of [a-zA-Z0-9._-]');
+  return id;
+}
+
 function topicOf(field: string, value: unknown): string {
   if (!isKafkaTopicName(value)) throw invalid(field, value, '1-249 characters of [a-zA-Z0-9._-]');
   return value;
@@ -177,22 +190,8 @@ export function resolveKafkaSourceOptions(
 ): Readonly<KafkaSourceOptions> | undefined {
   const brokers = pick<unknown>(input.brokers, variable(env, 'BROKERS'), file.brokers, undefined);
   if (brokers === undefined) return undefined;
-  const clientId = pick(
-    input.clientId,
-    variable(env, 'CLIENT_ID'),
-    file.clientId,
-    'driftwatch-collector',
-  );
-  if (!CLIENT_ID.test(clientId))
-    throw invalid('kafka.clientId', clientId, '1-255 characters of [a-zA-Z0-9._-]');
-  const groupId = pick(
-    input.groupId,
-    variable(env, 'GROUP_ID'),
-    file.groupId,
-    'driftwatch-collector',
-  );
-  if (!CLIENT_ID.test(groupId))
-    throw invalid('kafka.groupId', groupId, '1-255 characters of [a-zA-Z0-9._-]');
+  const clientId = idOf('clientId', input.clientId, variable(env, 'CLIENT_ID'), file.clientId);
+  const groupId = idOf('groupId', input.groupId, variable(env, 'GROUP_ID'), file.groupId);
   const topics = {} as Record<Signal, string>;
   for (const signal of SIGNALS) {
     const topic = pick(
