@@ -7,13 +7,19 @@ import { readFileSync } from 'node:fs';
 import {
   DEFAULT_KAFKA_DLQ_TOPIC,
   DEFAULT_KAFKA_TOPICS,
+  isKafkaBroker,
+  isKafkaCredential,
   isKafkaTopicName,
+  KAFKA_SASL_MECHANISMS,
+  kafkaSaslMechanism,
+  PEM_CERTIFICATE,
   SIGNALS,
+  type KafkaSaslMechanism,
   type Signal,
 } from '@driftwatch/schema';
 import { integer, invalid, pick } from '../option-checks.js';
 
-export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type { KafkaSaslMechanism };
 
 export interface KafkaSaslOptions {
   mechanism: KafkaSaslMechanism;
@@ -63,10 +69,8 @@ export type KafkaSourceOptionsInput = Partial<
 
 type Env = NodeJS.ProcessEnv;
 const ENV = 'DRIFTWATCH_KAFKA_';
-const BROKER = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
 const CLIENT_ID = /^[a-zA-Z0-9._-]{1,255}$/;
-const MECHANISMS: readonly string[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
-const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+const MECHANISMS = KAFKA_SASL_MECHANISMS.join(' | ');
 
 /** A variable's value, trimmed (a secret file's newline), or undefined when unset or blank. */
 function variable(env: Env, name: string): string | undefined {
@@ -79,9 +83,7 @@ function brokersOf(value: unknown): readonly string[] {
   const list = typeof value === 'string' ? value.split(',').map((b) => b.trim()) : value;
   if (!Array.isArray(list) || list.length === 0) throw invalid('kafka.brokers', value, expected);
   for (const broker of list as unknown[]) {
-    const match = typeof broker === 'string' ? BROKER.exec(broker) : null;
-    const port = match ? Number(match[2]) : 0;
-    if (port < 1 || port > 65535) throw invalid('kafka.brokers', broker, expected);
+    if (!isKafkaBroker(broker)) throw invalid('kafka.brokers', broker, expected);
   }
   return Object.freeze([...(list as string[])]);
 }
@@ -120,18 +122,17 @@ function saslOf(input: KafkaSourceOptionsInput, file: KafkaSourceOptionsInput, e
   if (mechanism === '') {
     // Credentials without a mechanism would connect without SASL, without a word.
     if (username !== '' || password !== '')
-      throw invalid('kafka.sasl.mechanism', '', `${MECHANISMS.join(' | ')} (credentials are set)`);
+      throw invalid('kafka.sasl.mechanism', '', `${MECHANISMS} (credentials are set)`);
     return undefined;
   }
-  const lower = String(mechanism).toLowerCase();
-  if (!MECHANISMS.includes(lower))
-    throw invalid('kafka.sasl.mechanism', mechanism, MECHANISMS.join(' | '));
-  if (username.trim() === '' || /\p{Cc}/u.test(username))
+  const known = kafkaSaslMechanism(mechanism);
+  if (known === undefined) throw invalid('kafka.sasl.mechanism', mechanism, MECHANISMS);
+  if (!isKafkaCredential(username))
     throw invalid('kafka.sasl.username', username, 'a non-blank string without control characters');
   // Never echoed: a password is a secret.
-  if (password.trim() === '' || /\p{Cc}/u.test(password))
+  if (!isKafkaCredential(password))
     throw invalid('kafka.sasl.password', '***', 'a non-blank string without control characters');
-  return Object.freeze({ mechanism: lower as KafkaSaslMechanism, username, password });
+  return Object.freeze({ mechanism: known, username, password });
 }
 
 function caFileText(path: string): string {

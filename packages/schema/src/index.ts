@@ -16,3 +16,12 @@ export {
   KAFKA_SCHEMA_VERSION,
   KafkaHeaders,
 } from './kafka.js';
+export {
+  isKafkaBroker,
+  isKafkaCredential,
+  KAFKA_SASL_MECHANISMS,
+  kafkaSaslMechanism,
+  kafkaSeedBrokers,
+  PEM_CERTIFICATE,
+} from './kafka-connection.js';
+export type { KafkaSaslMechanism, KafkaSeedBrokers } from './kafka-connection.js';

@@ -3,16 +3,23 @@
  * validated with messages that name the field, the value and what was expected, then frozen.
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_KAFKA_TOPICS } from '@driftwatch/schema';
+import {
+  DEFAULT_KAFKA_TOPICS,
+  isKafkaBroker,
+  isKafkaCredential,
+  KAFKA_SASL_MECHANISMS,
+  kafkaSaslMechanism,
+  PEM_CERTIFICATE,
+  type KafkaSaslMechanism,
+} from '@driftwatch/schema';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { rejectUnknownKeys } from '../option-keys.js';
-import { DECIMAL, fromEnv, PRINTABLE } from '../options-parse.js';
+import { DECIMAL, fromEnv } from '../options-parse.js';
 
 /** The signals the transport spreads over one topic each. */
 export type KafkaSignal = 'predictions' | 'labels' | 'logs' | 'spans' | 'metrics';
 
-/** SASL mechanisms with a username/password (what Kafka and managed offerings speak). */
-export type KafkaSaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+export type { KafkaSaslMechanism };
 
 /** Record-batch codec: gzip is built into kafkajs; `none` for brokers that lack it. */
 export type KafkaCompression = 'none' | 'gzip';
@@ -109,7 +116,6 @@ export const KAFKA_SIGNALS: readonly KafkaSignal[] = [
 
 const ENV = 'DRIFTWATCH_KAFKA_';
 const TOPIC_PATTERN = /^[a-zA-Z0-9._-]{1,249}$/;
-const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The largest integer option: kafkajs hands timeouts to setTimeout, which takes 2^31-1 ms. */
@@ -170,9 +176,7 @@ function parseBrokers(value: unknown, src?: string): readonly string[] {
     typeof value === 'string' ? value.split(',').map((b) => b.trim()) : (value as unknown[]);
   if (!Array.isArray(list) || list.length === 0) return fail('brokers', value, expected, src);
   for (const broker of list) {
-    const match = typeof broker === 'string' ? BROKER_PATTERN.exec(broker) : null;
-    const port = match ? Number(match[2]) : 0;
-    if (port < 1 || port > 65535) return fail('brokers', broker, expected, src);
+    if (!isKafkaBroker(broker)) return fail('brokers', broker, expected, src);
   }
   return Object.freeze([...(list as string[])]);
 }
@@ -196,27 +200,22 @@ function parseTopics(value: unknown, env: Env): Readonly<Record<KafkaSignal, str
   return Object.freeze(topics);
 }
 
-/**
- * A SASL username or password: neither blank nor holding a control character (SASLprep refuses
- * them; a secret read from a file with its trailing newline fails every handshake instead).
- */
+/** A SASL username or password, checked as both ends check it (see isKafkaCredential). */
 function credential(field: string, value: unknown, shown: unknown, src?: string): string {
-  if (typeof value !== 'string' || value.trim() === '' || !PRINTABLE.test(value))
+  if (!isKafkaCredential(value))
     fail(field, shown, 'a non-blank string without control characters', src);
   return value;
 }
 
 function parseSasl(value: unknown, env: Env): Readonly<KafkaSaslOptions> | undefined {
-  const mechanisms: readonly string[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+  const mechanisms = KAFKA_SASL_MECHANISMS.join(' | ');
   if (value !== undefined) {
     if (typeof value !== 'object' || value === null)
       fail('sasl', value, 'an object { mechanism, username, password }');
     const { mechanism, username, password } = value as Partial<Record<string, unknown>>;
-    const lower = typeof mechanism === 'string' ? mechanism.toLowerCase() : mechanism;
-    if (typeof lower !== 'string' || !mechanisms.includes(lower))
-      fail('sasl.mechanism', mechanism, mechanisms.join(' | '));
+    const known = kafkaSaslMechanism(mechanism) ?? fail('sasl.mechanism', mechanism, mechanisms);
     return Object.freeze({
-      mechanism: lower as KafkaSaslMechanism,
+      mechanism: known,
       username: credential('sasl.username', username, username),
       password: credential('sasl.password', password, password),
     });
@@ -233,23 +232,19 @@ function parseSasl(value: unknown, env: Env): Readonly<KafkaSaslOptions> | undef
       fail(
         'sasl.mechanism',
         env[mechanismSrc] ?? '(unset)',
-        `plain | scram-sha-256 | scram-sha-512 (${credentialSrc} is set)`,
+        `${mechanisms} (${credentialSrc} is set)`,
         mechanismSrc,
       );
     return undefined;
   }
-  const lower = String(mechanism).toLowerCase();
-  if (!mechanisms.includes(lower))
-    fail('sasl.mechanism', mechanism, mechanisms.join(' | '), mechanismSrc);
+  const known =
+    kafkaSaslMechanism(mechanism) ?? fail('sasl.mechanism', mechanism, mechanisms, mechanismSrc);
   return Object.freeze({
-    mechanism: lower as KafkaSaslMechanism,
+    mechanism: known,
     username: credential('sasl.username', username, username ?? env[userSrc] ?? '(unset)', userSrc),
     password: credential('sasl.password', password, undefined, passSrc),
   });
 }
-
-/** PEM material given as text: each block starts with a line such as this. */
-const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 
 /** The CA file's text, read once at start-up: it must be readable and hold a PEM certificate. */
 function readCaFile(file: string, src: string): string {

@@ -44,28 +44,3 @@ export class KafkaSockets {
     this.#open.clear();
   }
 }
-
-/** Seed brokers as kafkajs can read them, and the address each stands for. */
-export interface SeedBrokers {
-  readonly brokers: string[];
-  /** The address to connect to for a host kafkajs names (an alias, or any other host as is). */
-  addressOf(host: string): string;
-}
-
-/**
- * kafkajs 2.2.4 reads a seed broker as `broker.split(':')`, so `[::1]:9092` becomes host `[` and
- * port 0 (getaddrinfo ENOTFOUND). A bracketed IPv6 broker is handed to kafkajs as an alias under
- * the reserved `.invalid` domain (RFC 2606, never resolvable), which `addressOf` maps back to the
- * address when the socket is made. Brokers learnt from metadata come as host and port: untouched.
- */
-export function seedBrokers(brokers: readonly string[]): SeedBrokers {
-  const aliases = new Map<string, string>();
-  const list = brokers.map((broker) => {
-    const match = /^\[([0-9a-fA-F:.]+)\]:(\d+)$/.exec(broker);
-    if (!match) return broker;
-    const alias = `ipv6-${aliases.size}.driftwatch.invalid`;
-    aliases.set(alias, match[1]!);
-    return `${alias}:${match[2]!}`;
-  });
-  return { brokers: list, addressOf: (host) => aliases.get(host) ?? host };
-}

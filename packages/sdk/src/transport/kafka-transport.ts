@@ -5,9 +5,10 @@
  * and drop accounting. Never rejects.
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
+import { kafkaSeedBrokers, type KafkaSeedBrokers } from '@driftwatch/schema';
 import kafkajs from 'kafkajs';
 import { quietKafkajsWhenIdle } from './kafkajs-idle.js';
-import { KafkaSockets, seedBrokers, type SeedBrokers } from './kafka-sockets.js';
+import { KafkaSockets } from './kafka-sockets.js';
 import { settleWithin } from '../pipeline/deadline.js';
 import { SendDeadlineError } from '../pipeline/send-attempt.js';
 import type {
@@ -102,7 +103,7 @@ function logCreator(logger: DiagLogger) {
 
 function kafkaConfig(
   options: ResolvedKafkaOptions,
-  seeds: SeedBrokers,
+  seeds: KafkaSeedBrokers,
   logger: DiagLogger,
 ): KafkaConfig {
   const backoffMs = Math.max(50, Math.min(300, options.sendTimeoutMs / 20));
@@ -136,7 +137,7 @@ export function createKafkaTransport(
 ): Transport {
   quietKafkajsWhenIdle();
   const logger = deps.logger ?? diag.createComponentLogger({ namespace: 'driftwatch/kafka' });
-  const seeds = seedBrokers(options.brokers);
+  const seeds = kafkaSeedBrokers(options.brokers);
   const config = kafkaConfig(options, seeds, logger);
   const createClient = deps.createClient ?? ((client: KafkaConfig) => new Kafka(client));
   const compression =

@@ -3,7 +3,6 @@
  * kafkajs alone reads it as host `[` and port 0. The broker (Mokapi) listens on 127.0.0.1, so a
  * TCP relay on ::1 stands for an IPv6 listener; the broker's metadata then names 127.0.0.1.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PredictionEvent } from '@driftwatch/schema';
 import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
@@ -12,33 +11,24 @@ import type { TelemetryBatch } from '../../src/transport/transport.js';
 import { readTopics } from './consume.js';
 import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 import { silentLogger } from './silent-logger.js';
+import { startTcpRelay, type TcpRelay } from '../../../../test/helpers/net.js';
 
 const TOPIC = `dw-ipv6-${process.pid}.predictions`;
 let mokapi: Mokapi;
-let relay: Server;
-const relayed = new Set<Socket>();
+let relay: TcpRelay;
 
 beforeAll(async () => {
   mokapi = await startMokapi({ topics: [{ name: TOPIC, signal: 'predictions' }] });
-  relay = createServer((client) => {
-    relayed.add(client);
-    const upstream = connect({ host: '127.0.0.1', port: mokapi.port });
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.once('close', () => relayed.delete(client));
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '::1', resolve));
+  relay = await startTcpRelay('::1', mokapi.port);
 }, 30_000);
 
 afterAll(async () => {
-  for (const socket of relayed) socket.destroy();
-  await new Promise((resolve) => relay.close(resolve));
+  await relay.close();
   await mokapi.stop();
 });
 
 it('connects to a bracketed IPv6 seed broker and delivers', async () => {
-  const { port } = relay.address() as { port: number };
+  const { port } = relay;
   const transport = createKafkaTransport(
     resolveKafkaOptions(
       { brokers: `[::1]:${port}`, topics: { predictions: TOPIC }, compression: 'none' },
