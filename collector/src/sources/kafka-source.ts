@@ -1,13 +1,13 @@
 /**
  * The Kafka source: a consumer group over the signal topics (eachBatch, offsets committed by
  * kafka-batch.ts only once a batch is durable) and a producer for the dead-letter topic.
- * `start()` connects in the background and keeps trying until it joins, so a broker that is not
+ * `start()` connects in the background (once its topics exist) and keeps trying until it joins, so a broker that is not
  * up yet neither fails the collector's start nor its HTTP ingest; `status()` feeds /readiness;
  * `close()` lets the batch in progress finish, then leaves the group and disconnects.
  */
 import type { Signal } from '@driftwatch/schema';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { EventWriter } from '../storage/event-writer.js';
 import { backoffMs, pause } from './backoff.js';
 import { DeadLetterSink } from './dead-letter.js';
@@ -38,6 +38,7 @@ export class KafkaSource {
   private readonly signalOf: ReadonlyMap<string, Signal>;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private admin: Admin | undefined;
   private state: KafkaSourceState = 'disconnected';
   private partitions = 0;
   private lastError: string | undefined;
@@ -124,6 +125,8 @@ export class KafkaSource {
 
   private async connectOnce(): Promise<void> {
     this.state = 'connecting';
+    await this.checkTopics();
+    this.stopIfClosing();
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner });
     this.producer = producer;
     await producer.connect();
@@ -156,6 +159,28 @@ export class KafkaSource {
     });
     // Closed while starting to run: the catch disconnects it.
     this.stopIfClosing();
+  }
+
+  /**
+   * Fails the attempt, naming them, while a topic the source reads or writes is missing. Neither
+   * end creates topics; without this check a missing signal topic failed with kafkajs's "does not
+   * host this topic-partition", and a missing dead-letter topic passed unseen until the first
+   * refused record, which then held its partition.
+   */
+  private async checkTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    this.admin = admin;
+    await admin.connect();
+    this.stopIfClosing();
+    const existing = new Set(await admin.listTopics());
+    await admin.disconnect();
+    this.admin = undefined;
+    const wanted = [...this.signalOf.keys(), this.options.deadLetterTopic];
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length > 0)
+      throw new Error(
+        `topic(s) missing on the brokers: ${missing.join(', ')}; the collector creates none (docker-compose.yml's kafka-init shows how)`,
+      );
   }
 
   private observe(consumer: Consumer): void {
@@ -199,10 +224,11 @@ export class KafkaSource {
   }
 
   private async disconnect(): Promise<void> {
-    const { consumer, producer } = this;
+    const { admin, consumer, producer } = this;
+    this.admin = undefined;
     this.consumer = undefined;
     this.producer = undefined;
-    for (const client of [consumer, producer]) {
+    for (const client of [admin, consumer, producer]) {
       try {
         await client?.disconnect();
       } catch (error) {
