@@ -1,8 +1,9 @@
 /**
  * The Kafka source: a consumer group over the signal topics (eachBatch, offsets committed by
  * kafka-batch.ts only once a batch is durable) and a producer for the dead-letter topic.
- * `start()` connects in the background (once its topics exist) and keeps trying until it joins, so a broker that is not
- * up yet neither fails the collector's start nor its HTTP ingest; `status()` feeds /readiness;
+ * `start()` connects in the background and keeps trying until its topics exist and it joins, so
+ * a broker that is not up yet neither fails the collector's start nor its HTTP ingest;
+ * `status()` feeds /readiness;
  * `close()` lets the batch in progress finish, then leaves the group and disconnects.
  */
 import type { Signal } from '@driftwatch/schema';
