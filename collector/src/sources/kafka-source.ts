@@ -180,7 +180,7 @@ export class KafkaSource {
     const missing = wanted.filter((topic) => !existing.has(topic));
     if (missing.length > 0)
       throw new Error(
-        `topic(s) missing on the brokers: ${missing.join(', ')}; the collector creates none (docker-compose.yml's kafka-init shows how)`,
+        `topic(s) missing on the brokers, or not visible to this client (ACLs): ${missing.join(', ')}; the collector creates none (docker-compose.yml's kafka-init shows how)`,
       );
   }
 

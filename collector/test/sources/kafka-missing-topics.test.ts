@@ -51,7 +51,7 @@ describe('Kafka source with a topic missing', () => {
     const { kafka } = answer.json().sources;
     expect(kafka).toMatchObject({ state: expect.stringMatching(/^(connecting|disconnected)$/) });
     expect(kafka.lastError).toBe(
-      `topic(s) missing on the brokers: ${dlq}; the collector creates none (docker-compose.yml's kafka-init shows how)`,
+      `topic(s) missing on the brokers, or not visible to this client (ACLs): ${dlq}; the collector creates none (docker-compose.yml's kafka-init shows how)`,
     );
     expect(collector.kafka?.status().partitions).toBe(0);
   });
