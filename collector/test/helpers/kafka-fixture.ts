@@ -6,6 +6,8 @@
 import { SIGNALS, type Signal } from '@driftwatch/schema';
 import kafkajs from 'kafkajs';
 import type { IHeaders, Producer } from 'kafkajs';
+import type { MokapiTopic } from '../../../test/helpers/mokapi.js';
+import type { CollectorApp } from '../../src/app.js';
 
 export type Topics = Record<Signal, string>;
 
@@ -14,6 +16,30 @@ export function uniqueTopics(tag: string): { topics: Topics; dlq: string; run: s
   const run = `dw-${tag}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const topics = Object.fromEntries(SIGNALS.map((s) => [s, `${run}.${s}`])) as Topics;
   return { topics, dlq: `${run}.dlq`, run };
+}
+
+/**
+ * The broker's topics: each signal topic of every set, checked against its signal's item schema
+ * (or any bytes with `raw`, for deliberately broken records), and the dead-letter topic (any
+ * bytes) unless `dlq` is left out.
+ */
+export function brokerTopics(
+  sets: readonly Topics[],
+  options: { dlq?: string; raw?: boolean } = {},
+): MokapiTopic[] {
+  const signalTopics = sets.flatMap((set) =>
+    SIGNALS.map((signal) =>
+      options.raw ? { name: set[signal], raw: true } : { name: set[signal], signal },
+    ),
+  );
+  return options.dlq === undefined
+    ? signalTopics
+    : [...signalTopics, { name: options.dlq, raw: true }];
+}
+
+/** The collector's `/readiness` answer. */
+export function readiness(collector: CollectorApp) {
+  return collector.app.inject({ method: 'GET', url: '/readiness' });
 }
 
 /** Headers the SDK's Kafka transport sets on a record of `signal`. */

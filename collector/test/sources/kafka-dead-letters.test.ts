@@ -9,6 +9,7 @@ import { startMokapi, type Mokapi } from '../../../test/helpers/mokapi.js';
 import { buildApp, type CollectorApp } from '../../src/app.js';
 import { EventWriter } from '../../src/storage/event-writer.js';
 import {
+  brokerTopics,
   readTopic,
   sdkHeaders,
   testProducer,
@@ -92,10 +93,7 @@ function collector(): Promise<CollectorApp> {
 
 beforeAll(async () => {
   mokapi = await startMokapi({
-    topics: [
-      ...Object.values(topics).map((name) => ({ name, raw: true })),
-      { name: dlq, raw: true },
-    ],
+    topics: brokerTopics([topics], { dlq, raw: true }),
   });
   temp = await openTempStorage('dw_kafka_dlq');
   producer = await testProducer(mokapi.brokers);

@@ -5,12 +5,18 @@
  * names 127.0.0.1, which the source connects to as it is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Signal } from '@driftwatch/schema';
 import { startMokapi, type Mokapi } from '../../../test/helpers/mokapi.js';
 import { startTcpRelay, type TcpRelay } from '../../../test/helpers/net.js';
 import { buildApp, type CollectorApp } from '../../src/app.js';
 import { prediction } from '../helpers/events.js';
-import { sdkHeaders, testProducer, uniqueTopics, waitFor } from '../helpers/kafka-fixture.js';
+import {
+  brokerTopics,
+  readiness,
+  sdkHeaders,
+  testProducer,
+  uniqueTopics,
+  waitFor,
+} from '../helpers/kafka-fixture.js';
 import { count, openTempStorage } from '../helpers/temp-storage.js';
 
 const { topics, dlq, run } = uniqueTopics('ipv6');
@@ -21,10 +27,7 @@ let collector: CollectorApp;
 
 beforeAll(async () => {
   mokapi = await startMokapi({
-    topics: [
-      ...Object.entries(topics).map(([signal, name]) => ({ name, signal: signal as Signal })),
-      { name: dlq, raw: true },
-    ],
+    topics: brokerTopics([topics], { dlq }),
   });
   relay = await startTcpRelay('::1', mokapi.port);
   temp = await openTempStorage('dw_kafka_ipv6');
@@ -51,7 +54,7 @@ describe('Kafka source with an IPv6 seed broker', () => {
   it('joins its group through [::1] and stores what is produced', async () => {
     const joined = await waitFor(
       'the source joined its group',
-      () => collector.app.inject({ method: 'GET', url: '/readiness' }),
+      () => readiness(collector),
       (reply) => reply.statusCode === 200,
     );
     expect(joined.json().sources.kafka).toMatchObject({ state: 'joined' });

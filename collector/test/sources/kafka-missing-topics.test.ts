@@ -4,10 +4,9 @@
  * record finds no topic to go to and holds its partition.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Signal } from '@driftwatch/schema';
 import { startMokapi, type Mokapi } from '../../../test/helpers/mokapi.js';
 import { buildApp, type CollectorApp } from '../../src/app.js';
-import { uniqueTopics, waitFor } from '../helpers/kafka-fixture.js';
+import { brokerTopics, readiness, uniqueTopics, waitFor } from '../helpers/kafka-fixture.js';
 import { openTempStorage } from '../helpers/temp-storage.js';
 
 const { topics, dlq, run } = uniqueTopics('missing');
@@ -17,9 +16,7 @@ let collector: CollectorApp;
 
 beforeAll(async () => {
   // The signal topics only: no dead-letter topic.
-  mokapi = await startMokapi({
-    topics: Object.entries(topics).map(([signal, name]) => ({ name, signal: signal as Signal })),
-  });
+  mokapi = await startMokapi({ topics: brokerTopics([topics]) });
   temp = await openTempStorage('dw_kafka_missing');
   collector = await buildApp({
     storageInstance: temp.storage,
@@ -44,7 +41,7 @@ describe('Kafka source with a topic missing', () => {
   it('does not join, and readiness names the missing topic', async () => {
     const answer = await waitFor(
       'the missing topic reported',
-      () => collector.app.inject({ method: 'GET', url: '/readiness' }),
+      () => readiness(collector),
       (reply) => reply.json().sources?.kafka?.lastError !== undefined,
     );
     expect(answer.statusCode).toBe(503);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/helpers/mokapi.js';
 import { buildApp, type CollectorApp } from '../../src/app.js';
 import { logRecord } from '../helpers/events.js';
-import { waitFor } from '../helpers/kafka-fixture.js';
+import { readiness, waitFor } from '../helpers/kafka-fixture.js';
 import { count, openTempStorage } from '../helpers/temp-storage.js';
 
 let temp: Awaited<ReturnType<typeof openTempStorage>>;
@@ -31,7 +31,7 @@ describe('Kafka source readiness', () => {
   it('is not ready while the source cannot join, and says why', async () => {
     const answer = await waitFor(
       'a connection error reported',
-      () => collector.app.inject({ method: 'GET', url: '/readiness' }),
+      () => readiness(collector),
       (reply) => reply.json().sources?.kafka?.lastError !== undefined,
     );
     expect(answer.statusCode).toBe(503);

@@ -10,6 +10,7 @@ import { buildApp, type CollectorApp } from '../../src/app.js';
 import { EventWriter } from '../../src/storage/event-writer.js';
 import { logRecord, prediction } from '../helpers/events.js';
 import {
+  brokerTopics,
   sdkHeaders,
   testProducer,
   uniqueTopics,
@@ -70,10 +71,7 @@ const stored = async () => [
 
 beforeAll(async () => {
   mokapi = await startMokapi({
-    topics: [
-      ...Object.entries(topics).map(([signal, name]) => ({ name, signal: signal as Signal })),
-      { name: dlq, raw: true },
-    ],
+    topics: brokerTopics([topics], { dlq }),
     partitions: PARTITIONS,
   });
   temp = await openTempStorage('dw_kafka_restart');

@@ -6,7 +6,6 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Signal } from '@driftwatch/schema';
 import { startMokapi, type Mokapi } from '../../../test/helpers/mokapi.js';
 import { CollectorError, CollectorErrorCodes } from '../../src/errors.js';
 import { resolveKafkaSourceOptions } from '../../src/sources/kafka-options.js';
@@ -20,6 +19,7 @@ import { migrate } from '../../src/storage/migrate.js';
 import type { Storage } from '../../src/storage/open-storage.js';
 import { logRecord } from '../helpers/events.js';
 import {
+  brokerTopics,
   sdkHeaders,
   testProducer,
   uniqueTopics,
@@ -81,12 +81,7 @@ const logsLike = (tag: string) => count(temp.storage, 'otel_logs', `Body LIKE '$
 
 beforeAll(async () => {
   mokapi = await startMokapi({
-    topics: [
-      ...[topics, retried.topics].flatMap((set) =>
-        Object.entries(set).map(([signal, name]) => ({ name, signal: signal as Signal })),
-      ),
-      { name: dlq, raw: true },
-    ],
+    topics: brokerTopics([topics, retried.topics], { dlq }),
     partitions: 1,
   });
   temp = await openTempStorage('dw_kafka_outage');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, type Monitor } from '@driftwatch/sdk';
 import { startMokapi, type Mokapi } from '../../../test/helpers/mokapi.js';
 import { buildApp, type CollectorApp } from '../../src/app.js';
-import { uniqueTopics, waitFor } from '../helpers/kafka-fixture.js';
+import { brokerTopics, readiness, uniqueTopics, waitFor } from '../helpers/kafka-fixture.js';
 import { count, openTempStorage } from '../helpers/temp-storage.js';
 
 const { topics, dlq, run } = uniqueTopics('sdk');
@@ -24,13 +24,7 @@ async function rows<T>(table: string, sql: string): Promise<T[]> {
 
 beforeAll(async () => {
   mokapi = await startMokapi({
-    topics: [
-      ...Object.entries(topics).map(([signal, name]) => ({
-        name,
-        signal: signal as keyof typeof topics,
-      })),
-      { name: dlq, raw: true },
-    ],
+    topics: brokerTopics([topics], { dlq }),
   });
   temp = await openTempStorage('dw_kafka_sdk');
   collector = await buildApp({
@@ -162,7 +156,7 @@ describe('Kafka source fed by the SDK', () => {
   });
 
   it('reports the joined source on /readiness', async () => {
-    const answer = await collector.app.inject({ method: 'GET', url: '/readiness' });
+    const answer = await readiness(collector);
     expect(answer.statusCode).toBe(200);
     expect(answer.json()).toMatchObject({
       status: 'ready',
