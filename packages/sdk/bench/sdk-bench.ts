@@ -9,6 +9,7 @@
  * span of (b) reached the sink with nothing dropped. Last line:
  * `sdk-bench: ratio=<b/a> conventional=<c/a> cost_share=<(1/b−1/a)/(1/c−1/a)>` (light route).
  *
+ * Before the load, the CPU each server uses while idle (BENCH_IDLE_S, 5 s).
  * Tunables (env): BENCH_DURATION_S (6), BENCH_WARMUP_S (1), BENCH_ROUNDS (3),
  * BENCH_CONNECTIONS (10), BENCH_SKIP_BUILD=1, BENCH_LOG_FILE (/dev/null), BENCH_FLOOR=1 (adds (d),
  * the hand-written floor: the same outputs with no SDK, for what they cost at least).
@@ -30,7 +31,13 @@ import {
   type ScenarioSummary,
 } from './report.js';
 import type { CpuSample } from './server-process.js';
-import { activeVariants, SCENARIOS, type Scenario, type Variant } from './variants.js';
+import {
+  activeVariants,
+  SCENARIOS,
+  VARIANT_LABELS,
+  type Scenario,
+  type Variant,
+} from './variants.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -44,6 +51,7 @@ const durationS = envNumber('BENCH_DURATION_S', 6);
 const warmupS = envNumber('BENCH_WARMUP_S', 1);
 const rounds = Math.round(envNumber('BENCH_ROUNDS', 3));
 const connections = Math.round(envNumber('BENCH_CONNECTIONS', 10));
+const idleS = envNumber('BENCH_IDLE_S', 5);
 const body = JSON.stringify({ features: SAMPLE_FEATURES });
 const variants = activeVariants(process.env);
 
@@ -133,6 +141,27 @@ async function measure(
   return { variant, load, cpuUs: after.cpuUs - before.cpuUs, served: after.served - before.served };
 }
 
+/**
+ * CPU each server uses with no request at all (its timers: the event-loop delay sampler, metric
+ * readers), measured for every server over the same seconds once the warm-up's telemetry has
+ * been sent. What a service pays for being instrumented while it waits.
+ */
+async function idleCost(servers: Servers): Promise<void> {
+  await new Promise((resolveWait) => setTimeout(resolveWait, 2000));
+  const sample = () =>
+    Promise.all(variants.map((variant) => serverOf(servers, variant).request<CpuSample>('cpu')));
+  const before = await sample();
+  await new Promise((resolveWait) => setTimeout(resolveWait, idleS * 1000));
+  const after = await sample();
+  const costs = variants.map((variant, i) => {
+    const msPerS = (after[i]!.cpuUs - before[i]!.cpuUs) / 1000 / idleS;
+    return `${VARIANT_LABELS[variant].split(' ')[0]} ${msPerS.toFixed(1)}`;
+  });
+  console.log(
+    `idle, no requests (${idleS} s, all servers at once): CPU ms per second ${costs.join(', ')}`,
+  );
+}
+
 /** Flushes (b), (c) and (d), then compares what the sink received with what (b) served. */
 async function deliveryReport(servers: Servers, sink: ChildService): Promise<boolean> {
   const driftwatch = serverOf(servers, 'driftwatch');
@@ -207,6 +236,7 @@ async function main(): Promise<void> {
         });
       }
     }
+    await idleCost(servers);
     const summaries = new Map<Scenario['name'], ScenarioSummary>();
     for (const scenario of SCENARIOS) {
       const runs: RunRecord[] = [];

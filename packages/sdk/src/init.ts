@@ -111,7 +111,11 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   // Without metrics nothing collects the fast instruments: they record for nothing.
   const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
   const stopRuntime =
-    meters && options.metrics.runtime ? startRuntimeMetrics(meter, collectingConsumer) : undefined;
+    meters && options.metrics.runtime
+      ? startRuntimeMetrics(meter, collectingConsumer, undefined, {
+          delayResolutionMs: options.metrics.eventLoopDelayResolutionMs,
+        })
+      : undefined;
   gpu?.start();
   if (meters) registerHealthMetrics(meter, pipeline);
   let stopped = false;

@@ -62,6 +62,7 @@ export const OPTION_KEYS = {
     serve: true,
     exportIntervalMs: true,
     runtime: true,
+    eventLoopDelayResolutionMs: true,
     gpu: true,
   }),
   'metrics.gpu': keys<NonNullable<Section<'metrics'>['gpu']>>({

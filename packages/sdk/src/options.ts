@@ -11,6 +11,7 @@ import {
 } from './logs/redact-paths.js';
 
 export { DEFAULT_REDACT_PATHS };
+import { DEFAULT_DELAY_RESOLUTION_MS } from './metrics/event-loop-delay.js';
 import { rejectUnknownKeys } from './option-keys.js';
 import type { DriftwatchOptions, DropPolicy } from './options-input.js';
 import {
@@ -85,6 +86,7 @@ export interface ResolvedOptions {
     readonly serve: boolean;
     readonly exportIntervalMs: number;
     readonly runtime: boolean;
+    readonly eventLoopDelayResolutionMs: number;
     readonly gpu: {
       readonly enabled: boolean;
       readonly intervalMs: number;
@@ -312,6 +314,12 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
         'metrics.runtime',
         pick(metrics.runtime, env, 'DRIFTWATCH_RUNTIME_METRICS'),
         true,
+      ),
+      eventLoopDelayResolutionMs: toNumber(
+        'metrics.eventLoopDelayResolutionMs',
+        pick(metrics.eventLoopDelayResolutionMs, env, 'DRIFTWATCH_EVENT_LOOP_DELAY_RESOLUTION_MS'),
+        DEFAULT_DELAY_RESOLUTION_MS,
+        { min: 1, max: 1000, integer: true },
       ),
       gpu: Object.freeze({
         enabled: toBool(

@@ -8,8 +8,15 @@
  */
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 
-/** The timer's period: a sample is how late the timer fired past it. */
-const DELAY_RESOLUTION_MS = 10;
+/**
+ * The timer's default period: a sample is how late the timer fired past it. Each tick wakes an
+ * idle process, and a JavaScript timer's tick costs about twice a native one (Node's
+ * monitorEventLoopDelay, 10 ms by default, which cannot be used: see above). At 20 ms an idle
+ * instrumented process uses about the CPU of the conventional OTel stack's native 10 ms timer;
+ * stalls of 20 ms or more are always seen, shorter ones in proportion. Set by the option
+ * `metrics.eventLoopDelayResolutionMs`.
+ */
+export const DEFAULT_DELAY_RESOLUTION_MS = 20;
 
 /** Event-loop delay over one window, in seconds (all 0 when no tick came). */
 export interface DelayStats {
@@ -19,6 +26,8 @@ export interface DelayStats {
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
+  /** Ticks in the window: about its length over the timer's period, fewer while the loop stalls. */
+  readonly samples: number;
 }
 
 /** The delays one consumer has not read yet. */
@@ -43,6 +52,7 @@ export class DelayWindow {
       p50: any ? seconds(histogram.percentile(50)) : 0,
       p90: any ? seconds(histogram.percentile(90)) : 0,
       p99: any ? seconds(histogram.percentile(99)) : 0,
+      samples: histogram.count,
     };
     histogram.reset();
     return stats;
@@ -59,12 +69,14 @@ export class EventLoopDelaySampler {
   private timer: NodeJS.Timeout | undefined;
   private lastTickAt = 0;
 
+  constructor(private readonly resolutionMs = DEFAULT_DELAY_RESOLUTION_MS) {}
+
   open(): DelayWindow {
     const window = new DelayWindow(this);
     this.windows.add(window);
     if (this.timer === undefined) {
       this.lastTickAt = performance.now();
-      this.timer = setInterval(() => this.tick(), DELAY_RESOLUTION_MS);
+      this.timer = setInterval(() => this.tick(), this.resolutionMs);
       this.timer.unref();
     }
     return window;
@@ -82,7 +94,7 @@ export class EventLoopDelaySampler {
     const now = performance.now();
     // As Node's monitorEventLoopDelay measures it, less the period it counts in: an idle loop
     // reads ~0, not ~10 ms. A histogram records whole nanoseconds from 1.
-    const delayNs = Math.max(1, Math.round((now - this.lastTickAt - DELAY_RESOLUTION_MS) * 1e6));
+    const delayNs = Math.max(1, Math.round((now - this.lastTickAt - this.resolutionMs) * 1e6));
     this.lastTickAt = now;
     for (const window of this.windows) window.record(delayNs);
   }

@@ -21,11 +21,12 @@ export function startRuntimeMetrics(
   meter: Meter,
   consumer: () => string = () => 'scrape',
   consumers: readonly string[] = ['scrape', 'push'],
+  sampling: { readonly delayResolutionMs?: number } = {},
 ): () => void {
   const gauges = runtimeGaugesOf(meter);
   if (gauges === undefined)
     throw new Error('startRuntimeMetrics: the meter has no runtime gauges (see createSdkMeters)');
-  const windows = new RuntimeWindows(consumers);
+  const windows = new RuntimeWindows(consumers, sampling.delayResolutionMs);
   const stopServing = gauges.serve({ window: () => windows.current(consumer()) });
 
   const gcDuration = meter.createHistogram('v8js.gc.duration', {

@@ -69,10 +69,11 @@ class ConsumerWindow {
 
 /** The consumers' windows, each started when the first is (or, for one not named, first read). */
 export class RuntimeWindows {
-  private readonly sampler = new EventLoopDelaySampler();
+  private readonly sampler: EventLoopDelaySampler;
   private readonly windows = new Map<string, ConsumerWindow>();
 
-  constructor(consumers: readonly string[]) {
+  constructor(consumers: readonly string[], delayResolutionMs?: number) {
+    this.sampler = new EventLoopDelaySampler(delayResolutionMs);
     for (const consumer of consumers) this.windowOf(consumer);
   }
 

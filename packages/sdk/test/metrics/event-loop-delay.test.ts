@@ -42,3 +42,35 @@ describe('event-loop delay windows', () => {
     push.close();
   });
 });
+
+describe('event-loop delay resolution', () => {
+  it('ticks at the period it is given, and takes that period off each sample', async () => {
+    // 50 ms: an idle loop reads about 0 (not 40 ms, had the default 10 been taken off).
+    const sampler = new EventLoopDelaySampler(50);
+    const window = sampler.open();
+    await sleep(500);
+    const idle = window.take();
+    stallFor(120);
+    await sleep(120);
+    const stalled = window.take();
+    window.close();
+    expect(idle.min).toBeLessThan(0.005);
+    expect(stalled.max).toBeGreaterThan(0.06);
+    expect(stalled.max).toBeLessThan(1);
+  });
+
+  it('with a longer period, a process at rest wakes less often', async () => {
+    const ticks = async (resolutionMs: number): Promise<number> => {
+      const sampler = new EventLoopDelaySampler(resolutionMs);
+      const window = sampler.open();
+      await sleep(300);
+      const { samples } = window.take();
+      window.close();
+      return samples;
+    };
+    const [fine, coarse] = [await ticks(10), await ticks(100)];
+    expect(fine).toBeGreaterThan(10);
+    expect(coarse).toBeGreaterThanOrEqual(1);
+    expect(coarse).toBeLessThanOrEqual(3);
+  });
+});

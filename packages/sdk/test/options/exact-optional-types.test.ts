@@ -69,6 +69,7 @@ const options: DriftwatchOptions = {
     serve: maybe,
     exportIntervalMs: maybe,
     runtime: maybe,
+    eventLoopDelayResolutionMs: maybe,
     gpu: { enabled: maybe, intervalMs: maybe, command: maybe },
   },
   predictions: { sampleRatio: maybe, modelSampleRatios: maybe, scoreBuckets: maybe },

@@ -61,6 +61,9 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['metrics.serve', { metrics: { serve: 'false' as never } }, 'false'],
   ['metrics.exportIntervalMs', { metrics: { exportIntervalMs: 10 } }, 10],
   ['metrics.runtime', { metrics: { runtime: 0 as never } }, 0],
+  ['metrics.eventLoopDelayResolutionMs', { metrics: { eventLoopDelayResolutionMs: 0 } }, 0],
+  ['metrics.eventLoopDelayResolutionMs', { metrics: { eventLoopDelayResolutionMs: 2.5 } }, 2.5],
+  ['metrics.eventLoopDelayResolutionMs', { metrics: { eventLoopDelayResolutionMs: 1001 } }, 1001],
   ['metrics.gpu', { metrics: { gpu: true as never } }, true],
   ['metrics.gpu.enabled', { metrics: { gpu: { enabled: 'on' as never } } }, 'on'],
   ['metrics.gpu.intervalMs', { metrics: { gpu: { intervalMs: 1 } } }, 1],
@@ -111,6 +114,7 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_METRICS_SERVE', 'off', 'metrics.serve'],
   ['DRIFTWATCH_METRICS_EXPORT_INTERVAL_MS', '99', 'metrics.exportIntervalMs'],
   ['DRIFTWATCH_RUNTIME_METRICS', 'y', 'metrics.runtime'],
+  ['DRIFTWATCH_EVENT_LOOP_DELAY_RESOLUTION_MS', '10ms', 'metrics.eventLoopDelayResolutionMs'],
   ['DRIFTWATCH_GPU_ENABLED', '2', 'metrics.gpu.enabled'],
   ['DRIFTWATCH_GPU_INTERVAL_MS', '49', 'metrics.gpu.intervalMs'],
   ['DRIFTWATCH_NVIDIA_SMI', 'nvidia\u0007smi', 'metrics.gpu.command'],
@@ -269,6 +273,7 @@ describe('precedence', () => {
     DRIFTWATCH_QUEUE_MAX_ITEMS: '500',
     DRIFTWATCH_TRACES_SAMPLE_RATIO: '0.25',
     DRIFTWATCH_METRICS_SERVE: 'false',
+    DRIFTWATCH_EVENT_LOOP_DELAY_RESOLUTION_MS: '50',
     DRIFTWATCH_LOG_REDACT: 'apiKey, body.secret',
     DRIFTWATCH_COLLECTOR_URL: 'https://collector.example:7070/',
     DRIFTWATCH_COLLECTOR_TOKEN: 'env-token',
@@ -284,6 +289,7 @@ describe('precedence', () => {
     expect(resolved.environment).toBe('staging');
     expect(resolved.traces).toEqual({ enabled: false, sampleRatio: 0.25, registerGlobal: false });
     expect(resolved.metrics.serve).toBe(false);
+    expect(resolved.metrics.eventLoopDelayResolutionMs).toBe(50);
     expect(resolved.metrics.port).toBe(9464);
     expect(resolved.serviceVersion).toBe('0.0.0');
     expect(resolved.transport).toEqual({
@@ -342,6 +348,7 @@ describe('precedence', () => {
         host: '0.0.0.0',
         route: '/metrics',
         serve: true,
+        eventLoopDelayResolutionMs: 20,
         gpu: { enabled: true, command: 'nvidia-smi' },
       },
       handleSignals: false,
