@@ -1,10 +1,8 @@
 /** The kafkajs client of the Kafka source: brokers, SASL and TLS from the options, logs to pino. */
-import { connect as netConnect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { kafkaSeedBrokers } from '@driftwatch/schema';
+import { connectKafkaSocket, kafkaSeedBrokers } from '@driftwatch/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import kafkajs from 'kafkajs';
-import type { ISocketFactory, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
 import type { KafkaSourceOptions } from './kafka-options.js';
 
 // kafkajs is CommonJS: its named exports are read from the default one.
@@ -36,33 +34,6 @@ function kafkaLogLevel(logger: FastifyBaseLogger) {
     : KafkaLogLevel.WARN;
 }
 
-/** kafkajs's own socket keep-alive delay. */
-const KEEP_ALIVE_MS = 60_000;
-
-/**
- * kafkajs's sockets, made to the address a seed broker's alias stands for (a bracketed IPv6 seed
- * broker, which kafkajs cannot parse; see kafkaSeedBrokers). TLS gives the broker's host name for
- * SNI and the certificate check, but never an IP address (RFC 6066 has no IP server names).
- */
-function seedSocketFactory(addressOf: (host: string) => string): ISocketFactory {
-  return ({ host, port, ssl, onConnect }) => {
-    const address = addressOf(host);
-    const socket = ssl
-      ? tlsConnect(
-          {
-            host: address,
-            port,
-            ...(isIP(address) === 0 ? { servername: address } : {}),
-            ...(typeof ssl === 'object' ? ssl : {}),
-          },
-          onConnect,
-        )
-      : netConnect({ host: address, port }, onConnect);
-    socket.setKeepAlive(true, KEEP_ALIVE_MS);
-    return socket;
-  };
-}
-
 export function kafkaConfig(
   options: Readonly<KafkaSourceOptions>,
   logger: FastifyBaseLogger,
@@ -72,7 +43,9 @@ export function kafkaConfig(
   return {
     clientId: options.clientId,
     brokers: seeds.brokers,
-    socketFactory: seedSocketFactory(seeds.addressOf),
+    // Sockets go to the address a seed broker's alias stands for (see kafkaSeedBrokers).
+    socketFactory: (socket) =>
+      connectKafkaSocket({ ...socket, host: seeds.addressOf(socket.host) }),
     ssl: typeof tls === 'boolean' ? tls : { ...tls },
     ...(sasl ? { sasl: { ...sasl } as SASLOptions } : {}),
     logLevel: kafkaLogLevel(logger),

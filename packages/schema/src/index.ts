@@ -17,6 +17,7 @@ export {
   KafkaHeaders,
 } from './kafka.js';
 export {
+  connectKafkaSocket,
   isKafkaBroker,
   isKafkaCredential,
   KAFKA_SASL_MECHANISMS,
@@ -24,4 +25,8 @@ export {
   kafkaSeedBrokers,
   PEM_CERTIFICATE,
 } from './kafka-connection.js';
-export type { KafkaSaslMechanism, KafkaSeedBrokers } from './kafka-connection.js';
+export type {
+  KafkaSaslMechanism,
+  KafkaSeedBrokers,
+  KafkaSocketOptions,
+} from './kafka-connection.js';

@@ -1,9 +1,11 @@
 /**
  * How both ends read the Kafka connection settings they share (the same `DRIFTWATCH_KAFKA_*`
  * variables serve the SDK's transport and the collector's source): broker addresses, SASL
- * credentials, PEM material. Each end reports a failure in its own error type; the rules live here
- * once, so a setting one end accepts the other does not refuse.
+ * credentials, PEM material, and how a broker socket is made. Each end reports a failure in its
+ * own error type; the rules live here once, so a setting one end accepts the other does not refuse.
  */
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 /** `host:port`, the host a name or a bracketed IPv6 address (`[::1]:9092`). */
 const BROKER = /^(\[([0-9a-fA-F:.]+)\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
@@ -35,6 +37,39 @@ export function isKafkaCredential(value: unknown): value is string {
 
 /** PEM text holds at least one certificate block starting with this line. */
 export const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+
+/** What kafkajs hands its `socketFactory` (the shape of its ISocketFactory's argument). */
+export interface KafkaSocketOptions {
+  readonly host: string;
+  readonly port: number;
+  /** kafkajs's `ssl` option: true or TLS options for TLS, absent for plaintext. */
+  readonly ssl?: boolean | ConnectionOptions | undefined;
+  readonly onConnect: () => void;
+}
+
+/** kafkajs's own socket keep-alive delay. */
+const KEEP_ALIVE_MS = 60_000;
+
+/**
+ * A broker socket as kafkajs's default factory makes it, for ends that need their own factory
+ * (an aliased seed broker, sockets that must not hold the process). TLS gives the host name for
+ * SNI and the certificate check, never an IP address (RFC 6066 has no IP server names).
+ */
+export function connectKafkaSocket({ host, port, ssl, onConnect }: KafkaSocketOptions): Socket {
+  const socket = ssl
+    ? tlsConnect(
+        {
+          host,
+          port,
+          ...(isIP(host) === 0 ? { servername: host } : {}),
+          ...(typeof ssl === 'object' ? ssl : {}),
+        },
+        onConnect,
+      )
+    : netConnect({ host, port }, onConnect);
+  socket.setKeepAlive(true, KEEP_ALIVE_MS);
+  return socket;
+}
 
 /** Seed brokers as kafkajs can read them, and the address each stands for. */
 export interface KafkaSeedBrokers {

@@ -112,7 +112,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   const fastMetrics = meters?.fast ?? new FastMetrics(resourceFromAttributes(resource));
   const stopRuntime =
     meters && options.metrics.runtime
-      ? startRuntimeMetrics(meter, collectingConsumer, undefined, {
+      ? startRuntimeMetrics(meter, collectingConsumer, {
           delayResolutionMs: options.metrics.eventLoopDelayResolutionMs,
         })
       : undefined;

@@ -15,18 +15,21 @@ const GC_KINDS: Record<number, string> = {
  * Starts the runtime metrics on a meter of createSdkMeters (its readers collect the gauges, see
  * runtime-gauges.ts); returns a function that stops them. `consumer` tells which reader collects
  * (see collectingConsumer in sdk-meters.ts): each keeps its own windows, started now so that the
- * first window of each covers the time since start.
+ * first window of each covers the time since start. `delayResolutionMs`: the event-loop delay
+ * timer's period (see event-loop-delay.ts).
  */
 export function startRuntimeMetrics(
   meter: Meter,
   consumer: () => string = () => 'scrape',
-  consumers: readonly string[] = ['scrape', 'push'],
-  sampling: { readonly delayResolutionMs?: number } = {},
+  {
+    consumers = ['scrape', 'push'],
+    delayResolutionMs,
+  }: { readonly consumers?: readonly string[]; readonly delayResolutionMs?: number } = {},
 ): () => void {
   const gauges = runtimeGaugesOf(meter);
   if (gauges === undefined)
     throw new Error('startRuntimeMetrics: the meter has no runtime gauges (see createSdkMeters)');
-  const windows = new RuntimeWindows(consumers, sampling.delayResolutionMs);
+  const windows = new RuntimeWindows(consumers, delayResolutionMs);
   const stopServing = gauges.serve({ window: () => windows.current(consumer()) });
 
   const gcDuration = meter.createHistogram('v8js.gc.duration', {

@@ -10,13 +10,10 @@
  * version whose internals this was written against.
  */
 import { createRequire } from 'node:module';
-import { connect as netConnect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connectKafkaSocket } from '@driftwatch/schema';
 import type { ISocketFactory } from 'kafkajs';
 
 const PATCHED_VERSION = '2.2.4';
-/** kafkajs's own socket keep-alive delay. */
-const KEEP_ALIVE_MS = 60_000;
 
 interface RequestQueueInternals {
   pending: unknown[];
@@ -65,20 +62,8 @@ export function quietKafkajsWhenIdle(): boolean {
 }
 
 /** kafkajs's socket factory, with sockets that do not hold the process by themselves. */
-export const unrefSocketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  // kafkajs passes its `ssl` option: true or TLS options for TLS, undefined for plaintext.
-  const socket = ssl
-    ? tlsConnect(
-        {
-          host,
-          port,
-          ...(isIP(host) === 0 ? { servername: host } : {}),
-          ...(typeof ssl === 'object' ? ssl : {}),
-        },
-        onConnect,
-      )
-    : netConnect({ host, port }, onConnect);
-  socket.setKeepAlive(true, KEEP_ALIVE_MS);
+export const unrefSocketFactory: ISocketFactory = (options) => {
+  const socket = connectKafkaSocket(options);
   socket.unref();
   return socket;
 };
