@@ -133,6 +133,51 @@ describe('SDK (HTTP transport) → collector → embedded ClickHouse', () => {
     expect(spans[0]!.TraceId).toBe(logs[0]!.TraceId);
   });
 
+  it("stores a request span's trace state and a span's links, as Grafana's trace view reads them", async () => {
+    // A request continuing a caller's trace, with the caller's tracestate.
+    const request = monitor.http.start({
+      method: 'GET',
+      path: '/e2e-traced',
+      headers: {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        tracestate: 'vendor=e2e,other=1',
+      },
+    });
+    request.end({ statusCode: 200, route: '/e2e-traced' });
+    const linked = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };
+    monitor.span('e2e-linked', (span) => {
+      span.addLink({ context: { ...linked, traceFlags: 1 }, attributes: { input: 'batch-7' } });
+    });
+    await monitor.flush();
+    const spans = await eventually(
+      () =>
+        rows<Record<string, unknown>>(
+          collector,
+          `SELECT SpanName, TraceState, Links.TraceId AS traceIds, Links.SpanId AS spanIds,
+             Links.Attributes AS attributes
+           FROM dw_e2e.otel_traces WHERE SpanName IN ('GET /e2e-traced', 'e2e-linked')
+           ORDER BY SpanName`,
+        ),
+      (r) => r.length === 2,
+    );
+    expect(spans).toEqual([
+      {
+        SpanName: 'GET /e2e-traced',
+        TraceState: 'vendor=e2e,other=1',
+        traceIds: [],
+        spanIds: [],
+        attributes: [],
+      },
+      {
+        SpanName: 'e2e-linked',
+        TraceState: '',
+        traceIds: [linked.traceId],
+        spanIds: [linked.spanId],
+        attributes: [{ input: 'batch-7' }],
+      },
+    ]);
+  });
+
   it('stores the periodic metric export: model metrics, HTTP histogram and runtime gauges', async () => {
     // A second monitor with metrics on (the shared one has them off), exporting every 200 ms.
     const metered = init({

@@ -122,11 +122,13 @@ export function spanRow(span: SpanRecord, resource: Resource) {
   const resourceAttributes = { ...resource, ...(span.resource ?? {}) };
   const durationNanos = BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano);
   const events = span.events ?? [];
+  const links = span.links ?? [];
   return {
     Timestamp: nanosToDateTime64(span.startTimeUnixNano),
     TraceId: span.traceId,
     SpanId: span.spanId,
     ParentSpanId: span.parentSpanId ?? '',
+    TraceState: span.traceState ?? '',
     SpanName: span.name,
     SpanKind: SPAN_KIND_NAMES[span.kind] ?? 'Unspecified',
     ServiceName: resourceAttributes['service.name'] ?? '',
@@ -140,6 +142,11 @@ export function spanRow(span: SpanRecord, resource: Resource) {
     'Events.Timestamp': events.map((event) => nanosToDateTime64(event.timeUnixNano)),
     'Events.Name': events.map((event) => event.name),
     'Events.Attributes': events.map((event) => stringAttributes(event.attributes)),
+    // The exporter's `Links Nested(...)`: the spans this one follows from (a batch's inputs).
+    'Links.TraceId': links.map((link) => link.traceId),
+    'Links.SpanId': links.map((link) => link.spanId),
+    'Links.TraceState': links.map((link) => link.traceState ?? ''),
+    'Links.Attributes': links.map((link) => stringAttributes(link.attributes)),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Span events, status and kind, and metric metadata in the OpenTelemetry ClickHouse exporter's
+ * Span events, status, kind, trace state and links, and metric metadata in the OpenTelemetry ClickHouse exporter's
  * columns and names (migration 0004), where Grafana's ClickHouse plugin reads them in OTel mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,48 @@ describe('span events and metric metadata in the exporter columns', () => {
           ],
           ['retry', '1795687200002000000', {}],
         ],
+      },
+    ]);
+  });
+
+  it("stores a span's trace state and links where Grafana's trace view reads them", async () => {
+    const linked = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+    const response = await post({
+      spans: [
+        {
+          ...spanRecord,
+          spanId: '1123456789abcdef',
+          traceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7',
+          links: [
+            { ...linked, traceState: 'k=v', attributes: { 'batch.index': 3, input: 'features' } },
+            { ...linked, spanId: '2223456789abcdef' },
+          ],
+        },
+        // Neither: the columns keep their defaults.
+        { ...spanRecord, spanId: '3323456789abcdef' },
+      ],
+    });
+    expect(response.statusCode).toBe(202);
+    expect(
+      await rows(`SELECT SpanId, TraceState, Links.TraceId AS traceIds, Links.SpanId AS spanIds,
+          Links.TraceState AS states, Links.Attributes AS attributes
+        FROM {otel_traces} WHERE SpanId IN ('1123456789abcdef', '3323456789abcdef') ORDER BY SpanId`),
+    ).toEqual([
+      {
+        SpanId: '1123456789abcdef',
+        TraceState: 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7',
+        traceIds: [linked.traceId, linked.traceId],
+        spanIds: [linked.spanId, '2223456789abcdef'],
+        states: ['k=v', ''],
+        attributes: [{ 'batch.index': '3', input: 'features' }, {}],
+      },
+      {
+        SpanId: '3323456789abcdef',
+        TraceState: '',
+        traceIds: [],
+        spanIds: [],
+        states: [],
+        attributes: [],
       },
     ]);
   });

@@ -3,7 +3,7 @@ export type { SchemaErrorCode, ValidationIssue } from './errors.js';
 export { FeatureValue, PredictionEvent, PredictionValue } from './prediction.js';
 export { LabelEvent } from './label.js';
 export { LogRecord } from './log-record.js';
-export { SpanKind, SpanRecord } from './span.js';
+export { SpanKind, SpanLink, SpanRecord, TraceState } from './span.js';
 export { MetricPoint } from './metric-point.js';
 export { IngestBatch, MAX_BATCH_ITEMS, SIGNALS } from './ingest-batch.js';
 export type { IngestResult, Signal, SignalItem } from './ingest-batch.js';

@@ -42,6 +42,15 @@ const histogram = {
   explicitBounds: [0, 1],
   bucketCounts: [1, 1, 1],
 };
+const span = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  name: 'GET /predict',
+  kind: 'SERVER',
+  startTimeUnixNano: '1700000000000000000',
+  endTimeUnixNano: '1700000000001000000',
+};
+const link = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
 
 const cases: Array<[string, Signal, unknown]> = [
   ['a prediction', 'predictions', prediction],
@@ -119,6 +128,26 @@ const cases: Array<[string, Signal, unknown]> = [
     },
   ],
   ['a summary', 'metrics', { name: 's', type: 'summary', timeUnixNano: '1', value: 1 }],
+  ['a span', 'spans', span],
+  ['a span with a trace state', 'spans', { ...span, traceState: 'vendor=a,other=b' }],
+  [
+    'a span with a 513-character trace state',
+    'spans',
+    { ...span, traceState: 'k='.padEnd(513, 'v') },
+  ],
+  ['a span with a tab in its trace state', 'spans', { ...span, traceState: 'k=a\tb' }],
+  [
+    'a span with a link',
+    'spans',
+    { ...span, links: [{ ...link, traceState: 'k=v', attributes: { 'link.kind': 'input' } }] },
+  ],
+  [
+    'a span with a link of upper-case ids',
+    'spans',
+    { ...span, links: [{ ...link, traceId: link.traceId.toUpperCase() }] },
+  ],
+  ['a span with a link of an unknown field', 'spans', { ...span, links: [{ ...link, flags: 1 }] }],
+  ['a span with 129 links', 'spans', { ...span, links: new Array(129).fill(link) }],
 ];
 
 describe('exported JSON Schema and runtime validators', () => {

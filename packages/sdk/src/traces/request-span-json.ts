@@ -2,8 +2,9 @@
  * The wire JSON of an ended request span, written with a template literal: the same bytes as
  * `JSON.stringify(spanRecordFromRequest(span))` (test/traces/request-span.test.ts holds it
  * to that), without building the record and walking it. Ids are lower-case hex (generated, or
- * checked by the traceparent parser) and times are digits: only the name and attributes are
- * escaped. Spans with a status or events (errors, user code) are left to the record's path.
+ * checked by the traceparent parser) and times are digits: only the name, trace state and
+ * attributes are escaped. Spans with a status, events or links (errors, user code) are left to
+ * the record's path.
  */
 import { SpanStatusCode } from '@opentelemetry/api';
 import { cachedJsonString, jsonString } from '../logs/json-string.js';
@@ -29,10 +30,13 @@ function attributesJson(attributes: RequestSpan['attributes']): string {
   return json === '' ? '{}' : `${json}}`;
 }
 
-/** The span's JSON (times placed by `offsetMs`, see span-time.ts); undefined for a span with a status or events. */
+/** The span's JSON (times placed by `offsetMs`, see span-time.ts); undefined for a span with a status, events or links. */
 export function requestSpanJson(span: RequestSpan, offsetMs: number): string | undefined {
   if (span.status.code !== SpanStatusCode.UNSET || span.events !== undefined) return undefined;
-  const parent = span.parentSpanId === undefined ? '' : `,"parentSpanId":"${span.parentSpanId}"`;
+  if (span.links !== undefined) return undefined;
+  let parent = span.parentSpanId === undefined ? '' : `,"parentSpanId":"${span.parentSpanId}"`;
+  // Printable ASCII, which may still hold a quote or a backslash.
+  if (span.traceState !== undefined) parent += `,"traceState":${jsonString(span.traceState)}`;
   return (
     `{"traceId":"${span.traceId}","spanId":"${span.spanId}","name":${jsonString(span.name)}` +
     `,"kind":"SERVER","startTimeUnixNano":"${perfNowToNanoString(span.startPerfMs, offsetMs)}"` +

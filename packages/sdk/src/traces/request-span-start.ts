@@ -3,9 +3,10 @@
  * ParentBasedSampler does for a remote parent), otherwise starts a trace whose id is sampled by
  * ratio with the same arithmetic as OTel's TraceIdRatioBasedSampler.
  */
-import { parseTraceParent } from '@opentelemetry/core';
+import { parseTraceParent, TraceState } from '@opentelemetry/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestSpan } from './request-span.js';
+import { traceStateText } from './span-links.js';
 import { newSpanId, newTraceAndSpanIds } from '../context/random-ids.js';
 
 export type RequestSpanStarter = (
@@ -54,14 +55,16 @@ export function createRequestSpanStarter(config: {
         onEnd,
       });
     }
+    // Parsed as OTel's W3C propagator parses it (members checked, 32 at most, dropped whole
+    // over 512 characters): what is exported is what children and outgoing calls carry on.
     const state = headers.tracestate;
-    const traceState = Array.isArray(state) ? state.join(',') : state;
+    const stateHeader = Array.isArray(state) ? state.join(',') : state;
     return new RequestSpan({
       traceId: parent.traceId,
       spanId: newSpanId(),
       parentSpanId: parent.spanId,
       sampled: (parent.traceFlags & 1) === 1,
-      traceState: traceState || undefined,
+      traceState: stateHeader ? traceStateText(new TraceState(stateHeader)) : undefined,
       name,
       attributes,
       onEnd,

@@ -10,6 +10,7 @@ import {
   type Attributes,
   type AttributeValue,
   type Exception,
+  type Link,
   type Span,
   type SpanContext,
   type SpanStatus,
@@ -17,7 +18,9 @@ import {
 } from '@opentelemetry/api';
 import { isAttributeValue, sanitizeAttributes, TraceState } from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
+import type { SpanLink } from '@driftwatch/schema';
 import { isTimeInput, timeInputToPerfMs } from './span-time.js';
+import { linkBytes, linkRecord, MAX_LINKS } from './span-links.js';
 import { spanMethod } from '../http/http-semconv.js';
 import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
@@ -56,7 +59,10 @@ export interface RequestSpanInit {
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
   readonly sampled: boolean;
-  /** The caller's `tracestate`, passed on to children and outgoing calls. */
+  /**
+   * The caller's `tracestate` as OTel serializes it (see span-links.ts): passed on to children
+   * and outgoing calls, and exported.
+   */
   readonly traceState: string | undefined;
   readonly name: string;
   readonly attributes: Record<string, string>;
@@ -77,11 +83,14 @@ export class RequestSpan implements Span {
   events: SpanEvent[] | undefined;
   /** Sum of the events' `bytes`, kept as events are added and shifted out. */
   private eventBytes = 0;
+  /** Links added by user code, as the schema takes them (first 128 kept, as OTel's limit). */
+  links: SpanLink[] | undefined;
+  private linkBytes = 0;
   /** Something outside the SDK changed the span: the converter validates its record. */
   untrusted = false;
   private recording: boolean;
   private readonly sampled: boolean;
-  private readonly traceState: string | undefined;
+  readonly traceState: string | undefined;
   private context: SpanContext | undefined;
   private readonly onEnd: ((span: RequestSpan) => void) | undefined;
 
@@ -145,12 +154,19 @@ export class RequestSpan implements Span {
     return this;
   }
 
-  addLink(): this {
-    // SpanRecord carries no links (neither did the converted OTel spans): nothing to keep.
+  addLink(link: Link): this {
+    if (!this.recording || (this.links?.length ?? 0) >= MAX_LINKS) return this;
+    const record = linkRecord(link);
+    if (record === undefined) return this;
+    (this.links ??= []).push(record);
+    this.linkBytes += linkBytes(record);
+    this.untrusted = true;
     return this;
   }
 
-  addLinks(): this {
+  addLinks(links: Link[]): this {
+    // A JavaScript caller may pass anything.
+    if (Array.isArray(links)) for (const link of links) this.addLink(link);
     return this;
   }
 
@@ -236,6 +252,8 @@ export class RequestSpan implements Span {
       SPAN_OVERHEAD_BYTES +
       jsonStringBytes(this.name) +
       this.eventBytes +
+      this.linkBytes +
+      stringJsonBytes(this.traceState) +
       stringJsonBytes(this.status.message);
     if (!this.untrusted) {
       // The SDK's own attributes: only the path and the route are long (up to 8 KB each).

@@ -114,6 +114,18 @@ export function storableAttribute(value: unknown): StoredValue | undefined {
   return items;
 }
 
+/** The attributes within the schema's limits (see storableAttribute); undefined when none is left. */
+export function storableAttributes(
+  input: Readonly<Record<string, unknown>>,
+): Record<string, StoredValue> | undefined {
+  let out: Record<string, StoredValue> | undefined;
+  for (const key in input) {
+    const kept = storableAttribute(input[key]);
+    if (kept !== undefined && isAttributeKey(key)) (out ??= {})[key] = kept;
+  }
+  return out;
+}
+
 /** An attribute key the schema accepts (1–256 characters). */
 export function isAttributeKey(key: string): boolean {
   return key.length > 0 && key.length <= MAX_ATTRIBUTE_KEY;

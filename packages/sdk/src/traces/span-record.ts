@@ -14,7 +14,6 @@ import {
   EVENT_OVERHEAD_BYTES,
   eventNameText,
   exceedsAttributeLimits,
-  isAttributeKey,
   MAX_ATTRIBUTE_CHARS,
   MAX_EVENT_NAME,
   MAX_EVENTS,
@@ -22,11 +21,12 @@ import {
   SPAN_OVERHEAD_BYTES,
   spanNameText,
   statusMessageText,
-  storableAttribute,
+  storableAttributes,
 } from './span-limits.js';
 import { requestSpanJson } from './request-span-json.js';
 import { WireJson } from '../transport/wire-json.js';
-import { jsonStringBytes } from '../pipeline/wire-bytes.js';
+import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
+import { linkBytes, linkRecords, MAX_LINKS, traceStateText } from './span-links.js';
 import { perfNowToNanoString, wallClockOffsetMs } from './span-time.js';
 
 const KINDS: Record<SpanKind, SpanRecord['kind']> = {
@@ -62,18 +62,6 @@ function epochNanoString(time: HrTime, fallback: string): string {
   return Number.isFinite(time[0]) && Number.isFinite(time[1]) ? '0' : fallback;
 }
 
-type Flat = string | number | boolean | Array<string | number | boolean>;
-
-/** The attributes within the schema's limits (see storableAttribute), as OTel's span limits clip. */
-function attributesOf(input: Attributes): Record<string, Flat> | undefined {
-  let out: Record<string, Flat> | undefined;
-  for (const key in input) {
-    const flat = storableAttribute(input[key]);
-    if (flat !== undefined && isAttributeKey(key)) (out ??= {})[key] = flat;
-  }
-  return out;
-}
-
 function attributesBytes(attributes: Attributes): number {
   let bytes = 0;
   for (const key in attributes) bytes += attributeBytes(key, attributes[key]);
@@ -98,6 +86,10 @@ export function estimateSpanBytes(span: ReadableSpan): number {
     bytes += EVENT_OVERHEAD_BYTES + jsonStringBytes(eventNameText(event.name));
     if (event.attributes !== undefined) bytes += attributesBytes(event.attributes);
   }
+  // Trace state and links as they will be sent (most spans have neither).
+  bytes += stringJsonBytes(traceStateText(span.spanContext().traceState));
+  if (span.links.length > 0)
+    for (const link of linkRecords(span.links) ?? []) bytes += linkBytes(link);
   return bytes;
 }
 
@@ -108,18 +100,21 @@ function attributesExceedLimits(attributes: Attributes): boolean {
 
 /**
  * Whether an ended OTel span holds more than its record carries: a name, message, key or value
- * beyond the schema's limits, or links (not exported). Queued as it is, it would hold all that
- * against an estimate of what is sent.
+ * beyond the schema's limits, or more events or links than are sent. Queued as it is, it would
+ * hold all that against an estimate of what is sent.
  */
 function holdsMoreThanSent(span: ReadableSpan): boolean {
-  const { name, events } = span;
+  const { name, events, links } = span;
   if (typeof name !== 'string' || name.length > MAX_SPAN_NAME) return true;
   if ((span.status.message?.length ?? 0) > MAX_ATTRIBUTE_CHARS) return true;
-  if (span.links.length > 0 || events.length > MAX_EVENTS) return true;
+  if (links.length > MAX_LINKS || events.length > MAX_EVENTS) return true;
   if (attributesExceedLimits(span.attributes)) return true;
   for (const event of events) {
     if (typeof event.name !== 'string' || event.name.length > MAX_EVENT_NAME) return true;
     if (event.attributes !== undefined && attributesExceedLimits(event.attributes)) return true;
+  }
+  for (const link of links) {
+    if (link.attributes !== undefined && attributesExceedLimits(link.attributes)) return true;
   }
   return false;
 }
@@ -158,7 +153,9 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
   record.endTimeUnixNano = end ?? epochNanoString(span.endTime, record.startTimeUnixNano);
   const parent = span.parentSpanContext?.spanId;
   if (parent) record.parentSpanId = parent.toLowerCase();
-  const attributes = attributesOf(span.attributes);
+  const traceState = traceStateText(context.traceState);
+  if (traceState !== undefined) record.traceState = traceState;
+  const attributes = storableAttributes(span.attributes);
   if (attributes) record.attributes = attributes;
   if (span.status.code !== SpanStatusCode.UNSET || span.status.message) {
     record.status = { code: STATUS[span.status.code] ?? 'UNSET' };
@@ -171,11 +168,13 @@ export function spanRecordFromReadable(span: ReadableSpan): SpanRecord {
         name: eventNameText(event.name),
         timeUnixNano: epochNanoString(event.time, record.startTimeUnixNano),
       };
-      const eventAttributes = event.attributes ? attributesOf(event.attributes) : undefined;
+      const eventAttributes = event.attributes ? storableAttributes(event.attributes) : undefined;
       if (eventAttributes) out.attributes = eventAttributes;
       return out;
     });
   }
+  const links = span.links.length > 0 ? linkRecords(span.links) : undefined;
+  if (links !== undefined) record.links = links;
   return record;
 }
 
@@ -193,6 +192,7 @@ export function spanRecordFromRequest(
     endTimeUnixNano: perfNowToNanoString(span.endPerfMs, offsetMs),
   };
   if (span.parentSpanId !== undefined) record.parentSpanId = span.parentSpanId;
+  if (span.traceState !== undefined) record.traceState = span.traceState;
   record.attributes = span.attributes;
   const { code, message } = span.status;
   if (code !== SpanStatusCode.UNSET) {
@@ -210,6 +210,7 @@ export function spanRecordFromRequest(
       return out;
     });
   }
+  if (span.links !== undefined) record.links = span.links;
   return record;
 }
 

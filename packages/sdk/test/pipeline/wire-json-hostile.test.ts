@@ -162,7 +162,8 @@ describe('hand-rendered wire JSON equals JSON.stringify of its record', () => {
         spanId: hex(16),
         parentSpanId: maybe() ? hex(16) : undefined,
         sampled: true,
-        traceState: undefined,
+        // As OTel serializes one: printable ASCII, quotes and backslashes included.
+        traceState: pick([undefined, 'k=v', 'a=q"uote,b=back\\slash', `k=${'~'.repeat(500)}`]),
         name: pick(NAMES),
         attributes,
         onEnd: () => undefined,
