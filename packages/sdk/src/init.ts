@@ -33,6 +33,7 @@ import { convertSpan } from './traces/span-record.js';
 import { handleShutdownSignals } from './signal-shutdown.js';
 import { createTracing } from './traces/tracing.js';
 import { createTransport } from './transport/create-transport.js';
+import { buildResource } from './resource-attributes.js';
 
 /**
  * Starts the SDK.
@@ -44,12 +45,7 @@ import { createTransport } from './transport/create-transport.js';
 export function init(input: DriftwatchOptions = {}, env: Env = process.env): Monitor {
   const options = resolveOptions(input, env);
   const diagnostics = createDiagnostics(options.diagnostics.level, options.diagnostics.destination);
-  const resource = {
-    'service.name': options.serviceName,
-    'service.version': options.serviceVersion,
-    'deployment.environment.name': options.environment,
-    'telemetry.sdk.name': '@driftwatch/sdk',
-  };
+  const resource = buildResource(options);
   const pipeline = new ExportPipeline({
     queue: options.queue,
     batch: options.batch,

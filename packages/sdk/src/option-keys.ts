@@ -26,6 +26,7 @@ export const OPTION_KEYS = {
     serviceName: true,
     serviceVersion: true,
     environment: true,
+    resourceAttributes: true,
     transport: true,
     queue: true,
     batch: true,

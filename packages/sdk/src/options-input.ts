@@ -15,6 +15,15 @@ export interface DriftwatchOptions {
   serviceVersion?: string | undefined;
   /** deployment.environment.name. Env `DRIFTWATCH_ENVIRONMENT`. @default 'development' */
   environment?: string | undefined;
+  /**
+   * Resource attributes added to every signal (`k8s.pod.name`, `cloud.region`, …), at most 64.
+   * The SDK sets `service.instance.id` (a random UUID per `init()`), `host.name`, `process.pid`,
+   * `process.runtime.*` and `telemetry.sdk.*`; a key given here replaces the first four. A
+   * `service.name`, `service.version` or `deployment.environment.name` given here is used when
+   * the matching option above is not set. Env `DRIFTWATCH_RESOURCE_ATTRIBUTES`, else
+   * `OTEL_RESOURCE_ATTRIBUTES` (`key=value,…`, values percent-encoded). @default {}
+   */
+  resourceAttributes?: Readonly<Record<string, string>> | undefined;
   /** Where telemetry goes. Env `DRIFTWATCH_TRANSPORT` (http, kafka, memory). @default http */
   transport?: TransportOption | undefined;
   queue?:

@@ -30,7 +30,9 @@ import {
   toScoreBuckets,
   toText,
   type Env,
+  type Source,
 } from './options-parse.js';
+import { resolveResourceAttributes } from './resource-attributes.js';
 import { resolveTransport, type ResolvedTransport } from './transport/transport-options.js';
 
 export type { DriftwatchOptions, DropPolicy } from './options-input.js';
@@ -49,6 +51,8 @@ export interface ResolvedOptions {
   readonly serviceName: string;
   readonly serviceVersion: string;
   readonly environment: string;
+  /** As given (code or env), checked; the full resource is built by `init()` (resource-attributes.ts). */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly transport: ResolvedTransport;
   readonly queue: {
     readonly maxItems: number;
@@ -174,25 +178,52 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
     5000,
     { ...MS, min: 1 },
   );
+  const resource = resolveResourceAttributes(input.resourceAttributes, env);
+  // code > DRIFTWATCH_* > the same key among the resource attributes (as OTel's service.name),
+  // checked alike; an error names where the value came from.
+  const identity = (
+    option: string,
+    code: string | undefined,
+    envName: string,
+    key: string,
+    fallback: string,
+    check: Parameters<typeof toText>[3],
+  ): string => {
+    const src = pick(code, env, envName);
+    const given = resource.attributes[key];
+    if (src.value !== undefined || given === undefined) return toText(option, src, fallback, check);
+    const fromResource: Source<string> =
+      resource.envName === undefined
+        ? { value: given }
+        : { value: given, envName: resource.envName };
+    return toText(`resourceAttributes.${key}`, fromResource, fallback, check);
+  };
   const resolved: ResolvedOptions = {
-    serviceName: toText(
+    serviceName: identity(
       'serviceName',
-      pick(input.serviceName, env, 'DRIFTWATCH_SERVICE_NAME'),
+      input.serviceName,
+      'DRIFTWATCH_SERVICE_NAME',
+      'service.name',
       'unknown_service:node',
       name,
     ),
-    serviceVersion: toText(
+    serviceVersion: identity(
       'serviceVersion',
-      pick(input.serviceVersion, env, 'DRIFTWATCH_SERVICE_VERSION'),
+      input.serviceVersion,
+      'DRIFTWATCH_SERVICE_VERSION',
+      'service.version',
       '0.0.0',
       { ...name, maxLength: 64 },
     ),
-    environment: toText(
+    environment: identity(
       'environment',
-      pick(input.environment, env, 'DRIFTWATCH_ENVIRONMENT'),
+      input.environment,
+      'DRIFTWATCH_ENVIRONMENT',
+      'deployment.environment.name',
       'development',
       name,
     ),
+    resourceAttributes: resource.attributes,
     transport: resolveTransport(input.transport, env),
     queue: Object.freeze({
       maxItems: toNumber(

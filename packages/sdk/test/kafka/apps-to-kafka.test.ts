@@ -4,6 +4,7 @@
  * requests, and predictions, labels, logs, spans and metrics are read back with kafkajs and
  * checked field by field (request_id/trace_id linkage, keys, partition order, headers).
  */
+import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -232,7 +233,7 @@ beforeAll(async () => {
   const flushAll = async () => {
     await Promise.all([...runs.values()].map((run) => run.monitor.flush()));
   };
-  await flushAll();
+  // Flushed by the wait itself, beside its checks (consume.ts).
   await reader
     .until(() => APPS.every(complete), 45_000, flushAll)
     .catch((error: unknown) => {
@@ -263,11 +264,18 @@ afterAll(async () => {
 describe.each(APPS)('%s app → Kafka', (app) => {
   const run = () => runs.get(app) as AppRun;
   const service = serviceOf(app);
+  // The apps run in this process: its host and pid, and one instance id per monitor.
   const resource = {
     'service.name': service,
     'service.version': '1.2.3',
     'deployment.environment.name': 'it',
     'telemetry.sdk.name': '@driftwatch/sdk',
+    'telemetry.sdk.language': 'nodejs',
+    'service.instance.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+    'host.name': hostname(),
+    'process.pid': String(process.pid),
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
   };
   const completedLog = (requestId: string) =>
     recordsOf<LogRecord>('logs', app).find(
