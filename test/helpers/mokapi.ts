@@ -20,7 +20,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { signalSchemas } from '@driftwatch/schema';
-import { freePort } from './net.js';
+import { freePort, freeStablePort } from './net.js';
 
 export { freePort };
 
@@ -127,7 +127,12 @@ async function healthy(port: number): Promise<boolean> {
 /** Starts Mokapi with the given topics; `await mokapi.stop()` in afterAll. */
 export async function startMokapi(options: MokapiOptions): Promise<Mokapi> {
   const dir = mkdtempSync(join(tmpdir(), 'dw-mokapi-'));
-  const [port, apiPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  // Outside the ephemeral range: `start()` after `kill()` binds the same ports again.
+  const [port, apiPort, healthPort] = [
+    await freeStablePort(),
+    await freeStablePort(),
+    await freeStablePort(),
+  ];
   const specFile = join(dir, 'kafka.json');
   const logFile = join(dir, 'mokapi.log');
   writeFileSync(specFile, asyncApi(port, options));

@@ -1,4 +1,5 @@
 /** Loopback ports for the tests' servers and brokers. */
+import { readFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 /** A loopback port that was free a moment ago. */
@@ -12,6 +13,44 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether a listener can bind 127.0.0.1:`port` now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** The low end of the kernel's ephemeral port range (Linux), 32768 where it cannot be read. */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(low) ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A free loopback port below the kernel's ephemeral range, for a server that is stopped and
+ * started again on it (a broker outage). A port from the range, once its listener is gone, can
+ * be taken by any process as the local port of an outgoing connection or by a `listen(0)`: the
+ * restarted server then cannot bind it, and a readiness check may reach someone else's listener.
+ */
+export async function freeStablePort(): Promise<number> {
+  const low = ephemeralLow();
+  const first = 10_000;
+  if (low - first < 1000) return freePort();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = first + Math.floor(Math.random() * (low - first));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free loopback port between ${first} and ${low}`);
 }
 
 export interface TcpRelay {

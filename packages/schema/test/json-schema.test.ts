@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { signalSchemas, validateItem, type Signal } from '../src/index.js';
+import { link, span } from './span-fixture.js';
 
 type AjvValidate = (item: unknown) => boolean;
 interface AjvInstance {
@@ -42,15 +43,6 @@ const histogram = {
   explicitBounds: [0, 1],
   bucketCounts: [1, 1, 1],
 };
-const span = {
-  traceId: '0af7651916cd43dd8448eb211c80319c',
-  spanId: 'b7ad6b7169203331',
-  name: 'GET /predict',
-  kind: 'SERVER',
-  startTimeUnixNano: '1700000000000000000',
-  endTimeUnixNano: '1700000000001000000',
-};
-const link = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
 
 const cases: Array<[string, Signal, unknown]> = [
   ['a prediction', 'predictions', prediction],

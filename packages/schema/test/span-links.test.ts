@@ -1,16 +1,7 @@
 /** A span's trace state and links: what the wire takes, and what it refuses with which path. */
 import { describe, expect, it } from 'vitest';
 import { validateItem } from '../src/index.js';
-
-const span = {
-  traceId: '0af7651916cd43dd8448eb211c80319c',
-  spanId: 'b7ad6b7169203331',
-  name: 'GET /predict',
-  kind: 'SERVER',
-  startTimeUnixNano: '1700000000000000000',
-  endTimeUnixNano: '1700000000001000000',
-};
-const link = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+import { link, span } from './span-fixture.js';
 
 function issuePaths(item: unknown): string[] {
   const result = validateItem('spans', item);

@@ -4,7 +4,6 @@
  * requests, and predictions, labels, logs, spans and metrics are read back with kafkajs and
  * checked field by field (request_id/trace_id linkage, keys, partition order, headers).
  */
-import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -27,6 +26,7 @@ import {
   type Features,
   type PredictAnswer,
 } from './apps.js';
+import { processResource } from '../support/process-resource.js';
 import { readTopics, type ConsumedRecord, type TopicReader } from './consume.js';
 import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
 
@@ -270,12 +270,7 @@ describe.each(APPS)('%s app → Kafka', (app) => {
     'service.version': '1.2.3',
     'deployment.environment.name': 'it',
     'telemetry.sdk.name': '@driftwatch/sdk',
-    'telemetry.sdk.language': 'nodejs',
-    'service.instance.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
-    'host.name': hostname(),
-    'process.pid': String(process.pid),
-    'process.runtime.name': 'nodejs',
-    'process.runtime.version': process.versions.node,
+    ...processResource(),
   };
   const completedLog = (requestId: string) =>
     recordsOf<LogRecord>('logs', app).find(

@@ -246,7 +246,6 @@ it('keeps serving through a 30 s broker outage, bounded and counted, and deliver
   await sleep(5000);
   running = false;
   await load;
-  await monitor.flush();
 
   // Every request succeeded, at sane latency, in every phase.
   const failed = samples.filter((s) => s.status !== 200);

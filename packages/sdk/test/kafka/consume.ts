@@ -20,7 +20,10 @@ export interface TopicReader {
   readonly records: readonly ConsumedRecord[];
   /** Records of one topic. */
   of<T = Record<string, unknown>>(topic: string): Array<ConsumedRecord<T>>;
-  /** Resolves once `done(records)` holds; rejects after `timeoutMs` naming what was seen. */
+  /**
+   * Resolves once `done(records)` holds; rejects after `timeoutMs` naming what was seen. `onPoll`
+   * (a flush) is started again whenever the last one is over.
+   */
   until(
     done: (records: readonly ConsumedRecord[]) => boolean,
     timeoutMs: number,
@@ -69,6 +72,10 @@ export async function readTopics(
       records.filter((record) => record.topic === topic) as unknown as Array<ConsumedRecord<T>>,
     async until(done, timeoutMs, onPoll) {
       const deadline = Date.now() + timeoutMs;
+      // The poll (a flush) runs beside the checks, one at a time: a flush sending hundreds of
+      // items one per request (Mokapi's limits, see apps.ts) must neither hide records that
+      // already arrived nor hold the wait past its deadline.
+      let polling: Promise<void> | undefined;
       while (!done(records)) {
         if (Date.now() > deadline) {
           const counts = new Map<string, number>();
@@ -78,7 +85,13 @@ export async function readTopics(
             `records not complete after ${timeoutMs} ms; have ${JSON.stringify([...counts])}`,
           );
         }
-        await onPoll?.();
+        if (onPoll && !polling) {
+          polling = onPoll()
+            .catch(() => undefined)
+            .finally(() => {
+              polling = undefined;
+            });
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     },

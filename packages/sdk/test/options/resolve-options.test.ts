@@ -1,22 +1,7 @@
 /** Options: every invalid value (code and DRIFTWATCH_* env) fails naming option and value; code > env > default. */
 import { describe, expect, it } from 'vitest';
-import {
-  init,
-  resolveOptions,
-  SdkError,
-  SdkErrorCodes,
-  type DriftwatchOptions,
-} from '../../src/index.js';
-
-function failure(run: () => unknown): SdkError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SdkError) return error;
-    throw error;
-  }
-  throw new Error('expected an SdkError');
-}
+import { init, resolveOptions, SdkErrorCodes, type DriftwatchOptions } from '../../src/index.js';
+import { failure } from '../support/sdk-error.js';
 
 const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['serviceName', { serviceName: '' }, ''],

@@ -5,21 +5,12 @@
  */
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { init, SdkError, type MemoryTransport, type Monitor } from '../../src/index.js';
+import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
 import { resolveOptions } from '../../src/options.js';
 import { buildResource } from '../../src/resource-attributes.js';
+import { failure } from '../support/sdk-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-function thrown(fn: () => unknown): SdkError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SdkError) return error;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 describe('resource attributes', () => {
   it('name the process: a random instance id per monitor, the host, the pid and the runtime', () => {
@@ -106,14 +97,14 @@ describe('resource attributes', () => {
       resolveOptions({ serviceName: 'from-code' }, { ...env, DRIFTWATCH_SERVICE_VERSION: '9' }),
     ).toMatchObject({ serviceName: 'from-code', serviceVersion: '9', environment: 'staging' });
     // Checked as the option is, naming where the value came from.
-    const error = thrown(() =>
+    const error = failure(() =>
       resolveOptions({}, { OTEL_RESOURCE_ATTRIBUTES: `service.version=${'9'.repeat(65)}` }),
     );
     expect(error.message).toContain(
       'resourceAttributes.service.version (env OTEL_RESOURCE_ATTRIBUTES)',
     );
     expect(
-      thrown(() => resolveOptions({ resourceAttributes: { 'service.name': '' } }, {})).message,
+      failure(() => resolveOptions({ resourceAttributes: { 'service.name': '' } }, {})).message,
     ).toContain('invalid option resourceAttributes.service.name: got ""');
   });
 
@@ -162,7 +153,7 @@ describe('resource attributes', () => {
       ],
     ];
     for (const [input, env, message] of cases) {
-      const error = thrown(() => resolveOptions(input, env));
+      const error = failure(() => resolveOptions(input, env));
       expect(error.code).toBe('DW_SDK_INVALID_OPTION');
       expect(error.message).toContain(message);
     }

@@ -7,23 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  resolveOptions,
-  SdkError,
-  SdkErrorCodes,
-  type DriftwatchOptions,
-} from '../../src/index.js';
+import { resolveOptions, SdkErrorCodes, type DriftwatchOptions } from '../../src/index.js';
 import { resolveKafkaOptions } from '../../src/transport/kafka-options.js';
-
-function failure(run: () => unknown): SdkError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof SdkError) return error;
-    throw new Error(`expected an SdkError, got ${String(error)}`);
-  }
-  throw new Error('expected an SdkError');
-}
+import { failure } from '../support/sdk-error.js';
 
 describe('kafka transport options', () => {
   it('are validated by resolveOptions, not first when the transport is created', () => {

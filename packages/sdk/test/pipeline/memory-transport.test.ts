@@ -1,5 +1,4 @@
 /** The memory transport receives every signal through the export pipeline. */
-import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   init,
@@ -8,6 +7,7 @@ import {
   type Monitor,
 } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
+import { processResource } from '../support/process-resource.js';
 
 let monitor: Monitor | undefined;
 afterEach(async () => {
@@ -118,12 +118,7 @@ describe('memory transport', () => {
         'service.version': '1.2.3',
         'deployment.environment.name': 'test',
         'telemetry.sdk.name': '@driftwatch/sdk',
-        'telemetry.sdk.language': 'nodejs',
-        'service.instance.id': expect.stringMatching(/^[0-9a-f-]{36}$/),
-        'host.name': hostname(),
-        'process.pid': String(process.pid),
-        'process.runtime.name': 'nodejs',
-        'process.runtime.version': process.versions.node,
+        ...processResource(),
       });
     }
     expect(target.stats.dropped.invalid).toBe(0);

@@ -16,6 +16,7 @@ import type { RequestSpan } from '../../src/traces/request-span.js';
 import { createRequestSpanStarter } from '../../src/traces/request-span-start.js';
 import { convertSpan } from '../../src/traces/span-record.js';
 import { WireJson } from '../../src/transport/wire-json.js';
+import { convertedTwice } from '../support/converted-span.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -38,9 +39,8 @@ function starter(sampleRatio = 1): {
 
 /** The span's record; its wire JSON (for HTTP and Kafka) must be that record's JSON exactly. */
 function exported(span: RequestSpan): SpanRecord {
-  const result = convertSpan(span, false);
+  const { result, wire } = convertedTwice(span);
   if (!result.ok) throw new Error(result.issue);
-  const wire = convertSpan(span, true);
   if (wire.ok && wire.item instanceof WireJson) {
     expect(wire.item.json).toBe(JSON.stringify(result.item));
     expect(wire.item.key).toBe(span.traceId);

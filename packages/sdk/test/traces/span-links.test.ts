@@ -14,6 +14,7 @@ import type { RequestSpan } from '../../src/traces/request-span.js';
 import { createRequestSpanStarter } from '../../src/traces/request-span-start.js';
 import { convertSpan, estimateSpanBytes, queuedSpan } from '../../src/traces/span-record.js';
 import { WireJson } from '../../src/transport/wire-json.js';
+import { convertedTwice } from '../support/converted-span.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -30,9 +31,8 @@ function link(overrides: Partial<Link['context']> = {}, linkAttributes?: Link['a
 
 /** The record both ways (object and wire JSON); the JSON must be the record's, and valid. */
 function exported(span: RequestSpan | ReadableSpan): SpanRecord {
-  const result = convertSpan(span, false);
+  const { result, wire } = convertedTwice(span);
   if (!result.ok) throw new Error(result.issue);
-  const wire = convertSpan(span, true);
   if (wire.ok && wire.item instanceof WireJson) {
     expect(wire.item.json).toBe(JSON.stringify(result.item));
   } else expect(wire).toEqual(result);
