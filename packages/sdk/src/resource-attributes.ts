@@ -33,6 +33,8 @@ const EXPECTED_TEXT =
 function parseText(text: string, envName: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const member of text.split(',')) {
+    // A trailing or doubled comma leaves an empty member: nothing to read there.
+    if (member.trim() === '') continue;
     const at = member.indexOf('=');
     const key = at === -1 ? '' : member.slice(0, at).trim();
     let value: string | undefined;

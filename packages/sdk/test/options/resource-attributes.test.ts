@@ -62,7 +62,7 @@ describe('resource attributes', () => {
   it('read OTEL_RESOURCE_ATTRIBUTES (percent-encoded), DRIFTWATCH_RESOURCE_ATTRIBUTES first', () => {
     const otel = resolveOptions(
       {},
-      { OTEL_RESOURCE_ATTRIBUTES: ' k8s.pod.name = risk-7d9f , team=ml%20platform,empty=' },
+      { OTEL_RESOURCE_ATTRIBUTES: ' k8s.pod.name = risk-7d9f , team=ml%20platform,,empty=,' },
     );
     expect(otel.resourceAttributes).toEqual({
       'k8s.pod.name': 'risk-7d9f',
