@@ -15,7 +15,7 @@ import { fromEnv, label, objectOrEmpty, PRINTABLE, type Env } from './options-pa
 const MAX_KEY_CHARS = 256;
 const MAX_VALUE_CHARS = 1024;
 /** A bound on what every Kafka message repeats (it carries the resource). */
-export const MAX_RESOURCE_ATTRIBUTES = 64;
+const MAX_RESOURCE_ATTRIBUTES = 64;
 /** Control characters are refused; an empty value is valid. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const PRINTABLE_OR_EMPTY = /^[^\u0000-\u001f\u007f]*$/;
