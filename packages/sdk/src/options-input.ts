@@ -9,7 +9,7 @@ import type { TransportOption } from './transport/transport-options.js';
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
 
 export interface DriftwatchOptions {
-  /** Env `DRIFTWATCH_SERVICE_NAME`. @default 'unknown_service:node' */
+  /** Env `DRIFTWATCH_SERVICE_NAME`, else `OTEL_SERVICE_NAME`. @default 'unknown_service:node' */
   serviceName?: string | undefined;
   /** Env `DRIFTWATCH_SERVICE_VERSION`. @default '0.0.0' */
   serviceVersion?: string | undefined;

@@ -189,7 +189,11 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
     fallback: string,
     check: Parameters<typeof toText>[3],
   ): string => {
-    const src = pick(code, env, envName);
+    let src = pick(code, env, envName);
+    // OpenTelemetry's own variable for the name, which platforms set: after ours, before the
+    // resource attributes (as OTel ranks it over OTEL_RESOURCE_ATTRIBUTES' service.name).
+    if (src.value === undefined && key === 'service.name')
+      src = pick<string>(undefined, env, 'OTEL_SERVICE_NAME');
     const given = resource.attributes[key];
     if (src.value !== undefined || given === undefined) return toText(option, src, fallback, check);
     const fromResource: Source<string> =

@@ -92,6 +92,19 @@ describe('resource attributes', () => {
       serviceVersion: '2.1.0',
       environment: 'staging',
     });
+    // OTEL_SERVICE_NAME comes before the attributes, as in OTel, and after DRIFTWATCH_SERVICE_NAME.
+    expect(resolveOptions({}, { ...env, OTEL_SERVICE_NAME: 'otel-name' }).serviceName).toBe(
+      'otel-name',
+    );
+    expect(
+      resolveOptions(
+        {},
+        { ...env, OTEL_SERVICE_NAME: 'otel-name', DRIFTWATCH_SERVICE_NAME: 'ours' },
+      ).serviceName,
+    ).toBe('ours');
+    expect(failure(() => resolveOptions({}, { OTEL_SERVICE_NAME: 'a\u0007b' })).message).toContain(
+      'invalid option serviceName (env OTEL_SERVICE_NAME)',
+    );
     // The options themselves win, from code or from their own variables.
     expect(
       resolveOptions({ serviceName: 'from-code' }, { ...env, DRIFTWATCH_SERVICE_VERSION: '9' }),
