@@ -7,6 +7,7 @@
  * `OTEL_RESOURCE_ATTRIBUTES`, which platforms already set.
  */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { invalidOption } from './errors.js';
 import { fromEnv, label, objectOrEmpty, PRINTABLE, type Env } from './options-parse.js';
@@ -16,6 +17,16 @@ const MAX_KEY_CHARS = 256;
 const MAX_VALUE_CHARS = 1024;
 /** A bound on what every Kafka message repeats (it carries the resource). */
 const MAX_RESOURCE_ATTRIBUTES = 64;
+/** This package's version (`../package.json` from src/ and from dist/ alike); '' if unreadable. */
+const SDK_VERSION: string = (() => {
+  try {
+    const { version } = createRequire(import.meta.url)('../package.json') as { version?: unknown };
+    return typeof version === 'string' ? version : '';
+  } catch {
+    return '';
+  }
+})();
+
 /** Control characters are refused; an empty value is valid. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 const PRINTABLE_OR_EMPTY = /^[^\u0000-\u001f\u007f]*$/;
@@ -121,5 +132,6 @@ export function buildResource(options: {
     'service.version': options.serviceVersion,
     'deployment.environment.name': options.environment,
     'telemetry.sdk.name': '@driftwatch/sdk',
+    'telemetry.sdk.version': SDK_VERSION,
   });
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { init, type MemoryTransport, type Monitor } from '../../src/index.js';
 import { resolveOptions } from '../../src/options.js';
 import { buildResource } from '../../src/resource-attributes.js';
+import { SDK_VERSION } from '../support/process-resource.js';
 import { failure } from '../support/sdk-error.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -30,6 +31,7 @@ describe('resource attributes', () => {
       'service.version': '3',
       'deployment.environment.name': 'prod',
       'telemetry.sdk.name': '@driftwatch/sdk',
+      'telemetry.sdk.version': SDK_VERSION,
     });
     expect(buildResource(options)['service.instance.id']).not.toBe(first['service.instance.id']);
     expect(Object.isFrozen(first)).toBe(true);
