@@ -22,11 +22,21 @@ export interface Source<T> {
   envName?: string;
 }
 
-/** code > env: returns the code value, else the env string with its variable name. */
-export function pick<T>(code: T | undefined, env: Env, envName: string): Source<T> {
+/**
+ * code > env: returns the code value, else the env string with its variable name. Given several
+ * variables (ours, then OpenTelemetry's), the first one set.
+ */
+export function pick<T>(
+  code: T | undefined,
+  env: Env,
+  envNames: string | readonly string[],
+): Source<T> {
   if (code !== undefined) return { value: code };
-  const value = fromEnv(env, envName);
-  return value === undefined ? { value: undefined } : { value, envName };
+  for (const envName of typeof envNames === 'string' ? [envNames] : envNames) {
+    const value = fromEnv(env, envName);
+    if (value !== undefined) return { value, envName };
+  }
+  return { value: undefined };
 }
 
 export function toBool(option: string, src: Source<boolean>, fallback: boolean): boolean {

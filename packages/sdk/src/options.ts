@@ -179,21 +179,17 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
     { ...MS, min: 1 },
   );
   const resource = resolveResourceAttributes(input.resourceAttributes, env);
-  // code > DRIFTWATCH_* > the same key among the resource attributes (as OTel's service.name),
+  // code > the variables > the same key among the resource attributes (as OTel's service.name),
   // checked alike; an error names where the value came from.
   const identity = (
     option: string,
     code: string | undefined,
-    envName: string,
+    envNames: string | readonly string[],
     key: string,
     fallback: string,
     check: Parameters<typeof toText>[3],
   ): string => {
-    let src = pick(code, env, envName);
-    // OpenTelemetry's own variable for the name, which platforms set: after ours, before the
-    // resource attributes (as OTel ranks it over OTEL_RESOURCE_ATTRIBUTES' service.name).
-    if (src.value === undefined && key === 'service.name')
-      src = pick<string>(undefined, env, 'OTEL_SERVICE_NAME');
+    const src = pick(code, env, envNames);
     const given = resource.attributes[key];
     if (src.value !== undefined || given === undefined) return toText(option, src, fallback, check);
     const fromResource: Source<string> =
@@ -206,7 +202,8 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
     serviceName: identity(
       'serviceName',
       input.serviceName,
-      'DRIFTWATCH_SERVICE_NAME',
+      // OpenTelemetry's own variable, which platforms set, ranks over its resource attributes.
+      ['DRIFTWATCH_SERVICE_NAME', 'OTEL_SERVICE_NAME'],
       'service.name',
       'unknown_service:node',
       name,

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { invalidOption } from './errors.js';
-import { fromEnv, label, objectOrEmpty, PRINTABLE, type Env } from './options-parse.js';
+import { label, objectOrEmpty, pick, PRINTABLE, type Env } from './options-parse.js';
 
 /** As the schema's resource takes them: keys of 1–256 characters, values up to 1024. */
 const MAX_KEY_CHARS = 256;
@@ -69,16 +69,15 @@ export function resolveResourceAttributes(
   code: Readonly<Record<string, string>> | undefined,
   env: Env,
 ): ResourceAttributesSource {
-  let envName: string | undefined;
-  let attributes: Record<string, unknown>;
-  if (code !== undefined) {
-    attributes = { ...objectOrEmpty('resourceAttributes', code) };
-  } else {
-    envName = ['DRIFTWATCH_RESOURCE_ATTRIBUTES', 'OTEL_RESOURCE_ATTRIBUTES'].find(
-      (name) => fromEnv(env, name) !== undefined,
-    );
-    attributes = envName === undefined ? {} : parseText(fromEnv(env, envName)!, envName);
-  }
+  const { value, envName } = pick(code, env, [
+    'DRIFTWATCH_RESOURCE_ATTRIBUTES',
+    'OTEL_RESOURCE_ATTRIBUTES',
+  ]);
+  const attributes: Record<string, unknown> =
+    typeof value === 'string' && envName !== undefined
+      ? parseText(value, envName)
+      : // From code, where a JavaScript caller may pass anything: objectOrEmpty names it.
+        { ...objectOrEmpty('resourceAttributes', value as Readonly<Record<string, string>>) };
   const entries = Object.entries(attributes);
   const option = label('resourceAttributes', envName);
   if (entries.length > MAX_RESOURCE_ATTRIBUTES) {
