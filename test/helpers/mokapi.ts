@@ -11,7 +11,9 @@
  * - a record batch with more than one record whose non-last record is over ~512 bytes is
  *   misread ("invalid json format … after top-level value" → INVALID_RECORD);
  * - idempotent sequence numbers are expected to grow by 1 per batch, not per record
- *   (OUT_OF_ORDER_SEQUENCE_NUMBER for a second multi-record batch).
+ *   (OUT_OF_ORDER_SEQUENCE_NUMBER for a second multi-record batch);
+ * - bytes that are not Kafka (a TLS ClientHello) can make it allocate what they seem to ask
+ *   for and die of "out of memory": send it Kafka only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';

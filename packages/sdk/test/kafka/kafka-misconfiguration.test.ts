@@ -3,6 +3,10 @@
  * accepts connections and never answers, SASL or TLS against a plaintext broker (Mokapi). Each
  * gives one specific diagnostic naming the brokers and the cause (not one line per batch or per
  * connection attempt), drops counted under the right reason, and no unhandled rejection.
+ *
+ * TLS is tried against a plaintext listener of our own, not Mokapi: Mokapi 0.52 reads a TLS
+ * ClientHello as a Kafka frame, allocates the tens of GB its bytes ask for, and dies of "out of
+ * memory" (some ClientHellos, depending on their random bytes), so the test met a refused port.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +21,8 @@ import { freePort, startMokapi, type Mokapi } from '../../../../test/helpers/mok
 let mokapi: Mokapi;
 let silent: Server;
 let silentBroker: string;
+let plaintext: Server;
+let plaintextBroker: string;
 const sockets = new Set<Socket>();
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
@@ -31,12 +37,34 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   silentBroker = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+  plaintext = createServer(closeOversizedFrames);
+  await new Promise<void>((resolve) => plaintext.listen(0, '127.0.0.1', resolve));
+  plaintextBroker = `127.0.0.1:${(plaintext.address() as { port: number }).port}`;
 }, 30_000);
+
+/** Kafka's default `socket.request.max.bytes`. */
+const MAX_REQUEST_BYTES = 104_857_600;
+
+/**
+ * A plaintext listener as a Kafka broker treats a frame it cannot take: the first 4 bytes are
+ * the request size, and a size over `socket.request.max.bytes` closes the connection. A TLS
+ * ClientHello begins 0x16 0x03, a size of about 370 MB.
+ */
+function closeOversizedFrames(socket: Socket): void {
+  sockets.add(socket);
+  socket.on('error', () => undefined);
+  let head = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]).subarray(0, 4);
+    if (head.length === 4 && head.readInt32BE(0) > MAX_REQUEST_BYTES) socket.destroy();
+  });
+}
 
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
+  await new Promise((resolve) => plaintext.close(resolve));
   await mokapi.stop();
 });
 
@@ -157,13 +185,15 @@ describe('kafka misconfiguration diagnostics', () => {
 
   it('TLS against a plaintext listener: one warning that names the TLS handshake', async () => {
     const { reports } = await run(
-      { brokers: mokapi.brokers, tls: true },
+      { brokers: [plaintextBroker], tls: true },
       (r) => r.reports().length > 0 && r.pipeline.stats.dropped.retry_exhausted > 0,
     );
     expect(reports()).toHaveLength(1);
     expect(messageOf(reports()[0])).toContain(
-      `kafka ${mokapi.brokers[0]}: the TLS handshake did not complete`,
+      `kafka ${plaintextBroker}: the TLS handshake did not complete`,
     );
+    // The listener closed it (as a broker does), not a connection timeout.
+    expect(messageOf(reports()[0])).toContain('disconnected before secure TLS connection');
     expect(unhandled).toEqual([]);
   }, 30_000);
 
