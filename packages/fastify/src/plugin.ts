@@ -12,6 +12,8 @@ import {
   emitInContext,
   idleTimeoutEnd,
   requestIdFrom,
+  releaseSocketTimeout,
+  socketTimeoutInContext,
   watchIdleTimeout,
   watchQueuedResponse,
 } from '@driftwatch/sdk';
@@ -243,6 +245,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // fastifyOptions' log controller while the server closes (closing-refusals.ts).
     if (handle === null || handle === undefined) return;
     state[kHandle] = null;
+    if (http1) releaseSocketTimeout(request.raw.socket, handle.store);
     const { url: route, logLevel } = state[kRoute] ?? request.routeOptions;
     handle.end({
       statusCode,
@@ -299,8 +302,6 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
-    // With an idle timeout (connectionTimeout) only: without, this property read is all it costs.
-    if (http1 && raw.socket.timeout) watchIdleTimeout(raw.socket);
     const url = request.url;
     const query = url.indexOf('?');
     const handle = monitor.http.start({
@@ -312,6 +313,12 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     });
     const state = request as unknown as Instrumented;
     state[kHandle] = handle;
+    // With an idle timeout (connectionTimeout) only: without, this property read is all it costs.
+    // The socket's 'timeout' runs the route's onTimeout hooks: in this request's context.
+    if (http1 && raw.socket.timeout) {
+      watchIdleTimeout(raw.socket);
+      socketTimeoutInContext(raw.socket, storage, handle.store);
+    }
     const route = request.routeOptions;
     state[kRoute] = route;
     // Through Fastify, not `reply.raw.setHeader`: once the raw response holds a header, Node's

@@ -25,6 +25,7 @@ export { isValidRequestId, requestIdFrom, MAX_REQUEST_ID_LENGTH } from './contex
 export { HTTP_DURATION_BUCKETS } from './http/request-instrumentation.js';
 export { bindUpgradeSocket } from './http/upgrade-context.js';
 export { emitInContext } from './http/event-context.js';
+export { releaseSocketTimeout, socketTimeoutInContext } from './http/socket-timeout-context.js';
 export { watchQueuedResponse } from './http/queued-response.js';
 export { serverFailureOf } from './http/server-failure.js';
 export {
