@@ -5,9 +5,11 @@
  * the server's other routes (and its 404s) run none of its hooks: `fastifyOptions`' log
  * controller, which Fastify calls for every request of every context before any hook, refuses
  * them, as Fastify would have, and records them as the plugin does.
+ * Without `fastifyOptions`, Fastify's own 503 is recorded after the fact (recordFastifyRefusal).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { watchQueuedResponse, type Monitor } from '@driftwatch/sdk';
+import type { TLSSocket } from 'node:tls';
+import { requestIdFrom, watchQueuedResponse, type Monitor } from '@driftwatch/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { onResponseEnd, startUnhooked } from './unhooked-request.js';
 
@@ -62,4 +64,24 @@ export function refuseOutsidePlugin(
   monitor.contextStorage.run(handle.store, () => {
     void reply.code(503).send(SERVICE_UNAVAILABLE);
   });
+}
+
+/**
+ * Without `fastifyOptions`: records a request Fastify refused with its own 503 while closing
+ * (`return503OnClosing`, on by default), which runs no hook. Called from a listener on the
+ * server's 'request' event added once `close()` began, so right after Fastify's handler returned:
+ * `answered` says the response has ended with 503 and no hook of the plugin saw the request. The
+ * record has the request's id (from its `x-request-id`, or a new one), a span, a duration and a
+ * completion line, but no route (Fastify keeps its match to itself), and the answer, already
+ * sent, does not echo the id.
+ */
+export function recordFastifyRefusal(monitor: Monitor, raw: IncomingMessage): void {
+  const handle = startUnhooked(monitor, {
+    url: raw.url ?? '/',
+    method: raw.method ?? 'GET',
+    headers: raw.headers,
+    id: requestIdFrom(raw.headers['x-request-id']),
+    protocol: (raw.socket as TLSSocket | null)?.encrypted === true ? 'https' : 'http',
+  });
+  handle.end({ statusCode: 503, route: undefined });
 }

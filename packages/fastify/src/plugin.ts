@@ -4,7 +4,7 @@
  * callbacks included), the HTTP duration histogram and one completion log line; plus
  * `/health`, `/readiness` and optionally the Prometheus route on the host's own server.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Monitor, RequestHandle } from '@driftwatch/sdk';
 import {
@@ -26,6 +26,7 @@ import fastify, {
 import fp from 'fastify-plugin';
 import {
   closingServers,
+  recordFastifyRefusal,
   refusedOutsidePlugin,
   refuseOutsidePlugin,
   SERVICE_UNAVAILABLE,
@@ -263,7 +264,28 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   // its routes here, the server's others in fastifyOptions' log controller (closing-refusals.ts).
   const refuseWhileClosing = refusingFactories.has(fastify.childLoggerFactory);
   let closing = false;
-  if (refuseWhileClosing) {
+  /** Without fastifyOptions, once close() began: the requests the plugin's onRequest saw. */
+  let seenWhileClosing: WeakSet<IncomingMessage> | undefined;
+  if (!refuseWhileClosing) {
+    // Fastify's own 503 while it closes comes before any hook: a listener that runs after its
+    // handler records it (closing-refusals.ts).
+    const server = fastify.server;
+    const seen = new WeakSet<IncomingMessage>();
+    const recordRefusal = (raw: IncomingMessage, res: ServerResponse): void => {
+      if (res.writableEnded && res.statusCode === 503 && !seen.has(raw)) {
+        recordFastifyRefusal(monitor, raw);
+      }
+    };
+    fastify.addHook('preClose', (done) => {
+      seenWhileClosing = seen;
+      server.on('request', recordRefusal);
+      done();
+    });
+    fastify.addHook('onClose', (_instance, done) => {
+      server.off('request', recordRefusal);
+      done();
+    });
+  } else {
     const server = fastify.server;
     fastify.addHook('preClose', (done) => {
       closing = true;
@@ -302,6 +324,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
 
   fastify.addHook('onRequest', (request, reply, next) => {
     const raw = request.raw as IncomingMessage & { [kRequestId]?: string };
+    seenWhileClosing?.add(raw);
     const url = request.url;
     const query = url.indexOf('?');
     const handle = monitor.http.start({

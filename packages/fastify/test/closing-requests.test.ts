@@ -4,6 +4,7 @@
  * completion line and its `x-request-id`. Fastify's own 503 comes before any hook; with
  * `fastifyOptions` the plugin answers it instead, for every route of the server: those in its
  * context, and, when it is registered in a child context, those outside it and the 404s too.
+ * Without `fastifyOptions`, Fastify's own 503 is recorded after the fact (no route, no echo).
  */
 import { connect } from 'node:net';
 import { init } from '@driftwatch/sdk';
@@ -116,4 +117,47 @@ it('registered in a child context: routes outside it and 404s are refused and re
   );
   // The slow requests outside the plugin's context were never instrumented.
   expect(completionLines(logs, 'child-outside-slow')).toEqual([]);
+});
+
+it("without fastifyOptions: Fastify's own 503 is recorded once, with the request's id", async () => {
+  const app = Fastify() as unknown as FastifyInstance;
+  await app.register(driftwatch, { monitor });
+  slowRoute(app);
+  app.get('/fast', async () => ({ fast: true }));
+  const answers = await requestsWhileClosing(app, { 'plain-fast': '/fast', 'plain-missing': '/x' });
+
+  for (const [index, id] of ['plain-fast', 'plain-missing'].entries()) {
+    const [first, refused] = answers[index]!;
+    expect(first).toMatch(/^HTTP\/1\.1 200 /);
+    expect(completionLines(logs, `${id}-slow`)).toMatchObject([{ res: { statusCode: 200 } }]);
+    // Fastify answered it before any hook: its answer, without the id.
+    expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+    expect(refused).toContain(SERVICE_UNAVAILABLE);
+    expect(refused).not.toMatch(/x-request-id/i);
+    const [line] = completionLines(logs, id);
+    expect(completionLines(logs, id)).toHaveLength(1);
+    expect(line).toMatchObject({ res: { statusCode: 503 }, req: { method: 'GET' } });
+    const spans = (await serverSpans(monitor)).filter((span) => span.traceId === line?.trace_id);
+    // Without a route: Fastify keeps its match to itself.
+    expect(
+      spans.map((span) => [span.name, span.attributes?.['http.response.status_code']]),
+    ).toEqual([['GET', 503]]);
+  }
+});
+
+it('without fastifyOptions, Fastify letting requests through: a 503 of a route is recorded once', async () => {
+  const app = Fastify({ return503OnClosing: false }) as unknown as FastifyInstance;
+  await app.register(driftwatch, { monitor });
+  slowRoute(app);
+  // Answered at once, in the same turn as Fastify's handler.
+  app.get('/unavailable', (_request, reply) => {
+    void reply.code(503).send('down for maintenance');
+  });
+  const [answers] = await requestsWhileClosing(app, { 'through-503': '/unavailable' });
+
+  expect(answers![1]).toMatch(/^HTTP\/1\.1 503 /);
+  expect(answers![1]).toMatch(/\r\nx-request-id: through-503\r\n/i);
+  expect(completionLines(logs, 'through-503')).toMatchObject([
+    { res: { statusCode: 503 }, req: { route: '/unavailable' } },
+  ]);
 });
