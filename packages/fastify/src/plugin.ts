@@ -36,6 +36,7 @@ import { lazyChildFactory } from './lazy-child-logger.js';
 import { pluginOptionsError } from './plugin-options.js';
 import { routerErrorHandler } from './router-errors.js';
 import { responseFailureOf } from './server-failure.js';
+import { watchWebBody } from './web-body-stream.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -383,11 +384,23 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   });
 
   // Without fastifyOptions' controller, nothing reports a body stream that fails after the
-  // headers: the stream is kept, and asked at the close whether it failed.
+  // headers: a Node stream is kept, and asked at the close whether it failed; a web body is
+  // read through a stream that notes its failure (web-body-stream.ts).
   if (!reportingFactories.has(fastify.childLoggerFactory)) {
-    fastify.addHook('onSend', function keepBodyStream(request, _reply, payload, next) {
-      if (isNodeStream(payload)) (request as unknown as Instrumented)[kBodyStream] = payload;
-      next(null, payload);
+    fastify.addHook('onSend', function keepBodyStream(request, reply, payload, next) {
+      const state = request as unknown as Instrumented;
+      if (isNodeStream(payload)) {
+        state[kBodyStream] = payload;
+        next(null, payload);
+        return;
+      }
+      next(
+        null,
+        watchWebBody(payload, (error) => {
+          state[kError] ??= error;
+          if (reply.raw.headersSent) state[kStreamFailed] = true;
+        }),
+      );
     });
   }
 
