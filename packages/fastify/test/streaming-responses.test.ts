@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
+import { init, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
@@ -15,6 +15,7 @@ import {
   completionLines,
   expectFailedAfterHeaders,
   readUntilClosed,
+  requestSpans,
 } from '../../sdk/test/support/recorded-requests.js';
 import { waitFor } from '../../sdk/test/support/net.js';
 import { driftwatch } from '../src/index.js';
@@ -90,13 +91,7 @@ afterAll(async () => {
   await monitor.shutdown();
 });
 
-async function serverSpans(requestId: string) {
-  await monitor.flush();
-  const line = logs.lines.find((entry) => entry.request_id === requestId);
-  return (monitor.transport as MemoryTransport)
-    .items('spans')
-    .filter((span) => span.kind === 'SERVER' && span.traceId === line?.trace_id);
-}
+const serverSpans = (requestId: string) => requestSpans(monitor, logs, requestId);
 
 /** Sends a request with `x-request-id` and destroys the connection after `afterMs`. */
 function abandon(method: string, url: string, requestId: string, afterMs: number, body?: string) {

@@ -5,7 +5,7 @@
  * that left; a client that leaves one mid-stream is still a 499.
  */
 import { request as httpRequest } from 'node:http';
-import { init, type MemoryTransport } from '@driftwatch/sdk';
+import { init } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
@@ -14,6 +14,7 @@ import {
   completionLines,
   expectFailedAfterHeaders,
   readUntilClosed,
+  requestSpans,
 } from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
 import { instrumentedApp } from './support/instrumented-app.js';
@@ -60,13 +61,7 @@ afterAll(async () => {
   await monitor.shutdown();
 });
 
-async function serverSpans(requestId: string) {
-  await monitor.flush();
-  const line = logs.lines.find((entry) => entry.request_id === requestId);
-  return (monitor.transport as MemoryTransport)
-    .items('spans')
-    .filter((span) => span.kind === 'SERVER' && span.traceId === line?.trace_id);
-}
+const serverSpans = (requestId: string) => requestSpans(monitor, logs, requestId);
 
 /** The one completion line of `requestId`, once it is there (and still alone a little later). */
 async function onlyLine(requestId: string): Promise<Record<string, unknown>> {

@@ -27,6 +27,12 @@ export async function serverSpans(monitor: Monitor) {
     .filter((span) => span.kind === 'SERVER');
 }
 
+/** The SERVER spans of the trace of the first line that carries `requestId`. */
+export async function requestSpans(monitor: Monitor, logs: LogCapture, requestId: string) {
+  const line = logs.lines.find((entry) => entry.request_id === requestId);
+  return (await serverSpans(monitor)).filter((span) => span.traceId === line?.trace_id);
+}
+
 /** The `http.server.request.duration` points exported so far (the monitor is flushed first). */
 export async function durationPoints(monitor: Monitor) {
   await monitor.flush();
