@@ -5,7 +5,12 @@
  *   202 {accepted, rejected: [...], rejectedTotal}   valid items stored; each rejected item names
  *       its fields (the first ones listed, see rejection-list.ts; `rejectedTotal` counts them all)
  *   400 {code, message, rejected, rejectedTotal}     nothing valid in the batch (BAD_EVENT)
- *   400 DW_COLLECTOR_BAD_BATCH   not an IngestBatch (not JSON, corrupt gzip, wrong envelope)
+ *   400 DW_COLLECTOR_BAD_BATCH   not an IngestBatch (not JSON, corrupt gzip, wrong envelope), or
+ *       an `idempotency-key` that is not 1–128 visible ASCII characters
+ * A batch sent with an `idempotency-key` (the SDK makes one per batch and sends it again with each
+ * retry) is stored once however often it arrives: its OTel rows are inserted under a token made
+ * of the key (migration 0008's insert deduplication), and predictions and labels merge on their
+ * ids anyway. So a batch whose 202 was lost on the way back is not doubled by its retry.
  *   401 bad or missing bearer token; 408 body not received within `requestTimeoutMs`;
  *   413 body too large; 415 content-type not application/json;
  *   429 + Retry-After  more requests held than `maxConcurrentIngests` (body not read; retry);
@@ -142,6 +147,26 @@ export function registerIngestRoute(app: FastifyInstance, options: IngestRouteOp
   );
 }
 
+/** Visible ASCII but the quote and the backslash (an sf-string's characters without escapes). */
+const IDEMPOTENCY_KEY = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/;
+
+/**
+ * The request's `idempotency-key`, as a Structured Fields string (`"…"`, as the IETF draft has it)
+ * or bare (as Stripe and others take it); undefined when there is none.
+ */
+function idempotencyKey(request: FastifyRequest): string | undefined | CollectorError {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  const text = String(header).trim();
+  const key =
+    text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
+  if (IDEMPOTENCY_KEY.test(key)) return key;
+  return new CollectorError(
+    CollectorErrorCodes.BAD_BATCH,
+    `idempotency-key header: expected 1–128 visible ASCII characters other than " and \\, optionally in double quotes; got ${JSON.stringify(String(header).slice(0, 160))}`,
+  );
+}
+
 /** Validates the parsed body, stores its valid items and answers. */
 async function storeBatch(
   request: FastifyRequest,
@@ -158,6 +183,10 @@ async function storeBatch(
     });
   }
   const { batch } = split;
+  const key = idempotencyKey(request);
+  if (key instanceof CollectorError) {
+    return reply.code(400).send({ code: key.code, message: key.message });
+  }
   const accepted = Object.fromEntries(SIGNALS.map((s) => [s, batch.valid[s].length])) as Record<
     Signal,
     number
@@ -177,7 +206,15 @@ async function storeBatch(
   }
   if (acceptedTotal > 0) {
     try {
-      await options.writer.write(batch.valid, batch.resource);
+      await options.writer.write(
+        batch.valid,
+        batch.resource,
+        // With what was accepted of each signal: a key sent again with another body (a client's
+        // bug) is not taken for the same batch, whatever else differs.
+        key === undefined
+          ? {}
+          : { deduplicationToken: `http/${key}/${SIGNALS.map((s) => accepted[s]).join('.')}` },
+      );
     } catch (error) {
       if (!(error instanceof CollectorError)) throw error;
       request.log.error({ err: error }, 'ingest batch not stored');

@@ -4,6 +4,7 @@
  * It uses node:http(s) with a keep-alive agent rather than fetch: undici's fetch machinery
  * (streams, Request/Response objects) cost several times more CPU per batch, taken from the host.
  */
+import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { SdkError, SdkErrorCodes } from '../errors.js';
@@ -158,10 +159,15 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   interface Encoded {
     readonly batch: TelemetryBatch;
     readonly body: Buffer;
-    readonly gzipped: boolean;
     readonly release: () => void;
     /** Set when items were left out because the collector would refuse the whole body. */
     readonly leftOut: LeftOut | undefined;
+    /**
+     * The body's headers, with an `idempotency-key` (IETF draft-ietf-httpapi-idempotency-key-header)
+     * made once per batch and sent again with each retry: a batch the collector stored but whose
+     * answer was lost (a timeout, a cut connection) is stored once, not twice.
+     */
+    readonly headers: Record<string, string>;
   }
   // The encoded body of the batch being retried: serialized and compressed once, not per attempt.
   // `release` hands the writer's buffer back once the body is no longer read.
@@ -177,13 +183,17 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       json = writer.encode(leftOut.batch);
     }
     const gzipped = gzipOptions.level > 0 && json.body.length >= gzipMinBytes;
+    const headers = {
+      ...(gzipped ? gzipHeaders : baseHeaders),
+      'idempotency-key': `"${randomUUID()}"`,
+    };
     if (!gzipped) {
-      encoded = { batch, body: json.body, gzipped, release: json.release, leftOut };
+      encoded = { batch, body: json.body, release: json.release, leftOut, headers };
       return encoded;
     }
     try {
       const body = await gzip(json.body, gzipOptions);
-      encoded = { batch, body, gzipped, release: () => undefined, leftOut };
+      encoded = { batch, body, release: () => undefined, leftOut, headers };
       return encoded;
     } finally {
       json.release();
@@ -205,7 +215,7 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   }
 
   async function post(batch: TelemetryBatch, signal?: AbortSignal): Promise<SendResult> {
-    const { body, gzipped, leftOut } = await encode(batch);
+    const { body, leftOut, headers } = await encode(batch);
     // Every item was left out: nothing to send, each counted as rejected.
     if (leftOut?.count === 0) return { ok: true, rejected: leftOut.refused };
     // Aborted or shut down while the body was compressed (on the thread pool): nothing goes out,
@@ -213,7 +223,6 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     if (closed || signal?.aborted) {
       return notDelivered('not sent', closed ? 'transport shut down' : signal?.reason);
     }
-    const headers = gzipped ? gzipHeaders : baseHeaders;
     const controller = new AbortController();
     inFlight.add(controller);
     const timer = setTimeout(

@@ -105,7 +105,7 @@ describe('HTTP transport', () => {
     expect(receiver.requests[0]?.batch.predictions).toHaveLength(2);
   });
 
-  it('encodes a batch once for all its retries', async () => {
+  it('encodes a batch once for all its retries, which carry its one idempotency-key', async () => {
     receiver.respondWith((_request, index) => (index < 2 ? { status: 503 } : { status: 200 }));
     const target = start();
     predict(target, 2);
@@ -119,6 +119,11 @@ describe('HTTP transport', () => {
     }
     expect(receiver.requests).toHaveLength(3);
     expect(batchEncodings).toBe(1);
+    const keys = new Set(receiver.requests.map((request) => request.headers['idempotency-key']));
+    expect([...keys]).toEqual([expect.stringMatching(/^"[0-9a-f-]{36}"$/)]);
+    predict(target, 1);
+    await target.flush();
+    expect(receiver.requests[3]?.headers['idempotency-key']).not.toBe([...keys][0]);
   });
 
   it('honours 429 Retry-After', async () => {
