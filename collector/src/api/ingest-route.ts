@@ -7,15 +7,15 @@
  *   400 {code, message, rejected, rejectedTotal}     nothing valid in the batch (BAD_EVENT)
  *   400 DW_COLLECTOR_BAD_BATCH   not an IngestBatch (not JSON, corrupt gzip, wrong envelope), or
  *       an `idempotency-key` that is not 1–128 visible ASCII characters
- * A batch sent with an `idempotency-key` (the SDK makes one per batch and sends it again with each
- * retry) is stored once however often it arrives: its OTel rows are inserted under a token made
- * of the key (migration 0008's insert deduplication), and predictions and labels merge on their
- * ids anyway. So a batch whose 202 was lost on the way back is not doubled by its retry.
  *   401 bad or missing bearer token; 408 body not received within `requestTimeoutMs`;
  *   413 body too large; 415 content-type not application/json;
  *   429 + Retry-After  more requests held than `maxConcurrentIngests` (body not read; retry);
  *   503 + Retry-After  storage unavailable, or the collector shutting down (shutting-down.ts;
  *       DW_COLLECTOR_SHUTTING_DOWN): retry.
+ * A batch sent with an `idempotency-key` (the SDK makes one per batch and sends it again with each
+ * retry) is stored once however often it arrives: its OTel rows are inserted under a token made
+ * of the key (migration 0008's insert deduplication), and predictions and labels merge on their
+ * ids anyway. So a batch whose 202 was lost on the way back is not doubled by its retry.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createGunzip } from 'node:zlib';

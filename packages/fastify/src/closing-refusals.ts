@@ -69,9 +69,8 @@ export function refuseOutsidePlugin(
 /**
  * Without `fastifyOptions`: records a request Fastify refused with its own 503 while closing
  * (`return503OnClosing`, on by default), which runs no hook. Called from a listener on the
- * server's 'request' event added once `close()` began, so right after Fastify's handler returned:
- * `answered` says the response has ended with 503 and no hook of the plugin saw the request. The
- * record has the request's id (from its `x-request-id`, or a new one), a span, a duration and a
+ * server's 'request' event added once `close()` began, right after Fastify's handler returned,
+ * for a response that has ended with 503 and a request no hook of the plugin saw. The record has the request's id (from its `x-request-id`, or a new one), a span, a duration and a
  * completion line, but no route (Fastify keeps its match to itself), and the answer, already
  * sent, does not echo the id.
  */

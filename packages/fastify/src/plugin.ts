@@ -36,7 +36,7 @@ import { lazyChildFactory } from './lazy-child-logger.js';
 import { pluginOptionsError } from './plugin-options.js';
 import { routerErrorHandler } from './router-errors.js';
 import { responseFailureOf } from './server-failure.js';
-import { watchWebBody } from './web-body-stream.js';
+import { isWebBody, watchWebBody } from './web-body-stream.js';
 
 export interface DriftwatchFastifyOptions {
   readonly monitor: Monitor;
@@ -389,8 +389,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   if (!reportingFactories.has(fastify.childLoggerFactory)) {
     fastify.addHook('onSend', function keepBodyStream(request, reply, payload, next) {
       const state = request as unknown as Instrumented;
-      if (isNodeStream(payload)) {
-        state[kBodyStream] = payload;
+      if (isNodeStream(payload)) state[kBodyStream] = payload;
+      if (!isWebBody(payload)) {
         next(null, payload);
         return;
       }

@@ -37,15 +37,22 @@ function watchedStream(source: ReadableStream, failed: (error: unknown) => void)
   );
 }
 
+/** Whether `payload` is a web stream or a fetch `Response` (what watchWebBody may watch). */
+export function isWebBody(payload: unknown): payload is ReadableStream | Response {
+  if (typeof payload !== 'object' || payload === null || Buffer.isBuffer(payload)) return false;
+  return isWebStream(payload) || toString.call(payload) === '[object Response]';
+}
+
 /**
- * The payload to send in place of `payload`: a web body watched for failure, anything else as it
- * is. A locked stream or a used body is left to Fastify, which refuses it with its own error.
+ * The payload to send in place of a web body: watched for failure. A locked stream or a used
+ * body is left to Fastify, which refuses it with its own error.
  */
-export function watchWebBody(payload: unknown, failed: (error: unknown) => void): unknown {
-  if (typeof payload !== 'object' || payload === null || Buffer.isBuffer(payload)) return payload;
+export function watchWebBody(
+  payload: ReadableStream | Response,
+  failed: (error: unknown) => void,
+): ReadableStream | Response {
   if (isWebStream(payload)) return payload.locked ? payload : watchedStream(payload, failed);
-  if (toString.call(payload) !== '[object Response]') return payload;
-  const response = payload as Response;
+  const response = payload;
   const body = response.body;
   // `new Response` takes statuses 200–599 alone; Fastify fails on any other itself.
   if (body === null || response.bodyUsed || body.locked) return payload;
