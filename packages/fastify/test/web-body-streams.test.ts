@@ -43,6 +43,9 @@ function routes(app: FastifyInstance): void {
     reply.type('text/plain').send(webBody(2, 20, true)),
   );
   app.get('/broken-web-response', () => new Response(webBody(2, 20, true)));
+  app.get('/web-stream-fails-at-once', (_request, reply) =>
+    reply.type('text/plain').send(webBody(0, 1, true)),
+  );
   app.get('/slow-web-stream', (_request, reply) => reply.type('text/plain').send(webBody(20, 100)));
 }
 
@@ -107,6 +110,20 @@ describe.each(['fastifyOptions', 'plain'])('web bodies (Fastify, %s)', (name) =>
       });
     },
   );
+
+  it('a web stream failing before the headers: answered 500, recorded with its error', async () => {
+    const requestId = `${name}-web-fails-at-once`;
+    const response = await fetch(`${apps[name]!.url}/web-stream-fails-at-once`, {
+      headers: { 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(500);
+    expect(await onlyLine(requestId)).toMatchObject({ res: { statusCode: 500 } });
+    const [span] = await serverSpans(requestId);
+    expect(span?.attributes).toMatchObject({
+      'http.response.status_code': 500,
+      'error.type': 'TypeError',
+    });
+  });
 
   it('a client that leaves a web stream mid-way: 499', async () => {
     const requestId = `${name}-web-left`;
