@@ -8,6 +8,8 @@ import {
   emitInContext,
   idleTimeoutEnd,
   serverFailureOf,
+  releaseSocketTimeout,
+  socketTimeoutInContext,
   watchIdleTimeout,
   watchQueuedResponse,
   type Monitor,
@@ -124,7 +126,12 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);
     // With an idle timeout (server.setTimeout) only: without, this property read is all it costs.
     const { socket } = request;
-    if (socket?.timeout) watchIdleTimeout(socket);
+    if (socket?.timeout) {
+      watchIdleTimeout(socket);
+      // `server.setTimeout(ms, callback)` and `server.on('timeout')` run from the socket's
+      // 'timeout': in the context of the request in flight.
+      socketTimeoutInContext(socket, monitor.contextStorage, handle.store);
+    }
     // Their listeners (body chunks, 'end', 'finish') run in the request's context.
     emitInContext(request, monitor.contextStorage, handle.store);
     emitInContext(response, monitor.contextStorage, handle.store);
@@ -133,6 +140,7 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     const onClose = (): void => {
       if (ended) return;
       ended = true;
+      releaseSocketTimeout(socket, handle.store);
       const error = marked[ERROR];
       const route = routeOf(request, app);
       // A quiet probe keeps its span and duration, not its completion line.

@@ -1,11 +1,13 @@
 /**
  * Runs a connection's 'timeout' listeners in the context of the request in flight on it, for
- * the Fastify plugin. Fastify runs a route's `onTimeout` hooks from a listener on the socket
+ * the framework integrations: Fastify's `onTimeout` hooks and the server's own timeout callback
+ * (`server.setTimeout(ms, callback)`, `server.on('timeout')`) run from a listener on the socket
  * itself, not on the request or the response (whose events event-context.ts binds), and Node
- * emits the socket's 'timeout' from a timer in the connection's context: lines logged from those
- * hooks had no request_id or trace_id. A keep-alive socket serves one request after another, so
- * each request takes the socket over at its start and lets it go at its end; a timeout while the
- * connection is idle runs where Node emits it.
+ * emits the socket's 'timeout' from a timer in the connection's context: lines logged there had no
+ * request_id or trace_id. A keep-alive socket serves one request after another, so each request
+ * takes the socket over at its start and lets it go at its end; a timeout while the connection is
+ * idle runs outside any request (Node re-arms the socket's timer from the response's 'finish',
+ * inside the request's context, which it would otherwise keep).
  */
 import type { Socket } from 'node:net';
 import type { ContextStorage, RequestStore } from '../context/request-context.js';
@@ -34,10 +36,14 @@ export function socketTimeoutInContext(
     ): boolean {
       const current = this[kStore];
       const currentStorage = this[kStorage];
-      if (event !== 'timeout' || current === undefined || currentStorage === undefined) {
+      if (event !== 'timeout' || currentStorage === undefined) {
         return Reflect.apply(emit, this, [event, ...args]) as boolean;
       }
-      return currentStorage.run(current, Reflect.apply, emit, this, [event, ...args]) as boolean;
+      return (
+        current === undefined
+          ? currentStorage.exit(Reflect.apply, emit, this, [event, ...args])
+          : currentStorage.run(current, Reflect.apply, emit, this, [event, ...args])
+      ) as boolean;
     } as Socket['emit'];
   }
   bound[kStorage] = storage;

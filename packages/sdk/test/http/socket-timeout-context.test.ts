@@ -90,7 +90,7 @@ describe('socketTimeoutInContext', () => {
     expect(seen).toEqual(['first', undefined]);
   });
 
-  it("leaves the socket's other events where they are emitted", () => {
+  it("leaves the socket's other events where they are emitted; its 'timeout' in the holder or in none", () => {
     const socket = new Socket();
     socketTimeoutInContext(socket, storage, store('bound'));
     const seen: Array<string | undefined> = [];
@@ -98,6 +98,20 @@ describe('socketTimeoutInContext', () => {
     storage.run(store('outer'), () => socket.emit('custom'));
     socket.emit('custom');
     expect(seen).toEqual(['outer', undefined]);
+    // A 'timeout' emitted inside a context (Node re-arms the socket's timer in the response's
+    // 'finish', in the request's): run in the request that holds the socket, or in none.
+    socket.on('timeout', () => seen.push(`timeout in ${storage.getStore()?.requestId}`));
+    storage.run(store('outer'), () => socket.emit('timeout'));
+    const holder = store('holder');
+    socketTimeoutInContext(socket, storage, holder);
+    storage.run(store('outer'), () => socket.emit('timeout'));
+    releaseSocketTimeout(socket, holder);
+    storage.run(store('outer'), () => socket.emit('timeout'));
+    expect(seen.slice(2)).toEqual([
+      'timeout in bound',
+      'timeout in holder',
+      'timeout in undefined',
+    ]);
     expect(releaseSocketTimeout(null, store('x'))).toBeUndefined();
   });
 });
