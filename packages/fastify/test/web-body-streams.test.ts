@@ -22,8 +22,16 @@ import { instrumentedApp } from './support/instrumented-app.js';
 const { monitor, logs } = capturedMonitor(init, 'fastify-web-bodies');
 const apps: Record<string, { app: FastifyInstance; url: string }> = {};
 
+/** Requests whose body source was cancelled (an upstream body must be let go of). */
+const cancelled = new Set<string>();
+
 /** `count` text chunks, one every `everyMs`; then the end, or a TypeError when `fail`. */
-function webBody(count: number, everyMs: number, fail = false): ReadableStream<Uint8Array> {
+function webBody(
+  count: number,
+  everyMs: number,
+  fail = false,
+  requestId = '',
+): ReadableStream<Uint8Array> {
   let sent = 0;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -32,6 +40,9 @@ function webBody(count: number, everyMs: number, fail = false): ReadableStream<U
       if (sent <= count) controller.enqueue(new TextEncoder().encode(`chunk ${sent}\n`));
       else if (fail) controller.error(new TypeError('upstream read failed'));
       else controller.close();
+    },
+    cancel() {
+      cancelled.add(requestId);
     },
   });
 }
@@ -46,7 +57,9 @@ function routes(app: FastifyInstance): void {
   app.get('/web-stream-fails-at-once', (_request, reply) =>
     reply.type('text/plain').send(webBody(0, 1, true)),
   );
-  app.get('/slow-web-stream', (_request, reply) => reply.type('text/plain').send(webBody(20, 100)));
+  app.get('/slow-web-stream', (request, reply) =>
+    reply.type('text/plain').send(webBody(20, 100, false, String(request.headers['x-request-id']))),
+  );
 }
 
 beforeAll(async () => {
@@ -125,7 +138,19 @@ describe.each(['fastifyOptions', 'plain'])('web bodies (Fastify, %s)', (name) =>
     });
   });
 
-  it('a client that leaves a web stream mid-way: 499', async () => {
+  it('HEAD of a web stream route: answered without a body, the body cancelled', async () => {
+    const requestId = `${name}-web-head`;
+    const response = await fetch(`${apps[name]!.url}/slow-web-stream`, {
+      method: 'HEAD',
+      headers: { 'x-request-id': requestId },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+    await waitFor('the body cancelled', () => (cancelled.has(requestId) ? true : undefined));
+    expect(await onlyLine(requestId)).toMatchObject({ res: { statusCode: 200 } });
+  });
+
+  it('a client that leaves a web stream mid-way: 499, the body cancelled', async () => {
     const requestId = `${name}-web-left`;
     await new Promise<void>((resolve) => {
       const outgoing = httpRequest(`${apps[name]!.url}/slow-web-stream`, {
@@ -138,6 +163,8 @@ describe.each(['fastifyOptions', 'plain'])('web bodies (Fastify, %s)', (name) =>
       setTimeout(() => outgoing.destroy(), 350);
     });
     expect(await onlyLine(requestId)).toMatchObject({ res: { statusCode: 499 } });
+    // Fastify cancels what it reads; the plugin's stream passes that on to the body itself.
+    await waitFor('the body cancelled', () => (cancelled.has(requestId) ? true : undefined));
     const [span] = await serverSpans(requestId);
     expect(span?.attributes?.['http.response.status_code']).toBe(499);
     expect(span?.attributes?.['error.type']).toBeUndefined();
