@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startCollector, type CollectorApp } from '@driftwatch/collector';
 import { init, type Monitor } from '@driftwatch/sdk';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { count } from '../../collector/test/helpers/temp-storage.js';
 
 interface LossyProxy {
   readonly url: string;
@@ -99,15 +100,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function count(table: string, where: string): Promise<number> {
-  const result = await collector.storage.client.query({
-    query: `SELECT count() AS n FROM ${collector.storage.table(table)} WHERE ${where}`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ n: string | number }>();
-  return Number(row?.n ?? 0);
-}
-
 it('a batch whose answer was lost is sent again and stored once', async () => {
   await monitor.span('stored-once', async () => {
     monitor.logger.info('logged once');
@@ -119,6 +111,10 @@ it('a batch whose answer was lost is sent again and stored once', async () => {
   expect(proxy.ingests).toBeGreaterThanOrEqual(2);
   expect(monitor.stats.dropped).toMatchObject({ retry_exhausted: 0, send_failed: 0 });
   const service = "ServiceName = 'lost-answer-service'";
-  expect(await count('otel_logs', `${service} AND Body = 'logged once'`)).toBe(1);
-  expect(await count('otel_traces', `${service} AND SpanName = 'stored-once'`)).toBe(1);
+  expect(await count(collector.storage, 'otel_logs', `${service} AND Body = 'logged once'`)).toBe(
+    1,
+  );
+  expect(
+    await count(collector.storage, 'otel_traces', `${service} AND SpanName = 'stored-once'`),
+  ).toBe(1);
 });

@@ -152,16 +152,18 @@ const IDEMPOTENCY_KEY = /^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/;
 
 /**
  * The request's `idempotency-key`, as a Structured Fields string (`"…"`, as the IETF draft has it)
- * or bare (as Stripe and others take it); undefined when there is none.
+ * or bare (as Stripe and others take it); undefined when there is none. Throws BAD_BATCH for a
+ * malformed one.
  */
-function idempotencyKey(request: FastifyRequest): string | undefined | CollectorError {
+function idempotencyKey(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'];
   if (header === undefined) return undefined;
   const text = String(header).trim();
   const key =
     text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
   if (IDEMPOTENCY_KEY.test(key)) return key;
-  return new CollectorError(
+  // Answered 400 by the error handler, as every BAD_BATCH.
+  throw new CollectorError(
     CollectorErrorCodes.BAD_BATCH,
     `idempotency-key header: expected 1–128 visible ASCII characters other than " and \\, optionally in double quotes; got ${JSON.stringify(String(header).slice(0, 160))}`,
   );
@@ -184,9 +186,6 @@ async function storeBatch(
   }
   const { batch } = split;
   const key = idempotencyKey(request);
-  if (key instanceof CollectorError) {
-    return reply.code(400).send({ code: key.code, message: key.message });
-  }
   const accepted = Object.fromEntries(SIGNALS.map((s) => [s, batch.valid[s].length])) as Record<
     Signal,
     number
