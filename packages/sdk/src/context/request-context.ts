@@ -29,13 +29,30 @@ export interface ActiveContext {
   readonly sampled: boolean;
 }
 
+/**
+ * A request's store, made by a constructor rather than an object literal: V8 tracks each literal's
+ * allocation site, and one whose objects it finds alive at a young-generation collection (a
+ * store lives as long as anything of its request, up to a keep-alive timer) is switched to
+ * allocate in the old generation for good; a store there keeps the request's span, attributes
+ * and ids alive until the next full collection (README, "What was tried").
+ */
+export class Store implements RequestStore {
+  constructor(
+    readonly requestId: string | undefined,
+    readonly span: Span,
+    readonly traceId: string,
+    readonly spanId: string,
+    public otel: Context | undefined,
+  ) {}
+}
+
 export function createStore(
   requestId: string | undefined,
   span: Span,
   otel: Context | undefined = undefined,
 ): RequestStore {
   const context = span.spanContext();
-  return { requestId, span, traceId: context.traceId, spanId: context.spanId, otel };
+  return new Store(requestId, span, context.traceId, context.spanId, otel);
 }
 
 export type ContextStorage = AsyncLocalStorage<RequestStore>;

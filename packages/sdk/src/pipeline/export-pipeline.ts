@@ -9,6 +9,7 @@
 import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
 import type { ResolvedOptions } from '../options.js';
 import type { RejectedItem, TelemetryBatch, Transport } from '../transport/transport.js';
+import { WireJson } from '../transport/wire-json.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
@@ -55,6 +56,11 @@ interface Delivery {
   abandoned: boolean;
   /** Aborted when shutdown abandons it: the wait for the send in flight ends. */
   readonly abandon: AbortController;
+}
+
+/** An item converted when queued that is not wire JSON (a record): not to be converted again. */
+class Converted {
+  constructor(readonly item: unknown) {}
 }
 
 /** What `converted` answers for an entry it refused. */
@@ -140,8 +146,18 @@ export class ExportPipeline {
       this.drop('shutdown', 1);
       return;
     }
+    // Rendered now for a transport that takes wire JSON: what waits for its batch is then a string
+    // in a small wrapper, and the request's own objects (its span, the prediction event) die with
+    // the request. Queued objects live ~a young-generation cycle; V8 then allocates every object of
+    // their allocation sites in the old generation, along with all they point to (see README).
+    let queued = entry;
+    if (this.transport?.acceptsWireJson === true && this.config.converters?.[signal]) {
+      const item = this.converted(signal, entry, true);
+      if (item === INVALID) return;
+      queued = item instanceof WireJson ? item : new Converted(item);
+    }
     const queue = this.queues[signal];
-    const dropped = queue.push(entry, bytes);
+    const dropped = queue.push(queued, bytes);
     if (dropped === LARGER_THAN_QUEUE) {
       // It never entered the queue: not counted in `removed`, so flush targets stay right.
       this.tooLarge(1, `${signal} queue's queue.maxBytes`);
@@ -306,7 +322,9 @@ export class ExportPipeline {
    */
   private converted(signal: Signal, entry: unknown, wire: boolean): unknown {
     const convert = this.config.converters?.[signal];
-    if (!convert) return entry;
+    // Converted when queued (see enqueue).
+    if (!convert || entry instanceof WireJson) return entry;
+    if (entry instanceof Converted) return entry.item;
     let converted: ReturnType<Converter>;
     try {
       converted = convert(entry, wire);

@@ -70,6 +70,9 @@ export interface RequestSpanInit {
   readonly onEnd: ((span: RequestSpan) => void) | undefined;
 }
 
+/** Shared by every span until one sets its status (frozen: replaced, never changed). */
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
 export class RequestSpan implements Span {
   readonly traceId: string;
   readonly spanId: string;
@@ -79,7 +82,7 @@ export class RequestSpan implements Span {
   name: string;
   readonly attributes: Record<string, StoredValue>;
   /** Read by the converter (span-record.ts); changed only through the Span API. */
-  status: SpanStatus = { code: SpanStatusCode.UNSET };
+  status: SpanStatus = UNSET_STATUS;
   events: SpanEvent[] | undefined;
   /** Sum of the events' `bytes`, kept as events are added and shifted out. */
   private eventBytes = 0;
