@@ -78,8 +78,9 @@ export function isCollection(value: unknown): boolean {
 }
 
 /**
- * A shallow copy of the host's features, taken when logPrediction is called: the event is
- * serialized later, at batch time, and the host may reuse or change its object meanwhile.
+ * A shallow copy of the host's features, taken when logPrediction is called: the event may be
+ * serialized later (at batch time for a memory or custom transport, or one not loaded yet), and
+ * the host may reuse or change its object meanwhile.
  * undefined when `features` is not a record (what the schema refuses as an object). A spread is
  * cloned natively by V8, cheaper than assigning each value in the check's loop.
  */

@@ -238,7 +238,7 @@ export class PredictionRecorder {
     if (model.valid && !sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
     const store = this.storage.getStore();
-    // Copied now: the event is serialized at batch time, after the host may have changed its object.
+    // Copied now: the event may be serialized at batch time, after the host changed its object.
     const features = copyFeatures(input.features);
     const event: PredictionEvent = {
       predictionId,

@@ -1,7 +1,7 @@
 /**
  * An item the SDK already rendered as its wire JSON. Request spans, request completion records
  * and prediction samples have shapes the SDK built itself, so they are written with template
- * literals at batch time (only the strings that may need it are escaped) instead of being turned
+ * literals when queued (only the strings that may need it are escaped) instead of being turned
  * into record objects and walked by `JSON.stringify`, which checks every character of every key
  * and value. The pipeline hands these only to transports that declare `acceptsWireJson`; every
  * other transport (memory, custom) gets plain record objects.
