@@ -160,19 +160,31 @@ describe.skipIf(ALERTMANAGER === undefined)('Alertmanager with the shipped confi
         model: 'c',
       },
     ]);
-    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as Array<{
-      labels: Record<string, string>;
-      status: { inhibitedBy: string[] };
-    }>;
-    const inhibited = alerts
-      .filter((a) => a.labels.job !== 'credit-risk')
-      .map((a) => [
-        a.labels.alertname,
-        a.labels.job,
-        a.labels.instance ?? '',
-        a.status.inhibitedBy.length > 0,
-      ])
-      .sort();
+    const statuses = async (): Promise<Array<[string, string, string, boolean]>> => {
+      const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as Array<{
+        labels: Record<string, string>;
+        status: { inhibitedBy: string[] };
+      }>;
+      return alerts
+        .filter((a) => a.labels.job !== 'credit-risk')
+        .map((a): [string, string, string, boolean] => [
+          a.labels.alertname!,
+          a.labels.job!,
+          a.labels.instance ?? '',
+          a.status.inhibitedBy.length > 0,
+        ])
+        .sort();
+    };
+    // Alertmanager's inhibitor learns of a posted source alert on its own goroutine: until it
+    // has, the API answers that nothing is inhibited. Once anything is, it has taken the target
+    // down in, and every status is final.
+    const inhibited = await waitFor(
+      `the inhibitor to take the posted alerts in (${stderr})`,
+      async () => {
+        const current = await statuses();
+        return current.some(([, , , muted]) => muted) ? current : undefined;
+      },
+    );
     expect(inhibited).toEqual([
       ['DriftwatchPredictionVolumeZero', 'churn', '', false],
       ['DriftwatchPredictionVolumeZero', 'fraud', '', true],
