@@ -34,7 +34,7 @@ export interface ActiveContext {
  * allocation site, and one whose objects it finds alive at a young-generation collection (a
  * store lives as long as anything of its request, up to a keep-alive timer) is switched to
  * allocate in the old generation for good; a store there keeps the request's span, attributes
- * and ids alive until the next full collection (README, "What was tried").
+ * and ids alive until the next full collection (bench/PERFORMANCE.md, "What was tried").
  */
 export class Store implements RequestStore {
   constructor(

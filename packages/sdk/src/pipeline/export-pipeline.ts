@@ -149,7 +149,8 @@ export class ExportPipeline {
     // Rendered now for a transport that takes wire JSON: what waits for its batch is then a string
     // in a small wrapper, and the request's own objects (its span, the prediction event) die with
     // the request. Queued objects live ~a young-generation cycle; V8 then allocates every object of
-    // their allocation sites in the old generation, along with all they point to (see README).
+    // their allocation sites in the old generation, along with all they point to (see
+    // bench/PERFORMANCE.md).
     let queued = entry;
     if (this.transport?.acceptsWireJson === true && this.config.converters?.[signal]) {
       const item = this.converted(signal, entry, true);

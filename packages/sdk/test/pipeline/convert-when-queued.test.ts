@@ -1,9 +1,10 @@
 /**
  * For a transport that takes wire JSON, entries are converted when queued, not at batch time: the
  * request's own objects then die with the request instead of waiting for their batch (V8 would
- * otherwise allocate them in the old generation; see the SDK README, "What was tried"). Each
- * entry is converted exactly once, whatever its converter makes of it (wire JSON, a record, or a
- * refusal), and entries queued before the transport is known are converted at batch time.
+ * otherwise allocate them in the old generation; see the SDK's bench/PERFORMANCE.md, "What was
+ * tried"). Each entry is converted exactly once, whatever its converter makes of it (wire JSON,
+ * a record, or a refusal), and entries queued before the transport is known are converted at
+ * batch time.
  */
 import { describe, expect, it } from 'vitest';
 import type { Converter } from '../../src/pipeline/export-pipeline.js';
