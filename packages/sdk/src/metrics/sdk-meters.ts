@@ -6,7 +6,7 @@
  */
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   MeterProvider,
   PeriodicExportingMetricReader,
@@ -21,6 +21,7 @@ import { CARDINALITY_LIMIT, FastMetrics } from './fast-instruments.js';
 import { gaugeDeltaTemporality } from './gauge-delta-temporality.js';
 import { GpuGauges, type GpuDeviceSource } from './gpu-gauges.js';
 import { PipelineMetricExporter } from './metric-points.js';
+import { prometheusLabels } from './prometheus-labels.js';
 import { attachRuntimeGauges, RuntimeGauges } from './runtime-gauges.js';
 
 export interface SdkMeters {
@@ -51,14 +52,29 @@ export function collectingConsumer(): 'scrape' | 'push' {
   return scrapesCollecting > 0 ? 'scrape' : 'push';
 }
 
-/** Prometheus exporter that reads gauges as delta (see gauge-delta-temporality.ts). */
+/**
+ * Prometheus exporter that reads gauges as delta (see gauge-delta-temporality.ts) and renders
+ * `target_info` from the resource's attributes under valid, distinct label names
+ * (prometheus-labels.ts); the push through the transport keeps the attributes as they are.
+ */
 class PrometheusGaugeDeltaExporter extends PrometheusExporter {
+  private targetInfo: { readonly of: Resource; readonly labelled: Resource } | undefined;
+
   override async collect(
     ...args: Parameters<PrometheusExporter['collect']>
   ): ReturnType<PrometheusExporter['collect']> {
     scrapesCollecting += 1;
     try {
-      return await super.collect(...args);
+      const collected = await super.collect(...args);
+      const { resource } = collected.resourceMetrics;
+      if (this.targetInfo?.of !== resource) {
+        const labelled = resourceFromAttributes(prometheusLabels(resource.attributes));
+        this.targetInfo = { of: resource, labelled };
+      }
+      return {
+        ...collected,
+        resourceMetrics: { ...collected.resourceMetrics, resource: this.targetInfo.labelled },
+      };
     } finally {
       scrapesCollecting -= 1;
     }

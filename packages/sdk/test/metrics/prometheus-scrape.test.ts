@@ -10,6 +10,12 @@ import {
 } from '../support/prometheus.js';
 
 const ODD_ROUTE = '/q"uo\\te\nline/é';
+/**
+ * Resource attribute keys init() accepts that make no valid label name as they are (a leading
+ * digit) or meet in one (`k8s.pod-name` and `k8s.pod.name`): one bad target_info label makes
+ * Prometheus drop the whole scrape.
+ */
+const ODD_RESOURCE = { '9zone': 'a', 'k8s.pod-name': 'x', 'k8s.pod.name': 'y', ключ: 'v' };
 
 describe('Prometheus endpoint', () => {
   let monitor: Monitor;
@@ -20,6 +26,7 @@ describe('Prometheus endpoint', () => {
     monitor = init(
       {
         serviceName: 'scrape-test',
+        resourceAttributes: ODD_RESOURCE,
         transport: { type: 'memory' },
         logs: { destination: captureLogs().destination },
         diagnostics: { destination: captureLogs().destination },
@@ -142,7 +149,13 @@ describe('Prometheus endpoint', () => {
     );
     expect(odd.map((sample) => sample.metric.http_route)).toEqual([ODD_ROUTE]);
     const [info] = await prometheus.query('target_info');
-    expect(info?.metric).toMatchObject({ service_name: 'scrape-test' });
+    expect(info?.metric).toMatchObject({
+      service_name: 'scrape-test',
+      key_9zone: 'a',
+      // Keys that meet in one label: their values in the keys' order.
+      k8s_pod_name: 'x;y',
+      _: 'v',
+    });
   });
 
   it('passes promtool check metrics', async () => {
