@@ -32,6 +32,7 @@ import {
   type Env,
   type Source,
 } from './options-parse.js';
+import { unreadableOption } from './option-read-failure.js';
 import { resolveResourceAttributes } from './resource-attributes.js';
 import { resolveTransport, type ResolvedTransport } from './transport/transport-options.js';
 
@@ -124,10 +125,12 @@ export function resolveOptions(
   } catch (error) {
     if (error instanceof SdkError) throw error;
     // A getter or a Proxy of the caller's options threw while they were read.
+    const option = unreadableOption(input) ?? 'options';
+    const expected = 'a value that can be read';
     throw new SdkError(
       SdkErrorCodes.INVALID_OPTION,
-      `invalid options: reading them threw ${describeThrown(error)}`,
-      {},
+      `invalid option ${option}: reading it threw ${describeThrown(error)}`,
+      { option, value: undefined, source: 'code', expected },
       { cause: error },
     );
   }

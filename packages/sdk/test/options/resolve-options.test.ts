@@ -378,7 +378,7 @@ describe('precedence', () => {
 });
 
 describe('options whose reading throws (a getter, a Proxy)', () => {
-  const throwing: Array<[string, () => DriftwatchOptions]> = [
+  const throwing: Array<[string, () => DriftwatchOptions, string]> = [
     [
       'a getter',
       () =>
@@ -387,6 +387,7 @@ describe('options whose reading throws (a getter, a Proxy)', () => {
             throw new Error('vault locked');
           },
         }) as DriftwatchOptions,
+      'serviceName',
     ],
     [
       'a Proxy',
@@ -396,6 +397,7 @@ describe('options whose reading throws (a getter, a Proxy)', () => {
             throw new Error('vault locked');
           },
         }),
+      'options',
     ],
     [
       'a nested getter',
@@ -407,14 +409,52 @@ describe('options whose reading throws (a getter, a Proxy)', () => {
           },
         },
       }),
+      'logs.level',
+    ],
+    [
+      'a Proxy option group',
+      () => ({
+        serviceName: 'svc',
+        queue: new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('vault locked');
+            },
+          },
+        ),
+      }),
+      'queue.maxItems',
+    ],
+    [
+      'a getter in a transport',
+      () => ({
+        transport: {
+          type: 'http' as const,
+          url: 'http://127.0.0.1:1',
+          get token(): string {
+            throw new Error('vault locked');
+          },
+        },
+      }),
+      'transport.token',
     ],
   ];
 
-  it.each(throwing)('%s: DW_SDK_INVALID_OPTION with the thrown error as cause', (_, make) => {
-    const error = failure(() => resolveOptions(make(), {}));
-    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
-    expect(error.message).toBe('invalid options: reading them threw Error: vault locked');
-    expect((error.cause as Error).message).toBe('vault locked');
-    expect(failure(() => init(make(), {})).code).toBe(SdkErrorCodes.INVALID_OPTION);
-  });
+  it.each(throwing)(
+    '%s: DW_SDK_INVALID_OPTION naming the option, the thrown error as cause',
+    (_, make, option) => {
+      const error = failure(() => resolveOptions(make(), {}));
+      expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+      expect(error.message).toBe(`invalid option ${option}: reading it threw Error: vault locked`);
+      expect(error.details).toEqual({
+        option,
+        value: undefined,
+        source: 'code',
+        expected: 'a value that can be read',
+      });
+      expect((error.cause as Error).message).toBe('vault locked');
+      expect(failure(() => init(make(), {})).code).toBe(SdkErrorCodes.INVALID_OPTION);
+    },
+  );
 });
