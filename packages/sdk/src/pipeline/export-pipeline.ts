@@ -8,7 +8,12 @@
  */
 import { SIGNALS, type Signal, type SignalItem } from '@driftwatch/schema';
 import type { ResolvedOptions } from '../options.js';
-import type { RejectedItem, TelemetryBatch, Transport } from '../transport/transport.js';
+import {
+  transportName,
+  type RejectedItem,
+  type TelemetryBatch,
+  type Transport,
+} from '../transport/transport.js';
 import { WireJson } from '../transport/wire-json.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
@@ -544,7 +549,7 @@ export class ExportPipeline {
    */
   private tooLarge(
     count: number,
-    limit = `${this.transport?.name ?? 'transport'} destination`,
+    limit = `${this.transport ? transportName(this.transport) : 'transport'} destination`,
   ): void {
     this.drop('too_large', count);
     this.reports.tooLarge(count, limit);

@@ -4,7 +4,12 @@
  * export loop (and every batch behind it) beyond what `retry.deadlineMs` promises.
  */
 import { errorMessage } from '../errors.js';
-import type { SendResult, TelemetryBatch, Transport } from '../transport/transport.js';
+import {
+  transportName,
+  type SendResult,
+  type TelemetryBatch,
+  type Transport,
+} from '../transport/transport.js';
 import { checkedResult } from './send-result.js';
 
 /**
@@ -78,7 +83,7 @@ export async function sendWithin(
         ok: false,
         retryable: true,
         error: new Error(
-          `transport ${transport.name} did not answer within retry.deadlineMs (${limits.deadlineMs} ms)`,
+          `transport ${transportName(transport)} did not answer within retry.deadlineMs (${limits.deadlineMs} ms)`,
         ),
       },
       timedOut,

@@ -1,11 +1,12 @@
 /** What the pipeline makes of a transport's answer to `send()`. */
 import { SIGNALS, type Signal } from '@driftwatch/schema';
 import { describeValue } from '../errors.js';
-import type {
-  RejectedItem,
-  SendResult,
-  TelemetryBatch,
-  Transport,
+import {
+  transportName,
+  type RejectedItem,
+  type SendResult,
+  type TelemetryBatch,
+  type Transport,
 } from '../transport/transport.js';
 
 /**
@@ -33,7 +34,7 @@ export function checkedResult(
       ok: false,
       retryable: false,
       error: new Error(
-        `transport ${transport.name} answered send() with ${got}, expected { ok: true } or { ok: false, retryable, error }`,
+        `transport ${transportName(transport)} answered send() with ${got}, expected { ok: true } or { ok: false, retryable, error }`,
       ),
     };
   }
@@ -75,7 +76,7 @@ function failureError(transport: Transport, error: unknown): Error {
     error === undefined
       ? 'answered { ok: false } without an error'
       : `failed: ${typeof error === 'string' ? error : describeValue(error)}`;
-  return new Error(`transport ${transport.name} ${detail}`);
+  return new Error(`transport ${transportName(transport)} ${detail}`);
 }
 
 /**

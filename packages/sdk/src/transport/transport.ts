@@ -69,8 +69,8 @@ export type SendResult =
     };
 
 export interface Transport {
-  /** `kafka`, `http` or `memory`; used as a metric attribute. */
-  readonly name: string;
+  /** How diagnostics name the transport (`kafka`, `http`, `memory`); `custom` when not given. */
+  readonly name?: string | undefined;
   /**
    * true: the batch's arrays may also hold `WireJson` items (the item's JSON, already rendered),
    * which the transport writes as they are. Built-in HTTP and Kafka transports only; any other
@@ -83,4 +83,15 @@ export interface Transport {
   isReady(): boolean;
   /** Releases connections; resolves by the deadline even when the destination is down. */
   shutdown(timeoutMs: number): Promise<void>;
+}
+
+/** The transport's name for diagnostics: its `name`, or `custom` for one without (a host's own). */
+export function transportName(transport: Transport): string {
+  try {
+    const { name } = transport;
+    return typeof name === 'string' && name !== '' ? name : 'custom';
+  } catch {
+    // A host's getter: its diagnostics still need a name.
+    return 'custom';
+  }
 }

@@ -189,6 +189,23 @@ describe('export failures', () => {
     expect(String(error?.msg)).toContain('transport silent answered send() with undefined');
   });
 
+  it('a custom transport without a name is called custom in the diagnostics', async () => {
+    // The README's shape: send, isReady and shutdown, no name.
+    const unnamed: Transport = {
+      send: () => Promise.resolve({ ok: false, retryable: false, error: undefined as never }),
+      isReady: () => true,
+      shutdown: () => Promise.resolve(),
+    };
+    const target = start({ transport: unnamed, batch: { lingerMs: 10 } });
+    predict(target, 2);
+    await target.flush();
+    expect(target.stats.dropped.send_failed).toBe(2);
+    const error = diagnostics.lines.find((line) => line.level === 50);
+    expect(String(error?.msg)).toContain(
+      'transport custom answered { ok: false } without an error',
+    );
+  });
+
   it('a token that Node cannot send in a header fails at init, naming the option only', () => {
     expect(() =>
       init({ transport: { type: 'http', url: receiver.url, token: 'tok€n' } }, {}),
