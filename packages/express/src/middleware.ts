@@ -16,6 +16,7 @@ import {
 } from '@driftwatch/sdk';
 import { Router } from 'express';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { checkHealthRoutesOptions } from './health-options.js';
 import { checkMonitor } from './monitor-argument.js';
 import { isOwnRoute, routePatternOf } from './mount-pattern.js';
 import { RequestContext } from './request-context.js';
@@ -272,6 +273,7 @@ export interface HealthRoutesOptions {
  */
 export function healthRoutes(monitor: Monitor, routes: HealthRoutesOptions = {}): RequestHandler {
   checkMonitor('healthRoutes', monitor);
+  checkHealthRoutesOptions(routes);
   const router = Router();
   // On the probe routes alone: the router sees every request of the app it is mounted in.
   const mark = (request: Request, _response: Response, next: NextFunction): void => {

@@ -7,6 +7,9 @@
 import { isMonitor, SdkError, SdkErrorCodes } from '@driftwatch/sdk';
 
 const ROUTE_OPTIONS = ['healthRoute', 'readinessRoute', 'metricsRoute'] as const;
+const PLUGIN_OPTIONS: readonly string[] = ['monitor', ...ROUTE_OPTIONS, 'logProbes'];
+/** What Fastify itself reads from any plugin's register options. */
+const FASTIFY_REGISTER_OPTIONS: readonly string[] = ['prefix', 'logLevel', 'logSerializers'];
 
 function invalid(option: string, value: unknown, expected: string): SdkError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
@@ -22,6 +25,16 @@ export function pluginOptionsError(options: unknown): SdkError | undefined {
   const given = (options ?? {}) as Record<string, unknown>;
   if (!isMonitor(given.monitor))
     return invalid('monitor', given.monitor, 'the monitor init() returned');
+  // A misspelt option (`helthRoute: false`) would leave the plugin's default in place unseen.
+  for (const key of Object.keys(given)) {
+    if (PLUGIN_OPTIONS.includes(key) || FASTIFY_REGISTER_OPTIONS.includes(key)) continue;
+    const expected = `one of ${PLUGIN_OPTIONS.join(', ')} (or Fastify's ${FASTIFY_REGISTER_OPTIONS.join(', ')})`;
+    return new SdkError(
+      SdkErrorCodes.INVALID_ARGUMENT,
+      `@driftwatch/fastify: no such option ${JSON.stringify(key)}; expected ${expected}`,
+      { call: 'register(driftwatch)', argument: key, expected },
+    );
+  }
   for (const option of ROUTE_OPTIONS) {
     const route = given[option];
     if (route === undefined || route === false) continue;

@@ -39,6 +39,8 @@ describe('plugin options', () => {
     ['readinessRoute', { readinessRoute: 'ready' }],
     ['metricsRoute', { metricsRoute: 9464 }],
     ['logProbes', { logProbes: 'no' }],
+    // Misspelt: the default /health would stay, unseen.
+    ['helthRoute', { helthRoute: false }],
   ])('a bad %s rejects register() naming it', async (option, options) => {
     const error = await registerError({ monitor, ...options });
     expect(error).toBeInstanceOf(SdkError);
@@ -47,6 +49,13 @@ describe('plugin options', () => {
       details: { argument: option },
     });
     expect((error as Error).message).toContain(option);
+  });
+
+  it("Fastify's own register options pass", async () => {
+    const app = Fastify();
+    await app.register(driftwatch, { monitor, prefix: '/api', logLevel: 'warn' });
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    await app.close();
   });
 
   it('valid options, false routes and undefined ones included, register', async () => {
