@@ -72,6 +72,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     onLine: options.logs.export
       ? (entry, bytes) => pipeline.enqueue('logs', entry, bytes)
       : undefined,
+    diagnostics,
   });
   const createTracingNow = () => createTracing({ ...options.traces, resource, pipeline, storage });
   const globals = options.traces.registerGlobal

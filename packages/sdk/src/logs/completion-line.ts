@@ -59,7 +59,7 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
       if (logger.isLevelEnabled('info')) viaPino(request);
     };
   }
-  const { out, bindings, baseAttributes, onLine, bindingsChanged } = direct;
+  const { write, bindings, baseAttributes, onLine, bindingsChanged } = direct;
   const baseJson = baseAttributesJson(baseAttributes);
   return (request) => {
     if (!logger.isLevelEnabled('info')) return;
@@ -73,7 +73,7 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
       `,"trace_id":"${traceId}","span_id":"${spanId}","req":{"method":${httpMethodJson(method)}` +
       `,"url":${jsonString(path)}${route === undefined ? '' : `,"route":${routeJson(route)}`}}` +
       `,"res":{"statusCode":${statusCode}},"responseTime":${responseTimeMs},"msg":"${MESSAGE}"}\n`;
-    out.write(line);
+    write(line);
     if (onLine === undefined) return;
     onLine(
       new CompletionRecord(

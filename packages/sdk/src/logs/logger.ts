@@ -17,6 +17,8 @@ import {
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
+import { destinationWrite, type LineWrite } from './destination-write.js';
+import type { Diagnostics } from './diagnostics.js';
 import { DEFAULT_REDACT_PATHS } from './redact-paths.js';
 import {
   DEFAULT_SECRET_KEYS,
@@ -42,12 +44,14 @@ export interface LoggerConfig {
   readonly storage: ContextStorage;
   /** Called with every line when log export is on. */
   readonly onLine: ExportLogEntry | undefined;
+  /** Where a destination whose write() throws is reported (destination-write.ts). */
+  readonly diagnostics?: Diagnostics | undefined;
 }
 
 /** What a hand-serialized line needs to come out as pino would have written it. */
 export interface DirectWriter {
-  /** The destination without the export tee. */
-  readonly out: DestinationStream;
+  /** Writes to the destination without the export tee; never throws (destination-write.ts). */
+  readonly write: LineWrite;
   /** pino's serialized base fields: `,"service.name":"…",…`. */
   readonly bindings: string;
   /** The base fields that are log attributes in the OTel data model (not resource fields). */
@@ -111,6 +115,7 @@ function needsMetadata(out: DestinationStream): boolean {
  */
 function lineTee(
   out: DestinationStream,
+  write: LineWrite,
   onLine: ExportLogEntry | undefined,
   redact: SecretRedactor | undefined,
 ): DestinationStream {
@@ -126,7 +131,7 @@ function lineTee(
         }
       }
       const line = redact === undefined ? written : redact(written);
-      out.write(line);
+      write(line);
       // UTF-8 bytes: a line's non-ASCII characters take up to 3 bytes each when sent.
       onLine?.(line, jsonTextBytes(line) + 64);
     },
@@ -209,7 +214,9 @@ export function createLogger(config: LoggerConfig): Logger {
   // The default keys while the default paths are on, and `logs.secretKeys` in any case.
   const secretKeys = [...(redactDefaults ? DEFAULT_SECRET_KEYS : []), ...config.secretKeys];
   const redactor = secretKeys.length === 0 ? undefined : secretRedactor(secretKeys);
-  const destination: DestinationStream = onLine || redactor ? lineTee(out, onLine, redactor) : out;
+  const write = destinationWrite(out, config.diagnostics);
+  const destination: DestinationStream =
+    onLine || redactor ? lineTee(out, write, onLine, redactor) : out;
   const options: LoggerOptions = {
     level: config.level,
     base: { ...config.base },
@@ -245,7 +252,7 @@ export function createLogger(config: LoggerConfig): Logger {
   const chindings = pino.symbols.chindingsSym;
   const started = (logger as Logger & Record<symbol, unknown>)[chindings];
   const state: DirectState = {
-    out,
+    write,
     bindings,
     baseAttributes,
     onLine,
