@@ -24,7 +24,8 @@ import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
   copyFeatures,
-  isCollection,
+  notFeatureRecord,
+  objectKind,
   isModelName,
   isName,
   isValidPrediction,
@@ -212,13 +213,14 @@ export class PredictionRecorder {
       );
       return predictionId;
     }
-    if (isCollection(input.features)) {
-      const hint = ArrayBuffer.isView(input.features)
-        ? 'values without names'
-        : 'Object.fromEntries(map) makes one';
+    const notRecord =
+      typeof input.features === 'object' && input.features !== null
+        ? notFeatureRecord(input.features)
+        : undefined;
+    if (notRecord !== undefined) {
       this.pipeline.invalid(
         'predictions',
-        `/features: expected a plain object of feature values; got a ${(input.features as object).constructor.name} (${hint})`,
+        `/features: expected a plain object of feature values; got ${objectKind(input.features as object)} (${notRecord})`,
       );
       return predictionId;
     }

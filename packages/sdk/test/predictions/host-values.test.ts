@@ -67,6 +67,12 @@ describe('values as hosts pass them', () => {
     // A model's input tensor: sent as features named "0", "1", … while an array was refused.
     ['Float32Array', new Float32Array([0.5, 1.5])],
     ['Buffer', Buffer.from('ab')],
+    // A forgotten await: a spread of a promise copies nothing.
+    ['Promise', Promise.resolve({ age: 41 })],
+    ['String', new String('abc')],
+    ['RegExp', /age/],
+    ['Error', new Error('no features')],
+    ['URLSearchParams', new URLSearchParams('age=41')],
   ])('features in a %s are refused, not sent empty or by index', async (kind, features) => {
     const { monitor, diagnostics } = start();
     monitor.logPrediction({ ...base, features: features as never });
@@ -75,6 +81,21 @@ describe('values as hosts pass them', () => {
     expect(warnings(diagnostics)[0]).toContain(
       `/features: expected a plain object of feature values; got a ${kind}`,
     );
+  });
+
+  it('features in an instance of a class of the host are its own properties, sent', async () => {
+    class Applicant {
+      age = 41;
+      city = 'Oslo';
+    }
+    const { monitor } = start();
+    monitor.logPrediction({ ...base, predictionId: 'p-class', features: new Applicant() });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions')[0]).toMatchObject({
+      predictionId: 'p-class',
+      features: { age: 41, city: 'Oslo' },
+    });
+    expect(monitor.stats.dropped.invalid).toBe(0);
   });
 
   it('null for score, segment or the label model means not given', async () => {
