@@ -89,7 +89,7 @@ describe('values as hosts pass them', () => {
       city = 'Oslo';
     }
     const { monitor } = start();
-    monitor.logPrediction({ ...base, predictionId: 'p-class', features: new Applicant() });
+    monitor.logPrediction({ ...base, predictionId: 'p-class', features: new Applicant() as never });
     await monitor.flush();
     expect(sent(monitor, 'predictions')[0]).toMatchObject({
       predictionId: 'p-class',
