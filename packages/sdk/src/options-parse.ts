@@ -1,6 +1,7 @@
 /** Small parsers shared by the option resolvers: each names the option, the value and the expectation. */
 import { isIP } from 'node:net';
 import { describeValue, invalidOption, type EnvOption } from './errors.js';
+import { objectKind, whyNotARecord } from './record-like.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -174,6 +175,10 @@ export function objectOrEmpty<T extends object>(option: string, value: T | undef
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidOption(option, value, 'an object');
   }
+  // A Map of options would be read as no options at all.
+  const why = whyNotARecord(value);
+  if (why !== undefined)
+    throw invalidOption(option, value, `a plain object, not ${objectKind(value)} (${why})`);
   return value;
 }
 

@@ -147,6 +147,7 @@ function describeThrown(error: unknown): string {
 function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
   if (typeof input !== 'object' || input === null)
     throw invalidOption('options', input, 'an object');
+  objectOrEmpty('options', input);
   rejectUnknownKeys('', '', input);
   const queue = objectOrEmpty('queue', input.queue);
   const batch = objectOrEmpty('batch', input.batch);

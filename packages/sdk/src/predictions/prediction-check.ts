@@ -8,6 +8,7 @@
  */
 import type { PredictionEvent } from '@driftwatch/schema';
 import { jsonStringBytes } from '../pipeline/wire-bytes.js';
+import { whyNotARecord } from '../record-like.js';
 
 const MAX_FEATURES = 1000;
 const MAX_TIME_UNIX_MS = 8_640_000_000_000_000;
@@ -63,66 +64,6 @@ function featureNameBytes(name: string): number {
 }
 
 /**
- * Collections that a spread copies nothing of (features given as one would be lost, not sent),
- * and typed arrays and Buffers, which it copies by index (features named "0", "1", …, while an
- * array is refused).
- */
-function isCollection(value: object): boolean {
-  return (
-    value instanceof Map ||
-    value instanceof Set ||
-    value instanceof WeakMap ||
-    value instanceof WeakSet ||
-    ArrayBuffer.isView(value)
-  );
-}
-
-/**
- * Why an object given as features is not a record of them, or undefined when it is: a plain
- * object, or an instance of the host's own class (its own properties are its features). A
- * spread of a promise (a forgotten `await`), an Error, a RegExp, a URLSearchParams or a WeakRef
- * copies nothing, and one of a boxed string, an `arguments` object or a typed array copies values
- * named "0", "1", …: each would be sent as features it never held.
- */
-export function notFeatureRecord(value: object): string | undefined {
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return undefined;
-  if (isCollection(value)) {
-    return ArrayBuffer.isView(value) ? 'values without names' : 'Object.fromEntries(map) makes one';
-  }
-  if (typeof (value as { then?: unknown }).then === 'function') return 'a promise: await it first';
-  // A built-in's tag (`[object RegExp]`); a class of the host's own has `Object` (or its own tag).
-  const tag = Object.prototype.toString.call(value).slice(8, -1);
-  return BUILT_IN_TAGS.has(tag) ? 'its values are not its own properties' : undefined;
-}
-
-/**
- * `Object.prototype.toString` tags of built-ins whose data a spread loses or splits (a Date is
- * left to the schema's check, which says how to pass one).
- */
-const BUILT_IN_TAGS = new Set([
-  'Arguments',
-  'Boolean',
-  'Error',
-  'Number',
-  'Promise',
-  'RegExp',
-  'String',
-  'URL',
-  'URLSearchParams',
-  'WeakRef',
-  'FinalizationRegistry',
-  'ArrayBuffer',
-  'SharedArrayBuffer',
-  'DataView',
-  'Headers',
-  'FormData',
-  'Blob',
-  'Symbol',
-  'BigInt',
-]);
-
-/**
  * A shallow copy of the host's features, taken when logPrediction is called: the event may be
  * serialized later (at batch time for a memory or custom transport, or one not loaded yet), and
  * the host may reuse or change its object meanwhile.
@@ -135,7 +76,7 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
     features === null ||
     Array.isArray(features) ||
     features instanceof Date ||
-    notFeatureRecord(features) !== undefined
+    whyNotARecord(features) !== undefined
   ) {
     return undefined;
   }
@@ -210,12 +151,4 @@ export function isModelName(model: unknown, version: unknown): boolean {
   return (
     isName(model) && typeof version === 'string' && version.length >= 1 && version.length <= 64
   );
-}
-
-/** "a Promise", "a RegExp": the kind of a refused features object, for its report. */
-export function objectKind(value: object): string {
-  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== ''
-    ? `a ${name}`
-    : `an object (${Object.prototype.toString.call(value)})`;
 }

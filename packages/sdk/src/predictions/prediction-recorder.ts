@@ -18,14 +18,13 @@ import { CounterSeries, HistogramSeries } from '../metrics/fast-series.js';
 import type { FastCounter, FastHistogram, FastMetrics } from '../metrics/fast-instruments.js';
 import type { ResolvedOptions } from '../options.js';
 import type { ExportPipeline } from '../pipeline/export-pipeline.js';
+import { objectKind, whyNotARecord } from '../record-like.js';
 import { sampledIn } from './sampling.js';
 import { labelIssueText, predictionIssueText } from './value-issue.js';
 import { jsonStringBytes, stringJsonBytes } from '../pipeline/wire-bytes.js';
 import {
   checkFeatures,
   copyFeatures,
-  notFeatureRecord,
-  objectKind,
   isModelName,
   isName,
   isValidPrediction,
@@ -215,7 +214,7 @@ export class PredictionRecorder {
     }
     const notRecord =
       typeof input.features === 'object' && input.features !== null
-        ? notFeatureRecord(input.features)
+        ? whyNotARecord(input.features)
         : undefined;
     if (notRecord !== undefined) {
       this.pipeline.invalid(

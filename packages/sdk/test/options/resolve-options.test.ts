@@ -458,3 +458,26 @@ describe('options whose reading throws (a getter, a Proxy)', () => {
     },
   );
 });
+
+describe('options given as a built-in whose data are not its properties', () => {
+  it.each([
+    ['predictions.modelSampleRatios', { predictions: { modelSampleRatios: new Map([['m', 0]]) } }],
+    ['predictions.modelSampleRatios', { predictions: { modelSampleRatios: new Date() } }],
+    ['resourceAttributes', { resourceAttributes: new Map([['k8s.pod.name', 'a']]) }],
+    ['queue', { queue: new Map([['maxItems', 5]]) }],
+    ['options', new Map([['serviceName', 'svc']])],
+  ])('%s as a Map or a Date is refused, not read as empty', (option, input) => {
+    const error = failure(() => resolveOptions(input as never, {}));
+    expect(error.code).toBe(SdkErrorCodes.INVALID_OPTION);
+    expect(error.details).toMatchObject({ option });
+    expect(error.message).toMatch(/expected a plain object, not a (Map|Date)/);
+  });
+
+  it('a null-prototype object is a plain object', () => {
+    const ratios = Object.assign(Object.create(null) as Record<string, number>, { m: 0.5 });
+    expect(
+      resolveOptions({ predictions: { modelSampleRatios: ratios } }, {}).predictions
+        .modelSampleRatios,
+    ).toEqual({ m: 0.5 });
+  });
+});
