@@ -307,10 +307,19 @@ export class PredictionRecorder {
   private recordLabel(id: IdValue, label: LabelValue, options: LabelInput): void {
     // A model name or a time in its place would be ignored: the label sent for every model's
     // prediction with this id, at the time of the call.
-    if (options != null && (typeof options !== 'object' || options instanceof Date)) {
+    if (
+      options != null &&
+      (typeof options !== 'object' ||
+        Array.isArray(options) ||
+        whyNotARecord(options) !== undefined)
+    ) {
+      const got =
+        typeof options === 'object' && !Array.isArray(options)
+          ? objectKind(options)
+          : describeValue(options);
       this.pipeline.invalid(
         'labels',
-        `logLabel options: expected an object { model?, timeUnixMs? }; got ${options instanceof Date ? 'a Date' : describeValue(options)}`,
+        `logLabel options: expected an object { model?, timeUnixMs? }; got ${got}`,
       );
       return;
     }

@@ -95,6 +95,21 @@ function isTransport(value: unknown): value is Transport {
 }
 
 export function resolveTransport(input: TransportOption | undefined, env: Env): ResolvedTransport {
+  // An object of the host's own with a `send` that is no function: a Transport gone wrong, not
+  // options with a misspelt key.
+  if (
+    typeof input === 'object' &&
+    input !== null &&
+    'send' in input &&
+    !('type' in input) &&
+    !isTransport(input)
+  ) {
+    throw invalidOption(
+      'transport.send',
+      (input as { send?: unknown }).send,
+      'a function (a Transport has send, isReady and shutdown)',
+    );
+  }
   if (isTransport(input)) {
     // A JavaScript caller's object without these fails at every readiness probe (never ready,
     // without a word) or at shutdown: say so now.

@@ -128,10 +128,13 @@ describe('transport', () => {
       'transport.shutdown',
       { name: 'mine', send: async () => ({ ok: true }), isReady: () => true, shutdown: 1 },
     ],
+    // Not taken for options with a misspelt key ("no such option send").
+    ['transport.send', { send: 5, isReady: () => true, shutdown: async () => undefined }],
   ])('a custom transport without %s fails at start-up', (option, transport) => {
     // Without isReady the readiness check would throw on every probe (never ready, no word why).
     const error = failure(() => resolveOptions({ transport: transport as never }, {}));
     expect(error.details.option).toBe(option);
+    expect(error.details.expected).toMatch(/^a function/);
   });
 });
 

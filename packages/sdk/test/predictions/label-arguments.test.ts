@@ -13,6 +13,9 @@ describe('logLabel arguments', () => {
     ['a model name', 'risk', '"risk"'],
     ['a time in milliseconds', 1_700_000_000_000, '1700000000000'],
     ['a Date', new Date(1_700_000_000_000), 'a Date'],
+    // A model name in an array: the model would be ignored.
+    ['an array', ['risk'], 'an array'],
+    ['a Map', new Map([['model', 'risk']]), 'a Map'],
   ])('options given as %s are refused, not ignored', async (_case, options, shown) => {
     const { monitor, diagnostics } = start();
     monitor.logLabel('p-1', 1, options as never);
