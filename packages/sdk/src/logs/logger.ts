@@ -202,6 +202,38 @@ function safeLogMethod(this: Logger, args: unknown[], method: LogFn): void {
   }
 }
 
+/**
+ * `child()` and `setBindings()` that never throw for what reading the bindings throws (a getter,
+ * a Proxy): the logger gets a `log_bindings_error` binding saying why, as a log call's line gets
+ * `log_error`. Bad child options (an unknown level) still throw: they are the host's set-up, as
+ * init()'s are. pino makes a child with Object.create(parent), so its children inherit both.
+ */
+function guardBindings(logger: Logger): void {
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  const unreadable = (error: unknown): { log_bindings_error: string } => ({
+    log_bindings_error: `the logger's bindings threw: ${errorText(error)}`,
+  });
+  logger.child = function guardedChild(this: Logger, bindings, options) {
+    try {
+      return child.call(this, bindings, options);
+    } catch (error) {
+      try {
+        return child.call(this, unreadable(error), options);
+      } catch {
+        throw error;
+      }
+    }
+  } as Logger['child'];
+  logger.setBindings = function guardedSetBindings(this: Logger, bindings) {
+    try {
+      setBindings.call(this, bindings);
+    } catch (error) {
+      setBindings.call(this, unreadable(error));
+    }
+  };
+}
+
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
   const out = config.destination ?? defaultDestination(config.sync);
@@ -263,6 +295,7 @@ export function createLogger(config: LoggerConfig): Logger {
     needsMetadata: needsMetadata(out),
   };
   (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
+  guardBindings(logger);
   return logger;
 }
 

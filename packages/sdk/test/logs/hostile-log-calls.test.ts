@@ -78,3 +78,32 @@ it('an error whose message getter throws is still described', () => {
     log_error: "the log call's arguments threw: an error with no string form",
   });
 });
+
+it('child() and setBindings() with bindings that throw when read do not throw; the lines say why', () => {
+  const bindings = {
+    get tenant(): string {
+      throw new Error('tenant refused');
+    },
+  };
+  let child: ReturnType<typeof monitor.logger.child> | undefined;
+  expect(() => {
+    child = monitor.logger.child(bindings);
+  }).not.toThrow();
+  child?.info('from the child');
+  expect(logs.lines.at(-1)).toMatchObject({
+    msg: 'from the child',
+    log_bindings_error: "the logger's bindings threw: tenant refused",
+  });
+  // A grandchild is made from its own parent, with that parent's bindings.
+  child?.child({ part: 'g' }).info('from the grandchild');
+  expect(logs.lines.at(-1)).toMatchObject({ part: 'g', log_bindings_error: expect.any(String) });
+  const other = monitor.logger.child({ part: 'o' });
+  expect(() => other.setBindings(bindings)).not.toThrow();
+  other.info('after setBindings');
+  expect(logs.lines.at(-1)).toMatchObject({
+    msg: 'after setBindings',
+    log_bindings_error: expect.any(String),
+  });
+  // Bad options are the host's set-up, refused as pino refuses them.
+  expect(() => monitor.logger.child({}, { level: 'nope' })).toThrow(/unknown level/);
+});

@@ -122,7 +122,7 @@ describe('transport', () => {
     expect(error.message).toContain(JSON.stringify(url));
   });
 
-  it.each([
+  it.each<[string, object]>([
     ['transport.isReady', { name: 'mine', send: async () => ({ ok: true }) }],
     [
       'transport.shutdown',
