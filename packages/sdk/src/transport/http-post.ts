@@ -21,8 +21,16 @@ export interface PostResponse {
 const MAX_ANSWER_BYTES = 1 << 20;
 
 export interface Poster {
-  /** Rejects on network errors and when `signal` aborts (with the abort reason). */
-  post(headers: Record<string, string>, body: Buffer, signal: AbortSignal): Promise<PostResponse>;
+  /**
+   * Rejects on network errors and when `signal` aborts (with the abort reason). `hold` false: the
+   * request's socket does not keep the process alive.
+   */
+  post(
+    headers: Record<string, string>,
+    body: Buffer,
+    signal: AbortSignal,
+    hold?: boolean,
+  ): Promise<PostResponse>;
   /** GETs `url` (same agent); rejects on network errors and when `signal` aborts. */
   get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PostResponse>;
   /** Closes idle keep-alive sockets. */
@@ -93,7 +101,7 @@ export function createPoster(endpoint: URL): Poster {
     : new HttpAgent({ keepAlive: true, maxSockets: 2 });
   const request = https ? httpsRequest : httpRequest;
   return {
-    post(headers, body, signal) {
+    post(headers, body, signal, hold = true) {
       return new Promise((resolve, reject) => {
         if (signal.aborted) {
           reject(signal.reason);
@@ -105,6 +113,8 @@ export function createPoster(endpoint: URL): Poster {
           headers: { ...headers, 'content-length': String(body.length) },
           signal,
         });
+        // The agent refs a pooled socket again when a later request reuses it.
+        if (!hold) outgoing.on('socket', (socket) => socket.unref());
         awaitAnswer(outgoing, signal, resolve, reject);
         outgoing.end(body);
       });

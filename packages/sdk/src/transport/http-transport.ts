@@ -10,6 +10,7 @@ import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import { SdkError, SdkErrorCodes } from '../errors.js';
 import { BatchJsonWriter, holdsProtoKey } from './batch-json.js';
 import { createPoster } from './http-post.js';
+import { SendDeadlineError } from '../pipeline/send-attempt.js';
 import {
   leaveOutProtoKeys,
   originalRejections,
@@ -95,6 +96,13 @@ function accepted(rejections: Rejections | undefined): SendResult {
     : { ok: true, rejected: rejections.listed };
 }
 
+/** The abort reason of a request that reached `transport.timeoutMs` without an answer. */
+class RequestTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+  }
+}
+
 /** Creates the HTTP transport (node:http keep-alive; gzip through node:zlib off the main thread). */
 export function createHttpTransport(config: HttpTransportConfig): Transport {
   const endpoint = collectorUrl(config.url, '/v1/ingest');
@@ -153,6 +161,8 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       });
   }
   let closed = false;
+  /** The last send ran out of time with no answer (a hung collector); an answer clears it. */
+  let unanswered = false;
   const inFlight = new Set<AbortController>();
 
   const writer = new BatchJsonWriter();
@@ -225,14 +235,16 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     }
     const controller = new AbortController();
     inFlight.add(controller);
-    const timer = setTimeout(
-      () => controller.abort(new Error(`timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => controller.abort(new RequestTimeout(timeoutMs)), timeoutMs);
+    // After a send the collector left unanswered, the next ones do not hold a host that is done:
+    // each queued batch would otherwise keep it alive for its own deadline, one after another.
+    const hold = !unanswered;
+    if (!hold) timer.unref();
     const onAbort = (): void => controller.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await poster.post(headers, body, controller.signal);
+      const response = await poster.post(headers, body, controller.signal, hold);
+      unanswered = false;
       const { status, text } = response;
       if (status >= 200 && status < 300) {
         ready = true;
@@ -268,6 +280,10 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       return { ok: false, retryable: false, error: failure(status, text, false) };
     } catch (error) {
       ready = false;
+      // Cut by its own timeout or by the pipeline's deadline: the collector did not answer.
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (reason instanceof RequestTimeout || reason instanceof SendDeadlineError)
+        unanswered = true;
       return notDelivered(
         'failed',
         controller.signal.aborted ? controller.signal.reason : error,

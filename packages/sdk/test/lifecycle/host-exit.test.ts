@@ -29,12 +29,18 @@ afterAll(() => receiver.close());
  */
 async function exitsOnItsOwn(
   transport: unknown,
-  send: boolean,
+  send: boolean | 'queue',
   whileIdle: (metricsPort: number) => () => void = () => () => undefined,
 ): Promise<boolean> {
   const host = spawn(
     process.execPath,
-    ['--import', 'tsx', child, JSON.stringify(transport), send ? 'send' : 'idle'],
+    [
+      '--import',
+      'tsx',
+      child,
+      JSON.stringify(transport),
+      send === 'queue' ? 'queue' : send ? 'send' : 'idle',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(host, 'exit');
@@ -91,6 +97,23 @@ describe('the host exits on its own', () => {
     try {
       const url = `http://127.0.0.1:${port}`;
       expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, false)).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
+  });
+
+  it('with six batches queued for a collector that never answers, after one deadline', async () => {
+    // Each batch held the host for its own 2 s deadline in turn: 12 s before it could exit.
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as { port: number };
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, 'queue')).toBe(true);
+      // The first batch was held to its deadline: it was sent, not left unsent.
+      expect(sockets.length).toBeGreaterThan(0);
     } finally {
       for (const socket of sockets) socket.destroy();
       hung.close();

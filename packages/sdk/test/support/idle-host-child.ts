@@ -1,8 +1,9 @@
 /**
  * Child process of host-exit.test.ts: a host that starts the SDK and then has nothing left to
  * do; the parent checks that it exits on its own. Arguments: JSON of the `transport` option, and
- * `send` to first record one prediction and flush it. Prints `ready <metrics port>`, then works
- * for 1.5 s more.
+ * `send` to first record one prediction and flush it, or `queue` to record six, each its own
+ * batch, and leave them queued (a 2 s `retry.deadlineMs`). Prints `ready <metrics port>`, then
+ * works for 1.5 s more.
  */
 import { init, type DriftwatchOptions } from '../../src/index.js';
 
@@ -12,6 +13,7 @@ const monitor = init(
     serviceName: 'idle-host',
     transport,
     batch: { maxItems: 1, lingerMs: 10 },
+    ...(process.argv[3] === 'queue' ? { retry: { deadlineMs: 2000 } } : {}),
     metrics: { port: 0, host: '127.0.0.1', runtime: false, gpu: { enabled: false } },
     logs: { destination: { write: () => undefined }, export: false },
     diagnostics: { destination: { write: () => undefined } },
@@ -22,6 +24,11 @@ if (process.argv[3] === 'send') {
   monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: 1 }, prediction: 1 });
   await monitor.flush();
   if (monitor.stats.sentItems === 0) throw new Error('nothing was delivered');
+}
+if (process.argv[3] === 'queue') {
+  for (let i = 0; i < 6; i++) {
+    monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: i }, prediction: 1 });
+  }
 }
 const address = await monitor.metricsAddress;
 process.stdout.write(`ready ${address?.port ?? 0}\n`);
