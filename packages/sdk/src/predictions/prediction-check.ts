@@ -10,7 +10,7 @@ import type { PredictionEvent } from '@driftwatch/schema';
 import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 import { whyNotARecord } from '../record-like.js';
 
-const MAX_FEATURES = 1000;
+export const MAX_FEATURES = 1000;
 const MAX_TIME_UNIX_MS = 8_640_000_000_000_000;
 /** Queue estimate per feature beside its strings: JSON punctuation, a number, the copy's slot. */
 const FEATURE_OVERHEAD_BYTES = 32;
@@ -61,6 +61,19 @@ function featureNameBytes(name: string): number {
   const bytes = jsonStringBytes(name);
   if (knownNames.size < MAX_KNOWN_NAMES) knownNames.set(name, bytes);
   return bytes;
+}
+
+/**
+ * true when `features` has more own enumerable properties than a sample may hold, counted up to
+ * one past the limit: such features are refused without the full validator, which would walk
+ * every one (a request body of a million keys passed as features blocked the host for seconds).
+ */
+export function tooManyFeatures(features: object): boolean {
+  let count = 0;
+  for (const name in features) {
+    if (hasOwnProperty.call(features, name) && ++count > MAX_FEATURES) return true;
+  }
+  return false;
 }
 
 /**

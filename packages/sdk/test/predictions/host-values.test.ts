@@ -98,6 +98,19 @@ describe('values as hosts pass them', () => {
     expect(monitor.stats.dropped.invalid).toBe(0);
   });
 
+  it('more than 1000 features are refused by their count, 1000 are sent', async () => {
+    const { monitor, diagnostics } = start();
+    const many = (count: number): Record<string, number> =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, i]));
+    monitor.logPrediction({ ...base, predictionId: 'p-1001', features: many(1001) });
+    monitor.logPrediction({ ...base, predictionId: 'p-1000', features: many(1000) });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions').map((event) => event.predictionId)).toEqual(['p-1000']);
+    expect(warnings(diagnostics)).toEqual([
+      'driftwatch: dropped an invalid predictions item: /features: expected at most 1000 features; got more',
+    ]);
+  });
+
   it('null for score, segment or the label model means not given', async () => {
     const { monitor } = start();
     monitor.logPrediction({
