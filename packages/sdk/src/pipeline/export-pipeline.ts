@@ -15,6 +15,7 @@ import {
   type Transport,
 } from '../transport/transport.js';
 import { WireJson } from '../transport/wire-json.js';
+import { convertedBytes, RECOUNT_ABOVE_BYTES } from './converted-bytes.js';
 import { fullJitterBackoffMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
@@ -157,13 +158,15 @@ export class ExportPipeline {
     // their allocation sites in the old generation, along with all they point to (see
     // bench/PERFORMANCE.md).
     let queued = entry;
+    let size = bytes;
     if (this.transport?.acceptsWireJson === true && this.config.converters?.[signal]) {
       const item = this.converted(signal, entry, true);
       if (item === INVALID) return;
       queued = item instanceof WireJson ? item : new Converted(item);
+      if (bytes > RECOUNT_ABOVE_BYTES) size = convertedBytes(item, bytes);
     }
     const queue = this.queues[signal];
-    const dropped = queue.push(queued, bytes);
+    const dropped = queue.push(queued, size);
     if (dropped === LARGER_THAN_QUEUE) {
       // It never entered the queue: not counted in `removed`, so flush targets stay right.
       this.tooLarge(1, `${signal} queue's queue.maxBytes`);
