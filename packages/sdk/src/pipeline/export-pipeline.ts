@@ -175,6 +175,7 @@ export class ExportPipeline {
     if (dropped > 0) {
       this.removed[signal] += this.config.queue.dropPolicy === 'drop-oldest' ? dropped : 0;
       this.drop('queue_full', dropped);
+      this.reports.queueFull(signal, dropped, this.config.queue.dropPolicy);
     }
     if (this.batchFull()) {
       this.schedulePump();

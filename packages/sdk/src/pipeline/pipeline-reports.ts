@@ -13,7 +13,7 @@ export class PipelineReports {
   readonly diagnostics: Diagnostics;
   /** Too-large items are reported per limit: a report names the one its items were over. */
   private readonly limiter = new ReportLimiter<
-    Signal | `too_large:${string}` | 'send_failed' | 'rejected'
+    Signal | `too_large:${string}` | `queue_full:${Signal}` | 'send_failed' | 'rejected'
   >();
   /** A retryable failure was reported and no batch has been delivered since. */
   private failing = false;
@@ -54,6 +54,19 @@ export class PipelineReports {
         (report.times > 1
           ? ` (${report.times} batches with rejected items since the last report)`
           : ''),
+    );
+  }
+
+  /**
+   * Items a full queue dropped (`policy`: which ones): the destination takes less than the host
+   * records, or is down.
+   */
+  queueFull(signal: Signal, count: number, policy: string): void {
+    const report = this.limiter.admit(`queue_full:${signal}`, count);
+    if (!report) return;
+    this.diagnostics.warn(
+      { signal, dropped: report.items },
+      `driftwatch: the ${signal} queue is full (queue.maxItems or queue.maxBytes): dropped ${report.items} item(s), ${policy === 'drop-oldest' ? 'the oldest' : 'the newest'}, since the last report (counted in driftwatch_sdk_dropped_total{reason="queue_full"})`,
     );
   }
 
