@@ -89,35 +89,35 @@ describe('the host exits on its own', () => {
     expect(exited).toBe(true);
   });
 
-  it('when the collector accepts connections and never answers', async () => {
+  /** Runs `check` with the URL of a collector that accepts connections and never answers. */
+  async function withHungCollector(
+    check: (url: string, sockets: readonly Socket[]) => Promise<void>,
+  ): Promise<void> {
     const sockets: Socket[] = [];
     const hung = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const { port } = hung.address() as { port: number };
     try {
-      const url = `http://127.0.0.1:${port}`;
-      expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, false)).toBe(true);
+      await check(`http://127.0.0.1:${port}`, sockets);
     } finally {
       for (const socket of sockets) socket.destroy();
       hung.close();
     }
+  }
+
+  it('when the collector accepts connections and never answers', async () => {
+    await withHungCollector(async (url) => {
+      expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, false)).toBe(true);
+    });
   });
 
   it('with six batches queued for a collector that never answers, after one deadline', async () => {
     // Each batch held the host for its own 2 s deadline in turn: 12 s before it could exit.
-    const sockets: Socket[] = [];
-    const hung = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const { port } = hung.address() as { port: number };
-    try {
-      const url = `http://127.0.0.1:${port}`;
+    await withHungCollector(async (url, sockets) => {
       expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, 'queue')).toBe(true);
       // The first batch was held to its deadline: it was sent, not left unsent.
       expect(sockets.length).toBeGreaterThan(0);
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      hung.close();
-    }
+    });
   });
 
   describe('with Kafka', () => {
