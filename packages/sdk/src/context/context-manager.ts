@@ -5,10 +5,14 @@
  * of other instrumentations become its children. One AsyncLocalStorage carries both: a second
  * one would add its own promise-hook work to every request.
  * `context.with(ctx, fn)` runs `fn` in a store made from `ctx` (its span's ids, so log lines
- * follow it), keeping the request id. Binding of functions and event emitters is inherited from
- * the OTel manager, which routes it through `with`.
+ * follow it) and the request id `ctx` carries: a context made from a request's store holds its
+ * id, so a callback bound to request A's context (`context.bind`) logs A's id with A's trace even
+ * when request B runs it. A context that carries none (extracted from a message's headers, made
+ * outside any request) keeps the current request's id. Binding of functions and event emitters
+ * is inherited from the OTel manager, which routes it through `with`.
  */
 import {
+  createContextKey,
   INVALID_SPANID,
   INVALID_TRACEID,
   isValidSpanId,
@@ -23,11 +27,25 @@ import { createStore, type ContextStorage, type RequestStore } from './request-c
 
 const NO_SPAN = trace.wrapSpanContext({ traceId: '', spanId: '', traceFlags: 0 });
 
+/** Where the OTel context of a request's store keeps the request's id. */
+const REQUEST_ID = createContextKey('driftwatch.request_id');
+
 /** The OTel context of `store` (made once per store, when first asked for). */
 export function otelContextOf(store: RequestStore | undefined): Context {
   if (store === undefined) return ROOT_CONTEXT;
-  store.otel ??= trace.setSpan(ROOT_CONTEXT, store.span);
+  if (store.otel === undefined) {
+    const { requestId } = store;
+    const base =
+      requestId === undefined ? ROOT_CONTEXT : ROOT_CONTEXT.setValue(REQUEST_ID, requestId);
+    store.otel = trace.setSpan(base, store.span);
+  }
   return store.otel;
+}
+
+/** The request id `context` carries, else that of the request (if any) of `parent`. */
+function requestIdOf(context: Context, parent: RequestStore | undefined): string | undefined {
+  const carried = context.getValue(REQUEST_ID);
+  return typeof carried === 'string' ? carried : parent?.requestId;
 }
 
 /** The store standing for `context`, under the request (if any) of `parent`. */
@@ -38,7 +56,7 @@ export function storeFor(context: Context, parent: RequestStore | undefined): Re
   // A context without a valid span (baggage only, ROOT_CONTEXT, all-zero ids): the request keeps
   // its id, lines carry no trace ids.
   return {
-    requestId: parent?.requestId,
+    requestId: requestIdOf(context, parent),
     span: NO_SPAN,
     traceId: '',
     spanId: '',
@@ -54,7 +72,7 @@ function storeOfSpan(
 ): RequestStore | undefined {
   let store: RequestStore;
   try {
-    store = createStore(parent?.requestId, span, context);
+    store = createStore(requestIdOf(context, parent), span, context);
   } catch {
     // A span context the OTel API let a caller build (`trace.setSpanContext(ctx, null)`, a
     // throwing getter): no trace, as OTel's own context manager treats it, never a throw.

@@ -4,6 +4,7 @@
  * propagator's or instrumentation's) means "no trace", as OTel's own manager treats it, never a
  * throw into the caller's `context.with`.
  */
+import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, context, trace, type SpanContext } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { init } from '../../src/index.js';
@@ -43,5 +44,57 @@ describe('context.with a foreign span context', () => {
     expect(result).toBeUndefined();
     expect(logs.lines.at(-1)).toMatchObject({ msg: 'inside' });
     expect(logs.lines.at(-1)).not.toHaveProperty('trace_id');
+  });
+});
+
+describe("a request's context bound and run elsewhere", () => {
+  /** Runs `fn` inside a request of id `id`, as the framework plugins do. */
+  function inRequest<T>(id: string, fn: () => T): T {
+    const request = monitor.http.start({
+      method: 'GET',
+      path: '/',
+      headers: { 'x-request-id': id },
+    });
+    try {
+      return monitor.contextStorage.run(request.store, fn);
+    } finally {
+      request.end({ statusCode: 200, route: '/' });
+    }
+  }
+
+  const lastLine = (msg: string) => logs.lines.findLast((line) => line.msg === msg);
+
+  it('carries its request id with its trace ids, from another request and from none', () => {
+    const [bound, traceOfA] = inRequest('req-A', () => [
+      context.bind(context.active(), () => monitor.logger.info('bound to A')),
+      trace.getActiveSpan()?.spanContext().traceId,
+    ]);
+    expect(traceOfA).toMatch(/^[0-9a-f]{32}$/);
+    const before = logs.lines.length;
+    inRequest('req-B', () => bound());
+    bound();
+    const lines = logs.lines.slice(before).filter((line) => line.msg === 'bound to A');
+    expect(lines).toHaveLength(2);
+    for (const line of lines)
+      expect(line).toMatchObject({ request_id: 'req-A', trace_id: traceOfA });
+  });
+
+  it("an emitter bound to A's context runs its listeners in A, whoever emits", () => {
+    // Node's EventEmitter runs a listener in the context of the code that emits (README).
+    const emitter = new EventEmitter();
+    inRequest('req-E', () => {
+      context.bind(context.active(), emitter);
+      emitter.on('ready', () => monitor.logger.info('listener of E'));
+    });
+    inRequest('req-F', () => emitter.emit('ready'));
+    expect(lastLine('listener of E')).toMatchObject({ request_id: 'req-E' });
+  });
+
+  it('a context that carries no request id keeps the current request id', () => {
+    inRequest('req-C', () =>
+      context.with(ROOT_CONTEXT, () => monitor.logger.info('root inside C')),
+    );
+    expect(lastLine('root inside C')).toMatchObject({ request_id: 'req-C' });
+    expect(lastLine('root inside C')).not.toHaveProperty('trace_id');
   });
 });
