@@ -1,5 +1,5 @@
 export { init } from './init.js';
-export type { Monitor } from './monitor.js';
+export type { Monitor, SpanResult } from './monitor.js';
 export { isMonitor } from './monitor.js';
 export { resolveOptions, DEFAULT_REDACT_PATHS } from './options.js';
 export type {

@@ -28,6 +28,9 @@ import type {
 import type { Readiness, ReadinessCheck, ReadinessReport } from './readiness.js';
 import type { Transport } from './transport/transport.js';
 
+/** What `monitor.span` returns for `fn`'s result `T`: a native Promise of a thenable's value. */
+export type SpanResult<T> = T extends PromiseLike<infer U> ? Promise<U> : T;
+
 export interface Monitor {
   /** pino logger: JSON lines with service fields and, inside a request, request_id/trace_id/span_id. */
   readonly logger: Logger;
@@ -46,8 +49,12 @@ export interface Monitor {
   /**
    * Runs `fn` in a child span of the current one; ends it when `fn` returns or settles. Throws
    * only for a missing `fn` (or what `fn` throws); attributes that throw when read are left out.
+   * What `fn` returns comes back as it is, but a promise or other thenable: that is awaited once
+   * and a new native Promise of its outcome comes back (a thenable's own methods, a `cancel`,
+   * are not on it; a lazy query builder runs once), so a rejection nobody handles is still
+   * reported as the host's own unhandled rejection.
    */
-  span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T;
+  span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): SpanResult<T>;
   /** Records a prediction sample; returns its id. Never throws. */
   logPrediction(input: PredictionInput): string;
   /** Records the ground truth for an earlier prediction. Never throws. */
@@ -200,7 +207,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
     http: parts.http,
     contextStorage: storage,
     metricsAddress: parts.metricsAddress,
-    span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): T {
+    span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): SpanResult<T> {
       // No span to open without the work it measures: a clear error, before anything started.
       if (typeof fn !== 'function') throw invalidArgument('monitor.span', 'fn', fn, 'a function');
       const parent = storage.getStore();
@@ -240,7 +247,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
       }
       if (!thenable) {
         span.end();
-        return result;
+        return result as SpanResult<T>;
       }
       // Adopted as a Promise: a thenable's own `then` may return nothing, or throw.
       return Promise.resolve(result).then(
@@ -252,7 +259,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
           fail(error);
           throw error;
         },
-      ) as T;
+      ) as SpanResult<T>;
     },
     logPrediction: (input) => recorder.logPrediction(input),
     logLabel: (predictionId, label, options) => recorder.logLabel(predictionId, label, options),

@@ -5,7 +5,7 @@
  * with no string form reaches the caller as it was thrown, and the span still ends as an error;
  * a thenable that is not a Promise is awaited like one; no function is a clear error.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { init, SdkErrorCodes, type MemoryTransport } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
@@ -221,5 +221,33 @@ describe('addReadinessCheck', () => {
       'addReadinessCheck: name must be a non-empty string, got ""',
     );
     expect(await monitor.readiness()).toMatchObject({ checks: {} });
+  });
+});
+
+describe("monitor.span's result", () => {
+  it('is typed and made as it comes back: a value as is, a thenable as a native Promise', async () => {
+    expectTypeOf(monitor.span('sync', () => 1)).toEqualTypeOf<number>();
+    expectTypeOf(monitor.span('async', async () => 'a')).toEqualTypeOf<Promise<string>>();
+    const thenable: PromiseLike<number> = { then: (resolve) => Promise.resolve(7).then(resolve) };
+    expectTypeOf(monitor.span('thenable', () => thenable)).toEqualTypeOf<Promise<number>>();
+
+    class Cancellable<T> extends Promise<T> {
+      cancel(): void {}
+    }
+    const given = new Cancellable<number>((resolve) => resolve(3));
+    const result = monitor.span('subclass', () => given);
+    // Awaited once: a new native Promise, without the subclass's own methods.
+    expect(Object.getPrototypeOf(result)).toBe(Promise.prototype);
+    expect(await result).toBe(3);
+    let thenCalls = 0;
+    const lazy = {
+      then(resolve: (value: number) => void) {
+        thenCalls += 1;
+        resolve(9);
+      },
+    };
+    expect(await monitor.span('lazy', () => lazy)).toBe(9);
+    // A lazy builder (a query that runs on then) runs once.
+    expect(thenCalls).toBe(1);
   });
 });
