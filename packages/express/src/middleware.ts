@@ -68,6 +68,13 @@ function pathOf(request: Request): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** The query string of the request's URL, without its `?`; undefined for none. */
+function queryOf(request: Request): string | undefined {
+  const url = request.originalUrl;
+  const query = url.indexOf('?');
+  return query === -1 ? undefined : url.slice(query + 1);
+}
+
 /** `app.use(driftwatch(monitor))` before your routes. */
 export function driftwatch(monitor: Monitor): RequestHandler {
   checkMonitor('driftwatch', monitor);
@@ -90,6 +97,7 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     const handle = monitor.http.start({
       method: request.method,
       path: session === undefined ? pathOf(request) : withoutWebSocketSuffix(pathOf(request)),
+      query: queryOf(request),
       headers: request.headers,
       // Behind a trusted proxy, the client-writable X-Forwarded-Proto (the SDK keeps http/https).
       scheme: request.protocol,

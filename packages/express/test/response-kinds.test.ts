@@ -102,6 +102,19 @@ async function recorded(requestId: string) {
 }
 
 describe('response kinds (Express)', () => {
+  it('a redirect with a query string: url.query on the span, its secret values redacted', async () => {
+    const response = await fetch(`${server.baseUrl}/old/7?ref=mail&token=t0ps3cret`, {
+      headers: { 'x-request-id': 'express-query' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(301);
+    const { spans } = await recorded('express-query');
+    expect(spans[0]?.attributes).toMatchObject({
+      'url.path': '/old/7',
+      'url.query': 'ref=mail&token=REDACTED',
+    });
+  });
+
   it('res.write over a second: one span and one line at the real end, context in the timers', async () => {
     const started = performance.now();
     const response = await fetch(`${server.baseUrl}/stream`, {

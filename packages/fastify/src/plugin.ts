@@ -331,6 +331,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     const handle = monitor.http.start({
       method: request.method,
       path: query === -1 ? url : url.slice(0, query),
+      query: query === -1 ? undefined : url.slice(query + 1),
       headers: request.headers,
       requestId: raw[kRequestId] ?? requestIdFrom(request.headers['x-request-id']),
       scheme: request.protocol,

@@ -14,13 +14,14 @@ export interface UnhookedRequest {
   readonly protocol: string;
 }
 
-/** Starts the request's record (span, context, id), its path without the query. */
+/** Starts the request's record (span, context, id), its path and query apart. */
 export function startUnhooked(monitor: Monitor, request: UnhookedRequest) {
   const { url } = request;
   const query = url.indexOf('?');
   return monitor.http.start({
     method: request.method,
     path: query === -1 ? url : url.slice(0, query),
+    query: query === -1 ? undefined : url.slice(query + 1),
     headers: request.headers,
     requestId: request.id,
     scheme: request.protocol,

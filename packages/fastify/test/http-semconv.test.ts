@@ -39,6 +39,7 @@ beforeAll(async () => {
     },
     async () => ({ ok: true }),
   );
+  app.get('/search', async () => ({ ok: true }));
   app.get('/teapot', async () => {
     throw Object.assign(new Error('short and stout'), { statusCode: 418 });
   });
@@ -135,5 +136,19 @@ describe('HTTP semantic conventions (Fastify)', () => {
     );
     expect(methods.has('PROPFIND')).toBe(false);
     expect(methods.has('_OTHER')).toBe(true);
+  });
+
+  it('the query string is url.query, secret parameters redacted; a path alone has none', async () => {
+    expect(await send('GET', '/search?q=red%20shoes&access_token=abc123&Signature=s1&page=2')).toBe(
+      200,
+    );
+    expect(await send('GET', '/search')).toBe(200);
+    const { spans } = await exported();
+    const searches = spans.filter((item) => item.name === 'GET /search');
+    expect(searches.map((span) => span.attributes?.['url.query'])).toEqual([
+      'q=red%20shoes&access_token=REDACTED&Signature=REDACTED&page=2',
+      undefined,
+    ]);
+    expect(searches[0]?.attributes?.['url.path']).toBe('/search');
   });
 });

@@ -152,6 +152,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
       metrics: fastMetrics,
       logger,
       logRequests: true,
+      secretKeys: options.logs.secretKeys,
     }),
     readiness,
     metricsAddress: server?.address ?? Promise.resolve(undefined),

@@ -14,6 +14,7 @@ import { createCompletionLineWriter, type CompletionLineWriter } from '../logs/c
 import type { FastMetrics } from '../metrics/fast-instruments.js';
 import type { HistogramSeries } from '../metrics/fast-series.js';
 import { errorTypeOf, semconvMethod, spanMethod } from './http-semconv.js';
+import { urlQueryAttribute } from './url-query.js';
 import { MAX_ATTRIBUTE_CHARS, type RequestSpan } from '../traces/request-span.js';
 import type { Tracing } from '../traces/tracing.js';
 
@@ -29,6 +30,11 @@ export interface IncomingRequestInfo {
   readonly method: string;
   /** Path without the query string. */
   readonly path: string;
+  /**
+   * The query string without its `?` (none: undefined or empty): the span's `url.query`, secret
+   * parameters' values redacted (url-query.ts).
+   */
+  readonly query?: string | undefined;
   readonly headers: IncomingHttpHeaders;
   /**
    * A request id the framework already chose (e.g. Fastify's `request.id` from our genReqId);
@@ -125,8 +131,11 @@ export function createHttpInstrumentation(config: {
   readonly logger: Logger;
   /** Log one line per completed request. */
   readonly logRequests: boolean;
+  /** `logs.secretKeys`: query parameters of these names are redacted in `url.query` too. */
+  readonly secretKeys?: readonly string[];
 }): HttpInstrumentation {
   const { tracing } = config;
+  const secretKeys = new Set((config.secretKeys ?? []).map((key) => key.toLowerCase()));
   const duration = config.metrics.histogram({
     name: 'http.server.request.duration',
     unit: 's',
@@ -199,6 +208,8 @@ export function createHttpInstrumentation(config: {
       attributes['http.request.method'] = known;
       attributes['url.path'] = path;
       attributes['url.scheme'] = scheme;
+      const { query } = request;
+      if (query) attributes['url.query'] = urlQueryAttribute(query, secretKeys);
       if (known !== method) attributes['http.request.method_original'] = method.slice(0, 64);
       // The conventions name a span of a method they do not know `HTTP` (`HTTP {route}`).
       const span = tracing.startRequestSpan(spanMethod(known), attributes, request.headers);

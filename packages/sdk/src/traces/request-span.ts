@@ -43,6 +43,11 @@ import {
 /** The SDK's own attributes of a request span (method, path, scheme, route, status code). */
 const REQUEST_ATTRIBUTES = 5;
 
+/** The bytes of a `url.query` attribute, which only requests with a query string have. */
+function queryBytes(query: unknown): number {
+  return query === undefined ? 0 : ATTRIBUTE_OVERHEAD_BYTES + stringJsonBytes(query);
+}
+
 /** Kept here for the HTTP instrumentation, which clips its route and path to it. */
 export { MAX_ATTRIBUTE_CHARS } from './span-limits.js';
 
@@ -264,7 +269,8 @@ export class RequestSpan implements Span {
         bytes +
         REQUEST_ATTRIBUTES * ATTRIBUTE_OVERHEAD_BYTES +
         stringJsonBytes(this.attributes['url.path']) +
-        stringJsonBytes(this.attributes['http.route'])
+        stringJsonBytes(this.attributes['http.route']) +
+        queryBytes(this.attributes['url.query'])
       );
     }
     let attributesBytes = 0;
