@@ -3,7 +3,7 @@
  * defaults, validated with messages naming the option, the value and what was expected, then frozen.
  */
 import type { DestinationStream, Level } from 'pino';
-import { invalidOption, SdkError, SdkErrorCodes } from './errors.js';
+import { SdkError, SdkErrorCodes } from './errors.js';
 import {
   checkedRedactPaths,
   checkedSecretKeys,
@@ -145,8 +145,7 @@ function describeThrown(error: unknown): string {
 }
 
 function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
-  if (typeof input !== 'object' || input === null)
-    throw invalidOption('options', input, 'an object');
+  // An object, and not one whose data are not its properties (a Map): objectOrEmpty says which.
   objectOrEmpty('options', input);
   rejectUnknownKeys('', '', input);
   const queue = objectOrEmpty('queue', input.queue);

@@ -88,7 +88,7 @@ export function copyFeatures(features: unknown): Record<string, unknown> | undef
     typeof features !== 'object' ||
     features === null ||
     Array.isArray(features) ||
-    features instanceof Date ||
+    // A Date, a Map, a promise…: see record-like.ts.
     whyNotARecord(features) !== undefined
   ) {
     return undefined;

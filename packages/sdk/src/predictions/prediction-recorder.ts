@@ -203,25 +203,19 @@ export class PredictionRecorder {
     }
     // A member JSON.parse made from "__proto__": the collector refuses a body holding one (its
     // parser, as Fastify's, guards against prototype poisoning), so the sample could never land.
-    if (
-      typeof input.features === 'object' &&
-      input.features !== null &&
-      hasOwn(input.features, '__proto__')
-    ) {
+    const featuresObject = isObject(input.features) ? input.features : undefined;
+    if (featuresObject !== undefined && hasOwn(featuresObject, '__proto__')) {
       this.pipeline.invalid(
         'predictions',
         '/features: invalid name "__proto__": the collector refuses a body holding a member of that name',
       );
       return predictionId;
     }
-    const notRecord =
-      typeof input.features === 'object' && input.features !== null
-        ? whyNotARecord(input.features)
-        : undefined;
-    if (notRecord !== undefined) {
+    const notRecord = featuresObject === undefined ? undefined : whyNotARecord(featuresObject);
+    if (featuresObject !== undefined && notRecord !== undefined) {
       this.pipeline.invalid(
         'predictions',
-        `/features: expected a plain object of feature values; got ${objectKind(input.features as object)} (${notRecord})`,
+        `/features: expected a plain object of feature values; got ${objectKind(featuresObject)} (${notRecord})`,
       );
       return predictionId;
     }
@@ -245,9 +239,9 @@ export class PredictionRecorder {
     // full validator, which would walk (and its report describe) every one of them: seconds for
     // a host's huge request body passed as features. Counting ten costs ~40 ns.
     if (
-      isObject(input.features) &&
-      !Array.isArray(input.features) &&
-      tooManyFeatures(input.features)
+      featuresObject !== undefined &&
+      !Array.isArray(featuresObject) &&
+      tooManyFeatures(featuresObject)
     ) {
       this.pipeline.invalid(
         'predictions',
