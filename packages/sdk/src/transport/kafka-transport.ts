@@ -188,6 +188,7 @@ export function createKafkaTransport(
 
   function lostConnections(owner: Producer): void {
     if (producer !== owner || closed) return;
+    logger.debug('kafka: every broker connection closed; connecting a fresh producer');
     // A fresh producer, not this one reconnected: kafkajs asks a broker it knew for nothing on
     // reconnect (TCP alone would pass for an answer), while a new producer's connect is a real
     // exchange (ApiVersions, and InitProducerId when idempotent: a restarted broker forgot ids).
