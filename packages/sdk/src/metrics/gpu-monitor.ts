@@ -10,9 +10,21 @@
  * about to die by a signal (which emits no 'exit').
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import split2 from 'split2';
 import type { Diagnostics } from '../logs/diagnostics.js';
 import { GPU_QUERY_FIELDS, parseGpuLine, type GpuSample } from './nvidia-smi-csv.js';
+
+// A device row is under 300 bytes; a command that prints no newline (a wrong binary at
+// metrics.gpu.command) would otherwise be held in memory until the string limit throws.
+const MAX_LINE_CHARS = 4096;
+// More devices than one machine has: a command printing ever new indexes ends its sweep here.
+const MAX_DEVICES = 64;
+// A longer line is skipped up to its newline, not kept (split2 4 has `skipOverflow`; its
+// published types do not list it).
+const SPLIT_OPTIONS: split2.Options & { skipOverflow: boolean } = {
+  maxLength: MAX_LINE_CHARS,
+  skipOverflow: true,
+};
 
 export interface GpuMonitorConfig {
   readonly command: string;
@@ -123,8 +135,8 @@ export class GpuMonitor {
         this.config.diagnostics.warn({ err: error }, 'driftwatch: nvidia-smi failed');
     });
     if (child.stdout) {
-      const lines = createInterface({ input: child.stdout });
-      lines.on('line', (line) => {
+      const lines = child.stdout.pipe(split2(SPLIT_OPTIONS));
+      lines.on('data', (line: string) => {
         // A replaced or stopped child's late rows are not current, and must not arm the
         // watchdog of the child that replaced it.
         if (this.child !== child) return;
@@ -284,9 +296,13 @@ export class GpuMonitor {
     this.stallTimer.unref();
   }
 
-  /** A repeated index starts a new sweep; a quiet spell also ends the current one. */
+  /**
+   * A repeated index starts a new sweep; a quiet spell also ends the current one. Devices past
+   * MAX_DEVICES in one sweep are left out.
+   */
   private take(sample: GpuSample): void {
     if (this.sweep.has(sample.index)) this.publish();
+    else if (this.sweep.size >= MAX_DEVICES) return;
     this.sweep.set(sample.index, sample);
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     this.sweepTimer = setTimeout(() => this.publish(), Math.min(200, this.config.intervalMs / 2));

@@ -26,13 +26,20 @@ export interface GpuSample {
 
 const MIB = 1024 * 1024;
 
-function numberOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text.trim());
-  return text.trim() === '' || !Number.isFinite(value) ? undefined : value;
+// nvidia-smi prints plain decimals; `Number()` alone would also take `0x10`, `1e3` or `-5`.
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/** A field's value, or undefined for one no device reports ("[N/A]", negative, hex). */
+function numberOf(text: string | undefined, max = Infinity): number | undefined {
+  if (text === undefined || !DECIMAL.test(text)) return undefined;
+  const value = Number(text);
+  return value <= max ? value : undefined;
 }
 
-/** One CSV line → a sample, or undefined for a line that is not a device row. */
+/**
+ * One CSV line → a sample, or undefined for a line that is not a device row (no index or uuid).
+ * A value no device reports (a negative number, utilization over 100 %) is left out, not the row.
+ */
 export function parseGpuLine(line: string): GpuSample | undefined {
   const parts = line.split(',').map((part) => part.trim());
   if (parts.length < GPU_QUERY_FIELDS.length) return undefined;
@@ -40,8 +47,13 @@ export function parseGpuLine(line: string): GpuSample | undefined {
   const tail = parts.slice(-5);
   const [index, uuid] = parts;
   const name = parts.slice(2, parts.length - 5).join(', ');
-  if (index === undefined || uuid === undefined || !/^\d+$/.test(index)) return undefined;
-  const [utilization, used, total, temperature, power] = tail.map(numberOf);
+  if (index === undefined || !uuid || !/^\d+$/.test(index)) return undefined;
+  const [utilizationText, usedText, totalText, temperatureText, powerText] = tail;
+  const utilization = numberOf(utilizationText, 100);
+  const used = numberOf(usedText);
+  const total = numberOf(totalText);
+  const temperature = numberOf(temperatureText);
+  const power = numberOf(powerText);
   return {
     index,
     uuid,

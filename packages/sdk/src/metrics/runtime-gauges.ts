@@ -67,6 +67,8 @@ const WINDOW_GAUGES: readonly Gauge[] = [
 const USER: Attributes = Object.freeze({ 'cpu.mode': 'user' });
 const SYSTEM: Attributes = Object.freeze({ 'cpu.mode': 'system' });
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
+// performance.timeOrigin: when this process started.
+const PROCESS_START: HrTime = hrTime(0);
 
 function descriptor(name: string, unit: string, description: string): MetricData['descriptor'] {
   return { name, description, unit, valueType: ValueType.DOUBLE };
@@ -115,8 +117,8 @@ export class RuntimeGauges implements MetricProducer {
         return undefined;
       }
     };
-    const point = (value: number, attributes = NO_ATTRIBUTES) => ({
-      startTime: this.startTime,
+    const point = (value: number, attributes = NO_ATTRIBUTES, startTime = this.startTime) => ({
+      startTime,
       endTime: now,
       attributes,
       value,
@@ -143,7 +145,11 @@ export class RuntimeGauges implements MetricProducer {
         aggregationTemporality: AggregationTemporality.CUMULATIVE,
         dataPointType: DataPointType.SUM,
         isMonotonic: true,
-        dataPoints: [point(cpu.user / 1e6, USER), point(cpu.system / 1e6, SYSTEM)],
+        // process.cpuUsage() counts from the process's start, not from when metrics started.
+        dataPoints: [
+          point(cpu.user / 1e6, USER, PROCESS_START),
+          point(cpu.system / 1e6, SYSTEM, PROCESS_START),
+        ],
       });
     }
     gauge(

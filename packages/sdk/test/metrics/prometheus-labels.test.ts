@@ -15,6 +15,12 @@ describe('prometheusLabelName', () => {
     expect(prometheusLabelName('__reserved')).toBe('_reserved');
     expect(prometheusLabelName('ключ')).toBe('_');
   });
+
+  it('puts key_ before the names Prometheus keeps for buckets and quantiles (promtool refuses them)', () => {
+    expect(prometheusLabelName('le')).toBe('key_le');
+    expect(prometheusLabelName('quantile')).toBe('key_quantile');
+    expect(prometheusLabelName('les')).toBe('les');
+  });
 });
 
 describe('prometheusLabels', () => {

@@ -15,7 +15,14 @@ const ODD_ROUTE = '/q"uo\\te\nline/é';
  * digit) or meet in one (`k8s.pod-name` and `k8s.pod.name`): one bad target_info label makes
  * Prometheus drop the whole scrape.
  */
-const ODD_RESOURCE = { '9zone': 'a', 'k8s.pod-name': 'x', 'k8s.pod.name': 'y', ключ: 'v' };
+const ODD_RESOURCE = {
+  '9zone': 'a',
+  le: 'b',
+  quantile: 'c',
+  'k8s.pod-name': 'x',
+  'k8s.pod.name': 'y',
+  ключ: 'v',
+};
 
 describe('Prometheus endpoint', () => {
   let monitor: Monitor;
@@ -152,6 +159,8 @@ describe('Prometheus endpoint', () => {
     expect(info?.metric).toMatchObject({
       service_name: 'scrape-test',
       key_9zone: 'a',
+      key_le: 'b',
+      key_quantile: 'c',
       // Keys that meet in one label: their values in the keys' order.
       k8s_pod_name: 'x;y',
       _: 'v',

@@ -82,6 +82,13 @@ describe('metric points pushed through the transport', () => {
     expect(names).toContain('process.cpu.time');
     expect(names).toContain('process.memory.usage');
     expect(names).toContain('nodejs.eventloop.utilization');
+    // process.cpuUsage() counts from the process's start, and so must the sum's start time (a
+    // rate over [start, end] would otherwise exceed the cores this process has).
+    const cpu = (shortLived.transport as MemoryTransport)
+      .items('metrics')
+      .find((point) => point.name === 'process.cpu.time');
+    const startMs = Number(BigInt(cpu!.startTimeUnixNano ?? 0) / 1_000_000n);
+    expect(Math.abs(startMs - performance.timeOrigin)).toBeLessThan(5);
   });
 
   it('keeps counters and histograms cumulative from one collection to the next', async () => {
