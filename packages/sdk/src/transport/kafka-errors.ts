@@ -57,6 +57,19 @@ export function isRetryableKafkaError(error: unknown): boolean {
 const TOPIC_REFUSALS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'TOPIC_AUTHORIZATION_FAILED']);
 
 /**
+ * true when the broker refused a request for one of its topics: the topic does not exist (after
+ * kafkajs's own retries, so not only just created) or may not be written.
+ */
+export function isTopicRefusal(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const refusal = findInChain(
+    error,
+    (e) => e instanceof KafkaJSProtocolError && TOPIC_REFUSALS.has(e.type),
+  );
+  return refusal !== undefined;
+}
+
+/**
  * true when the broker answered the send and refused it for a state of its own (a topic that does
  * not exist or may not be written, no leader, too few in-sync replicas, a request timed out on
  * its side), not for the records (too large, invalid) nor the producer's state: the transport is
@@ -119,6 +132,9 @@ const SASL_APIS = new Set(['SaslHandshake', 'SaslAuthenticate']);
 function cause(error: Error, options: ResolvedKafkaOptions, topics: readonly string[]): string {
   const text = rootOf(error).message;
   if (error instanceof KafkaSendTimeoutError) return text;
+  // The transport's own account of a broker that went away (kafka-transport.ts lostConnections):
+  // an ECONNRESET in it is not a TLS handshake failing.
+  if (/every connection to the broker closed/.test(text)) return text;
   // kafkajs names no topic: the user needs to know which names (and which option) to check.
   const topicError = findInChain(
     error,

@@ -13,6 +13,9 @@ import { unrefSocketFactory } from './kafkajs-idle.js';
 export class KafkaSockets {
   readonly #open = new Set<Socket>();
   #closed = false;
+  // Why new connections are refused: kafkajs reports it as the reason it could not connect.
+  #refusal = 'connection closed by the driftwatch transport';
+  #lastError: Error | undefined;
 
   /**
    * @param onAllLost called when the last open socket closes by itself (the broker went away, or
@@ -22,15 +25,23 @@ export class KafkaSockets {
 
   /** kafkajs's `socketFactory`; once closed it refuses to connect (a connection error to kafkajs). */
   readonly factory: ISocketFactory = (options) => {
-    if (this.#closed) throw new Error('connection closed by the driftwatch transport');
+    if (this.#closed) throw new Error(this.#refusal);
     const socket = unrefSocketFactory(options);
     this.#open.add(socket);
+    socket.once('error', (error) => {
+      this.#lastError = error;
+    });
     socket.once('close', () => {
       if (!this.#open.delete(socket)) return;
       if (this.#open.size === 0 && !this.#closed) this.onAllLost();
     });
     return socket;
   };
+
+  /** The latest error a socket of this producer met (ECONNRESET when the broker died). */
+  get lastError(): Error | undefined {
+    return this.#lastError;
+  }
 
   /**
    * Destroys every socket and refuses new ones. With `error`, kafkajs learns of it: it fails the
@@ -40,6 +51,7 @@ export class KafkaSockets {
    */
   close(error?: Error): void {
     this.#closed = true;
+    if (error) this.#refusal = error.message;
     for (const socket of this.#open) socket.destroy(error);
     this.#open.clear();
   }

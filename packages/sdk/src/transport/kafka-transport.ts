@@ -24,6 +24,7 @@ import {
   isBrokerRefusal,
   isRetryableKafkaError,
   isTooLargeForBroker,
+  isTopicRefusal,
   KafkaSendTimeoutError,
 } from './kafka-errors.js';
 import {
@@ -34,6 +35,7 @@ import {
   type KafkaMessage,
 } from './kafka-messages.js';
 import type { ResolvedKafkaOptions } from './kafka-options.js';
+import { KafkaTopicRefusals } from './kafka-topic-refusals.js';
 import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
 // kafkajs is CommonJS and spreads its error classes into module.exports, which Node's ESM
@@ -86,6 +88,8 @@ interface BatchProgress {
   acked: number;
   /** Items left out: over maxMessageBytes, or alone in a request the broker refused as too large. */
   oversized: number;
+  /** Records of topics the broker refused, left out (kafka-topic-refusals.ts). */
+  refused: number;
 }
 
 /**
@@ -163,12 +167,14 @@ export function createKafkaTransport(
   // says the broker went away. A fresh producer then connects (no more often than RECHECK_MS,
   // again when readiness is asked), which turns the transport ready when a broker answers.
   let rechecking = false;
+  const closing = new AbortController();
   let lastRecheck = -Infinity;
   // The broker's size limit is below maxRequestBytes or maxMessageBytes: said once.
   let warnedTooLarge = false;
   // Half the smallest request the broker refused as too large: later batches are planned under
   // it, so one refusal does not cost every batch a refusal and a fresh producer.
   let requestBytesLimit = options.maxRequestBytes;
+  const topicRefusals = new KafkaTopicRefusals(options, logger);
   // Producers made idempotent (their sequence numbers die with them; see splitRefused).
   const idempotentProducers = new WeakSet<Producer>();
 
@@ -176,7 +182,8 @@ export function createKafkaTransport(
     if (closed || rechecking || performance.now() - lastRecheck < RECHECK_MS) return;
     rechecking = true;
     lastRecheck = performance.now();
-    void withDeadline(connect())
+    // No one waits on it: its deadline holds no host that is done, and shutdown() aborts it.
+    void withDeadline(connect(), closing.signal, false)
       .then((current) => {
         if (!closed && producer === current && !refused) ready = true;
       })
@@ -192,15 +199,24 @@ export function createKafkaTransport(
     // A fresh producer, not this one reconnected: kafkajs asks a broker it knew for nothing on
     // reconnect (TCP alone would pass for an answer), while a new producer's connect is a real
     // exchange (ApiVersions, and InitProducerId when idempotent: a restarted broker forgot ids).
-    discard(owner);
+    // A send still retrying on it fails with why (the failure a user is shown), not as if the
+    // transport itself had closed the connection.
+    const lost = socketsOf.get(owner)?.lastError;
+    discard(
+      owner,
+      `every connection to the broker closed${lost ? ` (${lost.message})` : ''}: the broker stopped, restarted or dropped them`,
+    );
     recheck();
   }
 
-  function discard(stale: Producer): void {
+  function discard(
+    stale: Producer,
+    reason = 'connection closed by the driftwatch transport',
+  ): void {
     if (producer === stale) producer = undefined;
     ready = false;
     // Its sockets first: kafkajs's disconnect() never closes one that a hung broker holds.
-    socketsOf.get(stale)?.close(new Error('connection closed by the driftwatch transport'));
+    socketsOf.get(stale)?.close(new Error(reason));
     socketsOf.delete(stale);
     stale.disconnect().catch((error: unknown) => logger.debug('kafka: disconnect failed', error));
   }
@@ -278,24 +294,31 @@ export function createKafkaTransport(
             timeout: options.requestTimeoutMs,
             compression,
           }));
-    return { batch, requests, acked: 0, oversized: encoded.oversized };
+    return { batch, requests, acked: 0, oversized: encoded.oversized, refused: 0 };
   }
 
-  /** Sends the batch; resolves with how many items were left out as over maxMessageBytes. */
-  async function deliver(batch: TelemetryBatch, attempt: { abandoned: boolean }): Promise<number> {
+  /** Sends the batch; resolves with its progress (what was left out, as too large or refused). */
+  async function deliver(
+    batch: TelemetryBatch,
+    attempt: { abandoned: boolean },
+  ): Promise<BatchProgress> {
     if (progress?.batch !== batch) progress = plan(batch);
     const state = progress;
-    if (state.acked === state.requests.length) return state.oversized;
+    if (state.acked === state.requests.length) return state;
     let current = await connect();
     try {
       while (state.acked < state.requests.length) {
         // Given up at its deadline: no one waits for this send, and its retry goes on from the
         // first unacknowledged request (two loops sending the rest would write it twice).
-        if (attempt.abandoned) return state.oversized;
+        if (attempt.abandoned) return state;
         const index = state.acked;
         try {
           await current.sendBatch(state.requests[index]!);
         } catch (error) {
+          if (!attempt.abandoned && error instanceof Error && isTopicRefusal(error)) {
+            state.refused += topicRefusals.refuse(state.requests, index, error);
+            continue;
+          }
           if (attempt.abandoned || !isTooLargeForBroker(error)) throw error;
           splitRefused(state, index);
           // The partitions a multi-broker request put on other brokers (or the partitions the
@@ -311,9 +334,10 @@ export function createKafkaTransport(
         }
         state.acked = Math.max(state.acked, index + 1);
       }
-      refused = false;
-      ready = true;
-      return state.oversized;
+      // A refused topic keeps the transport not ready, as a refused batch does (see `refused`).
+      refused = state.refused > 0;
+      ready = !refused;
+      return state;
     } catch (error) {
       // A fresh producer gets new connections and a new producer id (a restarted broker
       // forgets idempotent producer state).
@@ -378,9 +402,10 @@ export function createKafkaTransport(
   /**
    * `work`, or a KafkaSendTimeoutError at sendTimeoutMs or when `signal` aborts. Whichever comes
    * first clears the timer and the listener: a send aborted at shutdown while the broker hangs
-   * must not hold the host's process for the rest of sendTimeoutMs.
+   * must not hold the host's process for the rest of sendTimeoutMs. `holdHost` false: the timer
+   * alone does not keep the process alive (work no one waits for).
    */
-  function withDeadline<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  function withDeadline<T>(work: Promise<T>, signal?: AbortSignal, holdHost = true): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const settle = (outcome: () => void): void => {
         clearTimeout(timer);
@@ -391,6 +416,7 @@ export function createKafkaTransport(
         const message = `no answer within sendTimeoutMs (${options.sendTimeoutMs} ms)`;
         settle(() => reject(new KafkaSendTimeoutError(message)));
       }, options.sendTimeoutMs);
+      if (!holdHost) timer.unref();
       const onAbort = (): void =>
         settle(() => reject(new KafkaSendTimeoutError('kafka send aborted')));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -422,9 +448,16 @@ export function createKafkaTransport(
       const attempt = { abandoned: false };
       try {
         // Oversized items are the pipeline's to count and report (dropped "too_large"), not sent.
-        const oversized = await withDeadline(deliver(batch, attempt), signal);
+        const { oversized, refused: refusedRecords } = await withDeadline(
+          deliver(batch, attempt),
+          signal,
+        );
         forget(batch);
-        return oversized > 0 ? { ok: true, droppedTooLarge: oversized } : { ok: true };
+        return {
+          ok: true,
+          ...(oversized > 0 ? { droppedTooLarge: oversized } : {}),
+          ...(refusedRecords > 0 ? { rejectedUnlisted: refusedRecords } : {}),
+        };
       } catch (caught) {
         const error = caught instanceof Error ? caught : new Error(String(caught));
         const delivered = deliveredOf(batch);
@@ -482,6 +515,7 @@ export function createKafkaTransport(
     },
     async shutdown(timeoutMs: number): Promise<void> {
       closed = true;
+      closing.abort();
       ready = false;
       progress = undefined;
       const pending = connecting;

@@ -67,6 +67,20 @@ describe('kafka errors', () => {
     );
   });
 
+  it("a send retrying on a producer whose connections the broker closed: the broker's doing, not the transport's or TLS's", () => {
+    const options = resolveKafkaOptions({ brokers: ['k1:9093'], tls: true }, {});
+    // What kafkajs reports when the socket factory refuses with the reason the transport gave.
+    const lost =
+      'every connection to the broker closed (read ECONNRESET): the broker stopped, restarted or dropped them';
+    const error = retriesExceeded(
+      new KafkaJSConnectionError(`Failed to connect: ${lost}`, { broker: 'k1:9093' }),
+    );
+    expect(isRetryableKafkaError(error)).toBe(true);
+    expect(describeKafkaError(error, options).message).toBe(
+      `kafka k1:9093: Failed to connect: ${lost}`,
+    );
+  });
+
   it('plain errors from kafkajs internals are retried; programming errors are not', () => {
     expect(isRetryableKafkaError(new Error('Broker not connected'))).toBe(true);
     expect(isRetryableKafkaError(retriesExceeded(new Error('Broker not connected')))).toBe(true);

@@ -9,6 +9,7 @@ import { init, type Monitor } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 import { readTopics, type TopicReader } from './consume.js';
 import { startMokapi, type Mokapi } from '../../../../test/helpers/mokapi.js';
+import { freePort } from '../../../../test/helpers/net.js';
 
 const SIGNALS = ['predictions', 'labels', 'logs', 'spans', 'metrics'] as const;
 const run = `dw-oversized-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -93,14 +94,14 @@ it('counts items over maxMessageBytes as dropped too_large, not sent, and says s
 
 it('counts items over maxMessageBytes as too_large when the rest of their batch is given up', async () => {
   if (!mokapi) throw new Error('setup failed');
-  // A topic the broker does not have: every batch is refused until its retry deadline.
+  // A broker that is not there: every batch fails until its retry deadline.
   const failing = init(
     {
       serviceName: 'oversized-refused-svc',
       transport: {
         type: 'kafka',
-        brokers: mokapi.brokers,
-        topics: { ...topics, predictions: `${run}.missing` },
+        brokers: [`127.0.0.1:${await freePort()}`],
+        topics,
         compression: 'none',
         maxMessageBytes: MAX_MESSAGE_BYTES,
         sendTimeoutMs: 1000,

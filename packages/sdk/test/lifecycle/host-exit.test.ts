@@ -29,7 +29,7 @@ afterAll(() => receiver.close());
  */
 async function exitsOnItsOwn(
   transport: unknown,
-  send: boolean | 'queue',
+  send: boolean | 'queue' | 'readiness',
   whileIdle: (metricsPort: number) => () => void = () => () => undefined,
 ): Promise<boolean> {
   const host = spawn(
@@ -39,7 +39,7 @@ async function exitsOnItsOwn(
       'tsx',
       child,
       JSON.stringify(transport),
-      send === 'queue' ? 'queue' : send ? 'send' : 'idle',
+      typeof send === 'string' ? send : send ? 'send' : 'idle',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -117,6 +117,21 @@ describe('the host exits on its own', () => {
       expect(await exitsOnItsOwn({ type: 'http', url, timeoutMs: 60_000 }, 'queue')).toBe(true);
       // The first batch was held to its deadline: it was sent, not left unsent.
       expect(sockets.length).toBeGreaterThan(0);
+    });
+  });
+
+  it('after asking for readiness while the Kafka broker accepts connections and never answers', async () => {
+    // The readiness probe's reconnect held the host until the connect failed or sendTimeoutMs
+    // passed, whichever came first (60 s here).
+    await withHungCollector(async (url) => {
+      const { port } = new URL(url);
+      const transport = {
+        type: 'kafka',
+        brokers: [`127.0.0.1:${port}`],
+        sendTimeoutMs: 60_000,
+        requestTimeoutMs: 60_000,
+      };
+      expect(await exitsOnItsOwn(transport, 'readiness')).toBe(true);
     });
   });
 

@@ -2,8 +2,8 @@
  * Child process of host-exit.test.ts: a host that starts the SDK and then has nothing left to
  * do; the parent checks that it exits on its own. Arguments: JSON of the `transport` option, and
  * `send` to first record one prediction and flush it, or `queue` to record six, each its own
- * batch, and leave them queued (a 2 s `retry.deadlineMs`). Prints `ready <metrics port>`, then
- * works for 1.5 s more.
+ * batch, and leave them queued (a 2 s `retry.deadlineMs`), or `readiness` to ask for readiness
+ * once after 1 s, as a probe would. Prints `ready <metrics port>`, then works for 1.5 s more.
  */
 import { init, type DriftwatchOptions } from '../../src/index.js';
 
@@ -29,6 +29,11 @@ if (process.argv[3] === 'queue') {
   for (let i = 0; i < 6; i++) {
     monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: i }, prediction: 1 });
   }
+}
+if (process.argv[3] === 'readiness') {
+  // Once the transport has loaded and its first connect is under way.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await monitor.readiness();
 }
 const address = await monitor.metricsAddress;
 process.stdout.write(`ready ${address?.port ?? 0}\n`);
