@@ -14,6 +14,9 @@ const BROKER = /^(\[([0-9a-fA-F:.]+)\]|[a-zA-Z0-9._-]+):(\d{1,5})$/;
 export function isKafkaBroker(value: unknown): value is string {
   const match = typeof value === 'string' ? BROKER.exec(value) : null;
   const port = match ? Number(match[3]) : 0;
+  // Brackets hold an IPv6 address only (`[1.2.3.4]`, `[...]` would fail to resolve at each send).
+  const bracketed = match?.[2];
+  if (bracketed !== undefined && isIP(bracketed) !== 6) return false;
   return port >= 1 && port <= 65535;
 }
 

@@ -98,6 +98,8 @@ export function describeValue(value: unknown): string {
   }
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'symbol') return 'a symbol';
+  // A BigInt shown as a plain number would look like a value in range.
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
   return String(value);
 }
 

@@ -57,7 +57,7 @@ export function toNumber(
   option: string,
   src: Source<number>,
   fallback: number,
-  range: { min: number; max: number; integer?: boolean },
+  range: { min: number; max: number; integer?: boolean; maxFrom?: string },
 ): number {
   const { value } = src;
   if (value === undefined) return fallback;
@@ -78,7 +78,7 @@ export function toNumber(
     throw invalidOption(
       label(option, src.envName),
       value,
-      `${kind} from ${range.min} to ${range.max}`,
+      `${kind} from ${range.min} to ${range.max}${range.maxFrom ? ` (${range.maxFrom})` : ''}`,
     );
   }
   return n;
@@ -146,7 +146,9 @@ export function toList(option: string, src: Source<readonly string[]>): string[]
 export function toHost(option: string, src: Source<string>, fallback: string): string {
   const { value } = src;
   if (value === undefined) return fallback;
-  if (typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME.test(value))) return value;
+  // All digits and dots is an IPv4 address or nothing (`256.1.1.1` is no name to resolve).
+  const name = typeof value === 'string' && HOST_NAME.test(value) && !/^[\d.]+$/.test(value);
+  if (typeof value === 'string' && (isIP(value) !== 0 || name)) return value;
   throw invalidOption(label(option, src.envName), value, 'an IP address or a host name');
 }
 

@@ -217,7 +217,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
       'DRIFTWATCH_SERVICE_VERSION',
       'service.version',
       '0.0.0',
-      { ...name, maxLength: 64 },
+      { ...name, maxLength: 64, expected: '1-64 printable characters' },
     ),
     environment: identity(
       'environment',
@@ -276,7 +276,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
         'retry.initialBackoffMs',
         pick(retry.initialBackoffMs, env, 'DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS'),
         Math.min(200, maxBackoffMs),
-        { ...MS, min: 1, max: maxBackoffMs },
+        { ...MS, min: 1, max: maxBackoffMs, maxFrom: 'at most retry.maxBackoffMs' },
       ),
       maxBackoffMs,
       deadlineMs: toNumber(

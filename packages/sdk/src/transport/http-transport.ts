@@ -71,7 +71,12 @@ function errorText(reason: unknown): string {
   return String((reason as Error | undefined)?.message ?? reason);
 }
 
-function failure(status: number, text: string, retryable: boolean): SdkError {
+/**
+ * The error for a refused batch, with the start of the answer's body; the token is never shown,
+ * should a proxy or a debugging collector echo the request's headers.
+ */
+function failure(status: number, body: string, retryable: boolean, token?: string): SdkError {
+  const text = token ? body.replaceAll(token, '***') : body;
   const shown = text.length > 300 ? `${text.slice(0, 297)}...` : text;
   return new SdkError(
     SdkErrorCodes.HTTP_SEND_FAILED,
@@ -263,21 +268,26 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
       }
       if (status === 413) {
         ready = true;
-        return { ok: false, retryable: false, tooLarge: true, error: failure(status, text, false) };
+        return {
+          ok: false,
+          retryable: false,
+          tooLarge: true,
+          error: failure(status, text, false, config.token),
+        };
       }
       // 408: a proxy or load balancer timed the upload out; the same body can go again.
       if (status === 429 || status === 408 || status >= 500) {
         ready = false;
         waitingForDelivery = true;
         const retryAfterMs = parseRetryAfter(response.retryAfter);
-        const error = failure(status, text, true);
+        const error = failure(status, text, true, config.token);
         return retryAfterMs === undefined
           ? { ok: false, retryable: true, error }
           : { ok: false, retryable: true, error, retryAfterMs };
       }
       waitingForDelivery = refusing(status);
       ready = !waitingForDelivery;
-      return { ok: false, retryable: false, error: failure(status, text, false) };
+      return { ok: false, retryable: false, error: failure(status, text, false, config.token) };
     } catch (error) {
       ready = false;
       // Cut by its own timeout or by the pipeline's deadline: the collector did not answer.

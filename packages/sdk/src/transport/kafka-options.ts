@@ -126,13 +126,24 @@ function fail(field: string, value: unknown, expected: string, source?: string):
   // them: under `transport`, with `type: 'kafka'`.
   const option = field === '' ? 'transport' : `transport.${field}`;
   const from = source ? ` (env ${source})` : '';
-  const secret = field.endsWith('password');
-  const shown = secret ? '"***"' : (JSON.stringify(value) ?? String(value));
+  // A string where the sasl object belongs may be `mechanism:user:password`.
+  const secret = field.endsWith('password') || (field === 'sasl' && typeof value === 'string');
+  const shown = secret ? '"***"' : displayed(value);
   throw new SdkError(
     SdkErrorCodes.INVALID_OPTION,
     `invalid option ${option}${from}: got ${shown}, expected ${expected}`,
     { option, value: secret ? '***' : value, source: source ?? 'code', expected },
   );
+}
+
+/** A value as an error shows it: JSON where it can be, else its text (a BigInt, a cycle). */
+function displayed(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** One field: code value if given, else the environment variable (trimmed, empty = unset). */
@@ -273,6 +284,9 @@ function parseTlsCode(value: unknown): ResolvedKafkaOptions['tls'] {
     const text = tls[field];
     if (text === undefined) continue;
     if (typeof text !== 'string') fail(`tls.${field}`, '(not a string)', 'a PEM string');
+    // As from DRIFTWATCH_KAFKA_TLS_CA_FILE: anything else fails each handshake, retried for ever.
+    if (field === 'ca' && !text.includes(PEM_CERTIFICATE))
+      fail('tls.ca', '(not PEM)', `PEM text holding a "${PEM_CERTIFICATE}" block`);
     pem[field] = text;
   }
   // A client certificate needs its key and the reverse: either alone fails each handshake,

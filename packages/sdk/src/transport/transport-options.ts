@@ -126,8 +126,9 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
     throw invalidOption(
       'transport',
-      input,
-      'an object with type http, kafka or memory, or a Transport',
+      // A collector URL given as the option itself: its password is not shown.
+      typeof input === 'string' ? withoutUserinfo(input) : input,
+      'an object with type http, kafka or memory, or a Transport (a collector URL goes in transport.url)',
     );
   }
   const type = toChoice('transport.type', pick(input?.type, env, 'DRIFTWATCH_TRANSPORT'), 'http', [
@@ -157,7 +158,9 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
   if (
     typeof url !== 'string' ||
     url.length > 2048 ||
-    !/^https?:\/\/\S+$/.test(url) ||
+    // Any letter case of the scheme, as URLs have it; a host right after `//` (`http:///v1`
+    // would be read as the host `v1`).
+    !/^https?:\/\/[^\s/]\S*$/i.test(url) ||
     !URL.canParse(url)
   ) {
     throw invalidOption(

@@ -316,14 +316,15 @@ describe('TLS', () => {
   it('accepts true, false and PEM material from code', () => {
     expect(resolveKafkaOptions({ brokers, tls: true }, {}).tls).toBe(true);
     expect(resolveKafkaOptions({ brokers, tls: false }, {}).tls).toBe(false);
-    expect(
-      resolveKafkaOptions({ brokers, tls: { ca: 'CA', cert: 'CERT', key: 'KEY' } }, {}).tls,
-    ).toEqual({
-      ca: 'CA',
-      cert: 'CERT',
-      key: 'KEY',
-      rejectUnauthorized: true,
-    });
+    const ca = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n';
+    expect(resolveKafkaOptions({ brokers, tls: { ca, cert: 'CERT', key: 'KEY' } }, {}).tls).toEqual(
+      {
+        ca,
+        cert: 'CERT',
+        key: 'KEY',
+        rejectUnauthorized: true,
+      },
+    );
     expect(resolveKafkaOptions({ brokers, tls: { rejectUnauthorized: false } }, {}).tls).toEqual({
       rejectUnauthorized: false,
     });

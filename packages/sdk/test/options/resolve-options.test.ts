@@ -12,6 +12,8 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['transport', { transport: 'kafka' as never }, 'kafka'],
   ['transport.type', { transport: { type: 'carrier-pigeon' } as never }, 'carrier-pigeon'],
   ['transport.url', { transport: { type: 'http', url: 'ftp://collector' } }, 'ftp://collector'],
+  // No host after `//`: the URL parser would take the path's first segment for the host.
+  ['transport.url', { transport: { type: 'http', url: 'http:///v1' } }, 'http:///v1'],
   ['transport.timeoutMs', { transport: { type: 'http', timeoutMs: 0 } }, 0],
   ['transport.gzipMinBytes', { transport: { type: 'http', gzipMinBytes: -1 } }, -1],
   ['transport.gzipLevel', { transport: { type: 'http', gzipLevel: 10 } }, 10],
@@ -42,6 +44,8 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['metrics.enabled', { metrics: { enabled: 'no' as never } }, 'no'],
   ['metrics.port', { metrics: { port: 70_000 } }, 70_000],
   ['metrics.host', { metrics: { host: 'a b' } }, 'a b'],
+  // All digits and dots: an IPv4 address or nothing (it failed later, at listen()).
+  ['metrics.host', { metrics: { host: '256.1.1.1' } }, '256.1.1.1'],
   ['metrics.route', { metrics: { route: 'metrics' } }, 'metrics'],
   ['metrics.serve', { metrics: { serve: 'false' as never } }, 'false'],
   ['metrics.exportIntervalMs', { metrics: { exportIntervalMs: 10 } }, 10],
@@ -92,6 +96,7 @@ const invalidEnv: Array<[string, string, string]> = [
   ['DRIFTWATCH_METRICS_ENABLED', 'nope', 'metrics.enabled'],
   ['DRIFTWATCH_METRICS_PORT', '65536', 'metrics.port'],
   ['DRIFTWATCH_METRICS_HOST', 'host/name', 'metrics.host'],
+  ['DRIFTWATCH_METRICS_HOST', '10.0.0.300', 'metrics.host'],
   ['DRIFTWATCH_METRICS_ROUTE', '/metrics?x', 'metrics.route'],
   // Sent percent-encoded by every client, so never equal to the raw path the server compares.
   ['DRIFTWATCH_METRICS_ROUTE', '/m\u00e9trics', 'metrics.route'],
@@ -182,7 +187,7 @@ describe('invalid options', () => {
       ),
     );
     expect(fromEnv.message).toBe(
-      'invalid option retry.initialBackoffMs (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS): got "10000", expected an integer from 1 to 100',
+      'invalid option retry.initialBackoffMs (env DRIFTWATCH_RETRY_INITIAL_BACKOFF_MS): got "10000", expected an integer from 1 to 100 (at most retry.maxBackoffMs)',
     );
     const fromCode = failure(() => resolveOptions({ retry: { initialBackoffMs: 6000 } }, {}));
     expect(fromCode.details).toMatchObject({ option: 'retry.initialBackoffMs', value: 6000 });
@@ -479,5 +484,55 @@ describe('options given as a built-in whose data are not its properties', () => 
       resolveOptions({ predictions: { modelSampleRatios: ratios } }, {}).predictions
         .modelSampleRatios,
     ).toEqual({ m: 0.5 });
+  });
+});
+
+describe('what an invalid option says', () => {
+  it("serviceVersion's limit is the one it checks", () => {
+    const error = failure(() => resolveOptions({ serviceVersion: 'v'.repeat(65) }, {}));
+    expect(error.message).toContain('expected 1-64 printable characters');
+  });
+
+  it('a BigInt is shown as one, not as a number that looks in range', () => {
+    const error = failure(() => resolveOptions({ queue: { maxItems: 1n as never } }, {}));
+    expect(error.message).toContain('got 1n (a BigInt)');
+    const kafka = failure(() =>
+      resolveOptions({ transport: { type: 'kafka', brokers: ['k:9092'], acks: 1n as never } }, {}),
+    );
+    expect(kafka.details.option).toBe('transport.acks');
+    expect(kafka.message).toContain('got 1n');
+  });
+
+  it('a collector URL given as the transport itself: no password shown, and where it goes', () => {
+    const error = failure(() =>
+      resolveOptions({ transport: 'https://alice:S3CRET@collector:7070' as never }, {}),
+    );
+    expect(error.details.option).toBe('transport');
+    expect(error.message).not.toContain('S3CRET');
+    expect(error.message).toContain('transport.url');
+    const sasl = failure(() =>
+      resolveOptions(
+        { transport: { type: 'kafka', brokers: ['k:9092'], sasl: 'plain:alice:S3CRET' as never } },
+        {},
+      ),
+    );
+    expect(sasl.details.option).toBe('transport.sasl');
+    expect(JSON.stringify(sasl.details) + sasl.message).not.toContain('S3CRET');
+  });
+
+  it('a collector URL scheme in any letter case is a URL', () => {
+    const options = resolveOptions({ transport: { type: 'http', url: 'HTTPS://collector' } }, {});
+    expect(options.transport).toMatchObject({ type: 'http' });
+  });
+
+  it('Kafka tls.ca from code must be PEM, as the CA file must', () => {
+    const error = failure(() =>
+      resolveOptions(
+        { transport: { type: 'kafka', brokers: ['k:9092'], tls: { ca: 'hello' } } },
+        {},
+      ),
+    );
+    expect(error.details.option).toBe('transport.tls.ca');
+    expect(error.message).toContain('-----BEGIN CERTIFICATE-----');
   });
 });
