@@ -114,12 +114,14 @@ export const OPTION_KEYS = {
 
 /**
  * Throws when `value` (an options object from code) has a key its section does not know;
- * `prefix` is how the section's options are named in messages (`'metrics.'`, `''`).
+ * `prefix` is how the section's options are named in messages (`'metrics.'`, `''`); `note`
+ * follows "no such option" (why the section is this one).
  */
 export function rejectUnknownKeys(
   section: keyof typeof OPTION_KEYS,
   prefix: string,
   value: unknown,
+  note = '',
 ): void {
   if (typeof value !== 'object' || value === null) return;
   const known = OPTION_KEYS[section];
@@ -128,7 +130,7 @@ export function rejectUnknownKeys(
       throw invalidOption(
         `${prefix}${key}`,
         (value as Record<string, unknown>)[key],
-        `no such option; known: ${known.map((name) => prefix + name).join(', ')}`,
+        `no such option${note}; known: ${known.map((name) => prefix + name).join(', ')}`,
         // The value of a misspelt secret (e.g. "pasword") must not be repeated either.
         true,
       );

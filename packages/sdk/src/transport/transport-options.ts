@@ -141,6 +141,15 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
     return Object.freeze({ type });
   }
   if (type === 'kafka') {
+    // Options without a type made kafka by the environment: an http option among them (`url`)
+    // is named with where the type came from.
+    if (input?.type === undefined)
+      rejectUnknownKeys(
+        'transport (kafka)',
+        'transport.',
+        input,
+        ' for the kafka transport (transport.type from DRIFTWATCH_TRANSPORT)',
+      );
     const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
     // Resolved here, so that a bad Kafka option fails resolveOptions() too, and the result is
     // frozen all the way down without freezing (or sharing) the caller's arrays and objects.

@@ -520,6 +520,19 @@ describe('what an invalid option says', () => {
     expect(JSON.stringify(sasl.details) + sasl.message).not.toContain('S3CRET');
   });
 
+  it('an http option where DRIFTWATCH_TRANSPORT made the transport kafka says so', () => {
+    const error = failure(() =>
+      resolveOptions(
+        { transport: { url: 'http://collector:7070' } as never },
+        { DRIFTWATCH_TRANSPORT: 'kafka', DRIFTWATCH_KAFKA_BROKERS: 'k:9092' },
+      ),
+    );
+    expect(error.details.option).toBe('transport.url');
+    expect(error.message).toContain(
+      'no such option for the kafka transport (transport.type from DRIFTWATCH_TRANSPORT)',
+    );
+  });
+
   it('a collector URL scheme in any letter case is a URL', () => {
     const options = resolveOptions({ transport: { type: 'http', url: 'HTTPS://collector' } }, {});
     expect(options.transport).toMatchObject({ type: 'http' });
