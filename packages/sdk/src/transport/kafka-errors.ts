@@ -205,3 +205,27 @@ export function describeKafkaError(
     { cause: error },
   );
 }
+
+/**
+ * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
+ * (ACLs), or a broker without the API.
+ */
+const IDEMPOTENCE_REFUSED = new Set(['CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_VERSION']);
+
+/**
+ * Why the broker refused the idempotent producer, from `error` or the error it wraps (kafkajs
+ * wraps retried ones); undefined for any other error.
+ */
+export function idempotenceRefusal(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (current instanceof KafkaJSProtocolError)
+      return IDEMPOTENCE_REFUSED.has(current.type) ? current.type : undefined;
+    // A broker without the InitProducerId API (kafkajs checks its ApiVersions first).
+    if ((current as { apiName?: unknown }).apiName === 'InitProducerId')
+      return 'InitProducerId not supported';
+    const cause: unknown = (current as { cause?: unknown }).cause;
+    if (cause === current) return undefined;
+    current = cause;
+  }
+  return undefined;
+}

@@ -5,22 +5,17 @@
  * and drop accounting. Never rejects.
  */
 import { diag, type DiagLogger } from '@opentelemetry/api';
-import { kafkaSeedBrokers, type KafkaSeedBrokers } from '@driftwatch/schema';
+import { kafkaSeedBrokers } from '@driftwatch/schema';
 import kafkajs from 'kafkajs';
 import { quietKafkajsWhenIdle } from './kafkajs-idle.js';
 import { KafkaSockets } from './kafka-sockets.js';
 import { settleWithin } from '../pipeline/deadline.js';
 import { SendDeadlineError } from '../pipeline/send-attempt.js';
-import type {
-  ISocketFactory,
-  KafkaConfig,
-  LogEntry,
-  Producer,
-  ProducerBatch,
-  SASLOptions,
-} from 'kafkajs';
+import type { ISocketFactory, KafkaConfig, Producer, ProducerBatch } from 'kafkajs';
+import { kafkaConfig } from './kafka-client-config.js';
 import {
   describeKafkaError,
+  idempotenceRefusal,
   isBrokerRefusal,
   isRetryableKafkaError,
   isTooLargeForBroker,
@@ -40,8 +35,7 @@ import type { SendResult, TelemetryBatch, Transport } from './transport.js';
 
 // kafkajs is CommonJS and spreads its error classes into module.exports, which Node's ESM
 // named-export detection cannot see: take everything from the default export.
-const { CompressionTypes, Kafka, KafkaJSError, KafkaJSProtocolError, Partitioners, logLevel } =
-  kafkajs;
+const { CompressionTypes, Kafka, KafkaJSError, Partitioners } = kafkajs;
 
 export interface KafkaTransportDeps {
   /** Where kafkajs and transport diagnostics go. @default OTel `diag`, namespace driftwatch/kafka */
@@ -56,30 +50,6 @@ export interface KafkaTransportDeps {
 /** Least time between two reconnection attempts made for readiness (not for a send). */
 const RECHECK_MS = 1000;
 
-/**
- * How a broker refuses the idempotent producer's InitProducerId: no IdempotentWrite permission
- * (ACLs), or a broker without the API.
- */
-const IDEMPOTENCE_REFUSED = new Set(['CLUSTER_AUTHORIZATION_FAILED', 'UNSUPPORTED_VERSION']);
-
-/**
- * Why the broker refused the idempotent producer, from `error` or the error it wraps (kafkajs
- * wraps retried ones); undefined for any other error.
- */
-function idempotenceRefusal(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (current instanceof KafkaJSProtocolError)
-      return IDEMPOTENCE_REFUSED.has(current.type) ? current.type : undefined;
-    // A broker without the InitProducerId API (kafkajs checks its ApiVersions first).
-    if ((current as { apiName?: unknown }).apiName === 'InitProducerId')
-      return 'InitProducerId not supported';
-    const cause: unknown = (current as { cause?: unknown }).cause;
-    if (cause === current) return undefined;
-    current = cause;
-  }
-  return undefined;
-}
-
 /** One batch's produce requests and how many of them, from the first, the broker acknowledged. */
 interface BatchProgress {
   readonly batch: TelemetryBatch;
@@ -90,43 +60,6 @@ interface BatchProgress {
   oversized: number;
   /** Records of topics the broker refused, left out (kafka-topic-refusals.ts). */
   refused: number;
-}
-
-/**
- * Routes kafkajs logs to the diagnostic logger at debug: kafkajs logs an error per connection
- * attempt (several a second while a broker is down). What a user must see, the pipeline reports
- * from each failed send's description, at most once per outage or once a minute.
- */
-function logCreator(logger: DiagLogger) {
-  return () =>
-    ({ namespace, log }: LogEntry) => {
-      const { message, timestamp: _t, logger: _l, ...extra } = log as Record<string, unknown>;
-      logger.debug(`kafkajs ${namespace}: ${String(message)}`, extra);
-    };
-}
-
-function kafkaConfig(
-  options: ResolvedKafkaOptions,
-  seeds: KafkaSeedBrokers,
-  logger: DiagLogger,
-): KafkaConfig {
-  const backoffMs = Math.max(50, Math.min(300, options.sendTimeoutMs / 20));
-  return {
-    clientId: options.clientId,
-    brokers: seeds.brokers,
-    connectionTimeout: options.connectionTimeoutMs,
-    requestTimeout: options.requestTimeoutMs,
-    enforceRequestTimeout: true,
-    ...(options.tls !== false ? { ssl: options.tls === true ? true : { ...options.tls } } : {}),
-    ...(options.sasl ? { sasl: { ...options.sasl } as SASLOptions } : {}),
-    retry: {
-      retries: options.retries,
-      initialRetryTime: backoffMs,
-      maxRetryTime: Math.max(backoffMs, Math.floor(options.sendTimeoutMs / 4)),
-    },
-    logLevel: logLevel.WARN,
-    logCreator: logCreator(logger),
-  };
 }
 
 /**
