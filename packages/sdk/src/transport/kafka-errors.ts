@@ -61,12 +61,14 @@ const TOPIC_REFUSALS = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'TOPIC_AUTHORIZATI
  * kafkajs's own retries, so not only just created) or may not be written.
  */
 export function isTopicRefusal(error: unknown): boolean {
+  return hasProtocolError(error, TOPIC_REFUSALS);
+}
+
+/** true when `error` or one it wraps is a broker's answer of one of `types`. */
+function hasProtocolError(error: unknown, types: ReadonlySet<string>): boolean {
   if (!(error instanceof Error)) return false;
-  const refusal = findInChain(
-    error,
-    (e) => e instanceof KafkaJSProtocolError && TOPIC_REFUSALS.has(e.type),
-  );
-  return refusal !== undefined;
+  const found = findInChain(error, (e) => e instanceof KafkaJSProtocolError && types.has(e.type));
+  return found !== undefined;
 }
 
 /**
@@ -118,12 +120,7 @@ const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
  * below transport.maxMessageBytes and transport.maxRequestBytes (a topic's `max.message.bytes`).
  */
 export function isTooLargeForBroker(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const refusal = findInChain(
-    error,
-    (e) => e instanceof KafkaJSProtocolError && TOO_LARGE_TYPES.has(e.type),
-  );
-  return refusal !== undefined;
+  return hasProtocolError(error, TOO_LARGE_TYPES);
 }
 
 const SASL_APIS = new Set(['SaslHandshake', 'SaslAuthenticate']);
