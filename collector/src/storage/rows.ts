@@ -163,6 +163,8 @@ export function metricRow(point: MetricPoint, resource: Resource) {
     IsMonotonic: point.type === 'sum' && point.monotonic,
     MetricUnit: point.unit ?? '',
     ServiceName: resourceAttributes['service.name'] ?? '',
+    // The process that sent the point: replicas' series stay apart (service.instance.id).
+    ResourceAttributes: resourceAttributes,
     Attributes: stringAttributes(point.attributes),
   };
   if (point.type === 'histogram') {

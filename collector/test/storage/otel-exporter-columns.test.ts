@@ -166,3 +166,41 @@ describe('span events and metric metadata in the exporter columns', () => {
     ]);
   });
 });
+
+describe('the resource of each metric point (migration 0009)', () => {
+  let ingest: IngestCollector;
+  beforeAll(async () => {
+    ingest = await startIngestCollector('dw_metric_resource');
+  });
+  afterAll(() => ingest.close());
+
+  it("keeps two replicas' series of one service apart", async () => {
+    for (const [instance, value] of [
+      ['replica-a', 100],
+      ['replica-b', 5],
+    ] as const) {
+      const response = await ingest.post({
+        resource: { 'service.name': 'svc', 'service.instance.id': instance, 'host.name': instance },
+        metrics: [
+          {
+            name: 'dw.test.served',
+            type: 'sum',
+            monotonic: true,
+            value,
+            startTimeUnixNano: '1795687100000000000',
+            timeUnixNano: '1795687200000000000',
+          },
+        ],
+      });
+      expect(response.statusCode).toBe(202);
+    }
+    expect(
+      await ingest.rows(`SELECT ResourceAttributes['service.instance.id'] AS instance,
+          ResourceAttributes['host.name'] AS host, ServiceName, Value
+        FROM {otel_metrics} WHERE MetricName = 'dw.test.served' ORDER BY instance`),
+    ).toEqual([
+      { instance: 'replica-a', host: 'replica-a', ServiceName: 'svc', Value: 100 },
+      { instance: 'replica-b', host: 'replica-b', ServiceName: 'svc', Value: 5 },
+    ]);
+  });
+});
