@@ -7,6 +7,7 @@ import {
   type Attributes,
   type AttributeValue,
   type Context,
+  type HrTime,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
@@ -26,6 +27,7 @@ import type {
   PredictionRecorder,
 } from './predictions/prediction-recorder.js';
 import type { Readiness, ReadinessCheck, ReadinessReport } from './readiness.js';
+import { perfNowToHrTime, wallClockOffsetMs } from './traces/span-time.js';
 import type { Transport } from './transport/transport.js';
 
 /** What `monitor.span` returns for `fn`'s result `T`: a native Promise of a thenable's value. */
@@ -179,15 +181,20 @@ function startSpanTolerant(
   name: string,
   attributes: Attributes | undefined,
   context: Context,
+  startTime: HrTime,
 ): Span {
-  if (!attributes) return tracer.startSpan(name, {}, context);
+  if (!attributes) return tracer.startSpan(name, { startTime }, context);
   try {
-    return tracer.startSpan(name, { attributes }, context);
+    return tracer.startSpan(name, { attributes, startTime }, context);
   } catch {
     try {
-      return tracer.startSpan(name, { attributes: readableAttributes(attributes) }, context);
+      return tracer.startSpan(
+        name,
+        { attributes: readableAttributes(attributes), startTime },
+        context,
+      );
     } catch {
-      return tracer.startSpan(name, {}, context);
+      return tracer.startSpan(name, { startTime }, context);
     }
   }
 }
@@ -214,7 +221,16 @@ export function createMonitor(parts: MonitorParts): Monitor {
       const context = otelContextOf(parent);
       // JavaScript callers may pass anything: the span gets a string name, never a throw.
       const spanName = typeof name === 'string' ? name : nameOf(name);
-      const span = startSpanTolerant(tracer, spanName, attributes, context);
+      // Start and end on the request span's clock (see perfNowToHrTime), one offset for both.
+      const offsetMs = wallClockOffsetMs();
+      const end = (): void => span.end(perfNowToHrTime(performance.now(), offsetMs));
+      const span = startSpanTolerant(
+        tracer,
+        spanName,
+        attributes,
+        context,
+        perfNowToHrTime(performance.now(), offsetMs),
+      );
       const fail = (error: unknown): void => {
         // Reading a thrown value may throw (no string form, a hostile getter): the span still
         // ends, and the caller gets its own error back, never one of the SDK's.
@@ -225,7 +241,7 @@ export function createMonitor(parts: MonitorParts): Monitor {
         } catch {
           span.setStatus({ code: SpanStatusCode.ERROR });
         } finally {
-          span.end();
+          end();
         }
       };
       let result: T;
@@ -246,13 +262,13 @@ export function createMonitor(parts: MonitorParts): Monitor {
         throw error;
       }
       if (!thenable) {
-        span.end();
+        end();
         return result as SpanResult<T>;
       }
       // Adopted as a Promise: a thenable's own `then` may return nothing, or throw.
       return Promise.resolve(result).then(
         (value) => {
-          span.end();
+          end();
           return value;
         },
         (error: unknown) => {

@@ -6,7 +6,7 @@
  * sync after the process started, a resumed VM), so readings are placed on the wall clock by the
  * offset measured when they are converted, as OTel's spans and the log lines are.
  */
-import type { TimeInput } from '@opentelemetry/api';
+import type { HrTime, TimeInput } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 
 const ORIGIN_MS = Math.trunc(performance.timeOrigin);
@@ -27,8 +27,8 @@ export function wallClockOffsetMs(): number {
   return wallOffsetMs;
 }
 
-/** A performance.now() reading → epoch nanoseconds as a decimal string, `offsetMs` added. */
-export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
+/** A performance.now() reading → [epoch whole milliseconds, nanoseconds past them]. */
+function epochParts(perfMs: number, offsetMs: number): [number, number] {
   const sinceOrigin = perfMs + ORIGIN_REST_MS;
   // Rounded down, not towards zero: a time before the origin keeps a rest of 0–1 ms.
   let wholeMs = Math.floor(sinceOrigin);
@@ -37,9 +37,25 @@ export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
     wholeMs += 1;
     nanos -= 1e6;
   }
-  const epochMs = ORIGIN_MS + offsetMs + wholeMs;
+  return [ORIGIN_MS + offsetMs + wholeMs, nanos];
+}
+
+/** A performance.now() reading → epoch nanoseconds as a decimal string, `offsetMs` added. */
+export function perfNowToNanoString(perfMs: number, offsetMs = 0): string {
+  const [epochMs, nanos] = epochParts(perfMs, offsetMs);
   // OTLP times are unsigned: a time before 1970 (an event given `new Date(-1)`) is the epoch.
   return epochMs < 0 ? '0' : `${epochMs}${String(nanos).padStart(6, '0')}`;
+}
+
+/**
+ * A performance.now() reading → epoch HrTime, `offsetMs` added: for OTel spans that must share
+ * the request span's clock (OTel starts a span at `Date.now()`, in whole milliseconds, so a
+ * child would start up to 1 ms before its parent).
+ */
+export function perfNowToHrTime(perfMs: number, offsetMs = 0): HrTime {
+  const [epochMs, nanos] = epochParts(perfMs, offsetMs);
+  if (epochMs < 0) return [0, 0];
+  return [Math.floor(epochMs / 1000), (epochMs % 1000) * 1e6 + nanos];
 }
 
 /**

@@ -212,6 +212,30 @@ describe('monitor.span', () => {
   });
 });
 
+describe("monitor.span's times", () => {
+  it("are on the request span's clock: within their parent, to the nanosecond", async () => {
+    const request = monitor.http.start({ method: 'POST', path: '/predict', headers: {} });
+    // Started microseconds after their parent: on OTel's own clock (Date.now(), whole
+    // milliseconds) most started before it.
+    for (let i = 0; i < 20; i += 1)
+      monitor.contextStorage.run(request.store, () => monitor.span('step', () => i));
+    request.end({ statusCode: 200, route: '/predict' });
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport).items('spans');
+    const parent = spans.find((span) => span.spanId === request.store.span.spanContext().spanId);
+    const children = spans.filter((span) => span.parentSpanId === parent?.spanId);
+    expect(children).toHaveLength(20);
+    const start = BigInt(parent!.startTimeUnixNano);
+    const end = BigInt(parent!.endTimeUnixNano);
+    for (const child of children) {
+      expect(BigInt(child.startTimeUnixNano)).toBeGreaterThanOrEqual(start);
+      expect(BigInt(child.endTimeUnixNano)).toBeLessThanOrEqual(end);
+      expect(BigInt(child.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(child.startTimeUnixNano));
+    }
+    expect(children.some((child) => !child.startTimeUnixNano.endsWith('000000'))).toBe(true);
+  });
+});
+
 describe('addReadinessCheck', () => {
   it('refuses a check that is not a function, or no name, with a clear error', async () => {
     expect(() => monitor.addReadinessCheck('db', 42 as never)).toThrow(
