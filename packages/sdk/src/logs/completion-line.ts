@@ -63,9 +63,11 @@ export function createCompletionLineWriter(logger: Logger): CompletionLineWriter
   const baseJson = baseAttributesJson(baseAttributes);
   return (request) => {
     if (!logger.isLevelEnabled('info')) return;
-    // `logger.setBindings()` after start-up: pino writes (and redacts) the bindings it now holds.
-    if (bindingsChanged()) return viaPino(request);
     const { requestId, traceId, spanId, method, path, route, statusCode, responseTimeMs } = request;
+    // `logger.setBindings()` after start-up: pino writes (and redacts) the bindings it now holds.
+    // An id or path that looks like a query parameter (`req-42?token=7`) goes through the line
+    // redactor too, so this line carries the request id the request's other lines carry.
+    if (bindingsChanged() || requestId.includes('=') || path.includes('=')) return viaPino(request);
     const time = Date.now();
     // Ids are hex and need no escaping; the request id, method, path and route may.
     const line =

@@ -86,7 +86,14 @@ function put(sink: AttributeSink, key: string, value: Attribute): void {
 }
 
 function clip(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  if (text.length <= max) return text;
+  // Not between the two halves of a surrogate pair: a lone half is no valid text.
+  const end = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 function flatten(prefix: string, value: unknown, sink: AttributeSink, depth: number): void {

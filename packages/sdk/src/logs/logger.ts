@@ -16,6 +16,7 @@ import {
 } from 'pino';
 import type { ContextStorage } from '../context/request-context.js';
 import type { CompletionRecord } from './completion-record.js';
+import { ReportLimiter } from '../pipeline/report-limiter.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
 import { destinationWrite, type LineWrite } from './destination-write.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -81,10 +82,54 @@ const NO_FIELDS = Object.freeze({});
 /** Base fields that the log converter maps to resource attributes. */
 const RESOURCE_FIELDS = new Set(['service.name', 'service.version']);
 
-function defaultDestination(sync: boolean): DestinationStream {
+/** Most bytes an asynchronous stdout holds for a reader that does not read (then it drops). */
+const ASYNC_STDOUT_MAX_BYTES = 16 * 1024 * 1024;
+
+function defaultDestination(
+  sync: boolean,
+  diagnostics: Diagnostics | undefined,
+): DestinationStream {
   // Asynchronous (sync false): lines written while a write is in flight leave together in one
-  // write; pino registers a synchronous flush on process exit for such destinations.
-  return pino.destination({ dest: 1, sync });
+  // write; pino registers a synchronous flush on process exit for such destinations. Bounded: a
+  // pipe no one reads would otherwise grow the buffer for ever.
+  if (sync) return pino.destination({ dest: 1, sync });
+  const destination = pino.destination({ dest: 1, sync, maxLength: ASYNC_STDOUT_MAX_BYTES });
+  const limiter = new ReportLimiter<'drop'>();
+  destination.on('drop', () => {
+    const report = limiter.admit('drop');
+    if (report === undefined || diagnostics === undefined) return;
+    diagnostics.warn(
+      `driftwatch: stdout is not being read; ${report.times} log line(s) dropped there since the last report (more than ${ASYNC_STDOUT_MAX_BYTES} bytes waiting); exported lines are still exported`,
+    );
+  });
+  return destination;
+}
+
+/**
+ * `%j`, `%o` and `%O` write an argument's JSON into the message, where the line redactor meets
+ * only escaped text (`{\"password\":…}`): such arguments are redacted before pino formats them.
+ */
+function redactingLogMethod(redactor: SecretRedactor) {
+  return function logMethod(this: Logger, args: unknown[], method: LogFn): void {
+    const at = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;
+    if (at >= 0 && args.length > at + 1 && /%[joO]/.test(args[at] as string)) {
+      for (let i = at + 1; i < args.length; i++) args[i] = redactedArgument(args[i], redactor);
+    }
+    safeLogMethod.call(this, args, method);
+  };
+}
+
+function redactedArgument(value: unknown, redactor: SecretRedactor): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    const json = JSON.stringify(value);
+    if (json === undefined) return value;
+    const redacted = redactor(json);
+    return redacted === json ? value : (JSON.parse(redacted) as unknown);
+  } catch {
+    // A cycle, a BigInt, a throwing toJSON: pino formats it as it would.
+    return value;
+  }
 }
 
 type Flushes = {
@@ -236,7 +281,7 @@ function guardBindings(logger: Logger): void {
 
 export function createLogger(config: LoggerConfig): Logger {
   const { storage, onLine } = config;
-  const out = config.destination ?? defaultDestination(config.sync);
+  const out = config.destination ?? defaultDestination(config.sync, config.diagnostics);
   // The default paths are applied to the serialized line (secret-redaction.ts), far cheaper
   // than pino's redactor; only paths beside them go to pino.
   const redactDefaults = DEFAULT_REDACT_PATHS.every((path) => config.redact.includes(path));
@@ -254,7 +299,7 @@ export function createLogger(config: LoggerConfig): Logger {
     base: { ...config.base },
     // An Error is logged under `error` as often as under `err`: JSON alone writes it as `{}`.
     serializers: { err: errField, error: errorField },
-    hooks: { logMethod: safeLogMethod },
+    hooks: { logMethod: redactor ? redactingLogMethod(redactor) : safeLogMethod },
     mixin() {
       const store = storage.getStore();
       if (store === undefined) return NO_FIELDS;

@@ -193,14 +193,17 @@ export function secretRedactor(keys: readonly string[]): SecretRedactor {
     'i',
   );
   // A query parameter's value ends at the next parameter, the fragment, a space or the string's
-  // end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it.
+  // end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it. An escaped quote is not:
+  // a URL has its quotes percent-encoded, and in JSON written into a message (`%j`) it closes
+  // the string that holds the URL.
   const queryValue = new RegExp(
     String.raw`([?&](?:${alternatives})=)(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+`,
     'gi',
   );
-  // A header line's value ends at its `\r\n` (escaped in the line) or the string's end.
+  // A header line's value ends at its `\r\n` (escaped in the line) or the string's end; its
+  // quotes (a Digest `Authorization`, a quoted cookie) are escaped in the line and part of it.
   const headerValue = new RegExp(
-    String.raw`(\\n(?:${alternatives}):)(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[\\/t])+`,
+    String.raw`(\\n(?:${alternatives}):)(?:[^"\\]|\\u[0-9a-fA-F]{4}|\\[\\/t"])+`,
     'gi',
   );
   const isSecret = (key: string): boolean => lowerCase.has(key.toLowerCase());

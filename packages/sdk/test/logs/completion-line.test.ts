@@ -127,6 +127,28 @@ describe('completion line', () => {
     expect(record?.attributes).toMatchObject({ region: 'eu-west-1', token: '[Redacted]' });
   });
 
+  it("a request id or path that looks like a query parameter is redacted as the request's other lines are", () => {
+    const raw: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      redact: DEFAULT_REDACT_PATHS,
+      secretKeys: [],
+      base: BASE,
+      destination: { write: (line: string) => void raw.push(line) },
+      sync: true,
+      storage: createContextStorage(),
+      onLine: undefined,
+    });
+    const write = createCompletionLineWriter(logger);
+    // Any printable id is a valid x-request-id; a pino line's redactor reads this one's query.
+    logger.info({ request_id: 'req-42?token=7' }, 'in the handler');
+    write(request({ requestId: 'req-42?token=7', path: '/a&token=8' }));
+    const [handler, completion] = raw.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(completion?.request_id).toBe(handler?.request_id);
+    expect(completion?.request_id).toBe('req-42?token=[Redacted]');
+    expect(completion).toMatchObject({ req: { url: '/a&token=[Redacted]' } });
+  });
+
   it('writes nothing below level info', () => {
     const { raw, exported, write } = setup(DEFAULT_REDACT_PATHS, 'warn');
     write(request());

@@ -71,3 +71,19 @@ describe('log record attributes of wide objects', () => {
     expect(JSON.stringify(record).length).toBeLessThan(128 * 300);
   });
 });
+
+describe('clipped text', () => {
+  it('is never cut between the two halves of a surrogate pair', async () => {
+    // An emoji across the 8192nd and 8193rd code units of an attribute, and of the 65536th of a body.
+    const value = `${'a'.repeat(8191)}😀tail`;
+    monitor.logger.info({ note: value }, 'clipped attribute');
+    const attribute = (await exported('clipped attribute'))?.attributes?.note as string;
+    expect(attribute).toBe('a'.repeat(8191));
+    // No high surrogate without its low half.
+    expect(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(attribute)).toBe(false);
+    const body = `${'b'.repeat(65_535)}😀tail`;
+    monitor.logger.info(body);
+    const record = await exported(body.slice(0, 65_535));
+    expect(record?.body).toBe('b'.repeat(65_535));
+  });
+});

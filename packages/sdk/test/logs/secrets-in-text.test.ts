@@ -118,3 +118,43 @@ describe("an HTTP client's request on its error", () => {
     expect(record?.attributes?.['exception.message']).toBe('Request failed with status code 500');
   });
 });
+
+describe('a secret in an argument the message formats (%j, %o, %O)', () => {
+  it('is redacted in the message, in the line and the record, as a field would be', async () => {
+    monitor.logger.info('login %j', { user: 'bob', password: 'secret-7' });
+    monitor.logger.info(
+      { step: 2 },
+      'retry %o then %O',
+      { Authorization: 'Bearer secret-8' },
+      {
+        db: { token: 'secret-9', host: 'db1' },
+      },
+    );
+    const written = logs.raw.slice(-2).join('');
+    expect(written).not.toMatch(/secret-\d/);
+    expect(logs.lines.at(-2)).toMatchObject({
+      msg: 'login {"user":"bob","password":"[Redacted]"}',
+    });
+    expect(logs.lines.at(-1)?.msg).toContain('"host":"db1"');
+    expect(await exported('login {"user":"bob","password":"[Redacted]"}')).toBeDefined();
+  });
+
+  it('a value JSON cannot write (a cycle) is formatted as pino formats it, never thrown', () => {
+    const cyclic: Record<string, unknown> = { password: 'secret-10' };
+    cyclic.self = cyclic;
+    expect(() => monitor.logger.info('cycle %j', cyclic)).not.toThrow();
+  });
+});
+
+describe('a quoted header value in raw request text', () => {
+  it('is redacted whole, quotes and all (a Digest Authorization, a quoted cookie)', () => {
+    const header =
+      'GET / HTTP/1.1\r\nAuthorization: Digest username="bob", response="secret-11"\r\n' +
+      'Cookie: sid="secret-12"\r\nAccept: json\r\n\r\n';
+    monitor.logger.error({ request: { _header: header } }, 'digest call failed');
+    const line = logs.raw.at(-1) ?? '';
+    expect(line).not.toMatch(/secret-\d/);
+    expect(line).toContain('\\r\\nAuthorization: [Redacted]\\r\\n');
+    expect(line).toContain('\\r\\nAccept: json\\r\\n');
+  });
+});
