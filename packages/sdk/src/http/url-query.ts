@@ -9,20 +9,31 @@
 import { MAX_ATTRIBUTE_CHARS } from '../traces/request-span.js';
 
 /** Words a secret parameter's name holds (`access_token`, `client_secret`, `api_key`). */
-const SECRET_WORDS =
+export const SECRET_QUERY_WORDS =
   /token|passw|secret|signature|credential|authorization|cookie|api[-_]?key|session|private/;
 /** Names that are secret whole: signed URLs' (AWS, Azure, Google) and OAuth's code. */
-const SECRET_NAMES = new Set(['sig', 'key', 'code', 'awsaccesskeyid', 'x-goog-credential']);
+export const SECRET_QUERY_NAMES: ReadonlySet<string> = new Set([
+  'sig',
+  'key',
+  'code',
+  'awsaccesskeyid',
+  'x-goog-credential',
+]);
 
 export const REDACTED_VALUE = 'REDACTED';
 
 /** Percent-decoding that never throws (a malformed escape is kept as it is). */
-function decoded(name: string): string {
+export function decodedQueryName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {
     return name;
   }
+}
+
+/** A parameter name (decoded, lower-cased) whose value is a secret by these rules. */
+export function isSecretQueryName(name: string): boolean {
+  return SECRET_QUERY_WORDS.test(name) || SECRET_QUERY_NAMES.has(name);
 }
 
 /**
@@ -35,8 +46,8 @@ export function urlQueryAttribute(query: string, secretKeys: ReadonlySet<string>
     const part = parts[i]!;
     const equals = part.indexOf('=');
     if (equals === -1) continue;
-    const name = decoded(part.slice(0, equals)).toLowerCase();
-    if (SECRET_WORDS.test(name) || SECRET_NAMES.has(name) || secretKeys.has(name)) {
+    const name = decodedQueryName(part.slice(0, equals)).toLowerCase();
+    if (isSecretQueryName(name) || secretKeys.has(name)) {
       parts[i] = `${part.slice(0, equals)}=${REDACTED_VALUE}`;
     }
   }

@@ -290,7 +290,10 @@ export function createLogger(config: LoggerConfig): Logger {
     : config.redact;
   // The default keys while the default paths are on, and `logs.secretKeys` in any case.
   const secretKeys = [...(redactDefaults ? DEFAULT_SECRET_KEYS : []), ...config.secretKeys];
-  const redactor = secretKeys.length === 0 ? undefined : secretRedactor(secretKeys);
+  const redactor =
+    secretKeys.length === 0
+      ? undefined
+      : secretRedactor(secretKeys, { queryNameRules: redactDefaults });
   const write = destinationWrite(out, config.diagnostics);
   const destination: DestinationStream =
     onLine || redactor ? lineTee(out, write, onLine, redactor) : out;

@@ -10,6 +10,13 @@
  * lines.
  */
 
+import {
+  decodedQueryName,
+  isSecretQueryName,
+  SECRET_QUERY_NAMES,
+  SECRET_QUERY_WORDS,
+} from '../http/url-query.js';
+
 /** Keys whose values are secrets, as one-word keys and as hyphenated header names. */
 export const SECRET_WORDS = ['authorization', 'cookie', 'password', 'token'] as const;
 export const SECRET_HEADER_NAMES = ['set-cookie', 'proxy-authorization'] as const;
@@ -182,24 +189,37 @@ function redactText(line: string, isSecret: (key: string) => boolean): string | 
  * HTTP header line (`\r\nAuthorization: Bearer …`, the request text a ClientRequest on an error
  * holds).
  */
-export function secretRedactor(keys: readonly string[]): SecretRedactor {
+export function secretRedactor(
+  keys: readonly string[],
+  { queryNameRules = false }: { queryNameRules?: boolean } = {},
+): SecretRedactor {
   const lowerCase = new Set(keys.map((key) => key.toLowerCase()));
   const alternatives = [...lowerCase].map((key) => key.replace(REGEX_SYNTAX, '\\$&')).join('|');
+  // With queryNameRules, a query parameter is also secret by the span's `url.query` rules
+  // (`access_token`, `client_secret`, `sig`, a percent-encoded name), so a request's log lines
+  // hide what its span hides.
+  const ruleNames = queryNameRules
+    ? String.raw`|[?&][^=&#"\\\s]*(?:${SECRET_QUERY_WORDS.source}|%[0-9a-f]{2})[^=&#"\\\s]*=|[?&](?:${[...SECRET_QUERY_NAMES].join('|')})=`
+    : '';
   // A secret key as JSON writes it in a line, in a query string or a header line, or a raw header
   // array. A match inside a string value is harmless: the line is read and only real keys are
   // redacted.
   const mayHoldSecret = new RegExp(
-    String.raw`"(?:${alternatives})":|(?:[?&]|\\n)(?:${alternatives})[=:]|"raw(?:Headers|Trailers)":\[`,
+    String.raw`"(?:${alternatives})":|(?:[?&]|\\n)(?:${alternatives})[=:]|"raw(?:Headers|Trailers)":\[${ruleNames}`,
     'i',
   );
-  // A query parameter's value ends at the next parameter, the fragment, a space or the string's
-  // end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it. An escaped quote is not:
-  // a URL has its quotes percent-encoded, and in JSON written into a message (`%j`) it closes
-  // the string that holds the URL.
-  const queryValue = new RegExp(
-    String.raw`([?&](?:${alternatives})=)(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+`,
-    'gi',
-  );
+  // A query parameter: its name, then its value up to the next parameter, the fragment, a space
+  // or the string's end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it. An escaped
+  // quote is not: a URL has its quotes percent-encoded, and in JSON written into a message
+  // (`%j`) it closes the string that holds the URL.
+  const queryParameter = /([?&])([^=&#"\\\s]+)=(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+/g;
+  const secretParameter = (name: string): boolean => {
+    const lower = name.toLowerCase();
+    if (lowerCase.has(lower)) return true;
+    return queryNameRules && isSecretQueryName(decodedQueryName(lower).toLowerCase());
+  };
+  const redactQuery = (match: string, separator: string, name: string): string =>
+    secretParameter(name) ? `${separator}${name}=${REDACTED}` : match;
   // A header line's value ends at its `\r\n` (escaped in the line) or the string's end; its
   // quotes (a Digest `Authorization`, a quoted cookie) are escaped in the line and part of it.
   const headerValue = new RegExp(
@@ -211,6 +231,6 @@ export function secretRedactor(keys: readonly string[]): SecretRedactor {
     if (!mayHoldSecret.test(line)) return line;
     // Not JSON (a destination handed text of its own), or only a mention: left as written.
     const members = redactText(line, isSecret) ?? line;
-    return members.replace(queryValue, `$1${REDACTED}`).replace(headerValue, `$1 ${REDACTED}`);
+    return members.replace(queryParameter, redactQuery).replace(headerValue, `$1 ${REDACTED}`);
   };
 }

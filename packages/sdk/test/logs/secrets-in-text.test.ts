@@ -17,22 +17,40 @@ const { monitor, exported, logs } = logExportMonitor('secrets-in-text-test');
 describe('a secret in a query string', () => {
   it("is redacted in a request's URL and in a message, the other parameters kept", async () => {
     monitor.logger.error(
-      { req: { method: 'GET', url: '/boom?token=secret-1&page=2&tokens=3&mytoken=4' } },
+      { req: { method: 'GET', url: '/boom?token=secret-1&page=2&tokenize=no&mytoken=4' } },
       'boom',
     );
     monitor.logger.info('Route GET:/nothere?Password=secret-2 not found');
     const written = logs.raw.slice(-2).join('');
     expect(written).not.toContain('secret-');
     expect(logs.lines.at(-2)).toMatchObject({
-      req: { url: '/boom?token=[Redacted]&page=2&tokens=3&mytoken=4' },
+      // By the span's url.query rules: a name holding a secret word is secret too.
+      req: { url: '/boom?token=[Redacted]&page=2&tokenize=[Redacted]&mytoken=[Redacted]' },
     });
     expect(logs.lines.at(-1)).toMatchObject({
       msg: 'Route GET:/nothere?Password=[Redacted] not found',
     });
     expect((await exported('boom'))?.attributes?.['req.url']).toBe(
-      '/boom?token=[Redacted]&page=2&tokens=3&mytoken=4',
+      '/boom?token=[Redacted]&page=2&tokenize=[Redacted]&mytoken=[Redacted]',
     );
     expect(await exported('Route GET:/nothere?Password=[Redacted] not found')).toBeDefined();
+  });
+
+  it("hides what the request span's url.query hides: OAuth and signed-URL names, encoded names", () => {
+    monitor.logger.error(
+      {
+        req: {
+          url: '/cb?access_token=secret-20&client_secret=secret-21&sig=secret-22&tok%65n=secret-23&state=ok&page=2',
+        },
+      },
+      'callback failed',
+    );
+    expect(logs.raw.at(-1)).not.toMatch(/secret-\d/);
+    expect(logs.lines.at(-1)).toMatchObject({
+      req: {
+        url: '/cb?access_token=[Redacted]&client_secret=[Redacted]&sig=[Redacted]&tok%65n=[Redacted]&state=ok&page=2',
+      },
+    });
   });
 
   it('is redacted whole when JSON escapes part of it', () => {
