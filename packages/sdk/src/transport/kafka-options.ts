@@ -121,13 +121,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The largest integer option: kafkajs hands timeouts to setTimeout, which takes 2^31-1 ms. */
 const MAX_INT = 2_147_483_647;
 
-function fail(field: string, value: unknown, expected: string, source?: string): never {
+/** `shownAsIs`: `value` is a placeholder (`(unset)`) to show even for a secret field. */
+function fail(
+  field: string,
+  value: unknown,
+  expected: string,
+  source?: string,
+  shownAsIs = false,
+): never {
   // The message in the form of every other option's (README, Options), named as init() takes
   // them: under `transport`, with `type: 'kafka'`.
   const option = field === '' ? 'transport' : `transport.${field}`;
   const from = source ? ` (env ${source})` : '';
   // A string where the sasl object belongs may be `mechanism:user:password`.
-  const secret = field.endsWith('password') || (field === 'sasl' && typeof value === 'string');
+  const secret =
+    !shownAsIs && (field.endsWith('password') || (field === 'sasl' && typeof value === 'string'));
   const shown = secret ? '"***"' : displayed(value);
   throw new SdkError(
     SdkErrorCodes.INVALID_OPTION,
@@ -213,6 +221,8 @@ function parseTopics(value: unknown, env: Env): Readonly<Record<KafkaSignal, str
 
 /** A SASL username or password, checked as both ends check it (see isKafkaCredential). */
 function credential(field: string, value: unknown, shown: unknown, src?: string): string {
+  if (value === undefined)
+    fail(field, '(unset)', 'a non-blank string without control characters', src, true);
   if (!isKafkaCredential(value))
     fail(field, shown, 'a non-blank string without control characters', src);
   return value;

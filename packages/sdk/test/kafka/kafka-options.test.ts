@@ -282,6 +282,8 @@ describe('SASL', () => {
       option: 'transport.sasl.password',
       source: 'DRIFTWATCH_KAFKA_SASL_PASSWORD',
     });
+    // Unset, not a hidden value: "***" would read as if one were set.
+    expect(error.message).toContain('got "(unset)"');
     const secret = invalid({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 42 } });
     expect(secret.message).not.toContain('42');
     expect(secret.details.value).toBe('***');
