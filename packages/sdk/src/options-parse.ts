@@ -105,10 +105,11 @@ export function toText(
 ): string {
   const { value } = src;
   if (value === undefined) return fallback;
+  // Characters are code points: an emoji is one, though JavaScript counts two units.
   const ok =
     typeof value === 'string' &&
     value.length >= 1 &&
-    value.length <= check.maxLength &&
+    (value.length <= check.maxLength || [...value].length <= check.maxLength) &&
     (!check.pattern || check.pattern.test(value));
   if (!ok) {
     throw invalidOption(
@@ -187,6 +188,9 @@ export function objectOrEmpty<T extends object>(option: string, value: T | undef
 /** Printable text: no control characters. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
 export const PRINTABLE = /^[^\u0000-\u001f\u007f]+$/;
+/** Printable text with at least one character that is not white space. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
+export const PRINTABLE_NOT_BLANK = /^(?=.*\S)[^\u0000-\u001f\u007f]+$/;
 /** Bounds of a duration option in milliseconds (up to one day). */
 export const MS = { min: 0, max: 86_400_000, integer: true };
 

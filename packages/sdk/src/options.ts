@@ -19,6 +19,7 @@ import {
   objectOrEmpty,
   pick,
   PRINTABLE,
+  PRINTABLE_NOT_BLANK,
   toBool,
   toChoice,
   RATIO,
@@ -170,7 +171,12 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
   ] as const) {
     rejectUnknownKeys(section, `${section}.`, value);
   }
-  const name = { maxLength: 128, pattern: PRINTABLE, expected: '1-128 printable characters' };
+  // Not all blank: from the environment a blank value is unset, and so no name either.
+  const name = {
+    maxLength: 128,
+    pattern: PRINTABLE_NOT_BLANK,
+    expected: '1-128 printable characters, not all blank',
+  };
 
   const envRedact =
     toList('logs.redact', pick<readonly string[]>(undefined, env, 'DRIFTWATCH_LOG_REDACT')) ?? [];
@@ -217,7 +223,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
       'DRIFTWATCH_SERVICE_VERSION',
       'service.version',
       '0.0.0',
-      { ...name, maxLength: 64, expected: '1-64 printable characters' },
+      { ...name, maxLength: 64, expected: '1-64 printable characters, not all blank' },
     ),
     environment: identity(
       'environment',

@@ -7,6 +7,9 @@ const invalidCode: Array<[string, DriftwatchOptions, unknown]> = [
   ['serviceName', { serviceName: '' }, ''],
   ['serviceName', { serviceName: 'a'.repeat(129) }, 'a'.repeat(129)],
   ['serviceName', { serviceName: 'bad\nname' }, 'bad\nname'],
+  // From the environment a blank value is unset; from code it is no name either.
+  ['serviceName', { serviceName: '   ' }, '   '],
+  ['environment', { environment: ' ' }, ' '],
   ['serviceVersion', { serviceVersion: 3 as never }, 3],
   ['environment', { environment: 'prod\u0007' }, 'prod\u0007'],
   ['transport', { transport: 'kafka' as never }, 'kafka'],
@@ -490,7 +493,15 @@ describe('options given as a built-in whose data are not its properties', () => 
 describe('what an invalid option says', () => {
   it("serviceVersion's limit is the one it checks", () => {
     const error = failure(() => resolveOptions({ serviceVersion: 'v'.repeat(65) }, {}));
-    expect(error.message).toContain('expected 1-64 printable characters');
+    expect(error.message).toContain('expected 1-64 printable characters, not all blank');
+  });
+
+  it('counts characters, not UTF-16 units: 128 emoji are a valid name, 129 are not', () => {
+    expect(resolveOptions({ serviceName: '📈'.repeat(128) }, {}).serviceName).toBe(
+      '📈'.repeat(128),
+    );
+    const error = failure(() => resolveOptions({ serviceName: '📈'.repeat(129) }, {}));
+    expect(error.details.option).toBe('serviceName');
   });
 
   it('a BigInt is shown as one, not as a number that looks in range', () => {
