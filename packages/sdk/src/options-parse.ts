@@ -105,11 +105,12 @@ export function toText(
 ): string {
   const { value } = src;
   if (value === undefined) return fallback;
-  // Characters are code points: an emoji is one, though JavaScript counts two units.
+  // Lengths in UTF-16 units, as the wire schema counts them (an emoji is two): a longer service
+  // name would pass here and fail every prediction's check.
   const ok =
     typeof value === 'string' &&
     value.length >= 1 &&
-    (value.length <= check.maxLength || [...value].length <= check.maxLength) &&
+    value.length <= check.maxLength &&
     (!check.pattern || check.pattern.test(value));
   if (!ok) {
     throw invalidOption(

@@ -109,11 +109,22 @@ function defaultDestination(
  * `%j`, `%o` and `%O` write an argument's JSON into the message, where the line redactor meets
  * only escaped text (`{\"password\":…}`): such arguments are redacted before pino formats them.
  */
+// The placeholders pino's formatter (quick-format-unescaped) fills, each taking one argument but %%.
+const PLACEHOLDER = /%([sdifjoO%])/g;
+
 function redactingLogMethod(redactor: SecretRedactor) {
   return function logMethod(this: Logger, args: unknown[], method: LogFn): void {
     const at = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;
     if (at >= 0 && args.length > at + 1 && /%[joO]/.test(args[at] as string)) {
-      for (let i = at + 1; i < args.length; i++) args[i] = redactedArgument(args[i], redactor);
+      // Only the arguments a JSON placeholder takes: one for `%s` stays as String() writes it.
+      let next = at + 1;
+      for (const [, kind] of (args[at] as string).matchAll(PLACEHOLDER)) {
+        if (kind === '%') continue;
+        if (next >= args.length) break;
+        if (kind === 'j' || kind === 'o' || kind === 'O')
+          args[next] = redactedArgument(args[next], redactor);
+        next += 1;
+      }
     }
     safeLogMethod.call(this, args, method);
   };

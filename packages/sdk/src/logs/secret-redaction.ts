@@ -199,7 +199,7 @@ export function secretRedactor(
   // (`access_token`, `client_secret`, `sig`, a percent-encoded name), so a request's log lines
   // hide what its span hides.
   const ruleNames = queryNameRules
-    ? String.raw`|[?&][^=&#"\\\s]*(?:${SECRET_QUERY_WORDS.source}|%[0-9a-f]{2})[^=&#"\\\s]*=|[?&](?:${[...SECRET_QUERY_NAMES].join('|')})=`
+    ? String.raw`|[?&][^=&#"\\\s]*(?:${SECRET_QUERY_WORDS.source}|%[0-9a-f]{2})[^=&#"\\\s]*=|[?&](?:${[...SECRET_QUERY_NAMES].map((name) => name.replace(REGEX_SYNTAX, '\\$&')).join('|')})=`
     : '';
   // A secret key as JSON writes it in a line, in a query string or a header line, or a raw header
   // array. A match inside a string value is harmless: the line is read and only real keys are
@@ -208,18 +208,34 @@ export function secretRedactor(
     String.raw`"(?:${alternatives})":|(?:[?&]|\\n)(?:${alternatives})[=:]|"raw(?:Headers|Trailers)":\[${ruleNames}`,
     'i',
   );
-  // A query parameter: its name, then its value up to the next parameter, the fragment, a space
-  // or the string's end; JSON escapes inside it (`\u0001`, `\\`, `\/`) are part of it. An escaped
-  // quote is not: a URL has its quotes percent-encoded, and in JSON written into a message
-  // (`%j`) it closes the string that holds the URL.
-  const queryParameter = /([?&])([^=&#"\\\s]+)=(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+/g;
+  // A query parameter's name (no `?`: in `?x?token=`, `token` is the name), then, for a secret
+  // one, its value up to the next parameter, the fragment, a space or the string's end; JSON
+  // escapes inside it (`\u0001`, `\\`, `\/`) are part of it. An escaped quote is not: a URL has
+  // its quotes percent-encoded, and in JSON written into a message (`%j`) it closes the string
+  // that holds the URL. A value that is not secret is read on, for a URL nested in it
+  // (`?next=/account?token=…`).
+  const queryName = /[?&]([^=&#?"\\\s]+)=/g;
+  const queryValue = /(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+/y;
   const secretParameter = (name: string): boolean => {
     const lower = name.toLowerCase();
     if (lowerCase.has(lower)) return true;
     return queryNameRules && isSecretQueryName(decodedQueryName(lower).toLowerCase());
   };
-  const redactQuery = (match: string, separator: string, name: string): string =>
-    secretParameter(name) ? `${separator}${name}=${REDACTED}` : match;
+  const redactQueries = (text: string): string => {
+    let out = '';
+    let copied = 0;
+    queryName.lastIndex = 0;
+    for (let match = queryName.exec(text); match !== null; match = queryName.exec(text)) {
+      if (!secretParameter(match[1]!)) continue;
+      const valueStart = match.index + match[0].length;
+      queryValue.lastIndex = valueStart;
+      if (!queryValue.test(text)) continue;
+      out += text.slice(copied, valueStart) + REDACTED;
+      copied = queryValue.lastIndex;
+      queryName.lastIndex = copied;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  };
   // A header line's value ends at its `\r\n` (escaped in the line) or the string's end; its
   // quotes (a Digest `Authorization`, a quoted cookie) are escaped in the line and part of it.
   const headerValue = new RegExp(
@@ -231,6 +247,6 @@ export function secretRedactor(
     if (!mayHoldSecret.test(line)) return line;
     // Not JSON (a destination handed text of its own), or only a mention: left as written.
     const members = redactText(line, isSecret) ?? line;
-    return members.replace(queryParameter, redactQuery).replace(headerValue, `$1 ${REDACTED}`);
+    return redactQueries(members).replace(headerValue, `$1 ${REDACTED}`);
   };
 }

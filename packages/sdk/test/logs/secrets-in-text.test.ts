@@ -53,6 +53,18 @@ describe('a secret in a query string', () => {
     });
   });
 
+  it('is found inside the value of another parameter (a URL nested in a redirect)', () => {
+    monitor.logger.warn(
+      { url: '/login?next=/account?token=secret-15&x=1', odd: '/p?x?password=secret-16' },
+      'nested',
+    );
+    expect(logs.raw.at(-1)).not.toMatch(/secret-\d/);
+    expect(logs.lines.at(-1)).toMatchObject({
+      url: '/login?next=/account?token=[Redacted]&x=1',
+      odd: '/p?x?password=[Redacted]',
+    });
+  });
+
   it('is redacted whole when JSON escapes part of it', () => {
     monitor.logger.warn({ url: '/x?token=ab\u0001cd\\ef#frag' }, 'escaped');
     expect(logs.lines.at(-1)).toMatchObject({ url: '/x?token=[Redacted]#frag' });
@@ -155,6 +167,17 @@ describe('a secret in an argument the message formats (%j, %o, %O)', () => {
     });
     expect(logs.lines.at(-1)?.msg).toContain('"host":"db1"');
     expect(await exported('login {"user":"bob","password":"[Redacted]"}')).toBeDefined();
+  });
+
+  it('leaves an argument a %s takes as String() writes it', () => {
+    const error = Object.assign(new Error('upstream refused'), {
+      toJSON: () => ({ headers: { authorization: 'Bearer secret-13' } }),
+    });
+    monitor.logger.info('call %s failed: %j', error, { status: 401, token: 'secret-14' });
+    expect(logs.raw.at(-1)).not.toMatch(/secret-\d/);
+    expect(logs.lines.at(-1)?.msg).toBe(
+      'call Error: upstream refused failed: {"status":401,"token":"[Redacted]"}',
+    );
   });
 
   it('a value JSON cannot write (a cycle) is formatted as pino formats it, never thrown', () => {

@@ -496,11 +496,9 @@ describe('what an invalid option says', () => {
     expect(error.message).toContain('expected 1-64 printable characters, not all blank');
   });
 
-  it('counts characters, not UTF-16 units: 128 emoji are a valid name, 129 are not', () => {
-    expect(resolveOptions({ serviceName: '📈'.repeat(128) }, {}).serviceName).toBe(
-      '📈'.repeat(128),
-    );
-    const error = failure(() => resolveOptions({ serviceName: '📈'.repeat(129) }, {}));
+  it('counts UTF-16 units, as the wire schema does: 64 emoji are a valid name, 65 are not', () => {
+    expect(resolveOptions({ serviceName: '📈'.repeat(64) }, {}).serviceName).toBe('📈'.repeat(64));
+    const error = failure(() => resolveOptions({ serviceName: '📈'.repeat(65) }, {}));
     expect(error.details.option).toBe('serviceName');
   });
 
