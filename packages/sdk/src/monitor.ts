@@ -237,7 +237,9 @@ export function createMonitor(parts: MonitorParts): Monitor {
         try {
           const message = error instanceof Error ? error.message : String(error);
           span.setStatus({ code: SpanStatusCode.ERROR, message });
-          if (error instanceof Error) span.recordException(error);
+          // On the span's clock too (OTel would take Date.now(), in whole milliseconds).
+          if (error instanceof Error)
+            span.recordException(error, perfNowToHrTime(performance.now(), offsetMs));
         } catch {
           span.setStatus({ code: SpanStatusCode.ERROR });
         } finally {

@@ -31,6 +31,10 @@ export class KafkaSockets {
     socket.once('error', (error) => {
       this.#lastError = error;
     });
+    // A connection made since: an older error no longer says why the connections closed.
+    socket.once('connect', () => {
+      this.#lastError = undefined;
+    });
     socket.once('close', () => {
       if (!this.#open.delete(socket)) return;
       if (this.#open.size === 0 && !this.#closed) this.onAllLost();

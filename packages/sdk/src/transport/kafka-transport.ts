@@ -227,7 +227,15 @@ export function createKafkaTransport(
             timeout: options.requestTimeoutMs,
             compression,
           }));
-    return { batch, requests, acked: 0, oversized: encoded.oversized, refused: 0 };
+    // A topic refused lately goes in requests of its own: its refusal costs no split (nor, for
+    // an idempotent producer, a fresh producer) batch after batch.
+    return {
+      batch,
+      requests: topicRefusals.isolate(requests),
+      acked: 0,
+      oversized: encoded.oversized,
+      refused: 0,
+    };
   }
 
   /** Sends the batch; resolves with its progress (what was left out, as too large or refused). */
@@ -249,7 +257,16 @@ export function createKafkaTransport(
           await current.sendBatch(state.requests[index]!);
         } catch (error) {
           if (!attempt.abandoned && error instanceof Error && isTopicRefusal(error)) {
+            const before = state.requests.length;
             state.refused += topicRefusals.refuse(state.requests, index, error);
+            // Split into one request per topic: a refusal in the produce answer (a topic that
+            // may be described but not written) came after the other topics were written, and
+            // kafkajs rolled their sequence numbers back. A fresh producer id for the resend, as
+            // below (those records are written twice; without idempotence they are too).
+            if (state.requests.length > before && idempotentProducers.has(current)) {
+              discard(current);
+              current = await connect();
+            }
             continue;
           }
           if (attempt.abandoned || !isTooLargeForBroker(error)) throw error;
