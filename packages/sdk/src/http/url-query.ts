@@ -23,7 +23,7 @@ export const SECRET_QUERY_NAMES: ReadonlySet<string> = new Set([
 export const REDACTED_VALUE = 'REDACTED';
 
 /** Percent-decoding that never throws (a malformed escape is kept as it is). */
-export function decodedQueryName(name: string): string {
+function decodedQueryName(name: string): string {
   try {
     return decodeURIComponent(name.replace(/\+/g, ' '));
   } catch {
@@ -31,9 +31,13 @@ export function decodedQueryName(name: string): string {
   }
 }
 
-/** A parameter name (decoded, lower-cased) whose value is a secret by these rules. */
-export function isSecretQueryName(name: string): boolean {
-  return SECRET_QUERY_WORDS.test(name) || SECRET_QUERY_NAMES.has(name);
+/**
+ * Whether the parameter named `raw` (as written: percent-encoded, any case) holds a secret: by
+ * these rules, or as one of `secretKeys` (lower-cased).
+ */
+export function isSecretQueryParameter(raw: string, secretKeys: ReadonlySet<string>): boolean {
+  const name = decodedQueryName(raw).toLowerCase();
+  return SECRET_QUERY_WORDS.test(name) || SECRET_QUERY_NAMES.has(name) || secretKeys.has(name);
 }
 
 /**
@@ -46,8 +50,7 @@ export function urlQueryAttribute(query: string, secretKeys: ReadonlySet<string>
     const part = parts[i]!;
     const equals = part.indexOf('=');
     if (equals === -1) continue;
-    const name = decodedQueryName(part.slice(0, equals)).toLowerCase();
-    if (isSecretQueryName(name) || secretKeys.has(name)) {
+    if (isSecretQueryParameter(part.slice(0, equals), secretKeys)) {
       parts[i] = `${part.slice(0, equals)}=${REDACTED_VALUE}`;
     }
   }

@@ -11,8 +11,7 @@
  */
 
 import {
-  decodedQueryName,
-  isSecretQueryName,
+  isSecretQueryParameter,
   SECRET_QUERY_NAMES,
   SECRET_QUERY_WORDS,
 } from '../http/url-query.js';
@@ -216,11 +215,8 @@ export function secretRedactor(
   // (`?next=/account?token=…`).
   const queryName = /[?&]([^=&#?"\\\s]+)=/g;
   const queryValue = /(?:[^&#"\\\s]|\\u[0-9a-fA-F]{4}|\\[\\/])+/y;
-  const secretParameter = (name: string): boolean => {
-    const lower = name.toLowerCase();
-    if (lowerCase.has(lower)) return true;
-    return queryNameRules && isSecretQueryName(decodedQueryName(lower).toLowerCase());
-  };
+  const secretParameter = (name: string): boolean =>
+    queryNameRules ? isSecretQueryParameter(name, lowerCase) : lowerCase.has(name.toLowerCase());
   const redactQueries = (text: string): string => {
     let out = '';
     let copied = 0;

@@ -343,14 +343,18 @@ function parseTlsEnv(env: Env): ResolvedKafkaOptions['tls'] {
  * Resolves the Kafka transport options from code, then `DRIFTWATCH_KAFKA_*`, then defaults.
  * Throws SdkError `DW_SDK_INVALID_OPTION` naming the option and the value at fault.
  *
+ * `unknownKeyNote` follows "no such option" in the error for a misplaced key (why these options
+ * are the Kafka transport's).
+ *
  * @example resolveKafkaOptions({ brokers: ['kafka-1:9092'], compression: 'gzip' }, process.env)
  */
 export function resolveKafkaOptions(
   input: KafkaTransportOptions = {},
   env: Env = process.env,
+  unknownKeyNote = '',
 ): ResolvedKafkaOptions {
   if (typeof input !== 'object' || input === null) fail('', input, 'an options object');
-  rejectUnknownKeys('transport (kafka)', 'transport.', input);
+  rejectUnknownKeys('transport (kafka)', 'transport.', input, unknownKeyNote);
   rejectUnknownKeys('transport.sasl', 'transport.sasl.', input.sasl);
   if (typeof input.tls === 'object')
     rejectUnknownKeys('transport.tls', 'transport.tls.', input.tls);

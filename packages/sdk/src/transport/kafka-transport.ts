@@ -238,6 +238,18 @@ export function createKafkaTransport(
     };
   }
 
+  /**
+   * The producer to resend a refused request's parts with, after the broker wrote some of them:
+   * kafkajs did not count (or rolled back) their sequence numbers, so this idempotent producer's
+   * resend would be refused as out of order. A fresh producer id starts every sequence again
+   * (those records are written twice; without idempotence they are too).
+   */
+  async function afterPartialWrite(current: Producer): Promise<Producer> {
+    if (!idempotentProducers.has(current)) return current;
+    discard(current);
+    return connect();
+  }
+
   /** Sends the batch; resolves with its progress (what was left out, as too large or refused). */
   async function deliver(
     batch: TelemetryBatch,
@@ -260,26 +272,15 @@ export function createKafkaTransport(
             const before = state.requests.length;
             state.refused += topicRefusals.refuse(state.requests, index, error);
             // Split into one request per topic: a refusal in the produce answer (a topic that
-            // may be described but not written) came after the other topics were written, and
-            // kafkajs rolled their sequence numbers back. A fresh producer id for the resend, as
-            // below (those records are written twice; without idempotence they are too).
-            if (state.requests.length > before && idempotentProducers.has(current)) {
-              discard(current);
-              current = await connect();
-            }
+            // may be described but not written) came after the other topics were written.
+            if (state.requests.length > before) current = await afterPartialWrite(current);
             continue;
           }
           if (attempt.abandoned || !isTooLargeForBroker(error)) throw error;
           splitRefused(state, index);
           // The partitions a multi-broker request put on other brokers (or the partitions the
-          // broker took before refusing one) were written, and kafkajs did not count their
-          // sequence numbers: resent by this idempotent producer, the broker would refuse them
-          // as out of order. A fresh producer id starts every sequence again (those records are
-          // written twice; without idempotence they are too).
-          if (idempotentProducers.has(current)) {
-            discard(current);
-            current = await connect();
-          }
+          // broker took before refusing one) were written.
+          current = await afterPartialWrite(current);
           continue;
         }
         state.acked = Math.max(state.acked, index + 1);

@@ -141,19 +141,18 @@ export function resolveTransport(input: TransportOption | undefined, env: Env): 
     return Object.freeze({ type });
   }
   if (type === 'kafka') {
+    const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
     // Options without a type made kafka by the environment: an http option among them (`url`)
     // is named with where the type came from.
-    if (input?.type === undefined)
-      rejectUnknownKeys(
-        'transport (kafka)',
-        'transport.',
-        input,
-        ' for the kafka transport (transport.type from DRIFTWATCH_TRANSPORT)',
-      );
-    const { type: _type, ...rest } = (input ?? {}) as KafkaTransportInput;
+    const typeFromEnv =
+      input?.type === undefined
+        ? ' for the kafka transport (transport.type from DRIFTWATCH_TRANSPORT)'
+        : '';
     // Resolved here, so that a bad Kafka option fails resolveOptions() too, and the result is
     // frozen all the way down without freezing (or sharing) the caller's arrays and objects.
-    const kafka: Readonly<Record<string, unknown>> = { ...resolveKafkaOptions(rest, env) };
+    const kafka: Readonly<Record<string, unknown>> = {
+      ...resolveKafkaOptions(rest, env, typeFromEnv),
+    };
     return Object.freeze({ type, input: Object.freeze(kafka) });
   }
   // Here the type is http: given in code, or (no type in code) from the env or the default. A
