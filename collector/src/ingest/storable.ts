@@ -3,7 +3,10 @@
  * fails the whole insert (otel_logs and otel_traces sort by `toUnixTimestamp(Timestamp)`, a
  * UInt32; DateTime64(9) itself ends in 2262), so every valid item of the batch was answered 503
  * and retried until the SDK dropped it; a millisecond time past 9999-12-31 is silently clamped.
- * Such an item is rejected on its own, naming the field, like a schema issue.
+ * A histogram count of 2^64 or more does not fit `UInt64` (Count, BucketCounts): from 1e21 on
+ * (JSON's exponent form) it fails the whole insert, below that it wraps to another count. On the
+ * Kafka source a failing insert is retried forever and holds its partition. Such an item is
+ * rejected on its own, naming the field, like a schema issue.
  */
 import type { Signal, SignalItem, ValidationIssue } from '@driftwatch/schema';
 
@@ -25,6 +28,17 @@ function msIssue(path: string, value: number): ValidationIssue | undefined {
   return {
     path,
     message: `Expected milliseconds the storage can hold (at most ${MAX_STORABLE_MS}, 9999-12-31T23:59:59.999Z); got ${value}`,
+  };
+}
+
+/** 2^64: the first count a `UInt64` column cannot hold (every double below it fits). */
+export const MIN_UNSTORABLE_COUNT = 2 ** 64;
+
+function countIssue(path: string, value: number): ValidationIssue | undefined {
+  if (value < MIN_UNSTORABLE_COUNT) return undefined;
+  return {
+    path,
+    message: `Expected a count the storage can hold (below 2^64, 18446744073709551616); got ${value}`,
   };
 }
 
@@ -57,9 +71,17 @@ export function storageIssues<S extends Signal>(signal: S, item: SignalItem[S]):
     }
     case 'metrics': {
       const point = item as SignalItem['metrics'];
+      const counts =
+        point.type === 'histogram'
+          ? [
+              countIssue('/count', point.count),
+              ...point.bucketCounts.map((count, i) => countIssue(`/bucketCounts/${i}`, count)),
+            ]
+          : [];
       return present([
         nanosIssue('/timeUnixNano', point.timeUnixNano),
         nanosIssue('/startTimeUnixNano', point.startTimeUnixNano),
+        ...counts,
       ]);
     }
     default:

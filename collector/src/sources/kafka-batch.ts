@@ -6,9 +6,10 @@
  * the partition is taken away; an uncommitted batch is fetched again by whoever owns the
  * partition next (at-least-once; storage drops the twins, see storage/event-writer.ts).
  */
+import { createHash } from 'node:crypto';
 import type { Signal } from '@driftwatch/schema';
 import type { FastifyBaseLogger } from 'fastify';
-import type { EachBatchPayload, Message } from 'kafkajs';
+import type { EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
 import type { EventWriter, ValidEvents } from '../storage/event-writer.js';
 import { backoffMs, pause } from './backoff.js';
 import { deadLetter, type DeadLetterSink } from './dead-letter.js';
@@ -80,6 +81,22 @@ async function untilDone(
   }
 }
 
+/**
+ * SHA-256 of the records themselves (offset and value, each length-prefixed). Offsets alone do
+ * not name records: a topic deleted and created again numbers its new records from 0, and two
+ * clusters (regions) writing to one ClickHouse both have `driftwatch.logs` partition 0 at offset
+ * 0, so a batch of new records at offsets already written within the deduplication window was
+ * dropped by ClickHouse as a twin of the old ones.
+ */
+function recordsDigest(messages: readonly KafkaMessage[]): string {
+  const hash = createHash('sha256');
+  for (const { offset, value } of messages) {
+    hash.update(`${offset}:${value === null ? -1 : value.length}:`);
+    if (value !== null) hash.update(value);
+  }
+  return hash.digest('hex');
+}
+
 /** The `eachBatch` handler of the Kafka source's consumer. */
 export async function handleBatch(payload: EachBatchPayload, context: BatchContext): Promise<void> {
   const { batch } = payload;
@@ -103,8 +120,9 @@ export async function handleBatch(payload: EachBatchPayload, context: BatchConte
   const last = batch.lastOffset();
   if (events[signal].length > 0) {
     // Names exactly these records: written again (a retry, a redelivery of the same range), the
-    // OTel tables drop the twin insert; predictions and labels replace by their keys.
-    const deduplicationToken = `kafka:${topic}:${partition}:${first}-${last}`;
+    // OTel tables drop the twin insert; predictions and labels replace by their keys. Other
+    // records at the same offsets (recordsDigest) are not taken for them.
+    const deduplicationToken = `kafka:${topic}:${partition}:${first}-${last}:${recordsDigest(batch.messages)}`;
     const stored = await untilDone(payload, context, 'store', () =>
       context.writer.write(events, {}, { deduplicationToken }),
     );

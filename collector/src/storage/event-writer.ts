@@ -19,10 +19,10 @@ const INSERT_SETTINGS = { max_partitions_per_insert_block: '0' } as const;
 
 export interface WriteOptions {
   /**
-   * Names this exact set of events (the Kafka source: topic, partition and offset range; the HTTP
-   * ingest: the batch's idempotency-key and item counts). A write of the same token again is
-   * dropped by the OTel tables (migration 0008); predictions and labels are deduplicated by their
-   * keys anyway. Without one (an HTTP batch sent without a key), each write gets a fresh token and
+   * Names this exact set of events (the Kafka source: topic, partition, offset range and a digest
+   * of the records; the HTTP ingest: the batch's idempotency-key and item counts). A write of the
+   * same token again is dropped by the OTel tables (migration 0008); predictions and labels are
+   * deduplicated by their keys anyway. Without one (an HTTP batch sent without a key), each write gets a fresh token and
    * two equal batches are both kept. @default a random UUID
    */
   readonly deduplicationToken?: string;

@@ -197,4 +197,47 @@ describe('POST /v1/ingest with hostile but schema-valid items', () => {
       ),
     ).toBe(120);
   });
+
+  it('rejects only the histogram whose counts a UInt64 cannot hold, and stores the largest exactly', async () => {
+    // From 1e21 on JSON writes a number in exponent form, which a UInt64 column refuses (the
+    // whole insert failed: a 503 over HTTP, a partition held forever on Kafka); 2^64 wrapped to 0.
+    // The largest double below 2^64, stored as JSON writes it (18446744073709550000).
+    const largest = 2 ** 64 - 2048;
+    const histogram = (name: string, count: number, bucket: number) => ({
+      ...metricPoint,
+      name,
+      count,
+      bucketCounts: [bucket, 0, 0],
+    });
+    const response = await post({
+      metrics: [
+        histogram('count-1e21', 1e21, 1),
+        histogram('bucket-1e21', 3, 1e21),
+        histogram('count-2^64', 2 ** 64, 1),
+        histogram('largest-count', largest, largest),
+      ],
+      logs: [{ ...logRecord, body: 'beside the huge counts' }],
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json().rejected.map(where)).toEqual([
+      'metrics[0]/count',
+      'metrics[1]/bucketCounts/0',
+      'metrics[2]/count',
+    ]);
+    expect(
+      await rows(
+        `SELECT MetricName, toString(Count) AS count, arrayMap(c -> toString(c), BucketCounts) AS buckets
+        FROM {otel_metrics} WHERE MetricName LIKE '%count%' OR MetricName LIKE '%1e21'`,
+      ),
+    ).toEqual([
+      {
+        MetricName: 'largest-count',
+        count: String(largest),
+        buckets: [String(largest), '0', '0'],
+      },
+    ]);
+    expect(
+      await rows(`SELECT Body FROM {otel_logs} WHERE Body = 'beside the huge counts'`),
+    ).toEqual([{ Body: 'beside the huge counts' }]);
+  });
 });
