@@ -22,8 +22,14 @@ export const Identifier = Type.String({
 export const TraceId = Type.String({ pattern: '^[0-9a-f]{32}$' });
 export const SpanId = Type.String({ pattern: '^[0-9a-f]{16}$' });
 
-/** Milliseconds since the Unix epoch (predictions, labels). */
-export const TimeUnixMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
+/**
+ * Milliseconds since the Unix epoch (predictions, labels), up to 9999-12-31T23:59:59.999Z: the
+ * last instant the collector's DateTime64(3) columns store as sent. Beyond it (a time in
+ * microseconds, 1.7e15) the collector refused the item after the SDK had queued it; over Kafka
+ * it was lost without a word to the host.
+ */
+const MAX_TIME_UNIX_MS = 253_402_300_799_999;
+export const TimeUnixMs = Type.Integer({ minimum: 0, maximum: MAX_TIME_UNIX_MS });
 
 /** Nanoseconds since the Unix epoch as a decimal string, as in OTLP/JSON (logs, spans, metrics). */
 export const TimeUnixNano = Type.String({ pattern: '^[0-9]{1,20}$' });

@@ -3,7 +3,7 @@
  * name sinks its item whatever its value: a Record alone would let such names through with any
  * value, nested objects included.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assertItem, validateItem, type PredictionEvent } from '../src/index.js';
 
 const event = (features: Record<string, unknown>): PredictionEvent =>
@@ -82,6 +82,27 @@ describe('prediction features', () => {
       path: '/features/a',
       message: expect.stringContaining('cyclic or too deep object'),
     });
+  });
+
+  it('escapes only the shown start of a long refused string, not all of it', () => {
+    // An image passed as a feature: escaping all 5 MB to show 60 characters cost ~20 ms a call.
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const result = validateItem('predictions', event({ image: 'A'.repeat(5_000_000) }));
+      expect(result).toEqual({
+        ok: false,
+        issues: [
+          { path: '/features/image', message: expect.stringMatching(/; got "A{56}\.\.\.$/) },
+        ],
+      });
+      const longest = Math.max(
+        0,
+        ...stringify.mock.calls.map(([value]) => (typeof value === 'string' ? value.length : 0)),
+      );
+      expect(longest).toBeLessThanOrEqual(60);
+    } finally {
+      stringify.mockRestore();
+    }
   });
 
   it('refuses values other than number, string, boolean and null under a valid name', () => {

@@ -53,8 +53,11 @@ const MAX_HISTOGRAM_SCORE = 1e290;
 export interface PredictionInput {
   readonly model: string;
   readonly modelVersion: string;
-  /** Feature values: numbers, strings (categories), booleans, or null for missing. */
-  readonly features: Readonly<Record<string, FeatureValue>>;
+  /**
+   * Feature values: numbers, strings (categories), booleans, or null for missing. undefined (a
+   * lookup that missed, `{ income: row.income }`) is stored as missing too, so the type takes it.
+   */
+  readonly features: Readonly<Record<string, FeatureValue | undefined>>;
   readonly prediction: PredictionValue;
   /** Score of the positive class (classification) or the raw output. */
   readonly score?: number | undefined;
@@ -190,8 +193,25 @@ export class PredictionRecorder {
     given: string | undefined,
   ): string {
     if (typeof input !== 'object' || input === null) {
-      this.pipeline.invalid('predictions', 'logPrediction expects an object');
+      this.pipeline.invalid(
+        'predictions',
+        `logPrediction expects an object { model, modelVersion, features, prediction, … }; got ${describeValue(input)}`,
+      );
       return predictionId;
+    }
+    // Counted before the sample's own checks: the model made this prediction whatever its sample
+    // holds (features given as a Map cost the sample, not the model's traffic and scores).
+    const model = this.modelEntry(input.model, input.modelVersion);
+    model.predictions.add(1);
+    // NaN or ±Infinity (a model's overflow) is left out, the sample kept without it, as is null
+    // (not given); a score of another type stays and fails the check below.
+    const score =
+      input.score === null || (typeof input.score === 'number' && !Number.isFinite(input.score))
+        ? undefined
+        : input.score;
+    // The sample keeps any finite score; the histogram only those that keep its sum finite.
+    if (typeof score === 'number' && Math.abs(score) <= MAX_HISTOGRAM_SCORE) {
+      model.scores.record(score);
     }
     // null or undefined: not given (a generated id). Anything else must be an id, not replaced.
     if (given === undefined && input.predictionId != null) {
@@ -219,18 +239,6 @@ export class PredictionRecorder {
       );
       return predictionId;
     }
-    const model = this.modelEntry(input.model, input.modelVersion);
-    model.predictions.add(1);
-    // NaN or ±Infinity (a model's overflow) is left out, the sample kept without it, as is null
-    // (not given); a score of another type stays and fails the check below.
-    const score =
-      input.score === null || (typeof input.score === 'number' && !Number.isFinite(input.score))
-        ? undefined
-        : input.score;
-    // The sample keeps any finite score; the histogram only those that keep its sum finite.
-    if (typeof score === 'number' && Math.abs(score) <= MAX_HISTOGRAM_SCORE) {
-      model.scores.record(score);
-    }
     // A refused model or version is reported whatever the sampling (it has no series either).
     if (model.valid && !sampledIn(predictionId, model.sampleRatio)) return predictionId;
 
@@ -250,7 +258,15 @@ export class PredictionRecorder {
       return predictionId;
     }
     // Copied now: the event may be serialized at batch time, after the host changed its object.
-    const features = copyFeatures(input.features);
+    let features: Record<string, unknown> | undefined;
+    try {
+      features = copyFeatures(input.features);
+    } catch (error) {
+      // A getter of the host's that throws (a lazy field of an ORM row): the report names the
+      // field, where "logPrediction failed: …" left the host to guess which value it was.
+      this.pipeline.invalid('predictions', `/features: reading them threw: ${errorMessage(error)}`);
+      return predictionId;
+    }
     const event: PredictionEvent = {
       predictionId,
       model: input.model,

@@ -38,6 +38,22 @@ describe('the returned prediction id', () => {
   });
 });
 
+describe('features whose reading throws', () => {
+  it('are reported naming /features, with what was thrown', () => {
+    const { monitor, diagnostics } = start();
+    const features = {
+      age: 41,
+      get income(): number {
+        throw new Error('lazy field not loaded');
+      },
+    };
+    expect(monitor.logPrediction({ ...base, features, predictionId: 'p-getter' })).toBe('p-getter');
+    expect(warnings(diagnostics)).toEqual([
+      'driftwatch: dropped an invalid predictions item: /features: reading them threw: lazy field not loaded',
+    ]);
+  });
+});
+
 describe('caller timestamps', () => {
   it('a Date is taken as its milliseconds, for a prediction and its label', async () => {
     const { monitor } = start();
@@ -66,6 +82,26 @@ describe('caller timestamps', () => {
   });
 });
 
+describe('caller timestamps past what the collector stores', () => {
+  it('a time in microseconds is refused, naming the field, for a prediction and its label', async () => {
+    const { monitor, diagnostics } = start();
+    // 9999-12-31T23:59:59.999Z is the last millisecond the collector stores as sent; a time past
+    // it was queued and sent, then refused by the collector (over Kafka, without a word).
+    const micros = 1_700_000_000_123_000;
+    monitor.logPrediction({ ...base, predictionId: 'p-micros', timeUnixMs: micros });
+    monitor.logLabel('p-micros', 1, { timeUnixMs: micros });
+    monitor.logPrediction({ ...base, predictionId: 'p-last', timeUnixMs: 253_402_300_799_999 });
+    await monitor.flush();
+    expect(sent(monitor, 'predictions').map((event) => event.predictionId)).toEqual(['p-last']);
+    expect(sent(monitor, 'labels')).toEqual([]);
+    expect(monitor.stats.dropped.invalid).toBe(2);
+    expect(warnings(diagnostics)).toEqual([
+      `driftwatch: dropped an invalid predictions item: /timeUnixMs: Expected integer to be less or equal to 253402300799999; got ${micros}`,
+      `driftwatch: dropped an invalid labels item: /timeUnixMs: Expected integer to be less or equal to 253402300799999; got ${micros}`,
+    ]);
+  });
+});
+
 describe('request ids', () => {
   it('a numeric request id is kept as its digits, as a numeric prediction id is', async () => {
     const { monitor } = start();
@@ -83,10 +119,11 @@ describe('feature values', () => {
   it('undefined (a lookup that missed) is stored as missing, the sample kept', async () => {
     const { monitor } = start();
     const row: Record<string, number> = { age: 41 };
+    // No cast: the input's type takes what `row.income` is (number | undefined).
     monitor.logPrediction({
       ...base,
       predictionId: 'p-undefined',
-      features: { age: row.age, income: row.income } as never,
+      features: { age: row.age, income: row.income },
     });
     await monitor.flush();
     expect(monitor.stats.dropped.invalid).toBe(0);

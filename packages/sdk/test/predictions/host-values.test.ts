@@ -151,6 +151,28 @@ describe('values as hosts pass them', () => {
     );
   });
 
+  it("a sample refused for its id or its features' kind still counts the model's prediction", async () => {
+    const { monitor } = start();
+    monitor.logPrediction({ ...base, predictionId: true as never, score: 0.3 });
+    monitor.logPrediction({ ...base, features: new Map([['a', 1]]) as never, score: 0.3 });
+    monitor.logPrediction({ ...base, features: JSON.parse('{"__proto__":1}') as never });
+    // Refused by a feature's value: counted before as after.
+    monitor.logPrediction({ ...base, features: { a: {} as never }, score: 0.3 });
+    await monitor.flush();
+    expect(monitor.stats.dropped.invalid).toBe(4);
+    const text = await metricsText(monitor);
+    expect(text).toContain('driftwatch_model_predictions_total{model="m",model_version="1"} 4');
+    expect(text).toContain('driftwatch_model_score_count{model="m",model_version="1"} 3');
+  });
+
+  it('a prediction that is no object is reported with what it was', async () => {
+    const { monitor, diagnostics } = start();
+    monitor.logPrediction(undefined as never);
+    expect(warnings(diagnostics)).toEqual([
+      'driftwatch: dropped an invalid predictions item: logPrediction expects an object { model, modelVersion, features, prediction, … }; got undefined',
+    ]);
+  });
+
   it('a refused model is reported whatever the sampling, not only when sampled in', async () => {
     const { monitor } = start({ predictions: { sampleRatio: 0.1 } });
     for (let i = 0; i < 200; i += 1)
