@@ -133,13 +133,16 @@ export function driftwatch(monitor: Monitor): RequestHandler {
     // Headers already sent (a route before this middleware answered, then called next()):
     // setHeader would throw into the host's error handlers.
     if (!response.headersSent) response.setHeader('x-request-id', handle.requestId);
-    // With an idle timeout (server.setTimeout) only: without, this property read is all it costs.
     const { socket } = request;
-    if (socket?.timeout) {
+    if (socket) {
+      // Whether the socket has an idle timeout yet or not: a handler may set one later
+      // (`req.setTimeout(ms)`), which Node enforces as it does the server's, by destroying the
+      // socket; that was recorded as a client gone (499). One listener per connection.
       watchIdleTimeout(socket);
       // `server.setTimeout(ms, callback)` and `server.on('timeout')` run from the socket's
-      // 'timeout': in the context of the request in flight.
-      socketTimeoutInContext(socket, monitor.contextStorage, handle.store);
+      // 'timeout': in the context of the request in flight (a handler's own `setTimeout`
+      // callback listens on the request or the response, bound below).
+      if (socket.timeout) socketTimeoutInContext(socket, monitor.contextStorage, handle.store);
     }
     // Their listeners (body chunks, 'end', 'finish') run in the request's context.
     emitInContext(request, monitor.contextStorage, handle.store);
@@ -203,25 +206,42 @@ export function driftwatch(monitor: Monitor): RequestHandler {
         handle.end({ logLine, ...timedOut, route, error: error ?? timedOut.error });
       }
     };
-    response.once('close', onClose);
-    // A pipelined request queued behind another's response has no socket yet. When the client
-    // drops the connection, Node destroys the request, and its response, never given the socket,
-    // emits neither 'finish' nor 'close': the request's 'close' ends it then.
-    // A POST's request closes once its body is read: only a lost connection ends it.
-    if (response.socket === null) watchQueuedResponse(request, response, onClose);
+    if (response.closed) {
+      // Closed before this middleware ran ('close' comes no more): the client left while a slow
+      // middleware before it ran, or a route before it answered and went on later.
+      onClose();
+    } else {
+      response.once('close', onClose);
+      // A pipelined request queued behind another's response has no socket yet. When the client
+      // drops the connection, Node destroys the request, and its response, never given the
+      // socket, emits neither 'finish' nor 'close': the request's 'close' ends it then.
+      // A POST's request closes once its body is read: only a lost connection ends it.
+      if (response.socket === null) watchQueuedResponse(request, response, onClose);
+    }
     monitor.contextStorage.run(handle.store, next);
   };
 }
 
 /**
  * Logs an error whose response closed with a 5xx, or was cut off after its headers (the status
- * Express's final handler would have answered when none was sent); never throws (whatever was
- * passed to `next()`).
+ * Express's final handler would have answered when none was sent) unless the error says that the
+ * client left, or, without `response` (one answered before the error came), an error whose own
+ * status is a 5xx or that has none; never throws (whatever was passed to `next()`).
  */
-function logServerError(monitor: Monitor, error: unknown, response: Response): void {
+function logServerError(monitor: Monitor, error: unknown, response: Response | undefined): void {
   try {
-    const status = response.writableFinished ? response.statusCode : statusOfError(error, response);
+    const status =
+      response === undefined
+        ? statusOfError(error)
+        : response.writableFinished
+          ? response.statusCode
+          : statusOfError(error, response);
     if (status < 500) return;
+    // The client left a response it was sent (`pipeline(source, res, next)`: Premature close,
+    // ECONNRESET): recorded as a 499, not a failure of the server's.
+    if (response?.closed === true && !response.writableFinished) {
+      if (serverFailureOf({ errored: error as Error }) === undefined) return;
+    }
     const message =
       error instanceof Error ? error.message : typeof error === 'string' ? error : 'route error';
     monitor.logger.error({ err: error }, message);
@@ -249,9 +269,14 @@ export function driftwatchErrors(monitor?: Monitor): ErrorRequestHandler {
     // sub-app's recorder and its parent's log it once.
     if (monitor !== undefined && marked[LOGGED] !== true) {
       marked[LOGGED] = true;
-      // A WebSocket session's response never closes, and express-ws answers its errors itself;
-      // a response already closed (the client went away before the handler failed) closes no more.
-      if (response.closed || upgradedSocketOf(request, response) !== undefined) {
+      if (response.writableEnded) {
+        // Answered before the error came (an async handler that failed after `res.json()`): the
+        // status sent says nothing of it, and Express's final handler only cuts the connection.
+        logServerError(monitor, error, undefined);
+      } else if (response.closed || upgradedSocketOf(request, response) !== undefined) {
+        // A WebSocket session's response never closes, and express-ws answers its errors itself;
+        // a response already closed (the client went away before the handler failed) closes no
+        // more.
         logServerError(monitor, error, response);
       } else {
         response.prependOnceListener('close', () =>

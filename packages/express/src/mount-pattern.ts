@@ -169,9 +169,15 @@ function search(
  * full pattern. Never throws.
  */
 export function isOwnRoute(app: unknown, route: object): boolean {
-  return isApp(app) && !isApp(app.parent) && Array.isArray(app.router.stack)
-    ? layerOf(app.router.stack as Layer[], route) !== undefined
-    : false;
+  try {
+    return isApp(app) && !isApp(app.parent) && Array.isArray(app.router.stack)
+      ? layerOf(app.router.stack as Layer[], route) !== undefined
+      : false;
+  } catch {
+    // Express 4's `app.router` is a getter that throws ("deprecated"): thrown from the response's
+    // 'close' listener, it took the host process down at every request a route answered.
+    return false;
+  }
 }
 
 /** Where a request is, when its response ends. */

@@ -2,8 +2,11 @@
  * `driftwatchErrors(monitor)` logs a route's error that ends in a 5xx through the SDK's logger,
  * with its stack and the request's ids, as the Fastify plugin does (Express's own final handler
  * only prints the stack to stderr, without ids). A 4xx error is the client's and is not logged as
- * an error.
+ * an error; one that comes after the response was answered is logged by its own status; one that
+ * says the client left (a pipeline to a response it left) is not logged: the request is a 499.
  */
+import { request as httpRequest } from 'node:http';
+import { Readable, pipeline } from 'node:stream';
 import { init, type Monitor } from '@driftwatch/sdk';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -62,6 +65,28 @@ beforeAll(async () => {
     // The client is gone before the handler fails (a slow query that times out after it).
     response.once('close', () => setImmediate(() => next(new Error('query timed out'))));
     handlerStarted();
+  });
+  // Answered, then failed (an audit write after the answer): the 200 sent says nothing of it.
+  app.get('/fails-after-answer', (_request, response) => {
+    response.json({ saved: true });
+    throw new Error('audit write failed');
+  });
+  app.get('/rejects-after-answer', async (_request, response) => {
+    response.json({ saved: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    throw new Error('audit write failed later');
+  });
+  // Rows until the client leaves; pipeline() then fails with ERR_STREAM_PREMATURE_CLOSE.
+  app.get('/export', (_request, response, next) => {
+    const source = new Readable({
+      read() {
+        setTimeout(() => this.push('row\n'), 20);
+      },
+    });
+    response.type('text/plain');
+    pipeline(source, response, (error) => {
+      if (error) next(error);
+    });
   });
   app.use(driftwatchErrors(monitor));
   // The application's own error handler, after the recorder as the README places it: it answers
@@ -156,6 +181,54 @@ describe('route errors in the logs (Express)', () => {
     });
     expect(errors[0]).toMatchObject({ level: 50, request_id: expect.any(String) });
     expect(errors[0]!.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it.each([
+    ['/fails-after-answer', 'audit write failed'],
+    ['/rejects-after-answer', 'audit write failed later'],
+  ])(
+    '%s: an error after the answer is logged once, with the request ids',
+    async (path, message) => {
+      const response = await fetch(`${server.baseUrl}${path}`);
+      expect(response.status).toBe(200);
+      await response.text().catch(() => undefined);
+      const requestId = response.headers.get('x-request-id');
+      const lines = await vi.waitFor(() => {
+        const found = logs.lines.filter((line) => line.request_id === requestId);
+        expect(found.map((line) => line.msg).sort()).toEqual([message, 'request completed']);
+        return found;
+      });
+      const completed = lines.find((line) => line.msg === 'request completed');
+      expect(completed).toMatchObject({ res: { statusCode: 200 } });
+      expect(lines.find((line) => line.msg === message)).toMatchObject({
+        level: 50,
+        trace_id: completed?.trace_id,
+        err: { message },
+      });
+    },
+  );
+
+  it('a pipeline error passed on as the client left a download: a 499, not logged as an error', async () => {
+    await new Promise<void>((resolve) => {
+      const outgoing = httpRequest(`${server.baseUrl}/export`, {
+        headers: { 'x-request-id': 'express-download-left' },
+      });
+      outgoing.on('response', (response) => response.once('data', () => outgoing.destroy()));
+      outgoing.on('error', () => undefined);
+      outgoing.on('close', () => resolve());
+      outgoing.end();
+    });
+    const completed = await vi.waitFor(() => {
+      const found = logs.lines.find(
+        (line) => line.request_id === 'express-download-left' && line.msg === 'request completed',
+      );
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(completed).toMatchObject({ res: { statusCode: 499 } });
+    // The pipeline's callback runs once the response closed: time for a line it would write.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(logs.lines.filter((line) => Number(line.level) >= 50)).toEqual([]);
   });
 
   it("an error that passes a sub-app's recorder and its parent's: logged once", async () => {

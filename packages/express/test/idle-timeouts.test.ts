@@ -2,15 +2,22 @@
  * Requests the server's idle timeout (`server.setTimeout()`) cut: Node destroys the socket of a
  * request still in flight, and the server, not the client, gave up. Recorded once as the Fastify
  * plugin records it: 503 with `error.type` ServerTimeoutError; the sent status, as an error, once
- * the headers went out; 408 while the body had not arrived; never as 499. The middleware must not
- * change what Node does: the socket is still destroyed, with nothing answered.
+ * the headers went out; 408 while the body had not arrived; never as 499. So is a request whose
+ * handler set the timeout itself (`req.setTimeout(ms)`) on a server without one. The middleware
+ * must not change what Node does: the socket is still destroyed, with nothing answered.
  */
 import { init, type Monitor } from '@driftwatch/sdk';
 import express from 'express';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { idleTimeoutCases } from '../../sdk/test/support/idle-timeout-cases.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import {
+  completionLines,
+  rawExchange,
+  serverSpans,
+} from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
@@ -45,4 +52,45 @@ afterAll(async () => {
 
 describe('requests the server idle timeout cut (Express, server.setTimeout)', () => {
   idleTimeoutCases(() => ({ monitor, logs, port: listening.port }));
+});
+
+describe('a request whose handler set the idle timeout itself (Express, req.setTimeout)', () => {
+  let ownMonitor: Monitor;
+  let ownLogs: LogCapture;
+  let ownListening: Listening;
+
+  beforeAll(async () => {
+    ({ monitor: ownMonitor, logs: ownLogs } = capturedMonitor(init, 'express-handler-timeout'));
+    const app = express();
+    app.use(driftwatch(ownMonitor));
+    // No callback: Node destroys the socket when it fires, as for the server's own timeout.
+    app.get('/report', (request) => {
+      request.setTimeout(200);
+    });
+    // The server itself has no idle timeout.
+    ownListening = await listen(app);
+  });
+
+  afterAll(async () => {
+    await ownListening.close();
+    await ownMonitor.shutdown({ timeoutMs: 1000 });
+  });
+
+  it('the server gave up, not the client: 503 ServerTimeoutError, not 499', async () => {
+    const received = await rawExchange(
+      ownListening.port,
+      'GET /report HTTP/1.1\r\nHost: x\r\nx-request-id: handler-timeout\r\n\r\n',
+    );
+    expect(received).toBe('');
+    const [line] = await waitFor('the line of handler-timeout', () => {
+      const lines = completionLines(ownLogs, 'handler-timeout');
+      return lines.length > 0 ? lines : undefined;
+    });
+    expect(line).toMatchObject({ res: { statusCode: 503 }, req: { route: '/report' } });
+    const [span] = await serverSpans(ownMonitor);
+    expect(span?.attributes).toMatchObject({
+      'http.response.status_code': 503,
+      'error.type': 'ServerTimeoutError',
+    });
+  });
 });

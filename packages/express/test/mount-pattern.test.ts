@@ -1,7 +1,8 @@
 /**
  * `http.route` under mounts (Express 5): the patterns of the routers and sub-apps a route is
  * mounted under, never the concrete prefix they matched, so that path parameter values cannot
- * make up new span names or histogram series.
+ * make up new span names or histogram series. An app of another shape (Express 4's) gives no
+ * route, and nothing thrown.
  */
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import express, { type RequestHandler } from 'express';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { driftwatch } from '../src/index.js';
+import { isOwnRoute, routePatternOf } from '../src/mount-pattern.js';
 import { listen, type Listening } from './support/listen.js';
 
 let monitor: Monitor;
@@ -184,5 +186,29 @@ describe('http.route under mounts (Express)', () => {
     const points = await userOrderPoints();
     expect(new Set(points.map((point) => JSON.stringify(point.attributes))).size).toBe(1);
     expect(histogramCount(points) - countBefore).toBe(50);
+  });
+});
+
+describe('an Express 4 app (peer dependency not met)', () => {
+  /** As Express 4 builds it, as far as the search reads it: `app.router` throws. */
+  function express4App(): unknown {
+    const app = Object.assign(() => undefined, {
+      handle: () => undefined,
+      set: () => undefined,
+      _router: { stack: [] },
+    });
+    Object.defineProperty(app, 'router', {
+      get() {
+        throw new Error("'app.router' is deprecated!");
+      },
+    });
+    return app;
+  }
+
+  it('no route, and nothing thrown from the response listener that asks', () => {
+    const route = { path: '/users/:id' };
+    expect(isOwnRoute(express4App(), route)).toBe(false);
+    const paths = { path: '/users/1', baseUrl: '' };
+    expect(routePatternOf(express4App(), [], paths, route)).toBeUndefined();
   });
 });

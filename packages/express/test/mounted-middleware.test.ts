@@ -1,14 +1,20 @@
 /**
  * The middleware itself under a mount (Express 5): `url.path` and the completion line's `url` keep
- * the mount prefix, and a request that meets the middleware twice (the main app's and a sub-app's)
- * is instrumented once.
+ * the mount prefix, a request that meets the middleware twice (the main app's and a sub-app's)
+ * is instrumented once, and a sub-app's alone leaves `req.route` as Express sets it once the
+ * request leaves the sub-app.
  */
 import { init, type ActiveContext, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
-import express, { type RequestHandler } from 'express';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import { captureLogs, type LogCapture } from '../../sdk/test/support/log-capture.js';
-import { driftwatch } from '../src/index.js';
+import { driftwatch, driftwatchErrors } from '../src/index.js';
 import { listen, type Listening } from './support/listen.js';
 
 let logs: LogCapture;
@@ -126,5 +132,48 @@ describe('middleware applied twice to one request (Express)', () => {
       .filter((point) => point.name === 'http.server.request.duration')
       .map((point) => (point.type === 'histogram' ? point.count : 0));
     expect(samples.reduce((total, count) => total + count, 0)).toBe(1);
+  });
+});
+
+describe('middleware applied in a sub-app alone (Express)', () => {
+  let monitor: Monitor;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    monitor = startMonitor('express-sub-app-only');
+    const app = express();
+    const shop = express();
+    shop.use(driftwatch(monitor));
+    shop.get('/items/:itemId', () => {
+      throw Object.assign(new Error('no such item'), { status: 404 });
+    });
+    shop.use(driftwatchErrors(monitor));
+    app.use('/shop', shop);
+    // The parent's own error handler: Express has reset the request's prototype to the parent's.
+    app.use((_error: unknown, request: Request, response: Response, _next: NextFunction) => {
+      const route = request.route as { path?: unknown } | undefined;
+      response.status(404).json({ route: route?.path ?? null });
+    });
+    baseUrl = await serve(app);
+  });
+
+  it("an error leaving the sub-app: the parent's handlers and the span still see its route", async () => {
+    const response = await fetch(`${baseUrl}/shop/items/7`);
+    expect(response.status).toBe(404);
+    // What Express gives the parent's handler without the middleware.
+    expect(await response.json()).toEqual({ route: '/items/:itemId' });
+    const [line] = await completionLines(1);
+    expect(line?.req).toEqual({
+      method: 'GET',
+      url: '/shop/items/7',
+      route: '/shop/items/:itemId',
+    });
+    await monitor.flush();
+    const spans = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .filter((span) => span.kind === 'SERVER');
+    expect(spans.map((span) => [span.name, span.attributes?.['http.route']])).toEqual([
+      ['GET /shop/items/:itemId', '/shop/items/:itemId'],
+    ]);
   });
 });
