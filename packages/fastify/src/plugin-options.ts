@@ -11,13 +11,29 @@ const PLUGIN_OPTIONS: readonly string[] = ['monitor', ...ROUTE_OPTIONS, 'logProb
 /** What Fastify itself reads from any plugin's register options. */
 const FASTIFY_REGISTER_OPTIONS: readonly string[] = ['prefix', 'logLevel', 'logSerializers'];
 
-function invalid(option: string, value: unknown, expected: string): SdkError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value;
+function invalid(
+  option: string,
+  value: unknown,
+  expected: string,
+  call = 'register(driftwatch)',
+): SdkError {
+  const shown =
+    typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value;
   return new SdkError(
     SdkErrorCodes.INVALID_ARGUMENT,
     `@driftwatch/fastify: ${option} must be ${expected}, got ${shown}`,
-    { call: 'register(driftwatch)', argument: option, expected },
+    { call, argument: option, expected },
   );
+}
+
+/**
+ * `fastifyOptions(monitor)`'s argument: without a monitor (a JavaScript caller, a cast) it failed
+ * with a TypeError that named no argument, or, given another object, later, in the router's
+ * error answers.
+ */
+export function fastifyOptionsError(monitor: unknown): SdkError | undefined {
+  if (isMonitor(monitor)) return undefined;
+  return invalid('monitor', monitor, 'the monitor init() returned', 'fastifyOptions(monitor)');
 }
 
 /** The first problem with the plugin's options, or undefined when they can be used. */

@@ -13,11 +13,14 @@ import {
   idleTimeoutEnd,
   requestIdFrom,
   releaseSocketTimeout,
+  SdkError,
+  SdkErrorCodes,
   socketTimeoutInContext,
   watchIdleTimeout,
   watchQueuedResponse,
 } from '@driftwatch/sdk';
 import fastify, {
+  type FastifyInstance,
   type FastifyPluginCallback,
   type FastifyReply,
   type FastifyRequest,
@@ -33,7 +36,7 @@ import {
 } from './closing-refusals.js';
 import { enterContextOnAbort } from './handler-timeout.js';
 import { lazyChildFactory } from './lazy-child-logger.js';
-import { pluginOptionsError } from './plugin-options.js';
+import { fastifyOptionsError, pluginOptionsError } from './plugin-options.js';
 import { routerErrorHandler } from './router-errors.js';
 import { responseFailureOf } from './server-failure.js';
 import { isWebBody, watchWebBody } from './web-body-stream.js';
@@ -93,6 +96,7 @@ declare module 'fastify' {
  * `logController`: the top-level `disableRequestLogging` is deprecated since Fastify 5.12).
  * `request.log` is created on its first use (see lazy-child-logger.ts).
  *
+ * @throws SdkError `DW_SDK_INVALID_ARGUMENT` when `monitor` is not the monitor `init()` returned.
  * @example const app = Fastify(fastifyOptions(monitor));
  */
 export function fastifyOptions(monitor: Monitor): Pick<
@@ -106,6 +110,8 @@ export function fastifyOptions(monitor: Monitor): Pick<
   /** Takes any raw request with headers: an HTTP/1 IncomingMessage or an Http2ServerRequest. */
   genReqId: (raw: { readonly headers: IncomingHttpHeaders }) => string;
 } {
+  const invalidMonitor = fastifyOptionsError(monitor);
+  if (invalidMonitor !== undefined) throw invalidMonitor;
   // Fastify before 5.12 has no LogController: fall back to the option it still understands.
   const LogController = (fastify as { LogController?: typeof fastify.LogController }).LogController;
   // Only Fastify's two request lines give way to the plugin's completion line: its error logs
@@ -211,12 +217,37 @@ function bodyStreamFailed(state: Instrumented, headersSent: boolean): boolean {
   return true;
 }
 
+/**
+ * A second registration in the same context or one below it would record each of its requests
+ * twice (two spans, two lines, two durations); Fastify's own refusal names an inner symbol.
+ */
+function alreadyRegistered(fastify: FastifyInstance): SdkError | undefined {
+  if (!fastify.hasRequestDecorator(kHandle)) return undefined;
+  return new SdkError(
+    SdkErrorCodes.INVALID_ARGUMENT,
+    '@driftwatch/fastify is already registered in this context or one above it: register it once, in the root context',
+    { call: 'register(driftwatch)', expected: 'one registration per context and its parents' },
+  );
+}
+
 const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, options, done) => {
-  const invalid = pluginOptionsError(options);
+  const invalid = pluginOptionsError(options) ?? alreadyRegistered(fastify);
   if (invalid !== undefined) {
     done(invalid);
     return;
   }
+  // Fastify runs a callback plugin outside any try: what throws here (a route of the app's own at
+  // `/health`, FST_ERR_DUPLICATED_ROUTE) would end the process instead of rejecting `register()`.
+  try {
+    instrument(fastify, options);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  done();
+};
+
+function instrument(fastify: FastifyInstance, options: DriftwatchFastifyOptions): void {
   const { monitor } = options;
   const storage = monitor.contextStorage;
   const levels = monitor.logger.levels;
@@ -230,8 +261,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
   fastify.decorateRequest(kBodyStream, null);
   fastify.decorateRequest(kRoute, null);
 
-  // Each request ends once: in onResponse, or when its response closes unfinished (Fastify then
-  // never sends onResponse): 499 when the client went away first, as nginx and the Express
+  // Each request ends once: when its response finishes, or when it closes unfinished (no
+  // 'finish' then): 499 when the client went away first, as nginx and the Express
   // middleware record it; the sent status, as an error, when the body stream failed or the server
   // destroyed the response (Fastify's handlerTimeout); as the server's failure when its idle
   // timeout cut the request (see the SDK's http/server-timeout.ts).
@@ -247,7 +278,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     // fastifyOptions' log controller while the server closes (closing-refusals.ts).
     if (handle === null || handle === undefined) return;
     state[kHandle] = null;
-    if (http1) releaseSocketTimeout(request.raw.socket, handle.store);
+    if (overHttp1(request)) releaseSocketTimeout(request.raw.socket, handle.store);
     const { url: route, logLevel } = state[kRoute] ?? request.routeOptions;
     handle.end({
       statusCode,
@@ -302,9 +333,13 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
 
   // HTTP/2 sessions close on their own timeout (Fastify's http2SessionTimeout), gracefully.
   const http1 = fastify.initialConfig.http2 !== true;
+  // An HTTP/2 server that allows HTTP/1.1 (`https.allowHTTP1`) serves both: such a request has a
+  // socket of its own and a plain ServerResponse (with no HTTP/2 stream to read a failure from).
+  const overHttp1 = (request: FastifyRequest): boolean =>
+    http1 || request.raw.httpVersionMajor === 1;
 
   // A response that closed before it finished (or an HTTP/2 stream that was reset: it emits
-  // 'finish', so onResponse, though it was never ended).
+  // 'finish', though it was never ended).
   const endUnfinished = (request: FastifyRequest, reply: FastifyReply): void => {
     const state = request as unknown as Instrumented;
     const res = reply.raw;
@@ -313,7 +348,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       return;
     }
     // Destroyed by the server after its headers (Fastify's handlerTimeout cutting a stream).
-    const destroyedWith = res.headersSent ? responseFailureOf(res, http1) : undefined;
+    const destroyedWith = res.headersSent ? responseFailureOf(res, overHttp1(request)) : undefined;
     if (destroyedWith !== undefined) {
       end(request, reply.statusCode, true, destroyedWith);
       return;
@@ -340,7 +375,8 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     state[kHandle] = handle;
     // With an idle timeout (connectionTimeout) only: without, this property read is all it costs.
     // The socket's 'timeout' runs the route's onTimeout hooks: in this request's context.
-    if (http1 && raw.socket.timeout) {
+    const h1 = overHttp1(request);
+    if (h1 && raw.socket.timeout) {
       watchIdleTimeout(raw.socket);
       socketTimeoutInContext(raw.socket, storage, handle.store);
     }
@@ -352,15 +388,23 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     reply.header('x-request-id', handle.requestId);
     // A response closed before it finished: the client went away (or a stream was reset).
     // Fastify's onRequestAbort misses a request whose body was read (a POST: Node no longer
-    // counts it as aborted), and then neither it nor onResponse ever comes.
+    // counts it as aborted), and then neither it nor 'finish' ever comes.
     const res = reply.raw;
     const closed = (): void => {
       if (!res.writableFinished) endUnfinished(request, reply);
     };
     res.on('close', closed);
+    // Its end once the response finished (an HTTP/2 stream that was reset emits 'finish' too,
+    // never ended). A listener, not an `onResponse` hook: hooks run in registration order, and
+    // one added before the plugin's that fails skipped it (the request went unrecorded), one
+    // that is async delayed it past the close (under app.inject, then recorded as a 499).
+    res.on('finish', () => {
+      if (res.writableEnded) end(request, reply.statusCode);
+      else endUnfinished(request, reply);
+    });
     // A pipelined request whose response waits behind another's has no socket yet; if the
     // connection goes first, that response never closes.
-    if (http1 && res.socket === null) watchQueuedResponse(raw, res, closed);
+    if (h1 && res.socket === null) watchQueuedResponse(raw, res, closed);
     if (closing) {
       // Fastify has set `connection: close` on an HTTP/1 response already.
       void reply.code(503).send(SERVICE_UNAVAILABLE);
@@ -410,12 +454,6 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
     next();
   });
 
-  fastify.addHook('onResponse', (request, reply, next) => {
-    if (reply.raw.writableEnded) end(request, reply.statusCode);
-    else endUnfinished(request, reply);
-    next();
-  });
-
   // `warn`: above info, so no completion line (nor Fastify's own request lines), errors kept.
   const probe = options.logProbes === false ? { logLevel: 'warn' as const } : {};
   const healthRoute = options.healthRoute ?? '/health';
@@ -435,8 +473,7 @@ const plugin: FastifyPluginCallback<DriftwatchFastifyOptions> = (fastify, option
       monitor.metricsHandler(request.raw, reply.raw);
     });
   }
-  done();
-};
+}
 
 /**
  * Register with `app.register(driftwatch, { monitor })`. Typed by name: the inferred type would be

@@ -2,7 +2,8 @@
  * The Fastify plugin on an HTTP/2 server (`http2: true`), plain (h2c) and over TLS, driven by
  * node:http2's client: request ids, the span with its scheme, one completion line and one
  * duration sample per request, the context in the handler, and a stream the client resets
- * mid-response recorded once, as 499.
+ * mid-response recorded once, as 499. A server that also takes HTTP/1.1 (`allowHTTP1`) records an
+ * HTTP/1.1 client that leaves a stream mid-way as 499 too: its response is a plain one.
  */
 import {
   connect,
@@ -11,6 +12,7 @@ import {
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
 } from 'node:http2';
+import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { init, type MemoryTransport, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -227,5 +229,67 @@ describe.each([
       (span) => span.attributes?.['http.response.status_code'] === 499,
     );
     expect(spans).toHaveLength(1);
+  });
+});
+
+describe('Fastify with http2: true and https.allowHTTP1, an HTTP/1.1 client', () => {
+  it('that leaves a stream mid-way: recorded once, as 499, nothing thrown', async () => {
+    const logs = captureLogs();
+    const monitor = init(
+      {
+        serviceName: 'fastify-allow-http1',
+        transport: { type: 'memory' },
+        logs: { destination: logs.destination },
+        diagnostics: { destination: captureLogs().destination },
+        metrics: { serve: false, runtime: false, gpu: { enabled: false } },
+      },
+      {},
+    );
+    const app = Fastify({
+      ...fastifyOptions(monitor),
+      http2: true,
+      https: { allowHTTP1: true, key: TLS_KEY, cert: TLS_CERT },
+    }) as unknown as FastifyInstance;
+    await app.register(driftwatch, { monitor });
+    app.get('/stream', (_request, reply) => {
+      let sent = 0;
+      const body = new Readable({
+        read() {
+          sent += 1;
+          if (sent === 1) this.push('first chunk\n');
+          else setTimeout(() => this.push(sent > 30 ? null : 'more\n'), 50);
+        },
+      });
+      return reply.type('text/plain').send(body);
+    });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const id = 'http1-on-h2-left';
+    const httpVersion = await new Promise<string>((resolve) => {
+      const outgoing = httpsRequest(
+        `${address}/stream`,
+        { ca: TLS_CERT, servername: 'localhost', headers: { 'x-request-id': id } },
+        (response) => {
+          response.once('data', () => {
+            outgoing.destroy();
+            resolve(response.httpVersion);
+          });
+        },
+      );
+      outgoing.on('error', () => undefined);
+      outgoing.end();
+    });
+    expect(httpVersion).toBe('1.1');
+    const completed = () =>
+      logs.lines.filter((line) => line.request_id === id && line.msg === 'request completed');
+    const lines = await waitFor(
+      'the request recorded',
+      () => (completed().length > 0 ? completed() : undefined),
+      5000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(completed()).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ res: { statusCode: 499 } });
+    await app.close();
+    await monitor.shutdown();
   });
 });
