@@ -373,12 +373,14 @@ function instrument(fastify: FastifyInstance, options: DriftwatchFastifyOptions)
     });
     const state = request as unknown as Instrumented;
     state[kHandle] = handle;
-    // With an idle timeout (connectionTimeout) only: without, this property read is all it costs.
-    // The socket's 'timeout' runs the route's onTimeout hooks: in this request's context.
+    // Watched whether the socket has an idle timeout yet or not: a handler may set one later
+    // (`request.raw.setTimeout(ms)`), which Node enforces as it does connectionTimeout, by
+    // destroying the socket (else recorded as a client gone, 499). Once per connection.
     const h1 = overHttp1(request);
-    if (h1 && raw.socket.timeout) {
+    if (h1) {
       watchIdleTimeout(raw.socket);
-      socketTimeoutInContext(raw.socket, storage, handle.store);
+      // The socket's 'timeout' runs the route's onTimeout hooks: in this request's context.
+      if (raw.socket.timeout) socketTimeoutInContext(raw.socket, storage, handle.store);
     }
     const route = request.routeOptions;
     state[kRoute] = route;

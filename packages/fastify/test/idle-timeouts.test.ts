@@ -4,14 +4,22 @@
  * once, as the server's failure (503 with `error.type` ServerTimeoutError; the sent status, as an
  * error, once the headers went out; 408 while the body had not arrived), never as 499. The
  * plugin must not change what Node does: the socket is still destroyed, with nothing answered.
+ * So is a request whose handler set the timeout itself (`request.raw.setTimeout(ms)`) on a server
+ * without one.
  */
 import { Readable } from 'node:stream';
 import { init, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
 import { idleTimeoutCases } from '../../sdk/test/support/idle-timeout-cases.js';
+import { waitFor } from '../../sdk/test/support/net.js';
+import {
+  completionLines,
+  rawExchange,
+  serverSpans,
+} from '../../sdk/test/support/recorded-requests.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
 let monitor: Monitor;
@@ -54,4 +62,47 @@ afterAll(async () => {
 
 describe('requests the server idle timeout cut (Fastify connectionTimeout)', () => {
   idleTimeoutCases(() => ({ monitor, logs, port }));
+});
+
+describe('a request whose handler set the idle timeout itself (Fastify, request.raw.setTimeout)', () => {
+  let ownMonitor: Monitor;
+  let ownLogs: LogCapture;
+  let ownApp: FastifyInstance;
+  let ownPort: number;
+
+  beforeAll(async () => {
+    ({ monitor: ownMonitor, logs: ownLogs } = capturedMonitor(init, 'fastify-handler-timeout'));
+    // The server itself has no idle timeout (Fastify's default connectionTimeout is 0).
+    ownApp = Fastify(fastifyOptions(ownMonitor)) as unknown as FastifyInstance;
+    await ownApp.register(driftwatch, { monitor: ownMonitor });
+    // No callback: Node destroys the socket when it fires, as for the server's own timeout.
+    ownApp.get('/report', (request) => {
+      request.raw.setTimeout(200);
+      return new Promise(() => undefined);
+    });
+    ownPort = Number(new URL(await ownApp.listen({ port: 0, host: '127.0.0.1' })).port);
+  });
+
+  afterAll(async () => {
+    await ownApp.close();
+    await ownMonitor.shutdown({ timeoutMs: 1000 });
+  });
+
+  it('the server gave up, not the client: 503 ServerTimeoutError, not 499', async () => {
+    const received = await rawExchange(
+      ownPort,
+      'GET /report HTTP/1.1\r\nHost: x\r\nx-request-id: handler-timeout\r\n\r\n',
+    );
+    expect(received).toBe('');
+    const [line] = await waitFor('the line of handler-timeout', () => {
+      const lines = completionLines(ownLogs, 'handler-timeout');
+      return lines.length > 0 ? lines : undefined;
+    });
+    expect(line).toMatchObject({ res: { statusCode: 503 }, req: { route: '/report' } });
+    const [span] = await serverSpans(ownMonitor);
+    expect(span?.attributes).toMatchObject({
+      'http.response.status_code': 503,
+      'error.type': 'ServerTimeoutError',
+    });
+  });
 });
