@@ -101,7 +101,11 @@ export class ExportPipeline {
   private readonly onRetryTimer = (timer: NodeJS.Timeout | undefined): void => {
     this.retryTimer = timer;
   };
-  /** A destination's Retry-After holds every batch until then, not only the one it answered. */
+  /**
+   * A destination's Retry-After holds every batch until then, not only the one it answered. This
+   * and the batches' deadlines are on the monotonic clock (performance.now): a wall clock stepped
+   * back (NTP, a VM resumed) would otherwise hold them for as long as the step.
+   */
   private pausedUntil = 0;
   /** JSON bytes of a batch without items (the resource, the signals' arrays): part of every batch. */
   private readonly envelopeBytes: number;
@@ -127,7 +131,10 @@ export class ExportPipeline {
       (loaded) => {
         this.transport = loaded;
         this.transportPending = undefined;
-        this.schedulePump();
+        // Loaded after shutdown() gave up waiting for it: nothing closes it later, and a Kafka
+        // transport connects as it is made (its sockets and timers would outlive the monitor).
+        if (this.stopped) this.closeLate(loaded);
+        else this.schedulePump();
         return loaded;
       },
       (error: unknown) => {
@@ -218,8 +225,8 @@ export class ExportPipeline {
 
   /** Flushes within `timeoutMs`, then stops: what is left is dropped with reason "shutdown". */
   async shutdown(timeoutMs: number): Promise<void> {
-    const started = Date.now();
-    const left = (): number => Math.max(0, timeoutMs - (Date.now() - started));
+    const started = performance.now();
+    const left = (): number => Math.max(0, timeoutMs - (performance.now() - started));
     await settleWithin(this.flush(), timeoutMs, undefined);
     this.stopped = true;
     this.abort.abort();
@@ -235,6 +242,14 @@ export class ExportPipeline {
       .then(() => this.transport?.shutdown(remaining))
       .catch(() => undefined);
     await settleWithin(closing, remaining, undefined);
+  }
+
+  /** Shuts down a transport that arrived after shutdown(): at once, its deadline long past. */
+  private closeLate(transport: Transport | undefined): void {
+    // A custom transport's shutdown may throw or return no promise; nothing may reject.
+    Promise.resolve()
+      .then(() => transport?.shutdown(0))
+      .catch(() => undefined);
   }
 
   private schedulePump(): void {
@@ -270,7 +285,11 @@ export class ExportPipeline {
         // in flight wait for a full batch (or the next linger) instead of leaving in small batches.
         if (this.totals.items === 0) this.drainAll = false;
         if (pairs.length > 0)
-          await this.deliverBatch(transport, pairs, Date.now() + this.config.retry.deadlineMs);
+          await this.deliverBatch(
+            transport,
+            pairs,
+            performance.now() + this.config.retry.deadlineMs,
+          );
         this.batchSettled();
       }
       if (this.totals.items === 0) this.drainAll = false;
@@ -404,7 +423,7 @@ export class ExportPipeline {
         this.giveUp('shutdown', delivery);
         return;
       }
-      if (this.pausedUntil > Date.now()) {
+      if (this.pausedUntil > performance.now()) {
         const resumed = await this.waitOutPause(deadline);
         if (delivery.abandoned) return;
         if (!resumed) {
@@ -475,8 +494,8 @@ export class ExportPipeline {
         askedMs !== undefined && askedMs >= 0 ? Math.min(askedMs, MAX_PAUSE_MS) : undefined;
       const waitMs = Math.max(retryAfterMs ?? 0, backoffMs);
       if (retryAfterMs !== undefined)
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
-      if (timedOut || Date.now() + waitMs > deadline) {
+        this.pausedUntil = Math.max(this.pausedUntil, performance.now() + retryAfterMs);
+      if (timedOut || performance.now() + waitMs > deadline) {
         this.giveUp('retry_exhausted', delivery);
         return;
       }
@@ -499,11 +518,11 @@ export class ExportPipeline {
 
   /**
    * Waits while a Retry-After holds every batch; false when this batch's deadline comes first.
-   * Loops until Date.now passes the pause: a timer may fire a millisecond before it by Date.now.
+   * Loops until the clock passes the pause: a timer may fire a millisecond before it.
    */
   private async waitOutPause(deadline: number): Promise<boolean> {
     for (;;) {
-      const now = Date.now();
+      const now = performance.now();
       const pausedMs = this.pausedUntil - now;
       if (pausedMs <= 0 || this.abort.signal.aborted) return true;
       if (now >= deadline) return false;

@@ -22,7 +22,7 @@ export class SendDeadlineError extends Error {
 }
 
 export interface AttemptLimits {
-  /** Date.now() by which the batch must be delivered. */
+  /** performance.now() by which the batch must be delivered (monotonic: see ExportPipeline). */
   readonly deadline: number;
   readonly deadlineMs: number;
   /** Shutdown's abort: passed on to the transport, which may still answer (with its counts). */
@@ -72,7 +72,7 @@ export async function sendWithin(
       );
       grace = setImmediate(stopWaiting);
     },
-    Math.max(0, limits.deadline - Date.now()),
+    Math.max(0, limits.deadline - performance.now()),
   );
   if (!limits.keepAlive) timer.unref();
   limits.onTimer(timer);

@@ -76,7 +76,10 @@ function errorText(reason: unknown): string {
  * should a proxy or a debugging collector echo the request's headers.
  */
 function failure(status: number, body: string, retryable: boolean, token?: string): SdkError {
-  const text = token ? body.replaceAll(token, '***') : body;
+  // Also as a JSON string writes it: an echo of the headers as JSON escapes a `"` or `\` in it.
+  const text = token
+    ? body.replaceAll(token, '***').replaceAll(JSON.stringify(token).slice(1, -1), '***')
+    : body;
   const shown = text.length > 300 ? `${text.slice(0, 297)}...` : text;
   return new SdkError(
     SdkErrorCodes.HTTP_SEND_FAILED,
@@ -187,8 +190,11 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
   // The encoded body of the batch being retried: serialized and compressed once, not per attempt.
   // `release` hands the writer's buffer back once the body is no longer read.
   let encoded: Encoded | undefined;
+  /** Encodings begun: a compression that ends after a later batch's began is not kept. */
+  let encodings = 0;
   async function encode(batch: TelemetryBatch): Promise<Encoded> {
     if (encoded?.batch === batch) return encoded;
+    const encoding = (encodings += 1);
     let json = writer.encode(batch);
     let leftOut: LeftOut | undefined;
     if (holdsProtoKey(json.body)) {
@@ -208,8 +214,12 @@ export function createHttpTransport(config: HttpTransportConfig): Transport {
     }
     try {
       const body = await gzip(json.body, gzipOptions);
-      encoded = { batch, body, release: () => undefined, leftOut, headers };
-      return encoded;
+      const result = { batch, body, release: () => undefined, leftOut, headers };
+      // A send the pipeline stopped waiting for (its deadline passed while this ran on the thread
+      // pool) must not replace the encoding of the batch sent since: its retries would go out
+      // under a new idempotency-key, and a copy stored before a lost answer be stored twice.
+      if (encoding === encodings) encoded = result;
+      return result;
     } finally {
       json.release();
     }

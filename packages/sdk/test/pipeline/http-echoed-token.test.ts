@@ -1,6 +1,7 @@
 /**
  * A collector, or a proxy before it, that echoes the request's headers in its error body: the
- * failure the SDK reports (and logs) shows the body, never the bearer token in it.
+ * failure the SDK reports (and logs) shows the body, never the bearer token in it, also as JSON
+ * escapes it.
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -44,6 +45,20 @@ it.each(['', '/fail500'])('names the answer without the token (%s)', async (path
     expect(result.error.message).toMatch(/collector answered HTTP (401|500)/);
     expect(result.error.message).toContain('Bearer ***');
     expect(result.error.message).not.toContain(TOKEN);
+  } finally {
+    await transport.shutdown(1000);
+  }
+});
+
+it('names the answer without a token holding a quote or a backslash, which JSON escapes', async () => {
+  const token = 'dw-"S3CRET\\-1234';
+  const transport = createHttpTransport({ url, token, timeoutMs: 5000 });
+  try {
+    const result = await transport.send(batch);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toContain('Bearer ***');
+    expect(result.error.message).not.toContain('S3CRET');
   } finally {
     await transport.shutdown(1000);
   }

@@ -1,7 +1,8 @@
 /**
  * A send the pipeline's shutdown aborted, or one the transport's shutdown overtook, while its body
  * was still being compressed: nothing goes out after that (no request, no socket opened after the
- * transport closed), against a real local receiver.
+ * transport closed), and the next batch keeps its own encoding (and idempotency-key) for its
+ * retries, against a real local receiver.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../src/transport/http-transport.js';
@@ -38,6 +39,35 @@ describe('HTTP transport send cut short while its body is compressed', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.requests).toHaveLength(0);
     await transport.shutdown(100);
+  });
+
+  it('a compression that ends after the next batch was sent does not take that batch’s encoding', async () => {
+    receiver = await startIngestReceiver();
+    // The next batch is small (sent uncompressed at once); its first send fails (503).
+    receiver.respondWith((_request, index) => (index === 0 ? { status: 503 } : { status: 202 }));
+    const transport = createHttpTransport({ url: receiver.url, gzipMinBytes: 4096, gzipLevel: 9 });
+    try {
+      // The pipeline gave this send up at its deadline while the body was compressed.
+      const controller = new AbortController();
+      const abandoned = transport.send(largeBatch(), controller.signal);
+      controller.abort(new Error('deadline'));
+      const next: TelemetryBatch = {
+        resource: {},
+        predictions: [],
+        labels: [{ predictionId: 'p', label: 1, timeUnixMs: 1 }],
+        logs: [],
+        spans: [],
+        metrics: [],
+      };
+      expect(await transport.send(next)).toMatchObject({ ok: false, retryable: true });
+      expect(await abandoned).toMatchObject({ ok: false });
+      expect(await transport.send(next)).toEqual({ ok: true });
+      const keys = receiver.requests.map((request) => request.headers['idempotency-key']);
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]);
+    } finally {
+      await transport.shutdown(100);
+    }
   });
 
   it('the transport shut down during the compression: no request after shutdown', async () => {

@@ -1,7 +1,8 @@
 /**
  * Shutdown of the export pipeline with transports that misbehave at the end: one whose own
  * shutdown never settles or throws (the deadline still holds, nothing rejects into the host), and
- * a send cut short by shutdown's abort (counted as "shutdown", not reported as a failing export).
+ * a send cut short by shutdown's abort (counted as "shutdown", not reported as a failing export),
+ * and a transport that loads only after shutdown gave up waiting for it (shut down as it arrives).
  */
 import { describe, expect, it } from 'vitest';
 import type { SendResult, Transport } from '../../src/transport/transport.js';
@@ -68,5 +69,34 @@ describe('export pipeline shutdown', () => {
     expect(pipeline.stats.dropped.shutdown).toBe(2);
     expect(pipeline.stats.exportErrors).toBe(0);
     expect(logs.lines.filter((line) => (line.level as number) >= 40)).toEqual([]);
+  });
+
+  it('shuts down a transport that loads after shutdown returned (Kafka connects as it is made)', async () => {
+    let shutdowns = 0;
+    let sends = 0;
+    const late: Transport = {
+      name: 'late',
+      send: () => {
+        sends += 1;
+        return Promise.resolve({ ok: true });
+      },
+      isReady: () => true,
+      shutdown: () => {
+        shutdowns += 1;
+        return Promise.resolve();
+      },
+    };
+    let load: (transport: Transport) => void = () => undefined;
+    const { pipeline } = testPipeline(
+      { batch: { lingerMs: 10 } },
+      new Promise<Transport>((resolve) => (load = resolve)),
+    );
+    pipeline.enqueue('labels', label(1), 100);
+    await pipeline.shutdown(20);
+    expect(pipeline.stats.dropped.shutdown).toBe(1);
+    load(late);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shutdowns).toBe(1);
+    expect(sends).toBe(0);
   });
 });

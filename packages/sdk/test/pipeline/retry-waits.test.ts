@@ -3,7 +3,8 @@
  * (not a drop at once when the retry deadline allows more), a wait a transport gives as NaN is
  * no wait (the backoff stays in charge), and a batch held by a pause is dropped only at its retry
  * deadline, even when the wall clock and the timers disagree (a timer fires up to 1 ms early by
- * Date.now; an NTP step).
+ * Date.now; an NTP step). Deadlines and pauses run on the monotonic clock: a wall clock stepped
+ * back neither stretches a batch's retries nor a pause beyond what was asked.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ExportPipeline } from '../../src/pipeline/export-pipeline.js';
@@ -109,6 +110,66 @@ describe('waits between attempts', () => {
     );
     expect(pipeline.stats.dropped.retry_exhausted).toBe(0);
     expect(pipeline.stats.sentItems).toBe(1);
+    expect(transport.sends).toBe(2);
+  });
+});
+
+describe('a wall clock stepped back an hour (NTP, a VM resumed)', () => {
+  /** Polls `done` for up to `ms` by the monotonic clock (waitFor reads Date.now, mocked here). */
+  async function settledWithin(ms: number, done: () => boolean): Promise<void> {
+    const until = performance.now() + ms;
+    while (!done() && performance.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** `afterMs` after the first send (during its retry wait), Date.now reads an hour earlier. */
+  function stepBackAfterFirstSend(
+    answers: readonly SendResult[],
+    afterMs: number,
+  ): Transport & { sends: number } {
+    const transport = scriptedTransport(answers);
+    const send = transport.send.bind(transport);
+    const realNow = Date.now.bind(Date);
+    transport.send = (batch, signal) => {
+      if (transport.sends === 0) {
+        setTimeout(
+          () => vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000),
+          afterMs,
+        );
+      }
+      return send(batch, signal);
+    };
+    return transport;
+  }
+
+  it('does not stretch a failing batch’s retries past retry.deadlineMs', async () => {
+    const transport = stepBackAfterFirstSend([retryable()], 0);
+    ({ pipeline } = testPipeline(
+      {
+        batch: { lingerMs: 10 },
+        retry: { initialBackoffMs: 5, maxBackoffMs: 20, deadlineMs: 300 },
+      },
+      transport,
+    ));
+    pipeline.enqueue('labels', label(1), 100);
+    const held = pipeline;
+    await settledWithin(1500, () => held.stats.dropped.retry_exhausted > 0);
+    expect(held.stats.dropped.retry_exhausted).toBe(1);
+  });
+
+  it('does not stretch a Retry-After pause by the step', async () => {
+    const transport = stepBackAfterFirstSend([retryable(200), { ok: true }], 20);
+    ({ pipeline } = testPipeline(
+      {
+        batch: { lingerMs: 10 },
+        retry: { initialBackoffMs: 1, maxBackoffMs: 1, deadlineMs: 2000 },
+      },
+      transport,
+    ));
+    pipeline.enqueue('labels', label(1), 100);
+    const held = pipeline;
+    await settledWithin(1000, () => held.stats.sentItems > 0);
+    expect(held.stats.sentItems).toBe(1);
     expect(transport.sends).toBe(2);
   });
 });
