@@ -13,8 +13,8 @@ import {
 } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { describeValue, invalidArgument } from './errors.js';
-import { otelContextOf } from './context/context-manager.js';
-import { createStore, type ActiveContext, type ContextStorage } from './context/request-context.js';
+import { otelContextOf, storeFor } from './context/context-manager.js';
+import type { ActiveContext, ContextStorage } from './context/request-context.js';
 import type { HttpInstrumentation } from './http/request-instrumentation.js';
 import type { ResolvedOptions } from './options.js';
 import type { PipelineStats } from './pipeline/drop-reasons.js';
@@ -53,8 +53,8 @@ export interface Monitor {
    * only for a missing `fn` (or what `fn` throws); attributes that throw when read are left out.
    * What `fn` returns comes back as it is, but a promise or other thenable: that is awaited once
    * and a new native Promise of its outcome comes back (a thenable's own methods, a `cancel`,
-   * are not on it; a lazy query builder runs once), so a rejection nobody handles is still
-   * reported as the host's own unhandled rejection.
+   * are not on it; a lazy query builder runs once, its `then` called in the span's context), so
+   * a rejection nobody handles is still reported as the host's own unhandled rejection.
    */
   span<T>(name: string, fn: (span: Span) => T, attributes?: Attributes): SpanResult<T>;
   /** Records a prediction sample; returns its id. Never throws. */
@@ -134,8 +134,18 @@ function timeoutOf(options: { timeoutMs?: number | undefined } | undefined): unk
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+type Then = PromiseLike<unknown>['then'];
+
+/** The `then` method of a thenable (read once: it may be a getter); undefined for any other value. */
+function thenOf(value: unknown): Then | undefined {
+  const then = (value as PromiseLike<unknown> | undefined)?.then;
+  return typeof then === 'function' ? then : undefined;
+}
+
+/** The message of a thrown value that is no Error: a plain object's `message`, else its text. */
+function thrownMessage(error: unknown): string {
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /** A non-string span name as text; one with no string form (a throwing toString, a Proxy) is described. */
@@ -235,11 +245,15 @@ export function createMonitor(parts: MonitorParts): Monitor {
         // Reading a thrown value may throw (no string form, a hostile getter): the span still
         // ends, and the caller gets its own error back, never one of the SDK's.
         try {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = error instanceof Error ? error.message : thrownMessage(error);
           span.setStatus({ code: SpanStatusCode.ERROR, message });
-          // On the span's clock too (OTel would take Date.now(), in whole milliseconds).
-          if (error instanceof Error)
-            span.recordException(error, perfNowToHrTime(performance.now(), offsetMs));
+          // Any thrown value is an exception escaping the span (semantic conventions): one that
+          // is no Error (a string, a library's plain object) is recorded by its message. On the
+          // span's clock too (OTel would take Date.now(), in whole milliseconds).
+          span.recordException(
+            error instanceof Error ? error : message,
+            perfNowToHrTime(performance.now(), offsetMs),
+          );
         } catch {
           span.setStatus({ code: SpanStatusCode.ERROR });
         } finally {
@@ -247,28 +261,40 @@ export function createMonitor(parts: MonitorParts): Monitor {
         }
       };
       let result: T;
+      // Checked as any context is: the span inherits a parent's upper-case trace id, which lines
+      // and samples carry lower-cased, and under OTel's suppressTracing it has all-zero ids,
+      // which mean no span (the request's id stays, its lines carry no trace ids).
+      const store = storeFor(trace.setSpan(context, span), parent);
       try {
-        // The SDK's own span: its ids need none of storeFor's checks of a foreign context's.
-        const store = createStore(parent?.requestId, span, trace.setSpan(context, span));
         result = storage.run(store, fn, span);
       } catch (error) {
         fail(error);
         throw error;
       }
-      let thenable: boolean;
+      let then: Then | undefined;
+      let native: boolean;
       try {
-        thenable = isThenable(result);
+        then = thenOf(result);
+        native = then !== undefined && result instanceof Promise && result.constructor === Promise;
       } catch (error) {
         // The result's own `then` getter threw: the caller's error, and the span still ends.
         fail(error);
         throw error;
       }
-      if (!thenable) {
+      if (then === undefined) {
         end();
         return result as SpanResult<T>;
       }
-      // Adopted as a Promise: a thenable's own `then` may return nothing, or throw.
-      return Promise.resolve(result).then(
+      // A native Promise's work is under way. Any other thenable's starts when its `then` is
+      // called (a lazy query builder: Prisma, Knex, Mongoose): called here, in the span's
+      // context, so that the work's lines and spans are the span's; Promise.resolve would call
+      // it in a later job, outside. Adopted as a Promise: its `then` may return nothing, or throw.
+      const settled = native
+        ? (result as Promise<unknown>)
+        : new Promise((resolve, reject) => {
+            storage.run(store, () => then.call(result, resolve, reject));
+          });
+      return settled.then(
         (value) => {
           end();
           return value;

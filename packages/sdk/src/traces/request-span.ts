@@ -285,11 +285,14 @@ export class RequestSpan implements Span {
     const text = eventNameText(name);
     let stored: Record<string, StoredValue> | undefined;
     let bytes = EVENT_OVERHEAD_BYTES + jsonStringBytes(text);
+    // The first 128, as OTel's attributePerEventCountLimit keeps an OTel span's.
+    let count = 0;
     for (const key in attributes) {
       const kept = storableAttribute(attributes[key]);
       if (kept === undefined || !isAttributeKey(key)) continue;
       (stored ??= {})[key] = kept;
       bytes += attributeBytes(key, kept);
+      if (++count === MAX_ATTRIBUTES) break;
     }
     events.push({
       name: text,

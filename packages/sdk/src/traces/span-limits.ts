@@ -114,14 +114,21 @@ export function storableAttribute(value: unknown): StoredValue | undefined {
   return items;
 }
 
-/** The attributes within the schema's limits (see storableAttribute); undefined when none is left. */
+/**
+ * The attributes within the schema's limits (see storableAttribute), the first 128 of them as
+ * OTel's count limits keep (a request span's link holds what an OTel span's would); undefined
+ * when none is left.
+ */
 export function storableAttributes(
   input: Readonly<Record<string, unknown>>,
 ): Record<string, StoredValue> | undefined {
   let out: Record<string, StoredValue> | undefined;
+  let count = 0;
   for (const key in input) {
     const kept = storableAttribute(input[key]);
-    if (kept !== undefined && isAttributeKey(key)) (out ??= {})[key] = kept;
+    if (kept === undefined || !isAttributeKey(key)) continue;
+    (out ??= {})[key] = kept;
+    if (++count === MAX_ATTRIBUTES) break;
   }
   return out;
 }

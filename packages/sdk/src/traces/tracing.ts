@@ -68,7 +68,9 @@ const getter = {
 };
 const setter = {
   set: (carrier: Record<string, string>, key: string, value: string) => {
-    carrier[key] = value;
+    // The OTel API takes a parent in upper-case hex (a B3 header, one set by hand), and its
+    // children inherit the trace id: W3C takes lower case only, and a receiver would start over.
+    carrier[key] = key === 'traceparent' ? value.toLowerCase() : value;
   },
 };
 

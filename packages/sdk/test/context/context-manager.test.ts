@@ -5,9 +5,10 @@
  * throw into the caller's `context.with`.
  */
 import { EventEmitter } from 'node:events';
-import { ROOT_CONTEXT, context, trace, type SpanContext } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { init } from '../../src/index.js';
+import { init, type MemoryTransport } from '../../src/index.js';
 import { captureLogs } from '../support/log-capture.js';
 
 const logs = captureLogs();
@@ -96,5 +97,68 @@ describe("a request's context bound and run elsewhere", () => {
     );
     expect(lastLine('root inside C')).toMatchObject({ request_id: 'req-C' });
     expect(lastLine('root inside C')).not.toHaveProperty('trace_id');
+  });
+});
+
+describe('monitor.span under a context the OTel API built', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const upper = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: TRACE_ID.toUpperCase(),
+    spanId: '00F067AA0BA902B7',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  });
+  const prediction = { model: 'm', modelVersion: '1', features: { a: 1 }, prediction: 1 };
+
+  it('a parent in upper-case hex: lines, samples and traceparent carry lower-case ids', async () => {
+    const inside = context.with(upper, () =>
+      monitor.span('child of upper', () => {
+        monitor.logger.info('child of upper');
+        monitor.logPrediction(prediction);
+        return { active: monitor.activeContext(), headers: monitor.traceHeaders() };
+      }),
+    );
+    expect(inside.active?.traceId).toBe(TRACE_ID);
+    expect(inside.active?.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(inside.headers.traceparent).toBe(`00-${TRACE_ID}-${inside.active?.spanId}-01`);
+    expect(logs.lines.at(-1)).toMatchObject({ msg: 'child of upper', trace_id: TRACE_ID });
+    await monitor.flush();
+    const transport = monitor.transport as MemoryTransport;
+    expect(transport.items('predictions').at(-1)).toMatchObject({ traceId: TRACE_ID });
+  });
+
+  it('tracing suppressed in a request: no span; lines keep the request id, never all-zero ids', async () => {
+    const request = monitor.http.start({ method: 'GET', path: '/', headers: {} });
+    const inside = monitor.contextStorage.run(request.store, () =>
+      context.with(suppressTracing(context.active()), () =>
+        monitor.span('suppressed', () => {
+          monitor.logger.info('suppressed');
+          monitor.logPrediction(prediction);
+          return monitor.activeContext();
+        }),
+      ),
+    );
+    request.end({ statusCode: 200, route: '/' });
+    // As OTel's log correlation treats the invalid span the tracer made: no trace.
+    expect(inside).toBeUndefined();
+    const line = logs.lines.findLast((entry) => entry.msg === 'suppressed');
+    expect(line).toMatchObject({ request_id: request.requestId });
+    expect(line).not.toHaveProperty('trace_id');
+    await monitor.flush();
+    const transport = monitor.transport as MemoryTransport;
+    expect(transport.items('predictions').at(-1)).not.toHaveProperty('traceId');
+    expect(transport.items('spans').map((span) => span.name)).not.toContain('suppressed');
+  });
+
+  it('tracing suppressed outside a request: lines carry no trace ids, never all zeros', () => {
+    const inside = context.with(suppressTracing(ROOT_CONTEXT), () =>
+      monitor.span('suppressed alone', () => {
+        monitor.logger.info('suppressed alone');
+        return monitor.activeContext();
+      }),
+    );
+    expect(inside).toBeUndefined();
+    expect(logs.lines.at(-1)?.msg).toBe('suppressed alone');
+    expect(logs.lines.at(-1)).not.toHaveProperty('trace_id');
   });
 });

@@ -155,6 +155,30 @@ describe('monitor.span', () => {
     },
   );
 
+  it.each([
+    ['a string', 'model not loaded', 'model not loaded'],
+    ['a plain object with a message', { code: 'E_TIMEOUT', message: 'timed out' }, 'timed out'],
+    ['a number', 503, '503'],
+  ])(
+    'a thrown value that is no Error (%s): status ERROR and an exception event with its message',
+    async (_, thrown, message) => {
+      const name = `non-error-${message}`;
+      await expect(monitor.span(name, () => Promise.reject(thrown))).rejects.toBe(thrown);
+      await monitor.flush();
+      const span = (monitor.transport as MemoryTransport)
+        .items('spans')
+        .find((item) => item.name === name);
+      expect(span?.status).toEqual({ code: 'ERROR', message });
+      expect(span?.events).toEqual([
+        {
+          name: 'exception',
+          timeUnixNano: expect.any(String),
+          attributes: { 'exception.message': message },
+        },
+      ]);
+    },
+  );
+
   it('a thenable that is not a Promise: its value comes back and the span ends, whatever its then returns', async () => {
     const thenable = {
       then(resolve: (value: number) => void) {
@@ -178,6 +202,28 @@ describe('monitor.span', () => {
       code: 'ERROR',
       message: 'then failed',
     });
+  });
+
+  it("a lazy thenable (a query builder) does its work in the span's context", async () => {
+    let spanId: string | undefined;
+    const lazy = {
+      then(resolve: (value: unknown) => void) {
+        // The query starts here: its lines and child spans belong to the span.
+        const child = monitor.tracer.startSpan('query');
+        child.end();
+        resolve(monitor.activeContext()?.spanId);
+      },
+    };
+    const inThen = await monitor.span('lazy', (span) => {
+      spanId = span.spanContext().spanId;
+      return lazy;
+    });
+    expect(inThen).toBe(spanId);
+    await monitor.flush();
+    const query = (monitor.transport as MemoryTransport)
+      .items('spans')
+      .find((item) => item.name === 'query');
+    expect(query?.parentSpanId).toBe(spanId);
   });
 
   it('a result whose then getter throws: the caller gets that error, the span ends as an error', async () => {

@@ -101,6 +101,34 @@ describe('span limits', () => {
       nan: 'NaN',
     });
   });
+
+  it("a request span's event and link keep their first 128 attributes, as an OTel span's do", async () => {
+    const attributes = Object.fromEntries(MANY.map((i) => [`k${i}`, i]));
+    const link = {
+      context: {
+        traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+        spanId: '00f067aa0ba902b7',
+        traceFlags: 1,
+      },
+      attributes,
+    };
+    const request = monitor.http.start({ method: 'GET', path: '/many', headers: {} });
+    monitor.contextStorage.run(request.store, () => {
+      monitor.span('many-attributes', (span) => {
+        span.addEvent('many', attributes);
+        span.addLink(link);
+      });
+      request.store.span.addEvent('many', attributes);
+      request.store.span.addLink(link);
+    });
+    request.end({ statusCode: 200, route: '/many' });
+    const first128 = Object.fromEntries(MANY.slice(0, 128).map((i) => [`k${i}`, i]));
+    for (const name of ['many-attributes', 'GET /many']) {
+      const span = await exportedSpan(name);
+      expect(span?.events?.[0]?.attributes).toEqual(first128);
+      expect(span?.links?.[0]?.attributes).toEqual(first128);
+    }
+  });
 });
 
 describe('names and times the schema would refuse', () => {
