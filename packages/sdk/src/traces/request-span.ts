@@ -163,10 +163,13 @@ export class RequestSpan implements Span {
   }
 
   addLink(link: Link): this {
-    if (!this.recording || (this.links?.length ?? 0) >= MAX_LINKS) return this;
+    if (!this.recording) return this;
     const record = linkRecord(link);
     if (record === undefined) return this;
-    (this.links ??= []).push(record);
+    const links = (this.links ??= []);
+    // The latest 128, as an OTel span keeps its links (and this span its events).
+    if (links.length >= MAX_LINKS) this.linkBytes -= linkBytes(links.shift()!);
+    links.push(record);
     this.linkBytes += linkBytes(record);
     this.untrusted = true;
     return this;

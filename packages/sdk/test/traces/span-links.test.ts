@@ -121,7 +121,7 @@ describe('links', () => {
     ]);
   });
 
-  it('keep the first 128, and none once the span ended or when it is not recorded', () => {
+  it('keep the latest 128 (as an OTel span does), and none once the span ended or when it is not recorded', () => {
     const span = start('GET', attributes(), {});
     for (let i = 0; i < 130; i += 1)
       span.addLink(link({ spanId: i.toString(16).padStart(16, '1') }));
@@ -129,7 +129,18 @@ describe('links', () => {
     span.addLink(link());
     const links = exported(span).links ?? [];
     expect(links).toHaveLength(128);
-    expect(links[127]?.spanId).toBe((127).toString(16).padStart(16, '1'));
+    expect(links[0]?.spanId).toBe((2).toString(16).padStart(16, '1'));
+    expect(links[127]?.spanId).toBe((129).toString(16).padStart(16, '1'));
+    const queued = exported(span);
+    const otel = new BasicTracerProvider().getTracer('t').startSpan('otel');
+    for (let i = 0; i < 130; i += 1)
+      otel.addLink(link({ spanId: i.toString(16).padStart(16, '1') }));
+    otel.end();
+    expect(
+      (otel as unknown as { links: { context: { spanId: string } }[] }).links.map(
+        (l) => l.context.spanId,
+      ),
+    ).toEqual((queued.links ?? []).map((l) => l.spanId));
     const unsampled = createRequestSpanStarter({ sampleRatio: 0, onEnd: () => undefined });
     const notRecorded = unsampled('GET', attributes(), {});
     notRecorded.addLink(link());
