@@ -4,6 +4,7 @@
  * metrics; the GPU gauges fed by the nvidia-smi monitor (gpu-gauges.ts) and the runtime gauges
  * (runtime-gauges.ts, started by startRuntimeMetrics) are read by both readers.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter } from '@opentelemetry/api';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -39,6 +40,9 @@ export interface SdkMeters {
   shutdown(): Promise<void>;
 }
 
+/** The media type of the Prometheus text exposition format, version 0.0.4. */
+export const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
+
 /** Collections of the Prometheus exporter in progress (a scrape), as opposed to the push. */
 let scrapesCollecting = 0;
 
@@ -59,6 +63,17 @@ export function collectingConsumer(): 'scrape' | 'push' {
  */
 class PrometheusGaugeDeltaExporter extends PrometheusExporter {
   private targetInfo: { readonly of: Resource; readonly labelled: Resource } | undefined;
+
+  /**
+   * As the exporter's, with the text format's own media type: it writes a bare `text/plain`, no
+   * version (how a scraper tells this format from others) and no charset, so a browser or curl
+   * read a route's UTF-8 label (`é`) as Latin-1. Set before the collection ends: no header is
+   * sent before then.
+   */
+  override getMetricsRequestHandler(request: IncomingMessage, response: ServerResponse): void {
+    super.getMetricsRequestHandler(request, response);
+    if (!response.headersSent) response.setHeader('content-type', PROMETHEUS_TEXT);
+  }
 
   override async collect(
     ...args: Parameters<PrometheusExporter['collect']>

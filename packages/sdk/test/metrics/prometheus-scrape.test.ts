@@ -91,6 +91,17 @@ describe('Prometheus endpoint', () => {
     expect((await fetch(metricsUrl.replace(/metrics$/, 'nope'))).status).toBe(404);
   });
 
+  it('says which text format and charset it writes, for a route label outside ASCII', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await fetch(metricsUrl, { method });
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      await response.arrayBuffer();
+    }
+    // The body is UTF-8: the route's é is its two bytes, not Latin-1's one.
+    const body = Buffer.from(await (await fetch(metricsUrl)).arrayBuffer());
+    expect(body.includes(Buffer.from('line/\u00e9"', 'utf8'))).toBe(true);
+  });
+
   it('is scraped by Prometheus: HTTP, runtime, model and SDK health series', async () => {
     await prometheus.waitUntilUp();
     const expected = [
