@@ -137,7 +137,46 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
   }
 
   const readiness = new Readiness();
-  readiness.add('transport', () => pipeline.currentTransport?.isReady() ?? false);
+  // Not ready once shutting down, whatever the transport says: a custom one may not track it.
+  readiness.add('transport', () => !stopped && (pipeline.currentTransport?.isReady() ?? false));
+
+  /** What shutdown() does, within one deadline. */
+  async function stopWithin(timeoutMs: number): Promise<void> {
+    // Last metric points and spans go into the queues before the final flush, runtime and GPU
+    // metrics included (they stop after it: a process shorter than one export interval sent
+    // none); the meters stop before the pipeline, so that their own last export
+    // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
+    // One deadline for all of it: the steps before the pipeline's own flush take from it.
+    // On the monotonic clock, as the pipeline's: a wall clock stepped back must not stretch it.
+    const started = performance.now();
+    const left = (): number => Math.max(0, timeoutMs - (performance.now() - started));
+    const within = (step: Promise<unknown> | undefined): Promise<unknown> =>
+      settleWithin(
+        step?.catch(() => undefined),
+        left(),
+        undefined,
+      );
+    await within(meters?.forceFlush());
+    // Waited for last, within what is left of the deadline: a child stuck in the driver gets
+    // SIGKILL after 2 s, and the pipeline's flush must not wait for that.
+    const gpuStopped = gpu?.stop();
+    stopRuntime?.();
+    await within(meters?.shutdown());
+    await within(tracing.shutdown());
+    await pipeline.shutdown(left());
+    await within(gpuStopped);
+    // Not cut by the deadline: it closes every connection at once, and its port must be free
+    // when shutdown() resolves (a monitor started next binds it).
+    await server?.close();
+    // A monitor started later (tests, a reload) can then take the globals itself.
+    globals?.release();
+    // A host's destination may throw from its flush (closed, destroyed): shutdown still resolves.
+    try {
+      logger.flush();
+    } catch (error) {
+      diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+    }
+  }
 
   let removeSignalHandlers: (() => void) | undefined;
   const monitor = createMonitor({
@@ -161,39 +200,12 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     injectTrace: tracing.inject,
     async stop(timeoutMs) {
       stopped = true;
-      removeSignalHandlers?.();
-      // Last metric points and spans go into the queues before the final flush, runtime and GPU
-      // metrics included (they stop after it: a process shorter than one export interval sent
-      // none); the meters stop before the pipeline, so that their own last export
-      // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
-      // One deadline for all of it: the steps before the pipeline's own flush take from it.
-      const started = Date.now();
-      const left = (): number => Math.max(0, timeoutMs - (Date.now() - started));
-      const within = (step: Promise<unknown> | undefined): Promise<unknown> =>
-        settleWithin(
-          step?.catch(() => undefined),
-          left(),
-          undefined,
-        );
-      await within(meters?.forceFlush());
-      // Waited for last, within what is left of the deadline: a child stuck in the driver gets
-      // SIGKILL after 2 s, and the pipeline's flush must not wait for that.
-      const gpuStopped = gpu?.stop();
-      stopRuntime?.();
-      await within(meters?.shutdown());
-      await within(tracing.shutdown());
-      await pipeline.shutdown(left());
-      await within(gpuStopped);
-      // Not cut by the deadline: it closes every connection at once, and its port must be free
-      // when shutdown() resolves (a monitor started next binds it).
-      await server?.close();
-      // A monitor started later (tests, a reload) can then take the globals itself.
-      globals?.release();
-      // A host's destination may throw from its flush (closed, destroyed): shutdown still resolves.
+      // The signal handlers stay until the end: a SIGTERM during a shutdown the host began waits
+      // for it (then ends the process), instead of killing the process in the middle of its flush.
       try {
-        logger.flush();
-      } catch (error) {
-        diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+        await stopWithin(timeoutMs);
+      } finally {
+        removeSignalHandlers?.();
       }
     },
   });

@@ -42,7 +42,8 @@ const EXPECTED_TEXT =
 
 /** `key=value,…` as OTEL_RESOURCE_ATTRIBUTES writes it (W3C baggage octets, percent-encoded). */
 function parseText(text: string, envName: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `__proto__=x` must reach the key check below, not set the prototype (and vanish).
+  const out = Object.create(null) as Record<string, string>;
   for (const member of text.split(',')) {
     // A trailing or doubled comma leaves an empty member: nothing to read there.
     if (member.trim() === '') continue;
@@ -90,6 +91,9 @@ export function resolveResourceAttributes(
   for (const [key, value] of entries) {
     if (key.length > MAX_KEY_CHARS || !PRINTABLE.test(key))
       throw invalidOption(option, key, 'attribute keys of 1-256 printable characters');
+    // Every batch carries the resource, and the collector refuses a body holding this member.
+    if (key === '__proto__')
+      throw invalidOption(option, key, 'an attribute key other than __proto__');
     if (
       typeof value !== 'string' ||
       value.length > MAX_VALUE_CHARS ||

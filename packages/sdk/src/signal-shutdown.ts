@@ -5,8 +5,9 @@
  * then only flush what is queued and stay up, so what the drain logs is still delivered (the
  * host calls `monitor.shutdown()` when its drain ends). One listener per signal for the whole
  * process: with several monitors, the process ends once all of them have shut down, not when the
- * quickest has. A second signal during the flush, with no host listener, ends the process at
- * once. Either way, child processes (nvidia-smi) are SIGKILLed right before the process ends: a
+ * quickest has; a monitor the host is already shutting down stays registered until that shutdown
+ * ends, so a signal meanwhile waits for it. A second signal during the flush, with no host
+ * listener, ends the process at once. Either way, child processes (nvidia-smi) are SIGKILLed right before the process ends: a
  * death by signal emits no 'exit', so nothing else would end a child stuck in the driver.
  */
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;

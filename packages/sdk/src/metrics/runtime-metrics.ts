@@ -7,6 +7,9 @@ import { RuntimeWindows } from './runtime-windows.js';
 const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  // V8's minor mark-sweep (kGCTypeMinorMarkSweep, 1 << 1; Node has no constant for it): a young
+  // generation collection, `minor` in the semantic conventions' list, not `other`.
+  2: 'minor',
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };

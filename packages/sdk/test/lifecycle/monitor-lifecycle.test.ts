@@ -141,6 +141,32 @@ describe('flush', () => {
 });
 
 describe('readiness checks', () => {
+  it('not ready once shut down, even when a custom transport still says it is', async () => {
+    // The transport check asked the transport alone: one that does not track its own shutdown
+    // kept the stopped monitor ready.
+    const monitor = init(
+      {
+        serviceName: 'lifecycle',
+        transport: {
+          send: () => Promise.resolve({ ok: true as const }),
+          isReady: () => true,
+          shutdown: () => Promise.resolve(),
+        },
+        metrics: { enabled: false },
+        logs: { destination: captureLogs().destination },
+        diagnostics: { destination: captureLogs().destination },
+      },
+      {},
+    );
+    started.push(monitor);
+    expect((await monitor.readiness()).ready).toBe(true);
+    await monitor.shutdown();
+    await expect(monitor.readiness()).resolves.toEqual({
+      ready: false,
+      checks: { transport: false },
+    });
+  });
+
   it('one that throws, rejects, hangs or answers a non-boolean counts as not ready', async () => {
     const { monitor } = start();
     monitor.addReadinessCheck('ok', () => true);

@@ -38,6 +38,28 @@ async function terminate(mode: 'alone' | 'host' | 'drain' | 'two' | 'once-before
   return { code, signal, predictions, tookMs: Date.now() - signalledAt };
 }
 
+/** Like terminate(), for `host-shutdown`, reading all the child prints (terminate stops at ready). */
+async function terminateDuringHostShutdown() {
+  const process_ = spawn(
+    process.execPath,
+    ['--import', 'tsx', child, receiver.url, 'host-shutdown'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(process_, 'exit');
+  let output = '';
+  process_.stdout.on('data', (chunk) => {
+    if (!output.includes('ready') && (output += String(chunk)).includes('ready')) {
+      process_.kill('SIGTERM');
+      return;
+    }
+    output += String(chunk);
+  });
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  return { code, signal, output };
+}
+
 describe('SIGTERM with handleSignals', () => {
   it('flushes the queue, then the process ends by the signal', async () => {
     const result = await terminate('alone');
@@ -55,6 +77,19 @@ describe('SIGTERM with handleSignals', () => {
       expect(result.predictions).toHaveLength(1);
       expect(result.signal).toBe('SIGTERM');
       expect(result.tookMs).toBeGreaterThanOrEqual(600);
+    } finally {
+      receiver.respondWith(() => ({ status: 200, body: '{}' }));
+    }
+  });
+
+  it('during a shutdown the host began: waits for it, then the process ends by the signal', async () => {
+    // The handlers went at the start of shutdown(): the SIGTERM killed the process in the
+    // middle of its flush (the batch answered after 600 ms).
+    receiver.respondWith(() => ({ status: 200, body: '{}', delayMs: 600 }));
+    try {
+      const result = await terminateDuringHostShutdown();
+      expect(result.output).toContain('shut down');
+      expect(result.signal).toBe('SIGTERM');
     } finally {
       receiver.respondWith(() => ({ status: 200, body: '{}' }));
     }

@@ -166,6 +166,14 @@ describe('resource attributes', () => {
         {},
         'got "65 attributes", expected at most 64 attributes',
       ],
+      // Read from the variable it vanished (set as a prototype); from code it went into every
+      // batch, which the collector refuses whole.
+      [{}, { OTEL_RESOURCE_ATTRIBUTES: '__proto__=x,a=1' }, 'got "__proto__"'],
+      [
+        { resourceAttributes: JSON.parse('{"__proto__":"x"}') as Record<string, string> },
+        {},
+        'resourceAttributes: got "__proto__", expected an attribute key other than __proto__',
+      ],
     ];
     for (const [input, env, message] of cases) {
       const error = failure(() => resolveOptions(input, env));

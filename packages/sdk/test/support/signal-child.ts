@@ -5,7 +5,9 @@
  * three more predictions over 300 ms, shuts the monitor down and exits with code 7; `two` starts a second
  * monitor first, with nothing queued (it shuts down at once), so that the process must wait for
  * the slower one; `once-before` adds, before `init()`, a `process.once` SIGTERM listener that
- * drains for 300 ms and exits with code 7 (Node removes it before the SDK's listener runs).
+ * drains for 300 ms and exits with code 7 (Node removes it before the SDK's listener runs);
+ * `host-shutdown` calls `monitor.shutdown()` itself before it is ready, and prints `shut down`
+ * once that resolves.
  */
 import { init, type DriftwatchOptions } from '../../src/index.js';
 
@@ -49,6 +51,9 @@ if (mode === 'drain') {
   });
 }
 monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: 1 }, prediction: 1 });
+if (mode === 'host-shutdown') {
+  void monitor.shutdown().then(() => process.stdout.write('shut down\n'));
+}
 // Keeps the event loop alive until a signal ends the process.
 setInterval(() => undefined, 1_000);
 process.stdout.write('ready\n');
