@@ -8,6 +8,7 @@ import { validateItem, type LogRecord } from '@driftwatch/schema';
 import type { Converter } from '../pipeline/export-pipeline.js';
 import { issueText } from '../pipeline/issue-text.js';
 import { CompletionRecord } from './completion-record.js';
+import { FormattedLine } from './formatted-line.js';
 
 const MAX_BODY = 65_536;
 export const MAX_ATTRIBUTE = 8192;
@@ -82,7 +83,10 @@ function put(sink: AttributeSink, key: string, value: Attribute): void {
     if (sink.left <= 0) return;
     sink.left -= 1;
   }
-  sink.out[key] = value;
+  // An assignment to `__proto__` (a key JSON.parse makes an own field) would set no attribute.
+  if (key === '__proto__')
+    Object.defineProperty(sink.out, key, { value, enumerable: true, writable: true });
+  else sink.out[key] = value;
 }
 
 function clip(text: string, max: number): string {
@@ -172,8 +176,14 @@ function w3cId(value: unknown, pattern: RegExp, invalid: string): string | undef
   return typeof value === 'string' && value !== invalid && pattern.test(value) ? value : undefined;
 }
 
-/** Builds the LogRecord of one pino line; throws on a line that is not JSON. */
-export function logRecordFromLine(line: string): LogRecord {
+/**
+ * Builds the LogRecord of one pino line; throws on a line that is not JSON. `known` is the level
+ * and time pino gave a line that does not start with them as numbers (formatted-line.ts).
+ */
+export function logRecordFromLine(
+  line: string,
+  known?: { readonly level: number; readonly timeMs: number | undefined },
+): LogRecord {
   const prefix = pinoPrefixOf(line);
   // A caller's `level` or `time` follows pino's in the same object and JSON.parse keeps the last:
   // parsing the line without pino's prefix leaves exactly the caller's fields.
@@ -183,8 +193,10 @@ export function logRecordFromLine(line: string): LogRecord {
   let level: number;
   let time: number;
   if (prefix === undefined) {
-    level = typeof fields.level === 'number' ? fields.level : 30;
-    time = typeof fields.time === 'number' ? Math.trunc(fields.time) : Date.now();
+    // Without `known`, a line of another source: its own `level` and `time` if numbers.
+    level = known?.level ?? (typeof fields.level === 'number' ? fields.level : 30);
+    time =
+      known?.timeMs ?? (typeof fields.time === 'number' ? Math.trunc(fields.time) : Date.now());
   } else {
     level = prefix.level;
     time = prefix.timeMs;
@@ -229,9 +241,14 @@ export function logRecordFromLine(line: string): LogRecord {
 export const convertLogLine: Converter = (entry, wire) => {
   if (entry instanceof CompletionRecord)
     return { ok: true, item: wire ? entry.toWire() : entry.toRecord() };
-  if (typeof entry !== 'string') return { ok: true, item: entry };
+  const formatted = entry instanceof FormattedLine ? entry : undefined;
+  if (formatted === undefined && typeof entry !== 'string') return { ok: true, item: entry };
   try {
-    const result = validateItem('logs', logRecordFromLine(entry));
+    const record =
+      formatted === undefined
+        ? logRecordFromLine(entry as string)
+        : logRecordFromLine(formatted.line, formatted);
+    const result = validateItem('logs', record);
     if (result.ok) return { ok: true, item: result.value };
     return { ok: false, issue: issueText(result.issues) };
   } catch (error) {

@@ -20,6 +20,7 @@ import { ReportLimiter } from '../pipeline/report-limiter.js';
 import { jsonTextBytes } from '../pipeline/wire-bytes.js';
 import { destinationWrite, type LineWrite } from './destination-write.js';
 import type { Diagnostics } from './diagnostics.js';
+import { FormattedLine } from './formatted-line.js';
 import { DEFAULT_REDACT_PATHS } from './redact-paths.js';
 import {
   DEFAULT_SECRET_KEYS,
@@ -30,8 +31,14 @@ import {
 
 const DEFAULT_PATHS = new Set(DEFAULT_REDACT_PATHS);
 
-/** A serialized line, or a completion record the SDK made itself, with its estimated size in bytes. */
-export type ExportLogEntry = (entry: string | CompletionRecord, bytes: number) => void;
+/**
+ * A serialized line (with pino's level and time when it does not start with them), or a
+ * completion record the SDK made itself, with its estimated size in bytes.
+ */
+export type ExportLogEntry = (
+  entry: string | FormattedLine | CompletionRecord,
+  bytes: number,
+) => void;
 
 export interface LoggerConfig {
   readonly level: Level;
@@ -167,7 +174,9 @@ function needsMetadata(out: DestinationStream): boolean {
 /**
  * The destination seen by pino when log export or the default redaction is on: redacts the
  * line's secrets, writes it to `out`, then exports it. For a destination that routes by pino's
- * metadata, the tee asks for it and passes it on.
+ * metadata, the tee asks for it and passes it on; it also asks for it once a child logger writes
+ * its level as something else than its number (see `watchLevelFormat`), and exports such a line
+ * with the level and time pino gave it.
  */
 function lineTee(
   out: DestinationStream,
@@ -179,22 +188,58 @@ function lineTee(
   const passMetadata = needsMetadata(out);
   const tee: DestinationStream & Record<string | symbol, unknown> = {
     write(written: string) {
-      if (passMetadata) {
+      let level: unknown;
+      let time: unknown;
+      if (tee[METADATA] === true) {
+        level = tee.lastLevel;
+        time = tee.lastTime;
         for (const field of METADATA_FIELDS) {
-          target[field] = tee[field];
+          if (passMetadata) target[field] = tee[field];
           // Not kept here after the line: the last logged object, logger, message.
           tee[field] = undefined;
         }
       }
       const line = redact === undefined ? written : redact(written);
       write(line);
+      if (onLine === undefined) return;
       // UTF-8 bytes: a line's non-ASCII characters take up to 3 bytes each when sent.
-      onLine?.(line, jsonTextBytes(line) + 64);
+      const bytes = jsonTextBytes(line) + 64;
+      if (typeof level === 'number' && !startsWithLevelNumber(line)) {
+        const timeMs = typeof time === 'string' && EPOCH_MS.test(time) ? Number(time) : undefined;
+        onLine(new FormattedLine(line, level, timeMs), bytes);
+      } else onLine(line, bytes);
     },
   };
   if (passMetadata) tee[METADATA] = true;
   forwardFlushes(tee, out);
   return tee;
+}
+
+const LEVEL_NUMBER = /^\{"level":\d/;
+/** pino's `lastTime` as its default timestamp writes it (a child cannot change it). */
+const EPOCH_MS = /^\d{1,15}$/;
+
+/** Does the line start as pino writes it without a level formatter (`{"level":30`)? */
+function startsWithLevelNumber(line: string): boolean {
+  return LEVEL_NUMBER.test(line);
+}
+
+/**
+ * pino writes each level as a string cached per level number, made with the logger's level
+ * formatter. A child made with `customLevels` and `formatters.level` gets its own cache, whose
+ * lines may no longer start with the level number: then the tee asks pino for each line's
+ * metadata, its level number among them, from then on (a few property writes per line).
+ */
+function watchLevelFormat(tee: DestinationStream): (parent: object, child: object) => void {
+  const cacheOf = (logger: object): unknown =>
+    (logger as Record<symbol, unknown>)[pino.symbols.lsCacheSym];
+  return (parent, child) => {
+    const cache = cacheOf(child);
+    if (cache === cacheOf(parent) || typeof cache !== 'object' || cache === null) return;
+    const prefixes = Object.values(cache as Record<string, unknown>);
+    if (prefixes.some((prefix) => typeof prefix !== 'string' || !startsWithLevelNumber(prefix)))
+      (tee as DestinationStream & Record<symbol, unknown>)[METADATA] = true;
+  };
 }
 
 /**
@@ -264,22 +309,29 @@ function safeLogMethod(this: Logger, args: unknown[], method: LogFn): void {
  * `log_error`. Bad child options (an unknown level) still throw: they are the host's set-up, as
  * init()'s are. pino makes a child with Object.create(parent), so its children inherit both.
  */
-function guardBindings(logger: Logger): void {
+function guardBindings(
+  logger: Logger,
+  childMade: ((parent: object, child: object) => void) | undefined,
+): void {
   const child = logger.child;
   const setBindings = logger.setBindings;
   const unreadable = (error: unknown): { log_bindings_error: string } => ({
     log_bindings_error: `the logger's bindings threw: ${errorText(error)}`,
   });
   logger.child = function guardedChild(this: Logger, bindings, options) {
+    let made: Logger<string>;
     try {
-      return child.call(this, bindings, options);
+      made = child.call(this, bindings, options);
     } catch (error) {
       try {
-        return child.call(this, unreadable(error), options);
+        made = child.call(this, unreadable(error), options);
       } catch {
         throw error;
       }
     }
+    // Only a child given options can have a level formatter of its own.
+    if (childMade !== undefined && options != null) childMade(this, made);
+    return made;
   } as Logger['child'];
   logger.setBindings = function guardedSetBindings(this: Logger, bindings) {
     try {
@@ -354,7 +406,7 @@ export function createLogger(config: LoggerConfig): Logger {
     needsMetadata: needsMetadata(out),
   };
   (logger as Logger & { [kDirect]?: DirectState })[kDirect] = state;
-  guardBindings(logger);
+  guardBindings(logger, destination !== out && onLine ? watchLevelFormat(destination) : undefined);
   return logger;
 }
 

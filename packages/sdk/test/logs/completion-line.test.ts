@@ -30,7 +30,8 @@ function setup(redact: readonly string[] = DEFAULT_REDACT_PATHS, level: 'info' |
     destination: { write: (line: string) => void raw.push(line) },
     sync: true,
     storage: createContextStorage(),
-    onLine: (entry) => void exported.push(entry),
+    // No child logger with a level formatter here: no FormattedLine.
+    onLine: (entry) => void exported.push(entry as string | CompletionRecord),
   });
   return { logger, raw, exported, write: createCompletionLineWriter(logger) };
 }

@@ -133,3 +133,14 @@ describe('log record trace context', () => {
     expect(record?.attributes).not.toHaveProperty('trace_id');
   });
 });
+
+describe('log record attribute keys', () => {
+  it('keeps a `__proto__` key as an attribute, as the line holds it', async () => {
+    monitor.logger.info(JSON.parse('{"__proto__":"p","nested":{"__proto__":1}}'), 'proto keys');
+    expect(logs.raw.at(-1)).toContain('"__proto__":"p"');
+    const attributes = (await exported('proto keys'))?.attributes;
+    expect(Object.getOwnPropertyDescriptor(attributes, '__proto__')?.value).toBe('p');
+    expect(attributes?.['nested.__proto__']).toBe(1);
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+  });
+});
