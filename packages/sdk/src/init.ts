@@ -35,6 +35,9 @@ import { createTracing } from './traces/tracing.js';
 import { createTransport } from './transport/create-transport.js';
 import { buildResource } from './resource-attributes.js';
 
+/** The least time shutdown() gives the log destination's flush, even past its deadline. */
+const MIN_LOG_FLUSH_MS = 100;
+
 /**
  * Starts the SDK.
  *
@@ -170,12 +173,23 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     await server?.close();
     // A monitor started later (tests, a reload) can then take the globals itself.
     globals?.release();
-    // A host's destination may throw from its flush (closed, destroyed): shutdown still resolves.
-    try {
-      logger.flush();
-    } catch (error) {
-      diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
-    }
+    // Waited for within what is left of the deadline (at least a moment): an asynchronous
+    // destination (a pino.transport worker, a sonic-boom in async mode) still holds lines that a
+    // host exiting right after shutdown() would lose. A host's destination may throw from its
+    // flush (closed, destroyed) or never call back: shutdown still resolves.
+    const flushed = new Promise<void>((resolve) => {
+      try {
+        logger.flush((error) => {
+          if (error)
+            diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+          resolve();
+        });
+      } catch (error) {
+        diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+        resolve();
+      }
+    });
+    await settleWithin(flushed, Math.max(left(), MIN_LOG_FLUSH_MS), undefined);
   }
 
   let removeSignalHandlers: (() => void) | undefined;
