@@ -20,7 +20,7 @@ export interface KafkaMessage {
 export interface EncodedBatch {
   /** Messages per topic, in batch order; topics without items are absent. */
   readonly topics: Map<string, KafkaMessage[]>;
-  /** Items dropped because their JSON exceeded maxMessageBytes. */
+  /** Items dropped because their record, alone in a record batch, exceeded maxMessageBytes. */
   readonly oversized: number;
   /** Bytes of its messages in record batches, as `messageBytes` counts them (for splitting). */
   readonly bytes: number;
@@ -138,18 +138,21 @@ export function encodeBatch(
     const messages: KafkaMessage[] = [];
     for (const item of items) {
       const value = encode(signal, item, resourceJson, service);
-      // Exact UTF-8 sizes: a UTF-16 length undercounts non-ASCII text up to three times.
-      const size = Buffer.byteLength(value);
-      if (size > maxMessageBytes) {
-        oversized += 1;
-        continue;
-      }
       const key = keyOf(signal, item);
-      bytes +=
-        size +
+      // Exact UTF-8 sizes: a UTF-16 length undercounts non-ASCII text up to three times.
+      const size =
+        Buffer.byteLength(value) +
         (key === null ? 0 : Buffer.byteLength(key)) +
         headerBytesOf(headers) +
         RECORD_FRAMING_BYTES;
+      // The broker's message.max.bytes bounds the record batch, key, headers and framing
+      // included: a value just under the limit would be refused (costing the request a split
+      // and an idempotent producer its replacement) rather than left out here.
+      if (size + RECORD_BATCH_HEADER_BYTES > maxMessageBytes) {
+        oversized += 1;
+        continue;
+      }
+      bytes += size;
       messages.push({ key, value, headers });
     }
     if (messages.length > 0) {

@@ -82,7 +82,7 @@ export interface KafkaTransportOptions {
   sendTimeoutMs?: number | undefined;
   /** kafkajs retries inside one send (the SDK pipeline retries whole batches on top). @default 2 */
   retries?: number | undefined;
-  /** Largest encoded item; bigger items are dropped with a diagnostic (Kafka's default limit is 1 MB). @default 1000000 */
+  /** Largest record as the broker counts it against `message.max.bytes` (a record batch of one: the item's JSON, its key, headers and framing); bigger items are dropped with a diagnostic (Kafka's default limit is 1 MB). @default 1000000 */
   maxMessageBytes?: number | undefined;
   /** Largest produce request: a bigger batch is split into several requests. @default 1000000 */
   maxRequestBytes?: number | undefined;
@@ -214,6 +214,16 @@ function parseTopics(value: unknown, env: Env): Readonly<Record<KafkaSignal, str
     const name = topic ?? DEFAULT_KAFKA_TOPICS[signal];
     if (typeof name !== 'string' || !TOPIC_PATTERN.test(name) || name === '.' || name === '..')
       fail(`topics.${signal}`, name, '1-249 characters of [a-zA-Z0-9._-]', src);
+    // The collector reads each topic as one signal (and refuses to start with a topic shared):
+    // the records of a second signal on it would all go to its dead-letter topic.
+    const sharedWith = KAFKA_SIGNALS.find((other) => topics[other] === name);
+    if (sharedWith !== undefined)
+      fail(
+        `topics.${signal}`,
+        name,
+        `a topic of its own (topics.${sharedWith} is also "${name}"; the collector reads one signal per topic)`,
+        src,
+      );
     topics[signal] = name;
   }
   return Object.freeze(topics);

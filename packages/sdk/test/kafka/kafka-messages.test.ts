@@ -12,6 +12,7 @@ import {
   encodeBatch,
   KAFKA_SCHEMA_VERSION,
   messageBytes,
+  RECORD_BATCH_HEADER_BYTES,
   splitRequests,
   type KafkaMessage,
 } from '../../src/transport/kafka-messages.js';
@@ -184,13 +185,31 @@ describe('encodeBatch', () => {
     const small = prediction('risk', 0);
     // "€" is one UTF-16 unit but three UTF-8 bytes.
     const wide = prediction('risk', 1, { segment: '€'.repeat(256) });
-    const limit = Buffer.byteLength(JSON.stringify({ ...small, serviceName: 'svc' })) + 100;
+    // Room for the key, headers and framing (see the next test).
+    const limit = Buffer.byteLength(JSON.stringify({ ...small, serviceName: 'svc' })) + 300;
     const encoded = encodeBatch(batch({ predictions: [small, wide] }), topics, limit);
     expect(encoded.oversized).toBe(1);
     expect(values(encoded.topics.get(topics.predictions)).map((v) => v.predictionId)).toEqual([
       small.predictionId,
     ]);
     expect(JSON.stringify({ ...wide, serviceName: 'svc' }).length).toBeLessThan(limit * 3);
+  });
+
+  it("counts a record's key, headers and framing against maxMessageBytes, as the broker does", () => {
+    // The broker's message.max.bytes bounds the record batch, not the value: a value just under
+    // the limit whose record is over it would be refused by the broker, not left out here.
+    const item = prediction('a-model-with-a-long-name', 0);
+    const encoded = encodeBatch(batch({ predictions: [item] }), topics, 1e6);
+    const message = encoded.topics.get(topics.predictions)![0]!;
+    const recordBatch = messageBytes(message) + RECORD_BATCH_HEADER_BYTES;
+    expect(Buffer.byteLength(message.value)).toBeLessThan(recordBatch - 100);
+    const at = encodeBatch(batch({ predictions: [item] }), topics, recordBatch);
+    expect(at.oversized).toBe(0);
+    expect(at.bytes).toBe(messageBytes(message));
+    // Over the limit by a byte: left out, though the value alone is well under it.
+    const over = encodeBatch(batch({ predictions: [item] }), topics, recordBatch - 1);
+    expect(over.oversized).toBe(1);
+    expect(over.topics.size).toBe(0);
   });
 
   it('leaves out topics with nothing to send', () => {

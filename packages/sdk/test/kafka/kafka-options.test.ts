@@ -150,6 +150,25 @@ describe('invalid options name the option and the value', () => {
     expect(error.message).not.toMatch(/\bkafka\./);
   });
 
+  it('refuses two signals on one topic: the collector reads one signal per topic', () => {
+    // The collector would send every record of the second signal to its dead-letter topic (and
+    // refuses such a topic list itself), so the producer must not write it.
+    const shared = invalid({ brokers, topics: { logs: 'telemetry', spans: 'telemetry' } });
+    expect(shared.details).toMatchObject({ option: 'transport.topics.spans', value: 'telemetry' });
+    expect(shared.message).toContain('topics.logs is also "telemetry"');
+    // A signal set to another's default topic, and from the environment.
+    expect(invalid({ brokers, topics: { metrics: 'driftwatch.logs' } }).details).toMatchObject({
+      option: 'transport.topics.metrics',
+      value: 'driftwatch.logs',
+    });
+    expect(
+      invalid({ brokers }, { DRIFTWATCH_KAFKA_TOPIC_LABELS: 'driftwatch.predictions' }).details,
+    ).toMatchObject({
+      option: 'transport.topics.labels',
+      source: 'DRIFTWATCH_KAFKA_TOPIC_LABELS',
+    });
+  });
+
   it('an http option under a kafka transport is named as init() names it', () => {
     const error = invalid({ brokers, url: 'http://x' });
     expect(error.message).toContain(
