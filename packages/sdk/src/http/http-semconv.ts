@@ -33,14 +33,16 @@ const MAX_ERROR_TYPE = 128;
  * `FastifyError`), or the status code when nothing was thrown. Undefined below 500: a 4xx is
  * the client's error, not the server's, and leaves the span's status unset. A response the
  * server cut short after its headers went out (`failedMidResponse`) failed whatever status it
- * sent (the conventions' "another error"): its error's class, or `_OTHER`.
+ * sent (the conventions' "another error"): its error's class, or `_OTHER`; so did one that ended
+ * with no status (0).
  */
 export function errorTypeOf(
   statusCode: number,
   error: unknown,
   failedMidResponse = false,
 ): string | undefined {
-  if (statusCode < 500 && !failedMidResponse) return undefined;
+  // 0: no status was sent, so the request failed (the conventions' error.type without a status).
+  if (statusCode < 500 && statusCode !== 0 && !failedMidResponse) return undefined;
   if (error instanceof Error) {
     const name = error.constructor?.name || error.name;
     if (typeof name === 'string' && name !== '') return name.slice(0, MAX_ERROR_TYPE);

@@ -15,6 +15,7 @@ import type { FastMetrics } from '../metrics/fast-instruments.js';
 import type { HistogramSeries } from '../metrics/fast-series.js';
 import { errorTypeOf, semconvMethod, spanMethod } from './http-semconv.js';
 import { urlQueryAttribute } from './url-query.js';
+import { absoluteFormOf } from './url-path.js';
 import { MAX_ATTRIBUTE_CHARS, type RequestSpan } from '../traces/request-span.js';
 import type { Tracing } from '../traces/tracing.js';
 
@@ -103,8 +104,9 @@ class ActiveRequest implements RequestHandle {
 
   end({ statusCode: given, route, error, failedMidResponse, logLine }: RequestEnd): void {
     const { span, method } = this;
-    // A JavaScript caller's NaN or undefined would reach the wire as NaN: no status is 0.
-    const statusCode = Number.isInteger(given) && given >= 0 && given <= 999 ? given : 0;
+    // A JavaScript caller's NaN or undefined would reach the wire as NaN: no status is 0, and
+    // so is one that no response can carry (Node's writeHead takes 100–999 alone).
+    const statusCode = Number.isInteger(given) && given >= 100 && given <= 999 ? given : 0;
     const elapsedMs = performance.now() - span.startPerfMs;
     const errorType = errorTypeOf(statusCode, error, failedMidResponse === true);
     span.endRequest(this.semconvMethod, route, statusCode, error, errorType);
@@ -158,11 +160,10 @@ export function createHttpInstrumentation(config: {
     const statusKey = errorType === undefined ? status : `${status} ${errorType}`;
     const found = bound.get(scheme)?.get(route)?.get(method)?.get(statusKey);
     if (found !== undefined) return found;
-    const attributes: Attributes = {
-      'http.request.method': method,
-      'http.response.status_code': status,
-      'url.scheme': scheme,
-    };
+    const attributes: Attributes = { 'http.request.method': method };
+    // No status was sent (0): the conventions leave the attribute out rather than record one.
+    if (status !== 0) attributes['http.response.status_code'] = status;
+    attributes['url.scheme'] = scheme;
     // Clipped as on the span: a longer value fails the collector's schema, and the series
     // would be dropped as invalid at every push.
     if (route !== undefined) attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
@@ -198,10 +199,14 @@ export function createHttpInstrumentation(config: {
       // Behind a trusted proxy a framework reads the scheme from the client-writable
       // X-Forwarded-Proto: any other value would open a new duration series.
       const scheme = request.scheme === 'https' ? 'https' : 'http';
+      // An absolute-form target (`GET http://host/a`) arrives whole; an origin form starts with
+      // `/` and is taken as it is.
+      const target =
+        request.path.charCodeAt(0) === 0x2f
+          ? request.path
+          : (absoluteFormOf(request.path)?.path ?? request.path);
       const path =
-        request.path.length > MAX_ATTRIBUTE_CHARS
-          ? request.path.slice(0, MAX_ATTRIBUTE_CHARS)
-          : request.path;
+        target.length > MAX_ATTRIBUTE_CHARS ? target.slice(0, MAX_ATTRIBUTE_CHARS) : target;
       const known = semconvMethod(method);
       // Filled in from an empty literal, which has no V8 allocation site (see Store).
       const attributes: Record<string, string> = {};

@@ -247,7 +247,8 @@ export class RequestSpan implements Span {
       this.name = `${spanMethod(method)} ${route}`.slice(0, MAX_SPAN_NAME);
       this.attributes['http.route'] = route.slice(0, MAX_ATTRIBUTE_CHARS);
     }
-    this.attributes['http.response.status_code'] = statusCode;
+    // 0: no status (a caller's undefined or one outside 100-999); the conventions leave it out.
+    if (statusCode !== 0) this.attributes['http.response.status_code'] = statusCode;
     if (errorType !== undefined) {
       this.attributes['error.type'] = errorType;
       // An OK status is final; an ERROR the handler set keeps its description.

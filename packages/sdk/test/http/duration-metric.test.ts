@@ -32,6 +32,23 @@ describe('http.server.request.duration', () => {
     expect(methods.sort()).toEqual(['QUERY', '_OTHER']);
   });
 
+  it('leaves out the status of a request that sent none (0), and records it as an error', async () => {
+    const { monitor } = monitors.start();
+    // A JavaScript caller's missing status, and one that no response can carry.
+    for (const statusCode of [undefined as unknown as number, 42]) {
+      const request = monitor.http.start({ method: 'GET', path: '/a', headers: {} });
+      request.end({ statusCode, route: '/a' });
+    }
+    const points = await durationPoints(monitor);
+    expect(points).toHaveLength(1);
+    expect(points[0]?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'http.route': '/a',
+      'url.scheme': 'http',
+      'error.type': '_OTHER',
+    });
+  });
+
   it('pushes the series of a route longer than an attribute value may be, clipped as on the span', async () => {
     const { monitor } = monitors.start();
     const route = `/${'a'.repeat(9000)}`;
