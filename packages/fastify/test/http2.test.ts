@@ -49,6 +49,19 @@ interface Served {
 }
 
 /** Builds an instrumented HTTP/2 app (h2c or TLS) and connects a node:http2 client to it. */
+
+/** A first chunk at once, then one every 50 ms: a stream a client can leave in the middle. */
+function slowStream(): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      sent += 1;
+      if (sent === 1) this.push('first chunk\n');
+      else setTimeout(() => this.push(sent > 30 ? null : 'more\n'), 50);
+    },
+  });
+}
+
 async function serve(tls: boolean): Promise<Served> {
   const logs = captureLogs();
   const monitor = init(
@@ -71,17 +84,7 @@ async function serve(tls: boolean): Promise<Served> {
     await new Promise((resolve) => setTimeout(resolve, 5));
     return { ids: monitor.activeContext(), body: request.body };
   });
-  app.get('/stream', (_request, reply) => {
-    let sent = 0;
-    const body = new Readable({
-      read() {
-        sent += 1;
-        if (sent === 1) this.push('first chunk\n');
-        else setTimeout(() => this.push(sent > 30 ? null : 'more\n'), 50);
-      },
-    });
-    return reply.type('text/plain').send(body);
-  });
+  app.get('/stream', (_request, reply) => reply.type('text/plain').send(slowStream()));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const session = tls
     ? connect(address, { ca: TLS_CERT, servername: 'localhost' })
@@ -251,17 +254,7 @@ describe('Fastify with http2: true and https.allowHTTP1, an HTTP/1.1 client', ()
       https: { allowHTTP1: true, key: TLS_KEY, cert: TLS_CERT },
     }) as unknown as FastifyInstance;
     await app.register(driftwatch, { monitor });
-    app.get('/stream', (_request, reply) => {
-      let sent = 0;
-      const body = new Readable({
-        read() {
-          sent += 1;
-          if (sent === 1) this.push('first chunk\n');
-          else setTimeout(() => this.push(sent > 30 ? null : 'more\n'), 50);
-        },
-      });
-      return reply.type('text/plain').send(body);
-    });
+    app.get('/stream', (_request, reply) => reply.type('text/plain').send(slowStream()));
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const id = 'http1-on-h2-left';
     const httpVersion = await new Promise<string>((resolve) => {

@@ -10,16 +10,10 @@
 import { Readable } from 'node:stream';
 import { init, type Monitor } from '@driftwatch/sdk';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { capturedMonitor } from '../../sdk/test/support/captured-monitor.js';
 import type { LogCapture } from '../../sdk/test/support/log-capture.js';
-import { idleTimeoutCases } from '../../sdk/test/support/idle-timeout-cases.js';
-import { waitFor } from '../../sdk/test/support/net.js';
-import {
-  completionLines,
-  rawExchange,
-  serverSpans,
-} from '../../sdk/test/support/recorded-requests.js';
+import { handlerTimeoutCase, idleTimeoutCases } from '../../sdk/test/support/idle-timeout-cases.js';
 import { driftwatch, fastifyOptions } from '../src/index.js';
 
 let monitor: Monitor;
@@ -88,21 +82,5 @@ describe('a request whose handler set the idle timeout itself (Fastify, request.
     await ownMonitor.shutdown({ timeoutMs: 1000 });
   });
 
-  it('the server gave up, not the client: 503 ServerTimeoutError, not 499', async () => {
-    const received = await rawExchange(
-      ownPort,
-      'GET /report HTTP/1.1\r\nHost: x\r\nx-request-id: handler-timeout\r\n\r\n',
-    );
-    expect(received).toBe('');
-    const [line] = await waitFor('the line of handler-timeout', () => {
-      const lines = completionLines(ownLogs, 'handler-timeout');
-      return lines.length > 0 ? lines : undefined;
-    });
-    expect(line).toMatchObject({ res: { statusCode: 503 }, req: { route: '/report' } });
-    const [span] = await serverSpans(ownMonitor);
-    expect(span?.attributes).toMatchObject({
-      'http.response.status_code': 503,
-      'error.type': 'ServerTimeoutError',
-    });
-  });
+  handlerTimeoutCase(() => ({ monitor: ownMonitor, logs: ownLogs, port: ownPort }));
 });

@@ -110,3 +110,29 @@ export function idleTimeoutCases(server: () => IdleTimeoutServer): void {
     expect(line).toMatchObject({ res: { statusCode: 499 }, req: { route: '/slow' } });
   });
 }
+
+/**
+ * The case of a handler that sets the idle timeout itself (`req.setTimeout(ms)` with no callback)
+ * on a server without one, served at `GET /report`: Node destroys the socket as for the server's
+ * own timeout, and the server gave up, not the client.
+ */
+export function handlerTimeoutCase(server: () => IdleTimeoutServer): void {
+  it('the server gave up, not the client: 503 ServerTimeoutError, not 499', async () => {
+    const { monitor, logs, port } = server();
+    const received = await rawExchange(
+      port,
+      'GET /report HTTP/1.1\r\nHost: x\r\nx-request-id: handler-timeout\r\n\r\n',
+    );
+    expect(received).toBe('');
+    const [line] = await waitFor('the line of handler-timeout', () => {
+      const lines = completionLines(logs, 'handler-timeout');
+      return lines.length > 0 ? lines : undefined;
+    });
+    expect(line).toMatchObject({ res: { statusCode: 503 }, req: { route: '/report' } });
+    const [span] = await serverSpans(monitor);
+    expect(span?.attributes).toMatchObject({
+      'http.response.status_code': 503,
+      'error.type': 'ServerTimeoutError',
+    });
+  });
+}
