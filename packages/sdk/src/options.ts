@@ -194,11 +194,12 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
     option: string,
     code: string | undefined,
     envNames: string | readonly string[],
-    key: string,
+    keys: readonly string[],
     fallback: string,
     check: Parameters<typeof toText>[3],
   ): string => {
     const src = pick(code, env, envNames);
+    const key = keys.find((each) => resource.attributes[each] !== undefined) ?? keys[0]!;
     const given = resource.attributes[key];
     if (src.value !== undefined || given === undefined) return toText(option, src, fallback, check);
     const fromResource: Source<string> =
@@ -213,7 +214,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
       input.serviceName,
       // OpenTelemetry's own variable, which platforms set, ranks over its resource attributes.
       ['DRIFTWATCH_SERVICE_NAME', 'OTEL_SERVICE_NAME'],
-      'service.name',
+      ['service.name'],
       'unknown_service:node',
       name,
     ),
@@ -221,7 +222,7 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
       'serviceVersion',
       input.serviceVersion,
       'DRIFTWATCH_SERVICE_VERSION',
-      'service.version',
+      ['service.version'],
       '0.0.0',
       { ...name, maxLength: 64, expected: '1-64 printable characters, not all blank' },
     ),
@@ -229,7 +230,9 @@ function resolveChecked(input: DriftwatchOptions, env: Env): ResolvedOptions {
       'environment',
       input.environment,
       'DRIFTWATCH_ENVIRONMENT',
-      'deployment.environment.name',
+      // The conventions' name since 1.27, then the older one many platforms still set: without
+      // it the resource carried both `deployment.environment=prod` and `…name=development`.
+      ['deployment.environment.name', 'deployment.environment'],
       'development',
       name,
     ),

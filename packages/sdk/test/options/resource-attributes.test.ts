@@ -94,6 +94,18 @@ describe('resource attributes', () => {
       serviceVersion: '2.1.0',
       environment: 'staging',
     });
+    // The older deployment.environment, which many platforms still set, when the newer is absent.
+    expect(
+      resolveOptions({}, { OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod' }).environment,
+    ).toBe('prod');
+    expect(
+      resolveOptions(
+        {},
+        {
+          OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=old,deployment.environment.name=new',
+        },
+      ).environment,
+    ).toBe('new');
     // OTEL_SERVICE_NAME comes before the attributes, as in OTel, and after DRIFTWATCH_SERVICE_NAME.
     expect(resolveOptions({}, { ...env, OTEL_SERVICE_NAME: 'otel-name' }).serviceName).toBe(
       'otel-name',
