@@ -16,7 +16,7 @@ import {
 } from '../transport/transport.js';
 import { WireJson } from '../transport/wire-json.js';
 import { convertedBytes, RECOUNT_ABOVE_BYTES } from './converted-bytes.js';
-import { fullJitterBackoffMs, sleep } from './backoff.js';
+import { fullJitterBackoffMs, retryWaitMs, sleep } from './backoff.js';
 import { settleWithin } from './deadline.js';
 import { errorMessage } from '../errors.js';
 import { sendWithin } from './send-attempt.js';
@@ -492,7 +492,7 @@ export class ExportPipeline {
       const askedMs = result.retryAfterMs;
       const retryAfterMs =
         askedMs !== undefined && askedMs >= 0 ? Math.min(askedMs, MAX_PAUSE_MS) : undefined;
-      const waitMs = Math.max(retryAfterMs ?? 0, backoffMs);
+      const waitMs = retryWaitMs(retryAfterMs, backoffMs);
       if (retryAfterMs !== undefined)
         this.pausedUntil = Math.max(this.pausedUntil, performance.now() + retryAfterMs);
       if (timedOut || performance.now() + waitMs > deadline) {
