@@ -3,7 +3,8 @@
  * then end the process as the signal would have (killed by it, so supervisors see why). When the
  * host listens to the signal too, the host decides when to exit and drains first: the monitors
  * then only flush what is queued and stay up, so what the drain logs is still delivered (the
- * host calls `monitor.shutdown()` when its drain ends). One listener per signal for the whole
+ * host calls `monitor.shutdown()` when its drain ends), still listening: the other signal, or a
+ * later one the host no longer handles, still gets its flush. One listener per signal for the whole
  * process: with several monitors, the process ends once all of them have shut down, not when the
  * quickest has; a monitor the host is already shutting down stays registered until that shutdown
  * ends, so a signal meanwhile waits for it. A second signal during the flush, with no host
@@ -24,12 +25,15 @@ export interface SignalTarget {
 const targets = new Set<SignalTarget>();
 
 function onSignal(signal: ShutdownSignal): void {
-  uninstall();
-  // Counted after our own listener is gone: any left are the host's.
-  if (process.listenerCount(signal) > 0) {
+  // Any listener besides ours is the host's: it decides the exit, the monitors only flush. Ours
+  // stay installed, so that a later signal still finds them (a host that handles SIGINT alone,
+  // then gets SIGTERM from its supervisor, would otherwise be killed with its queue unsent).
+  const own = listeners.get(signal);
+  if (process.listeners(signal).some((listener) => listener !== own)) {
     for (const target of targets) target.flush().catch(() => undefined);
     return;
   }
+  uninstall();
   // Shutting down removes a monitor from `targets`: keep the ones this signal ends.
   const ending = [...targets];
   const endProcess = (by: ShutdownSignal): void => {

@@ -60,6 +60,34 @@ async function terminateDuringHostShutdown() {
   return { code, signal, output };
 }
 
+/** `sigint-host`: SIGINT (the host's), then, once it printed `interrupted`, SIGTERM (the SDK's). */
+async function interruptThenTerminate() {
+  const process_ = spawn(
+    process.execPath,
+    ['--import', 'tsx', child, receiver.url, 'sigint-host'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(process_, 'exit');
+  let output = '';
+  process_.stdout.on('data', (chunk) => {
+    output += String(chunk);
+    if (output.includes('ready') && !output.includes('sent-int')) {
+      output += 'sent-int';
+      process_.kill('SIGINT');
+    } else if (output.includes('interrupted') && !output.includes('sent-term')) {
+      output += 'sent-term';
+      process_.kill('SIGTERM');
+    }
+  });
+  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  const features = receiver.requests
+    .flatMap((request) => request.batch.predictions ?? [])
+    .map((prediction) => prediction.features);
+  return { code, signal, features };
+}
+
 describe('SIGTERM with handleSignals', () => {
   it('flushes the queue, then the process ends by the signal', async () => {
     const result = await terminate('alone');
@@ -108,6 +136,12 @@ describe('SIGTERM with handleSignals', () => {
     expect(result.predictions).toHaveLength(1);
     expect(result.signal).toBeNull();
     expect(result.code).toBe(7);
+  });
+
+  it('after a SIGINT the host handled itself, a SIGTERM still flushes, then ends the process', async () => {
+    const result = await interruptThenTerminate();
+    expect(result.signal).toBe('SIGTERM');
+    expect(result.features).toContainEqual({ a: 3 });
   });
 
   it('with a host listener the monitor stays up for the drain: what the drain logs is delivered', async () => {

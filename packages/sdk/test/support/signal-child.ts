@@ -7,7 +7,8 @@
  * the slower one; `once-before` adds, before `init()`, a `process.once` SIGTERM listener that
  * drains for 300 ms and exits with code 7 (Node removes it before the SDK's listener runs);
  * `host-shutdown` calls `monitor.shutdown()` itself before it is ready, and prints `shut down`
- * once that resolves.
+ * once that resolves; `sigint-host` handles SIGINT itself (300 ms later logs a prediction
+ * `{a: 3}` and prints `interrupted`, staying up) and leaves SIGTERM to the SDK.
  */
 import { init, type DriftwatchOptions } from '../../src/index.js';
 
@@ -48,6 +49,20 @@ if (mode === 'drain') {
       clearInterval(timer);
       void monitor.shutdown().then(() => process.exit(7));
     }, 100);
+  });
+}
+if (mode === 'sigint-host') {
+  // Once the SIGINT's own flush is over: only a later flush can send this one.
+  process.on('SIGINT', () => {
+    setTimeout(() => {
+      monitor.logPrediction({
+        model: 'churn',
+        modelVersion: '1',
+        features: { a: 3 },
+        prediction: 1,
+      });
+      process.stdout.write('interrupted\n');
+    }, 300);
   });
 }
 monitor.logPrediction({ model: 'churn', modelVersion: '1', features: { a: 1 }, prediction: 1 });
