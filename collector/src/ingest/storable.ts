@@ -2,8 +2,8 @@
  * What the schema lets through but the tables cannot hold. A nanosecond time past 2106-02-07
  * fails the whole insert (otel_logs and otel_traces sort by `toUnixTimestamp(Timestamp)`, a
  * UInt32; DateTime64(9) itself ends in 2262), so every valid item of the batch was answered 503
- * and retried until the SDK dropped it; a millisecond time past 9999-12-31 is silently clamped.
- * A histogram count of 2^64 or more does not fit `UInt64` (Count, BucketCounts): from 1e21 on
+ * and retried until the SDK dropped it (a millisecond time past 9999-12-31, which storage would
+ * clamp, the schema itself refuses: MAX_TIME_UNIX_MS). A histogram count of 2^64 or more does not fit `UInt64` (Count, BucketCounts): from 1e21 on
  * (JSON's exponent form) it fails the whole insert, below that it wraps to another count. On the
  * Kafka source a failing insert is retried forever and holds its partition. Such an item is
  * rejected on its own, naming the field, like a schema issue.
@@ -12,22 +12,12 @@ import type { Signal, SignalItem, ValidationIssue } from '@driftwatch/schema';
 
 /** Last nanosecond of the last second a UInt32 Unix time holds: 2106-02-07T06:28:15.999999999Z. */
 export const MAX_STORABLE_NANOS = 4_294_967_295_999_999_999n;
-/** Largest DateTime64(3) value stored as sent: 9999-12-31T23:59:59.999Z. */
-export const MAX_STORABLE_MS = 253_402_300_799_999;
 
 function nanosIssue(path: string, value: string | undefined): ValidationIssue | undefined {
   if (value === undefined || BigInt(value) <= MAX_STORABLE_NANOS) return undefined;
   return {
     path,
     message: `Expected nanoseconds the storage can hold (at most ${MAX_STORABLE_NANOS}, 2106-02-07T06:28:15.999999999Z); got "${value}"`,
-  };
-}
-
-function msIssue(path: string, value: number): ValidationIssue | undefined {
-  if (value <= MAX_STORABLE_MS) return undefined;
-  return {
-    path,
-    message: `Expected milliseconds the storage can hold (at most ${MAX_STORABLE_MS}, 9999-12-31T23:59:59.999Z); got ${value}`,
   };
 }
 
@@ -49,9 +39,6 @@ function present(issues: Array<ValidationIssue | undefined>): ValidationIssue[] 
 /** Issues of a schema-valid item that storage would refuse or alter; empty when it fits. */
 export function storageIssues<S extends Signal>(signal: S, item: SignalItem[S]): ValidationIssue[] {
   switch (signal) {
-    case 'predictions':
-    case 'labels':
-      return present([msIssue('/timeUnixMs', (item as SignalItem['labels']).timeUnixMs)]);
     case 'logs': {
       const log = item as SignalItem['logs'];
       return present([

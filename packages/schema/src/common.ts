@@ -28,7 +28,7 @@ export const SpanId = Type.String({ pattern: '^[0-9a-f]{16}$' });
  * microseconds, 1.7e15) the collector refused the item after the SDK had queued it; over Kafka
  * it was lost without a word to the host.
  */
-const MAX_TIME_UNIX_MS = 253_402_300_799_999;
+export const MAX_TIME_UNIX_MS = 253_402_300_799_999;
 export const TimeUnixMs = Type.Integer({ minimum: 0, maximum: MAX_TIME_UNIX_MS });
 
 /** Nanoseconds since the Unix epoch as a decimal string, as in OTLP/JSON (logs, spans, metrics). */

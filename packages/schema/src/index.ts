@@ -1,5 +1,6 @@
 export { SchemaError, SchemaErrorCodes } from './errors.js';
 export type { SchemaErrorCode, ValidationIssue } from './errors.js';
+export { MAX_TIME_UNIX_MS } from './common.js';
 export { FeatureValue, PredictionEvent, PredictionValue } from './prediction.js';
 export { LabelEvent } from './label.js';
 export { LogRecord } from './log-record.js';

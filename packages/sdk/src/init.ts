@@ -25,7 +25,7 @@ import {
 import { createMonitor, type Monitor } from './monitor.js';
 import type { Env } from './options-parse.js';
 import { resolveOptions, type DriftwatchOptions } from './options.js';
-import { settleWithin } from './pipeline/deadline.js';
+import { settleWithin, timeLeft } from './pipeline/deadline.js';
 import { ExportPipeline } from './pipeline/export-pipeline.js';
 import { PredictionRecorder } from './predictions/prediction-recorder.js';
 import { Readiness } from './readiness.js';
@@ -150,9 +150,7 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     // none); the meters stop before the pipeline, so that their own last export
     // does not land on a stopped pipeline (counted as dropped by every clean shutdown).
     // One deadline for all of it: the steps before the pipeline's own flush take from it.
-    // On the monotonic clock, as the pipeline's: a wall clock stepped back must not stretch it.
-    const started = performance.now();
-    const left = (): number => Math.max(0, timeoutMs - (performance.now() - started));
+    const left = timeLeft(timeoutMs);
     const within = (step: Promise<unknown> | undefined): Promise<unknown> =>
       settleWithin(
         step?.catch(() => undefined),
@@ -178,15 +176,15 @@ export function init(input: DriftwatchOptions = {}, env: Env = process.env): Mon
     // host exiting right after shutdown() would lose. A host's destination may throw from its
     // flush (closed, destroyed) or never call back: shutdown still resolves.
     const flushed = new Promise<void>((resolve) => {
-      try {
-        logger.flush((error) => {
-          if (error)
-            diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
-          resolve();
-        });
-      } catch (error) {
-        diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
+      const done = (error?: unknown): void => {
+        if (error)
+          diagnostics.warn(`driftwatch: logs.destination's flush failed: ${errorMessage(error)}`);
         resolve();
+      };
+      try {
+        logger.flush(done);
+      } catch (error) {
+        done(error);
       }
     });
     await settleWithin(flushed, Math.max(left(), MIN_LOG_FLUSH_MS), undefined);

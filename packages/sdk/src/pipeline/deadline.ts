@@ -19,3 +19,12 @@ export async function settleWithin<T, F>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * The milliseconds left of `timeoutMs` from now, for work done in steps within one deadline. On
+ * the monotonic clock: a wall clock stepped back (NTP, a VM resumed) must not stretch it.
+ */
+export function timeLeft(timeoutMs: number): () => number {
+  const started = performance.now();
+  return () => Math.max(0, timeoutMs - (performance.now() - started));
+}

@@ -17,7 +17,7 @@ import {
 import { WireJson } from '../transport/wire-json.js';
 import { convertedBytes, RECOUNT_ABOVE_BYTES } from './converted-bytes.js';
 import { fullJitterBackoffMs, retryWaitMs, sleep } from './backoff.js';
-import { settleWithin } from './deadline.js';
+import { settleWithin, timeLeft } from './deadline.js';
 import { errorMessage } from '../errors.js';
 import { sendWithin } from './send-attempt.js';
 import { PipelineReports } from './pipeline-reports.js';
@@ -225,8 +225,7 @@ export class ExportPipeline {
 
   /** Flushes within `timeoutMs`, then stops: what is left is dropped with reason "shutdown". */
   async shutdown(timeoutMs: number): Promise<void> {
-    const started = performance.now();
-    const left = (): number => Math.max(0, timeoutMs - (performance.now() - started));
+    const left = timeLeft(timeoutMs);
     await settleWithin(this.flush(), timeoutMs, undefined);
     this.stopped = true;
     this.abort.abort();

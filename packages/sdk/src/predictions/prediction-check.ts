@@ -6,13 +6,11 @@
  * caller runs the full validator, which names the field and has the last word.
  * test/predictions/prediction-check.test.ts holds both to the same answers.
  */
-import type { PredictionEvent } from '@driftwatch/schema';
+import { MAX_TIME_UNIX_MS, type PredictionEvent } from '@driftwatch/schema';
 import { jsonStringBytes } from '../pipeline/wire-bytes.js';
 import { whyNotARecord } from '../record-like.js';
 
 export const MAX_FEATURES = 1000;
-/** The schema's TimeUnixMs maximum, 9999-12-31T23:59:59.999Z (what the collector stores as sent). */
-const MAX_TIME_UNIX_MS = 253_402_300_799_999;
 /** Queue estimate per feature beside its strings: JSON punctuation, a number, the copy's slot. */
 const FEATURE_OVERHEAD_BYTES = 32;
 /** Feature names kept as known-valid; beyond it names are tested each time (bounded memory). */

@@ -38,50 +38,40 @@ async function terminate(mode: 'alone' | 'host' | 'drain' | 'two' | 'once-before
   return { code, signal, predictions, tookMs: Date.now() - signalledAt };
 }
 
-/** Like terminate(), for `host-shutdown`, reading all the child prints (terminate stops at ready). */
-async function terminateDuringHostShutdown() {
-  const process_ = spawn(
-    process.execPath,
-    ['--import', 'tsx', child, receiver.url, 'host-shutdown'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/**
+ * Runs the child in `mode`, reading all it prints (terminate stops at ready), and sends each
+ * step's signal, in order, once the output holds the step's text.
+ */
+async function signalChild(mode: string, steps: ReadonlyArray<[text: string, NodeJS.Signals]>) {
+  const process_ = spawn(process.execPath, ['--import', 'tsx', child, receiver.url, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = once(process_, 'exit');
   let output = '';
+  let next = 0;
   process_.stdout.on('data', (chunk) => {
-    if (!output.includes('ready') && (output += String(chunk)).includes('ready')) {
-      process_.kill('SIGTERM');
-      return;
-    }
     output += String(chunk);
+    const step = steps[next];
+    if (step !== undefined && output.includes(step[0])) {
+      next += 1;
+      process_.kill(step[1]);
+    }
   });
   const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   return { code, signal, output };
 }
 
+/** `host-shutdown`: SIGTERM once ready, while the host's own shutdown runs. */
+function terminateDuringHostShutdown() {
+  return signalChild('host-shutdown', [['ready', 'SIGTERM']]);
+}
+
 /** `sigint-host`: SIGINT (the host's), then, once it printed `interrupted`, SIGTERM (the SDK's). */
 async function interruptThenTerminate() {
-  const process_ = spawn(
-    process.execPath,
-    ['--import', 'tsx', child, receiver.url, 'sigint-host'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = once(process_, 'exit');
-  let output = '';
-  process_.stdout.on('data', (chunk) => {
-    output += String(chunk);
-    if (output.includes('ready') && !output.includes('sent-int')) {
-      output += 'sent-int';
-      process_.kill('SIGINT');
-    } else if (output.includes('interrupted') && !output.includes('sent-term')) {
-      output += 'sent-term';
-      process_.kill('SIGTERM');
-    }
-  });
-  const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+  const { code, signal } = await signalChild('sigint-host', [
+    ['ready', 'SIGINT'],
+    ['interrupted', 'SIGTERM'],
+  ]);
   const features = receiver.requests
     .flatMap((request) => request.batch.predictions ?? [])
     .map((prediction) => prediction.features);
